@@ -121,10 +121,7 @@ public final class Epoll {
      * @throws IllegalStateException    if {@code events} is closed
      */
     public static int wait(int epfd, EpollEventArray events, int maxEvents, long timeoutNanos) {
-        if (maxEvents < 1 || maxEvents > events.capacity()) {
-            throw new IllegalArgumentException(
-                    "maxEvents must be in 1.." + events.capacity() + ": " + maxEvents);
-        }
+        checkMaxEvents(events, maxEvents);
         MemorySegment array = events.segment();
         Native.Scratch scratch = Native.scratch();
         if (timeoutNanos > 0 && Pwait2.usable) {
@@ -135,6 +132,29 @@ public final class Epoll {
             Pwait2.usable = false;
         }
         return epollWait(epfd, array, maxEvents, toMillis(timeoutNanos), scratch);
+    }
+
+    /**
+     * Waits through {@code epoll_wait} alone, as {@link #wait} does once {@code epoll_pwait2}
+     * proved unavailable; lets tests exercise the fallback on kernels that have it.
+     *
+     * @param epfd         the epoll fd
+     * @param events       where the kernel writes the events
+     * @param maxEvents    how many events to take at most, {@code 1..events.capacity()}
+     * @param timeoutNanos as for {@link #wait}, rounded up to milliseconds
+     * @return as for {@link #wait}
+     */
+    static int waitMillis(int epfd, EpollEventArray events, int maxEvents, long timeoutNanos) {
+        checkMaxEvents(events, maxEvents);
+        return epollWait(epfd, events.segment(), maxEvents, toMillis(timeoutNanos),
+                Native.scratch());
+    }
+
+    private static void checkMaxEvents(EpollEventArray events, int maxEvents) {
+        if (maxEvents < 1 || maxEvents > events.capacity()) {
+            throw new IllegalArgumentException(
+                    "maxEvents must be in 1.." + events.capacity() + ": " + maxEvents);
+        }
     }
 
     /**

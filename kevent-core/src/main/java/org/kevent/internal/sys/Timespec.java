@@ -37,6 +37,7 @@ public final class Timespec {
     public static final long TV_NSEC_OFFSET =
             LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("tv_nsec"));
 
+    /** Nanoseconds in a second, the range bound of {@code tv_nsec}. */
     static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private Timespec() {
