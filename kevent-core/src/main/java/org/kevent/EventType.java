@@ -1,0 +1,72 @@
+package org.kevent;
+
+/**
+ * The kinds of event source a queue accepts. An interest is identified by its type and an id
+ * that is unique per type in a queue.
+ *
+ * <p>This release has the two sources that need no file descriptor of the caller's:
+ * <ul>
+ *   <li>{@link #TIMER}: id chosen by the caller; one-shot or periodic, relative or absolute
+ *       deadline on the monotonic clock ({@link System#nanoTime()});</li>
+ *   <li>{@link #USER}: id chosen by the caller; made ready by {@link KeventQueue#trigger} from any
+ *       thread, triggers coalesced until delivery.</li>
+ * </ul>
+ * Sockets, generic poll, inode notifications, network AIO and processes come in later releases.
+ * Signals are left out on purpose: the JVM owns signal handling, and {@code signalfd} needs the
+ * signal blocked in every thread, which a JVM cannot promise.
+ */
+public enum EventType {
+    /** A timer: event {@link Kevent#TIMER_FIRED}; data = expirations, data2 = fire time (monotonic ns). */
+    TIMER(Kevent.TIMER_FIRED, "FIRED"),
+    /** A user event: event {@link Kevent#USER_TRIGGER}; data = triggers coalesced since the last delivery. */
+    USER(Kevent.USER_TRIGGER, "TRIGGER");
+
+    private static final EventType[] VALUES = values();
+
+    private final int validEvents;
+    private final String[] eventNames;
+
+    EventType(int validEvents, String... eventNames) {
+        this.validEvents = validEvents;
+        this.eventNames = eventNames;
+    }
+
+    /**
+     * Returns every event bit this type accepts; other bits in a record's mask are rejected.
+     *
+     * @return the mask of valid event bits
+     */
+    public int validEvents() {
+        return validEvents;
+    }
+
+    /**
+     * Names the event bits of this type set in {@code events}.
+     *
+     * @param events an event mask
+     * @return e.g. {@code "TRIGGER"}; unknown bits in hex
+     */
+    public String eventNames(int events) {
+        StringBuilder sb = new StringBuilder();
+        for (int bit = 0; bit < eventNames.length; bit++) {
+            if ((events & (1 << bit)) != 0) {
+                if (!sb.isEmpty()) {
+                    sb.append('|');
+                }
+                sb.append(eventNames[bit]);
+            }
+        }
+        int unknown = events & ~validEvents;
+        if (unknown != 0) {
+            if (!sb.isEmpty()) {
+                sb.append('|');
+            }
+            sb.append("0x").append(Integer.toHexString(unknown));
+        }
+        return sb.isEmpty() ? "-" : sb.toString();
+    }
+
+    static EventType ofOrdinal(int ordinal) {
+        return VALUES[ordinal];
+    }
+}

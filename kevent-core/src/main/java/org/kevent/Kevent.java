@@ -1,0 +1,108 @@
+package org.kevent;
+
+/**
+ * The kevent flag and event constants, named after the 2006 proposal's {@code KEVENT_*} macros.
+ *
+ * <p>Three families of bits cross the API:
+ * <ul>
+ *   <li><b>request flags</b> ({@code REQ_*}), set by the caller on a {@link Ukevent}: the trigger
+ *       mode and the wake-up policy;</li>
+ *   <li><b>return flags</b> ({@code RET_*}), set by the queue on every processed control record
+ *       and every delivered event;</li>
+ *   <li><b>event bits</b>, per {@link EventType}: what activity the interest wants to hear about.</li>
+ * </ul>
+ *
+ * <table>
+ *   <caption>Mapping to the seed's names</caption>
+ *   <tr><th>seed</th><th>here</th></tr>
+ *   <tr><td>{@code KEVENT_REQ_ET}</td><td>{@link #REQ_ET}</td></tr>
+ *   <tr><td>{@code KEVENT_REQ_ONESHOT}</td><td>{@link #REQ_ONESHOT}</td></tr>
+ *   <tr><td>{@code KEVENT_REQ_WAKEUP_ALL}</td><td>{@link #REQ_WAKEUP_ALL}</td></tr>
+ *   <tr><td>(kqueue {@code EV_DISPATCH})</td><td>{@link #REQ_DISPATCH}</td></tr>
+ *   <tr><td>{@code KEVENT_RET_DONE}</td><td>{@link #RET_DONE}</td></tr>
+ *   <tr><td>{@code KEVENT_RET_BROKEN}</td><td>{@link #RET_BROKEN}</td></tr>
+ *   <tr><td>{@code KEVENT_TIMER_FIRED}</td><td>{@link #TIMER_FIRED}</td></tr>
+ *   <tr><td>{@code KEVENT_CTL_READY} on a user event</td><td>{@link #USER_TRIGGER}</td></tr>
+ * </table>
+ */
+public final class Kevent {
+    private Kevent() {
+    }
+
+    /** Level trigger: the default, no bit. Deliverable while the condition holds. */
+    public static final int REQ_LEVEL = 0;
+    /** Edge trigger: delivered once per new activity, then re-armed (epoll's {@code EPOLLET}). */
+    public static final int REQ_ET = 1;
+    /** Delivered once, then removed. */
+    public static final int REQ_ONESHOT = 1 << 1;
+    /** Delivered once, then disabled but kept; {@link CtlOp#MODIFY} or {@link KeventQueue#enable} re-arms it. */
+    public static final int REQ_DISPATCH = 1 << 2;
+    /** When several threads wait on the queue, readiness of this interest wakes all of them, not one. */
+    public static final int REQ_WAKEUP_ALL = 1 << 3;
+    /** Every request flag this version knows; any other bit is rejected per record with {@code EINVAL}. */
+    public static final int REQ_MASK = REQ_ET | REQ_ONESHOT | REQ_DISPATCH | REQ_WAKEUP_ALL;
+
+    /** Set on every processed control record and every delivered event. */
+    public static final int RET_DONE = 1;
+    /** The record failed (see its reason), or the source died: delivered once, then removed. */
+    public static final int RET_BROKEN = 1 << 1;
+
+    /** USER: {@link KeventQueue#trigger} was called; data holds how many triggers were coalesced. */
+    public static final int USER_TRIGGER = 1;
+    /** TIMER: the deadline passed; data holds expirations since the last delivery, data2 the fire time. */
+    public static final int TIMER_FIRED = 1;
+
+    /**
+     * Names the request flags set in {@code flags}, for logs and the demo.
+     *
+     * @param flags request flags
+     * @return e.g. {@code "ET|WAKEUP_ALL"}, {@code "LEVEL"} for none, unknown bits in hex
+     */
+    public static String requestFlagNames(int flags) {
+        if (flags == 0) {
+            return "LEVEL";
+        }
+        StringBuilder sb = new StringBuilder();
+        append(sb, flags, REQ_ET, "ET");
+        append(sb, flags, REQ_ONESHOT, "ONESHOT");
+        append(sb, flags, REQ_DISPATCH, "DISPATCH");
+        append(sb, flags, REQ_WAKEUP_ALL, "WAKEUP_ALL");
+        appendUnknown(sb, flags & ~REQ_MASK);
+        return sb.toString();
+    }
+
+    /**
+     * Names the return flags set in {@code flags}.
+     *
+     * @param flags return flags
+     * @return e.g. {@code "DONE|BROKEN"}, {@code "-"} for none
+     */
+    public static String returnFlagNames(int flags) {
+        if (flags == 0) {
+            return "-";
+        }
+        StringBuilder sb = new StringBuilder();
+        append(sb, flags, RET_DONE, "DONE");
+        append(sb, flags, RET_BROKEN, "BROKEN");
+        appendUnknown(sb, flags & ~(RET_DONE | RET_BROKEN));
+        return sb.toString();
+    }
+
+    private static void append(StringBuilder sb, int flags, int bit, String name) {
+        if ((flags & bit) != 0) {
+            if (!sb.isEmpty()) {
+                sb.append('|');
+            }
+            sb.append(name);
+        }
+    }
+
+    private static void appendUnknown(StringBuilder sb, int unknown) {
+        if (unknown != 0) {
+            if (!sb.isEmpty()) {
+                sb.append('|');
+            }
+            sb.append("0x").append(Integer.toHexString(unknown));
+        }
+    }
+}

@@ -1,0 +1,440 @@
+package org.kevent;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+import org.kevent.internal.engine.CtlError;
+import org.kevent.internal.engine.Engine;
+import org.kevent.internal.engine.NanoClock;
+import org.kevent.internal.engine.Poller;
+import org.kevent.internal.linux.EpollPoller;
+
+/**
+ * A kevent queue (the seed's {@code kevent_user}): it holds every interest registered through it
+ * and a FIFO list of those that are ready, and hands the ready ones out in batches.
+ *
+ * <pre>{@code
+ * try (KeventQueue queue = KeventQueue.open()) {
+ *     queue.ctl(CtlOp.ADD,
+ *             Ukevent.timer(1, Duration.ofMillis(10)).withPeriod(Duration.ofMillis(10)),
+ *             Ukevent.user(2).withCookie(42));
+ *     queue.trigger(2);                       // from any thread
+ *     EventBuffer events = new EventBuffer(64);
+ *     int n = queue.getEvents(1, 64, 1, TimeUnit.SECONDS, events);
+ * }
+ * }</pre>
+ *
+ * <h2>Semantics</h2>
+ * <ul>
+ *   <li>Interests are keyed by (type, id), unique per queue. {@link #ctl} processes a batch in
+ *       order with one result per record and never stops at a failed one.</li>
+ *   <li>{@link #getEvents} returns once {@code min} events are ready, the timeout passes,
+ *       {@link #wakeup()} is called or the calling thread is interrupted; it then hands out up to
+ *       {@code max} events in FIFO order, applying each interest's trigger mode: level (default),
+ *       {@link Kevent#REQ_ET}, {@link Kevent#REQ_ONESHOT} (removed after delivery),
+ *       {@link Kevent#REQ_DISPATCH} (disabled after delivery until {@link CtlOp#MODIFY} or
+ *       {@link #enable}). An event is handed out exactly once.</li>
+ *   <li>An interest already ready when added is queued, never reported through {@code ctl} and lost.</li>
+ *   <li>A removed interest is never delivered afterwards, even if it was ready or sits unread in
+ *       the ring.</li>
+ * </ul>
+ *
+ * <h2>Threading</h2>
+ * Every method may be called from any thread at any time. When several threads wait, a ready
+ * event wakes one of them (no thundering herd) unless its interest has
+ * {@link Kevent#REQ_WAKEUP_ALL}. The waiting thread itself sleeps in {@code epoll_wait}: there is
+ * no hidden dispatcher thread.
+ *
+ * <h2>Caveats</h2>
+ * <ul>
+ *   <li>{@link #close()} removes every interest and makes every waiting thread throw
+ *       {@link QueueClosedException}; any later call throws it too.</li>
+ *   <li>An interrupt reaches a thread sleeping in the kernel at its next wake-up, not at once:
+ *       native calls cannot be interrupted from Java.</li>
+ *   <li>{@link #readinessFd()} has a cost: once handed out, the queue keeps the descriptor's
+ *       readability in step with its ready list, one system call per empty/non-empty change.</li>
+ * </ul>
+ */
+public final class KeventQueue implements AutoCloseable {
+    /** Default per-queue registration cap. */
+    public static final int DEFAULT_MAX_INTERESTS = 1 << 24;
+
+    private final Engine engine;
+    private EventRing ring;
+
+    private KeventQueue(Engine engine) {
+        this.engine = engine;
+    }
+
+    /**
+     * Opens a queue with default settings (the seed's {@code kevent_init}).
+     *
+     * @return the queue
+     * @throws KeventException if the kernel refuses the resources (e.g. {@code EMFILE})
+     */
+    public static KeventQueue open() {
+        return builder().open();
+    }
+
+    /**
+     * Returns a builder for a queue with non-default settings.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Applies a batch of control records and returns one result per record.
+     *
+     * @param op      what to do with every record
+     * @param records the records, processed in order
+     * @return the results, in record order
+     * @throws QueueClosedException if the queue is closed
+     */
+    public CtlResults ctl(CtlOp op, Ukevent... records) {
+        CtlResults results = new CtlResults(Math.max(1, records.length));
+        ctl(op, records, 0, records.length, results);
+        return results;
+    }
+
+    /**
+     * Applies a batch of control records without allocating: results go into a caller-owned buffer.
+     * A failed record is marked {@link Kevent#RET_BROKEN} with its reason; the others take effect.
+     *
+     * @param op      what to do with every record
+     * @param records the records
+     * @param offset  index of the first record
+     * @param length  how many records; at most {@code results.capacity()}
+     * @param results where the per-record results go
+     * @return how many records failed
+     * @throws IllegalArgumentException  if the batch exceeds the results' capacity
+     * @throws IndexOutOfBoundsException if offset/length fall outside the array
+     * @throws NullPointerException      if a record is null (nothing is applied)
+     * @throws QueueClosedException      if the queue is closed
+     */
+    public int ctl(CtlOp op, Ukevent[] records, int offset, int length, CtlResults results) {
+        Objects.requireNonNull(op, "op");
+        Objects.checkFromIndexSize(offset, length, records.length);
+        for (int k = offset; k < offset + length; k++) {
+            Objects.requireNonNull(records[k], "record " + (k - offset));
+        }
+        results.reset(length);
+        int code = op.ordinal();
+        engine.lockBatch("ctl");
+        try {
+            for (int k = 0; k < length; k++) {
+                CtlError error = engine.ctlLocked(code, records[offset + k]);
+                if (error == null) {
+                    results.done(k);
+                } else {
+                    results.fail(k, error.errorName(), error.message());
+                }
+            }
+        } finally {
+            engine.unlockBatch();
+        }
+        return results.failures();
+    }
+
+    /**
+     * Registers one interest, throwing if it fails.
+     *
+     * @param record the interest
+     * @throws KeventException      naming the reason ({@code EEXIST}, {@code EINVAL}, {@code ENOSPC})
+     * @throws QueueClosedException if the queue is closed
+     */
+    public void add(Ukevent record) {
+        single(CtlOp.ADD, record);
+    }
+
+    /**
+     * Replaces an interest's mask, flags, cookie and timer settings, throwing if it fails.
+     *
+     * @param record the new settings, matched by (type, id)
+     * @throws KeventException      naming the reason ({@code ENOENT}, {@code EINVAL})
+     * @throws QueueClosedException if the queue is closed
+     */
+    public void modify(Ukevent record) {
+        single(CtlOp.MODIFY, record);
+    }
+
+    /**
+     * Removes an interest.
+     *
+     * @param type its type
+     * @param id   its id
+     * @return whether it was registered
+     * @throws QueueClosedException if the queue is closed
+     */
+    public boolean remove(EventType type, long id) {
+        Objects.requireNonNull(type, "type");
+        return engine.remove(type, id);
+    }
+
+    private void single(CtlOp op, Ukevent record) {
+        Objects.requireNonNull(record, "record");
+        CtlError error = engine.ctl(op.ordinal(), record);
+        if (error != null) {
+            throw new KeventException("kevent_ctl " + op, error.errorName(), error.message());
+        }
+    }
+
+    /**
+     * Makes a user event ready (the seed's {@code KEVENT_CTL_READY}). Triggers are coalesced:
+     * the delivery's data counts those since the last delivery.
+     *
+     * @param id the user event's id
+     * @return whether a user event with that id is registered
+     * @throws QueueClosedException if the queue is closed
+     */
+    public boolean trigger(long id) {
+        return engine.trigger(id);
+    }
+
+    /**
+     * Makes several user events ready under one lock acquisition.
+     *
+     * @param ids    the user event ids
+     * @param offset index of the first id
+     * @param length how many ids
+     * @return how many of them are registered
+     * @throws QueueClosedException if the queue is closed
+     */
+    public int trigger(long[] ids, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, ids.length);
+        return engine.trigger(ids, offset, length);
+    }
+
+    /**
+     * Re-arms a {@link Kevent#REQ_DISPATCH} interest that its delivery disabled. Activity that came
+     * while it was disabled is delivered now.
+     *
+     * @param type the interest's type
+     * @param id   its id
+     * @return whether it is registered
+     * @throws QueueClosedException if the queue is closed
+     */
+    public boolean enable(EventType type, long id) {
+        Objects.requireNonNull(type, "type");
+        return engine.enable(type, id);
+    }
+
+    /**
+     * Forces one waiting thread out of {@link #getEvents} (or a ring's {@code await}) with what is
+     * ready, possibly nothing. If no thread waits, the next wait returns at once.
+     *
+     * @throws QueueClosedException if the queue is closed
+     */
+    public void wakeup() {
+        engine.wakeup();
+    }
+
+    /**
+     * Waits for events (the seed's {@code kevent_get_events}).
+     *
+     * <p>Returns when at least {@code min} events are ready, or the timeout passed, or
+     * {@link #wakeup()} was called, or the thread was interrupted (its status stays set); then hands
+     * out up to {@code max} of the ready events into {@code out}, oldest first. {@code min == 0} or
+     * a zero timeout never blocks; a negative timeout waits without limit. Sub-millisecond timeouts
+     * are honoured, never rounded down to zero; an interrupted kernel wait resumes with the
+     * remaining time.
+     *
+     * @param min     events to wait for, {@code 0 <= min <= max}
+     * @param max     most events to hand out, {@code 1 <= max <= out.capacity()}
+     * @param timeout how long to wait; negative for no limit
+     * @param unit    the timeout's unit
+     * @param out     where the events go
+     * @return how many events were handed out
+     * @throws IllegalArgumentException if {@code min > max}, {@code max < 1}, {@code min < 0} or
+     *                                  {@code max > out.capacity()}; nothing is consumed
+     * @throws QueueClosedException     if the queue is closed, also while waiting
+     */
+    public int getEvents(int min, int max, long timeout, TimeUnit unit, EventBuffer out) {
+        Objects.requireNonNull(unit, "unit");
+        checkWait(min, max, out);
+        return engine.getEvents(min, max, engine.deadlineAfter(timeout, unit), out.slots);
+    }
+
+    /**
+     * Waits for events, the timeout as a {@link Duration}; see
+     * {@link #getEvents(int, int, long, TimeUnit, EventBuffer)}.
+     *
+     * @param min     events to wait for
+     * @param max     most events to hand out
+     * @param timeout how long to wait; negative for no limit
+     * @param out     where the events go
+     * @return how many events were handed out
+     */
+    public int getEvents(int min, int max, Duration timeout, EventBuffer out) {
+        Objects.requireNonNull(timeout, "timeout");
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException overflow) {
+            nanos = timeout.isNegative() ? -1 : Long.MAX_VALUE;
+        }
+        return getEvents(min, max, nanos, TimeUnit.NANOSECONDS, out);
+    }
+
+    /**
+     * Waits for events until an absolute deadline of {@link System#nanoTime()}'s clock; see
+     * {@link #getEvents(int, int, long, TimeUnit, EventBuffer)}.
+     *
+     * @param min           events to wait for
+     * @param max           most events to hand out
+     * @param deadlineNanos when to stop waiting
+     * @param out           where the events go
+     * @return how many events were handed out
+     */
+    public int getEventsUntil(int min, int max, long deadlineNanos, EventBuffer out) {
+        checkWait(min, max, out);
+        return engine.getEvents(min, max, deadlineNanos, out.slots);
+    }
+
+    /**
+     * Takes what is ready now, without waiting: {@code getEvents(0, out.capacity(), 0, ...)}.
+     *
+     * @param out where the events go
+     * @return how many events were handed out
+     */
+    public int poll(EventBuffer out) {
+        return engine.getEvents(0, out.capacity(), Long.MIN_VALUE, out.slots);
+    }
+
+    private static void checkWait(int min, int max, EventBuffer out) {
+        Objects.requireNonNull(out, "out");
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, got " + max);
+        }
+        if (min < 0) {
+            throw new IllegalArgumentException("min must not be negative, got " + min);
+        }
+        if (min > max) {
+            throw new IllegalArgumentException("min " + min + " exceeds max " + max);
+        }
+        if (max > out.capacity()) {
+            throw new IllegalArgumentException("max " + max + " exceeds the buffer's capacity " + out.capacity());
+        }
+    }
+
+    /**
+     * Opens this queue's event ring (KEVENT.md §6), once: events are then taken in place with
+     * {@link EventRing#await} and released with {@link EventRing#commit}.
+     *
+     * @param capacity slots, a power of two from 1 to 2^20
+     * @return the ring
+     * @throws IllegalArgumentException if the capacity is not a power of two in range
+     * @throws IllegalStateException    if the queue already has a ring
+     */
+    public synchronized EventRing openRing(int capacity) {
+        if (capacity < 1 || capacity > (1 << 20) || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("ring capacity must be a power of two in [1, 2^20], got " + capacity);
+        }
+        ring = new EventRing(engine, engine.openRing(capacity));
+        return ring;
+    }
+
+    /**
+     * Returns a file descriptor that is readable while this queue has ready events, so the queue
+     * can be watched by another queue, by epoll, or by a poll loop. The queue owns it: do not close it.
+     *
+     * @return the descriptor
+     * @throws QueueClosedException if the queue is closed
+     */
+    public int readinessFd() {
+        return engine.readinessFd();
+    }
+
+    /**
+     * Names the engine in use, e.g. {@code "linux-epoll"}.
+     *
+     * @return the engine's name
+     */
+    public String engineName() {
+        return engine.name();
+    }
+
+    /**
+     * Returns a snapshot of the queue's counters.
+     *
+     * @return the counters now
+     */
+    public QueueStats stats() {
+        return engine.stats();
+    }
+
+    int waitingThreads() {
+        return engine.waitingThreads();
+    }
+
+    /**
+     * Returns whether the queue is open.
+     *
+     * @return false once {@link #close()} ran
+     */
+    public boolean isOpen() {
+        return !engine.isClosed();
+    }
+
+    /**
+     * Closes the queue: removes every interest, wakes every waiting thread with
+     * {@link QueueClosedException}, and releases the kernel resources. Idempotent.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String toString() {
+        return "KeventQueue[" + engine.name() + (engine.isClosed() ? ", closed]" : "]");
+    }
+
+    /** Settings of a queue to open. */
+    public static final class Builder {
+        private int maxInterests = DEFAULT_MAX_INTERESTS;
+        private NanoClock clock = NanoClock.SYSTEM;
+        private Poller poller;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the per-queue registration cap; an ADD beyond it fails with {@code ENOSPC}.
+         *
+         * @param cap at least 1
+         * @return this builder
+         */
+        public Builder maxInterests(int cap) {
+            if (cap < 1) {
+                throw new IllegalArgumentException("maxInterests must be at least 1, got " + cap);
+            }
+            this.maxInterests = cap;
+            return this;
+        }
+
+        Builder clock(NanoClock testClock) {
+            this.clock = testClock;
+            return this;
+        }
+
+        Builder poller(Poller testPoller) {
+            this.poller = testPoller;
+            return this;
+        }
+
+        /**
+         * Opens the queue.
+         *
+         * @return the queue
+         * @throws KeventException if the kernel refuses the resources
+         */
+        public KeventQueue open() {
+            Poller p = poller != null ? poller : EpollPoller.open();
+            return new KeventQueue(new Engine(p, clock, maxInterests));
+        }
+    }
+}

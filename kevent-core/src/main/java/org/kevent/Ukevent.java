@@ -1,0 +1,244 @@
+package org.kevent;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One interest as it crosses the API into {@link KeventQueue#ctl}: the seed's {@code ukevent}.
+ *
+ * <p>Immutable: build it once with a factory, refine it with the {@code with*} methods (each
+ * returns a new record), and reuse it for as many control calls as you like. Removal matches on
+ * (type, id) only, so {@code Ukevent.user(7)} removes the user event 7 whatever its flags.
+ *
+ * <p>Flags and event bits are not checked here: a record with unknown bits or an empty mask is
+ * rejected by the queue, per record, with {@code EINVAL} (KEVENT.md §3), so that a bad record in a
+ * batch never stops the others.
+ *
+ * <h2>Timers</h2>
+ * A timer's first deadline is relative ({@link #timer(long, Duration)}, {@link #timerNanos}) or
+ * absolute on {@link System#nanoTime()}'s clock ({@link #timerAt}). {@link #withPeriod} makes it
+ * periodic; a periodic timer keeps its phase (deadline + k·period) however late it is read, and
+ * reports the expirations it missed. A one-shot timer is removed after its delivery unless it was
+ * added with {@link Kevent#REQ_DISPATCH}, in which case it stays, disabled, until
+ * {@link CtlOp#MODIFY} gives it a new deadline.
+ */
+public final class Ukevent {
+    private final EventType type;
+    private final long id;
+    private final int events;
+    private final int flags;
+    private final long cookie;
+    private final Object attachment;
+    private final long timerValue;
+    private final boolean timerAbsolute;
+    private final long periodNanos;
+
+    private Ukevent(EventType type, long id, int events, int flags, long cookie, Object attachment,
+                    long timerValue, boolean timerAbsolute, long periodNanos) {
+        this.type = type;
+        this.id = id;
+        this.events = events;
+        this.flags = flags;
+        this.cookie = cookie;
+        this.attachment = attachment;
+        this.timerValue = timerValue;
+        this.timerAbsolute = timerAbsolute;
+        this.periodNanos = periodNanos;
+    }
+
+    /**
+     * A user event with the given id, wanting {@link Kevent#USER_TRIGGER}.
+     *
+     * @param id the caller's id, unique among this queue's user events
+     * @return the record
+     */
+    public static Ukevent user(long id) {
+        return new Ukevent(EventType.USER, id, Kevent.USER_TRIGGER, 0, 0, null, 0, false, 0);
+    }
+
+    /**
+     * A one-shot timer firing {@code delay} after it is added.
+     *
+     * @param id    the caller's id, unique among this queue's timers (not the period)
+     * @param delay time until the first expiry; zero or negative fires at once
+     * @return the record
+     */
+    public static Ukevent timer(long id, Duration delay) {
+        return timerNanos(id, saturatedNanos(delay));
+    }
+
+    /**
+     * A one-shot timer firing {@code delayNanos} after it is added.
+     *
+     * @param id         the caller's id, unique among this queue's timers
+     * @param delayNanos nanoseconds until the first expiry; zero or negative fires at once
+     * @return the record
+     */
+    public static Ukevent timerNanos(long id, long delayNanos) {
+        return new Ukevent(EventType.TIMER, id, Kevent.TIMER_FIRED, 0, 0, null, delayNanos, false, 0);
+    }
+
+    /**
+     * A one-shot timer firing at an absolute deadline of {@link System#nanoTime()}'s clock.
+     *
+     * @param id            the caller's id, unique among this queue's timers
+     * @param deadlineNanos the {@code System.nanoTime()} value at which it fires
+     * @return the record
+     */
+    public static Ukevent timerAt(long id, long deadlineNanos) {
+        return new Ukevent(EventType.TIMER, id, Kevent.TIMER_FIRED, 0, 0, null, deadlineNanos, true, 0);
+    }
+
+    /**
+     * Returns this record with another event mask.
+     *
+     * @param newEvents event bits of this record's type
+     * @return the new record
+     */
+    public Ukevent withEvents(int newEvents) {
+        return new Ukevent(type, id, newEvents, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos);
+    }
+
+    /**
+     * Returns this record with other request flags ({@link Kevent#REQ_ET} and friends).
+     *
+     * @param newFlags request flags
+     * @return the new record
+     */
+    public Ukevent withFlags(int newFlags) {
+        return new Ukevent(type, id, events, newFlags, cookie, attachment, timerValue, timerAbsolute, periodNanos);
+    }
+
+    /**
+     * Returns this record with another cookie, returned untouched with every delivery.
+     *
+     * @param newCookie the caller's word
+     * @return the new record
+     */
+    public Ukevent withCookie(long newCookie) {
+        return new Ukevent(type, id, events, flags, newCookie, attachment, timerValue, timerAbsolute, periodNanos);
+    }
+
+    /**
+     * Returns this record with an attachment object, returned untouched with every delivery.
+     *
+     * @param newAttachment any object, or null
+     * @return the new record
+     */
+    public Ukevent withAttachment(Object newAttachment) {
+        return new Ukevent(type, id, events, flags, cookie, newAttachment, timerValue, timerAbsolute, periodNanos);
+    }
+
+    /**
+     * Returns this timer made periodic.
+     *
+     * @param period time between expiries after the first; must be positive
+     * @return the new record
+     * @throws IllegalStateException    if this is not a timer
+     * @throws IllegalArgumentException if the period is not positive
+     */
+    public Ukevent withPeriod(Duration period) {
+        return withPeriodNanos(saturatedNanos(period));
+    }
+
+    /**
+     * Returns this timer made periodic, the period in nanoseconds.
+     *
+     * @param newPeriodNanos nanoseconds between expiries after the first; must be positive
+     * @return the new record
+     * @throws IllegalStateException    if this is not a timer
+     * @throws IllegalArgumentException if the period is not positive
+     */
+    public Ukevent withPeriodNanos(long newPeriodNanos) {
+        if (type != EventType.TIMER) {
+            throw new IllegalStateException("a period applies to TIMER records, not " + type);
+        }
+        if (newPeriodNanos <= 0) {
+            throw new IllegalArgumentException("timer period must be positive, got " + newPeriodNanos + " ns");
+        }
+        return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, newPeriodNanos);
+    }
+
+    /** @return the source type */
+    public EventType type() {
+        return type;
+    }
+
+    /** @return the id, unique per type in a queue */
+    public long id() {
+        return id;
+    }
+
+    /** @return the event mask */
+    public int events() {
+        return events;
+    }
+
+    /** @return the request flags */
+    public int flags() {
+        return flags;
+    }
+
+    /** @return the caller's cookie */
+    public long cookie() {
+        return cookie;
+    }
+
+    /** @return the caller's attachment, or null */
+    public Object attachment() {
+        return attachment;
+    }
+
+    /** @return for a timer: the delay in ns, or the absolute deadline if {@link #timerAbsolute()} */
+    public long timerValue() {
+        return timerValue;
+    }
+
+    /** @return for a timer: whether {@link #timerValue()} is an absolute {@code System.nanoTime()} deadline */
+    public boolean timerAbsolute() {
+        return timerAbsolute;
+    }
+
+    /** @return for a periodic timer: the period in ns; 0 for a one-shot timer and other types */
+    public long periodNanos() {
+        return periodNanos;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Ukevent[").append(type).append(' ').append(id)
+                .append(" events=").append(type.eventNames(events))
+                .append(" flags=").append(Kevent.requestFlagNames(flags));
+        if (cookie != 0) {
+            sb.append(" cookie=").append(cookie);
+        }
+        if (type == EventType.TIMER) {
+            sb.append(timerAbsolute ? " at=" : " delay=").append(timerValue).append("ns");
+            if (periodNanos != 0) {
+                sb.append(" period=").append(periodNanos).append("ns");
+            }
+        }
+        return sb.append(']').toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Ukevent u && type == u.type && id == u.id && events == u.events && flags == u.flags
+                && cookie == u.cookie && Objects.equals(attachment, u.attachment) && timerValue == u.timerValue
+                && timerAbsolute == u.timerAbsolute && periodNanos == u.periodNanos;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos);
+    }
+
+    private static long saturatedNanos(Duration d) {
+        Objects.requireNonNull(d, "duration");
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException overflow) {
+            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+}

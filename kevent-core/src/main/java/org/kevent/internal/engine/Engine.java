@@ -1,0 +1,994 @@
+package org.kevent.internal.engine;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.kevent.EventType;
+import org.kevent.Kevent;
+import org.kevent.QueueClosedException;
+import org.kevent.QueueStats;
+import org.kevent.Ukevent;
+
+/**
+ * The queue engine (the seed's {@code kevent_user}): every interest of one queue, its FIFO ready
+ * list, the timer wheel, the waiting threads, and the optional ring. Pure Java: the kernel is
+ * reached only through the {@link Poller}.
+ *
+ * <h2>Semantics</h2>
+ * KEVENT.md §3–6. An interest goes on the ready list when its source has undelivered activity and
+ * it is enabled; delivery copies the event out and applies the trigger mode (level re-check, ET
+ * re-arm, ONESHOT removal, DISPATCH disable).
+ *
+ * <h2>Threading</h2>
+ * One {@link ReentrantLock} guards all state; every public method may be called from any thread.
+ * Blocking waiters follow a leader/followers scheme: the first thread that must block becomes the
+ * <em>poller</em> and sleeps in the kernel ({@link Poller#poll}) without the lock; later ones park
+ * on their own {@link Condition}. Readiness wakes one waiter whose {@code min} is met (wake-one), or
+ * every waiter for a {@link Kevent#REQ_WAKEUP_ALL} interest. A thread leaving after taking events
+ * passes the baton to the next eligible waiter if events remain, and a leaving poller hands the
+ * kernel wait to a parked waiter, so no wake-up is lost.
+ *
+ * <p>The poller is woken through the kernel ({@link Poller#wakeup}) only on a state change
+ * ({@code wakeSent} false to true), so a burst of triggers costs one eventfd write at most.
+ *
+ * <h2>Caveats</h2>
+ * Thread interruption is honoured by threads parked in Java at once and by the poller at its next
+ * kernel wake-up: a downcall cannot be interrupted by {@link Thread#interrupt()}.
+ */
+public final class Engine implements ExpiryHandler {
+    /** Deadline meaning "wait forever". */
+    public static final long FOREVER = Long.MAX_VALUE;
+
+    private static final int EXPIRE_BATCH = 1 << 16;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition pollerLeft = lock.newCondition();
+    private final Poller poller;
+    private final NanoClock clock;
+    private final int maxInterests;
+    private final InterestTable table = new InterestTable();
+    private final TimerWheel wheel;
+
+    private Interest readyHead;
+    private Interest readyTail;
+    private int readyCount;
+    private Interest freeList;
+
+    private Waiter waitersHead;
+    private Waiter waitersTail;
+    private Waiter freeWaiters;
+
+    private boolean pollerActive;
+    private boolean wakeSent;
+    private int pollerNeed;
+    private long armedDeadline = TimerWheel.NO_DEADLINE;
+    private boolean wakeupPending;
+    private boolean exported;
+    private boolean exportedReadable;
+    private int exportedFd = -1;
+    private boolean closed;
+
+    private Ring ring;
+
+    private long delivered;
+    private long wakeups;
+    private long overflows;
+
+    /** Set while {@link #expireTimers} runs: wake-ups are deferred to the end of the batch. */
+    private boolean expiring;
+    private boolean expiryWakeAll;
+
+    /**
+     * Creates an engine.
+     *
+     * @param poller       the kernel side; owned by the engine from now on
+     * @param clock        the monotonic clock
+     * @param maxInterests the per-queue registration cap
+     */
+    public Engine(Poller poller, NanoClock clock, int maxInterests) {
+        this.poller = poller;
+        this.clock = clock;
+        this.maxInterests = maxInterests;
+        this.wheel = new TimerWheel(clock.nanoTime());
+    }
+
+    /** @return the poller's engine name */
+    public String name() {
+        return poller.name();
+    }
+
+    // ---------------------------------------------------------------------------------- control
+
+    /**
+     * Applies one control record. Never throws for a bad record: returns its error instead.
+     *
+     * @param op     0 ADD, 1 REMOVE, 2 MODIFY ({@link org.kevent.CtlOp} ordinals)
+     * @param record the record
+     * @return null on success, else the error
+     */
+    public CtlError ctl(int op, Ukevent record) {
+        lock.lock();
+        try {
+            ensureOpen("ctl");
+            return switch (op) {
+                case 0 -> add(record);
+                case 1 -> removeLocked(record.type(), record.id());
+                case 2 -> modify(record);
+                default -> throw new IllegalArgumentException("unknown ctl op " + op);
+            };
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Locks for a batch of {@link #ctlLocked} calls, so a batch takes the lock once. */
+    public void lockBatch(String what) {
+        lock.lock();
+        try {
+            ensureOpen(what);
+        } catch (RuntimeException e) {
+            lock.unlock();
+            throw e;
+        }
+    }
+
+    /** Ends a batch started with {@link #lockBatch}. */
+    public void unlockBatch() {
+        lock.unlock();
+    }
+
+    /**
+     * Applies one record inside a batch opened by {@link #lockBatch}.
+     *
+     * @param op     0 ADD, 1 REMOVE, 2 MODIFY
+     * @param record the record
+     * @return null on success, else the error
+     */
+    public CtlError ctlLocked(int op, Ukevent record) {
+        return switch (op) {
+            case 0 -> add(record);
+            case 1 -> removeLocked(record.type(), record.id());
+            case 2 -> modify(record);
+            default -> throw new IllegalArgumentException("unknown ctl op " + op);
+        };
+    }
+
+    private CtlError add(Ukevent r) {
+        CtlError invalid = validate(r);
+        if (invalid != null) {
+            return invalid;
+        }
+        if (table.get(r.type(), r.id()) != null) {
+            return CtlError.of("EEXIST", r.type() + " " + r.id() + " is already registered in this queue");
+        }
+        if (table.size() >= maxInterests) {
+            return CtlError.of("ENOSPC", "the queue's registration cap of " + maxInterests
+                    + " interests is reached (KeventQueue.Builder.maxInterests)");
+        }
+        Interest i = allocate();
+        i.type = r.type();
+        i.id = r.id();
+        i.enabled = true;
+        table.insert(i);
+        apply(i, r);
+        return null;
+    }
+
+    private CtlError modify(Ukevent r) {
+        CtlError invalid = validate(r);
+        if (invalid != null) {
+            return invalid;
+        }
+        Interest i = table.get(r.type(), r.id());
+        if (i == null) {
+            return CtlError.of("ENOENT", r.type() + " " + r.id() + " is not registered in this queue");
+        }
+        i.enabled = true;
+        if (i.type == EventType.TIMER) {
+            // A timer's MODIFY is a re-arm: expirations of the old setting are dropped.
+            wheel.cancel(i);
+            i.pending = 0;
+            unlinkReady(i);
+        }
+        apply(i, r);
+        return null;
+    }
+
+    private void apply(Interest i, Ukevent r) {
+        i.events = r.events();
+        i.flags = r.flags();
+        i.cookie = r.cookie();
+        i.attachment = r.attachment();
+        if (i.type == EventType.TIMER) {
+            long now = clock.nanoTime();
+            long deadline = r.timerAbsolute() ? r.timerValue() : saturatedAdd(now, Math.max(0, r.timerValue()));
+            i.period = r.periodNanos();
+            wheel.schedule(i, deadline);
+            if (deadline <= now) {
+                expireTimers(now);
+            } else if (pollerActive || exported) {
+                armTimer(now);
+            }
+        } else if (i.pending > 0) {
+            makeReady(i);
+        }
+    }
+
+    private CtlError removeLocked(EventType type, long id) {
+        Interest i = table.get(type, id);
+        if (i == null) {
+            return CtlError.of("ENOENT", type + " " + id + " is not registered in this queue");
+        }
+        unregister(i);
+        return null;
+    }
+
+    private static CtlError validate(Ukevent r) {
+        int unknownFlags = r.flags() & ~Kevent.REQ_MASK;
+        if (unknownFlags != 0) {
+            return CtlError.of("EINVAL", "unknown request flag bits 0x" + Integer.toHexString(unknownFlags));
+        }
+        if ((r.flags() & (Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH)) == (Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH)) {
+            return CtlError.of("EINVAL", "ONESHOT and DISPATCH exclude each other");
+        }
+        if (r.events() == 0) {
+            return CtlError.of("EINVAL", "empty event mask");
+        }
+        int unknownEvents = r.events() & ~r.type().validEvents();
+        if (unknownEvents != 0) {
+            return CtlError.of("EINVAL", "unknown event bits 0x" + Integer.toHexString(unknownEvents)
+                    + " for " + r.type());
+        }
+        return null;
+    }
+
+    /**
+     * Removes one interest.
+     *
+     * @param type its type
+     * @param id   its id
+     * @return whether it was registered
+     */
+    public boolean remove(EventType type, long id) {
+        lock.lock();
+        try {
+            ensureOpen("remove");
+            return removeLocked(type, id) == null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Marks user events ready (the seed's {@code KEVENT_CTL_READY}).
+     *
+     * @param ids    user event ids
+     * @param offset first index in ids
+     * @param length how many
+     * @return how many ids named a registered user event
+     */
+    public int trigger(long[] ids, int offset, int length) {
+        lock.lock();
+        try {
+            ensureOpen("trigger");
+            int found = 0;
+            for (int k = offset; k < offset + length; k++) {
+                Interest i = table.get(EventType.USER, ids[k]);
+                if (i != null) {
+                    found++;
+                    triggerLocked(i);
+                }
+            }
+            return found;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Marks one user event ready.
+     *
+     * @param id the user event id
+     * @return whether it is registered
+     */
+    public boolean trigger(long id) {
+        lock.lock();
+        try {
+            ensureOpen("trigger");
+            Interest i = table.get(EventType.USER, id);
+            if (i == null) {
+                return false;
+            }
+            triggerLocked(i);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void triggerLocked(Interest i) {
+        if (i.pending != Long.MAX_VALUE) {
+            i.pending++;
+        }
+        if (i.enabled && !i.onReady) {
+            makeReady(i);
+        }
+    }
+
+    /**
+     * Re-arms a DISPATCH interest disabled by its delivery.
+     *
+     * @param type the interest's type
+     * @param id   its id
+     * @return whether it is registered
+     */
+    public boolean enable(EventType type, long id) {
+        lock.lock();
+        try {
+            ensureOpen("enable");
+            Interest i = table.get(type, id);
+            if (i == null) {
+                return false;
+            }
+            i.enabled = true;
+            if (i.pending > 0 && !i.onReady) {
+                makeReady(i);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forces one waiter out of its wait with what is ready, possibly nothing; sticky if none waits. */
+    public void wakeup() {
+        lock.lock();
+        try {
+            ensureOpen("wakeup");
+            wakeupPending = true;
+            Waiter w = waitersHead;
+            if (w != null) {
+                signal(w);
+            } else if (pollerActive) {
+                wakePoller();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- waiting
+
+    /**
+     * Waits until {@code min} events are ready, the deadline passes, or a wake-up; then hands out
+     * up to {@code max} of them.
+     *
+     * @param min      events to wait for
+     * @param max      most events to hand out
+     * @param deadline absolute monotonic deadline, {@link #FOREVER}, or anything {@code <=} now for no wait
+     * @param out      where events go
+     * @return events handed out
+     */
+    public int getEvents(int min, int max, long deadline, EventSlots out) {
+        lock.lock();
+        try {
+            ensureOpen("getEvents");
+            awaitReady(min, deadline);
+            int n = deliver(max, out);
+            passBaton();
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Converts a relative timeout to an absolute deadline on this engine's clock.
+     *
+     * @param timeout negative means forever
+     * @param unit    its unit
+     * @return the deadline, {@link #FOREVER} for none
+     */
+    public long deadlineAfter(long timeout, TimeUnit unit) {
+        if (timeout < 0) {
+            return FOREVER;
+        }
+        if (timeout == 0) {
+            return Long.MIN_VALUE;
+        }
+        // Round up so a sub-nanosecond-unit timeout is never zero (no unit is below ns, but the
+        // conversion saturates rather than overflows).
+        return saturatedAdd(clock.nanoTime(), Math.max(1, unit.toNanos(timeout)));
+    }
+
+    /** @return the engine's current monotonic time */
+    public long now() {
+        return clock.nanoTime();
+    }
+
+    private void awaitReady(int need, long deadline) {
+        Waiter w = null;
+        try {
+            for (;;) {
+                long now = expireDue();
+                if (readyCount >= need || need == 0) {
+                    return;
+                }
+                if (deadline == Long.MIN_VALUE) {
+                    return;
+                }
+                if (wakeupPending) {
+                    wakeupPending = false;
+                    return;
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                if (now == Long.MIN_VALUE) {
+                    now = clock.nanoTime();
+                }
+                if (deadline != FOREVER && now >= deadline) {
+                    return;
+                }
+                if (!pollerActive) {
+                    if (w != null) {
+                        // A poller must not also sit in the waiter list: a signal meant for a
+                        // parked waiter would reach nobody.
+                        dequeueWaiter(w);
+                        w = null;
+                    }
+                    pollAsLeader(need, deadline, now);
+                } else {
+                    if (w == null) {
+                        w = enqueueWaiter();
+                    }
+                    w.need = need;
+                    park(w, deadline, now);
+                }
+                ensureOpen("getEvents");
+            }
+        } finally {
+            if (w != null) {
+                dequeueWaiter(w);
+            }
+        }
+    }
+
+    /** After taking events: pass the baton if events remain that another waiter may want. */
+    private void passBaton() {
+        if (readyCount > 0) {
+            wakeOne();
+        }
+    }
+
+    private void pollAsLeader(int need, long deadline, long now) {
+        pollerActive = true;
+        wakeSent = false;
+        pollerNeed = need;
+        armTimer(now);
+        long timeout = deadline == FOREVER ? -1 : deadline - now;
+        lock.unlock();
+        try {
+            poller.poll(timeout);
+        } finally {
+            lock.lock();
+            pollerActive = false;
+            wakeSent = false;
+            if (closed) {
+                pollerLeft.signalAll();
+            } else if (waitersHead != null) {
+                // Hand the kernel wait to a parked waiter: someone must keep watching the timers.
+                signal(waitersHead);
+            }
+        }
+    }
+
+    private void park(Waiter w, long deadline, long now) {
+        w.signalled = false;
+        try {
+            if (deadline == FOREVER) {
+                w.condition.await();
+            } else {
+                w.condition.awaitNanos(deadline - now);
+            }
+        } catch (InterruptedException e) {
+            // Keep the status for the caller, as Selector.select does; the loop returns at once.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- delivery
+
+    private int deliver(int max, EventSlots out) {
+        int n = 0;
+        while (n < max && readyHead != null) {
+            Interest i = readyHead;
+            unlinkReady(i);
+            long data = i.pending;
+            long data2 = i.type == EventType.TIMER ? i.fireTime : 0;
+            int events = i.type == EventType.TIMER ? Kevent.TIMER_FIRED : Kevent.USER_TRIGGER;
+            out.types[n] = i.type.ordinal();
+            out.ids[n] = i.id;
+            out.events[n] = events & i.events;
+            out.flags[n] = Kevent.RET_DONE;
+            out.data[n] = data;
+            out.data2[n] = data2;
+            out.cookies[n] = i.cookie;
+            out.attachments[n] = i.attachment;
+            afterDelivery(i);
+            n++;
+        }
+        out.clearAttachmentsFrom(n);
+        out.size = n;
+        delivered += n;
+        syncExportedReadiness();
+        return n;
+    }
+
+    /** Applies the trigger mode after an interest's event was handed out (KEVENT.md §3). */
+    private void afterDelivery(Interest i) {
+        i.pending = 0;
+        int f = i.flags;
+        if ((f & Kevent.REQ_ONESHOT) != 0) {
+            unregister(i);
+        } else if ((f & Kevent.REQ_DISPATCH) != 0) {
+            i.enabled = false;
+        } else if (i.type == EventType.TIMER && i.period == 0) {
+            // A one-shot timer has nothing more to say; keeping it would only leak it.
+            unregister(i);
+        }
+        // Level and ET: the condition of timers and user events is "undelivered activity", which
+        // delivery just consumed, so the level re-check never re-queues them.
+    }
+
+    // ---------------------------------------------------------------------------------- ring
+
+    /**
+     * Opens the queue's ring, once.
+     *
+     * @param capacity slots, a power of two
+     * @return the ring
+     */
+    public Ring openRing(int capacity) {
+        lock.lock();
+        try {
+            ensureOpen("ring");
+            if (ring != null) {
+                throw new IllegalStateException("this queue already has a ring of " + ring.capacity() + " slots");
+            }
+            ring = new Ring(capacity);
+            return ring;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Fills free ring slots and waits until {@code min} are readable, or the deadline.
+     *
+     * @param min      readable slots to wait for, at most the capacity
+     * @param deadline absolute deadline as in {@link #getEvents}
+     * @return the end sequence (exclusive) of the readable range
+     */
+    public long ringAwait(int min, long deadline) {
+        lock.lock();
+        try {
+            ensureOpen("ring await");
+            Thread me = Thread.currentThread();
+            if (ring.consumer != null && ring.consumer != me) {
+                throw new IllegalStateException("ring has one consumer; " + ring.consumer.getName()
+                        + " is in await, " + me.getName() + " is not allowed in");
+            }
+            ring.consumer = me;
+            try {
+                fillRing();
+                int readable = (int) (ring.end - ring.committed);
+                if (readable < min) {
+                    awaitReady(Math.min(min - readable, ring.free()), deadline);
+                    fillRing();
+                }
+                passBaton();
+                return ring.end;
+            } finally {
+                ring.consumer = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Releases ring slots up to {@code upTo} (exclusive).
+     *
+     * @param upTo a sequence in {@code [committed, end]}
+     */
+    public void ringCommit(long upTo) {
+        lock.lock();
+        try {
+            ensureOpen("ring commit");
+            if (upTo < ring.committed || upTo > ring.end) {
+                throw new IllegalArgumentException("commit up to " + upTo + " outside the readable range ["
+                        + ring.committed + ", " + ring.end + "]");
+            }
+            ring.release(upTo);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void fillRing() {
+        Ring r = ring;
+        int free = r.free();
+        int n = 0;
+        while (n < free && readyHead != null) {
+            Interest i = readyHead;
+            unlinkReady(i);
+            int events = i.type == EventType.TIMER ? Kevent.TIMER_FIRED : Kevent.USER_TRIGGER;
+            long data2 = i.type == EventType.TIMER ? i.fireTime : 0;
+            long seq = r.end++;
+            r.put(seq, i, i.type.ordinal(), events & i.events, Kevent.RET_DONE, i.id, i.pending, data2,
+                    i.cookie, i.attachment);
+            int generation = i.generation;
+            afterDelivery(i);
+            // Removal by its own delivery (ONESHOT, one-shot timer) must not tombstone the slot
+            // that delivery just filled: the slot only tracks an interest that lives on.
+            r.adopt(seq, i, generation);
+            n++;
+        }
+        delivered += n;
+        syncExportedReadiness();
+    }
+
+    // ---------------------------------------------------------------------------------- ready list
+
+    private void makeReady(Interest i) {
+        i.onReady = true;
+        i.readyPrev = readyTail;
+        i.readyNext = null;
+        if (readyTail == null) {
+            readyHead = i;
+        } else {
+            readyTail.readyNext = i;
+        }
+        readyTail = i;
+        readyCount++;
+        if (exported && readyCount == 1) {
+            syncExportedReadiness();
+        }
+        if (expiring) {
+            // Timer expiry wakes once for the whole batch, after the wheel is consistent again.
+            expiryWakeAll |= (i.flags & Kevent.REQ_WAKEUP_ALL) != 0;
+        } else if ((i.flags & Kevent.REQ_WAKEUP_ALL) != 0) {
+            wakeAll();
+        } else {
+            wakeOne();
+        }
+    }
+
+    private void unlinkReady(Interest i) {
+        if (!i.onReady) {
+            return;
+        }
+        if (i.readyPrev == null) {
+            readyHead = i.readyNext;
+        } else {
+            i.readyPrev.readyNext = i.readyNext;
+        }
+        if (i.readyNext == null) {
+            readyTail = i.readyPrev;
+        } else {
+            i.readyNext.readyPrev = i.readyPrev;
+        }
+        i.readyPrev = null;
+        i.readyNext = null;
+        i.onReady = false;
+        readyCount--;
+    }
+
+    private void unregister(Interest i) {
+        unlinkReady(i);
+        wheel.cancel(i);
+        table.remove(i);
+        if (i.ringRefs > 0) {
+            ring.tombstone(i);
+        }
+        i.clear();
+        i.freeNext = freeList;
+        freeList = i;
+    }
+
+    private Interest allocate() {
+        Interest i = freeList;
+        if (i == null) {
+            return new Interest();
+        }
+        freeList = i.freeNext;
+        i.freeNext = null;
+        return i;
+    }
+
+    // ---------------------------------------------------------------------------------- timers
+
+    /**
+     * Expires due timers if the wheel has any.
+     *
+     * @return the clock reading taken, or {@link Long#MIN_VALUE} if the clock was not read
+     */
+    private long expireDue() {
+        if (wheel.isEmpty()) {
+            return Long.MIN_VALUE;
+        }
+        long now = clock.nanoTime();
+        if (now >= wheel.nextDeadline()) {
+            expireTimers(now);
+        }
+        return now;
+    }
+
+    private void expireTimers(long now) {
+        int before = readyCount;
+        expiring = true;
+        expiryWakeAll = false;
+        try {
+            while (wheel.expire(now, this, EXPIRE_BATCH) == EXPIRE_BATCH) {
+                // keep going: a bounded batch per call, but nothing due is left behind
+            }
+        } finally {
+            expiring = false;
+        }
+        if (expiryWakeAll) {
+            wakeAll();
+        } else if (readyCount > before) {
+            wakeOne();
+        }
+        if (exported && armedDeadline <= now) {
+            // The timerfd fired and reads as readable; re-arming resets it so an outside poller of
+            // the exported fd does not spin on a timer we already handled.
+            armTimer(now);
+        }
+    }
+
+    @Override
+    public void onExpiry(TimerNode node, long now) {
+        Interest i = (Interest) node;
+        long expirations = 1;
+        if (i.period > 0) {
+            // Keep the phase: the next deadline is the first deadline + k * period after now.
+            long late = now - i.deadline();
+            long missed = late / i.period;
+            expirations = saturatedAdd(missed, 1);
+            long next = saturatedAdd(i.deadline(), saturatedMul(expirations, i.period));
+            wheel.schedule(i, next);
+        }
+        i.pending = saturatedAdd(i.pending, expirations);
+        i.fireTime = now;
+        if (i.enabled && !i.onReady) {
+            makeReady(i);
+        }
+    }
+
+    private void armTimer(long now) {
+        long next = wheel.nextDeadline();
+        if (next < armedDeadline || (armedDeadline <= now && next != armedDeadline)) {
+            poller.armTimer(next);
+            armedDeadline = next;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- waking
+
+    private void wakeOne() {
+        for (Waiter w = waitersHead; w != null; w = w.next) {
+            if (w.need <= readyCount) {
+                // If it is already signalled it is on its way, and passes the baton when it leaves.
+                signal(w);
+                return;
+            }
+        }
+        if (pollerActive && !wakeSent && pollerNeed <= readyCount) {
+            wakePoller();
+        }
+    }
+
+    private void wakeAll() {
+        for (Waiter w = waitersHead; w != null; w = w.next) {
+            signal(w);
+        }
+        if (pollerActive && !wakeSent) {
+            wakePoller();
+        }
+    }
+
+    private void signal(Waiter w) {
+        if (!w.signalled) {
+            w.signalled = true;
+            wakeups++;
+            w.condition.signal();
+        }
+    }
+
+    private void wakePoller() {
+        wakeSent = true;
+        wakeups++;
+        poller.wakeup();
+    }
+
+    private Waiter enqueueWaiter() {
+        Waiter w = freeWaiters;
+        if (w == null) {
+            w = new Waiter(lock.newCondition());
+        } else {
+            freeWaiters = w.next;
+        }
+        w.signalled = false;
+        w.next = null;
+        w.prev = waitersTail;
+        if (waitersTail == null) {
+            waitersHead = w;
+        } else {
+            waitersTail.next = w;
+        }
+        waitersTail = w;
+        return w;
+    }
+
+    private void dequeueWaiter(Waiter w) {
+        if (w.prev == null) {
+            waitersHead = w.next;
+        } else {
+            w.prev.next = w.next;
+        }
+        if (w.next == null) {
+            waitersTail = w.prev;
+        } else {
+            w.next.prev = w.prev;
+        }
+        w.prev = null;
+        w.next = freeWaiters;
+        freeWaiters = w;
+    }
+
+    // ---------------------------------------------------------------------------------- fd, stats, close
+
+    /**
+     * Returns the descriptor readable while events are ready, enabling its upkeep.
+     *
+     * @return the file descriptor
+     */
+    public int readinessFd() {
+        lock.lock();
+        try {
+            ensureOpen("readinessFd");
+            if (!exported) {
+                exportedFd = poller.exportFd();
+                exported = true;
+                syncExportedReadiness();
+                armTimer(clock.nanoTime());
+            }
+            return exportedFd;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void syncExportedReadiness() {
+        if (exported) {
+            boolean readable = readyCount > 0;
+            if (readable != exportedReadable) {
+                poller.setReadable(readable);
+                exportedReadable = readable;
+            }
+        }
+    }
+
+    /** @return a snapshot of the counters */
+    public QueueStats stats() {
+        lock.lock();
+        try {
+            return new QueueStats(table.size(), readyCount, delivered, poller.syscalls(), overflows, wakeups);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return threads blocked in a wait right now: the poller plus parked waiters (for tests and stats) */
+    public int waitingThreads() {
+        lock.lock();
+        try {
+            int n = pollerActive ? 1 : 0;
+            for (Waiter w = waitersHead; w != null; w = w.next) {
+                n++;
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return whether {@link #close} has run */
+    public boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Closes the queue: removes every interest, wakes every waiter (they throw
+     * {@link QueueClosedException}), waits for the poller to leave the kernel, then releases the
+     * kernel resources. Idempotent.
+     */
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Waiter w = waitersHead; w != null; w = w.next) {
+                w.signalled = true;
+                w.condition.signal();
+            }
+            if (pollerActive) {
+                poller.wakeup();
+                while (pollerActive) {
+                    pollerLeft.awaitUninterruptibly();
+                }
+            }
+            readyHead = readyTail = null;
+            readyCount = 0;
+            table.forEach(i -> {
+                wheel.cancel(i);
+                i.onReady = false;
+                i.readyNext = i.readyPrev = null;
+                i.clear();
+            });
+            table.clear();
+            freeList = null;
+            poller.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void ensureOpen(String what) {
+        if (closed) {
+            throw new QueueClosedException("kevent queue is closed (" + what + ")");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- arithmetic
+
+    static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        if (((a ^ r) & (b ^ r)) < 0) {
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return r;
+    }
+
+    static long saturatedMul(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        long lo = a * b;
+        if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {
+            return lo;
+        }
+        return (a ^ b) < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+
+    /** A thread parked in {@link #awaitReady}, waiting for {@code need} ready events. */
+    private static final class Waiter {
+        final Condition condition;
+        int need;
+        boolean signalled;
+        Waiter prev;
+        Waiter next;
+
+        Waiter(Condition condition) {
+            this.condition = condition;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.kevent.internal.engine;
+
+/**
+ * What the engine needs from the kernel: a blocking wait, a way to interrupt it, a timer armed to
+ * the nearest deadline, and a file descriptor that tells outsiders the queue has events. The Linux
+ * backend implements it with epoll, an eventfd and a timerfd; tests implement it with fakes.
+ *
+ * <p><b>Threading:</b> {@link #poll} is called by at most one thread at a time, without the queue
+ * lock held. Every other method is called with the queue lock held, {@link #wakeup} possibly while
+ * another thread is inside {@link #poll}. {@link #close} is called once, after the last poll returned.
+ */
+public interface Poller {
+    /** @return a short name of the engine, e.g. {@code "linux-epoll"} */
+    String name();
+
+    /**
+     * Blocks until kernel activity (the armed timer fired, a wake-up), or the timeout. Returns
+     * early, without error, when the kernel wait was interrupted (EINTR): the caller recomputes the
+     * remaining time.
+     *
+     * @param timeoutNanos negative: no limit; 0: do not block; positive: at most this long
+     * @throws org.kevent.KeventException if the kernel wait fails for another reason
+     */
+    void poll(long timeoutNanos);
+
+    /** Makes the ongoing or the next {@link #poll} return promptly. */
+    void wakeup();
+
+    /**
+     * Arms the kernel timer to fire at an absolute monotonic deadline.
+     *
+     * @param deadlineNanos the deadline, or {@link TimerWheel#NO_DEADLINE} to disarm
+     */
+    void armTimer(long deadlineNanos);
+
+    /**
+     * Enables readiness tracking and returns the descriptor that is readable while the queue has
+     * ready events (see {@link #setReadable}).
+     *
+     * @return the file descriptor
+     */
+    int exportFd();
+
+    /**
+     * Sets whether the exported descriptor reads as readable. Called only after {@link #exportFd}.
+     *
+     * @param readable whether the ready list is non-empty
+     */
+    void setReadable(boolean readable);
+
+    /** @return system calls made so far */
+    long syscalls();
+
+    /** Releases every kernel resource. Called exactly once. */
+    void close();
+}

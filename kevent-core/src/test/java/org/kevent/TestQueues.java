@@ -1,0 +1,46 @@
+package org.kevent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.BooleanSupplier;
+
+/** Helpers shared by the queue tests. */
+final class TestQueues {
+    private TestQueues() {
+    }
+
+    static final long START = 1_000_000_000L;
+
+    static KeventQueue fake(ManualClock clock) {
+        return KeventQueue.builder().clock(clock).poller(new FakePoller(clock)).open();
+    }
+
+    /** Runs a blocking call on its own platform thread (the common pool has one thread on 2 cores). */
+    static <T> CompletableFuture<T> async(Supplier<T> call) {
+        return CompletableFuture.supplyAsync(call, r -> Thread.ofPlatform().daemon().start(r));
+    }
+
+    /** Open file descriptors of this process. */
+    static long openFds() {
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Polls a condition that another thread makes true; fails after 10 s rather than hanging. */
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(1);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package org.kevent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** TIMER semantics on a manual clock: deterministic, no sleeping. */
+class TimerTest {
+    private static final long MS = 1_000_000L;
+
+    private final ManualClock clock = new ManualClock(TestQueues.START);
+    private final FakePoller poller = new FakePoller(clock);
+    private final KeventQueue queue = KeventQueue.builder().clock(clock).poller(poller).open();
+    private final EventBuffer out = new EventBuffer(16);
+
+    @AfterEach
+    void close() {
+        queue.close();
+    }
+
+    @Test
+    void oneShotTimerFiresAtItsDeadlineNotBefore() {
+        queue.add(Ukevent.timerNanos(1, 10 * MS).withCookie(5));
+        clock.advance(10 * MS - 1);
+        assertThat(queue.poll(out)).isZero();
+        clock.advance(1);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        assertThat(out.type(0)).isEqualTo(EventType.TIMER);
+        assertThat(out.events(0)).isEqualTo(Kevent.TIMER_FIRED);
+        assertThat(out.data(0)).as("expirations").isEqualTo(1);
+        assertThat(out.data2(0)).as("fire time").isEqualTo(TestQueues.START + 10 * MS);
+        assertThat(out.cookie(0)).isEqualTo(5);
+    }
+
+    @Test
+    void oneShotTimerIsRemovedAfterDelivery() {
+        queue.add(Ukevent.timerNanos(1, MS));
+        clock.advance(MS);
+        queue.poll(out);
+        assertThat(queue.stats().registered()).isZero();
+        queue.add(Ukevent.timerNanos(1, MS));
+    }
+
+    @Test
+    void blockingWaitSleepsUntilTheTimerAndNoLonger() {
+        queue.add(Ukevent.timerNanos(1, 25 * MS));
+        assertThat(queue.getEvents(1, 16, -1, TimeUnit.SECONDS, out)).isEqualTo(1);
+        assertThat(clock.nanoTime()).as("woken at the deadline, not after").isEqualTo(TestQueues.START + 25 * MS);
+        assertThat(poller.timeouts).as("no timeout of the caller's, one kernel wait").containsExactly(-1L);
+    }
+
+    @Test
+    void absoluteDeadlineFiresAtThatInstant() {
+        queue.add(Ukevent.timerAt(1, TestQueues.START + 7 * MS));
+        assertThat(queue.getEvents(1, 16, 1, TimeUnit.SECONDS, out)).isEqualTo(1);
+        assertThat(out.data2(0)).isEqualTo(TestQueues.START + 7 * MS);
+    }
+
+    @Test
+    void absoluteDeadlineInThePastFiresAtOnce() {
+        queue.add(Ukevent.timerAt(1, TestQueues.START - 5 * MS));
+        assertThat(queue.poll(out)).isEqualTo(1);
+    }
+
+    @Test
+    void periodicTimerCountsExpirationsMissedByALateReader() {
+        queue.add(Ukevent.timerNanos(1, 10 * MS).withPeriodNanos(10 * MS));
+        clock.advance(35 * MS);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        assertThat(out.data(0)).isEqualTo(3);
+        clock.advance(5 * MS);
+        assertThat(queue.poll(out)).as("phase kept: next at 40 ms").isEqualTo(1);
+        assertThat(out.data(0)).isEqualTo(1);
+        clock.advance(9 * MS);
+        assertThat(queue.poll(out)).isZero();
+        assertThat(queue.stats().registered()).as("periodic timers stay").isEqualTo(1);
+    }
+
+    @Test
+    void nanosecondPeriodsAreHonoured() {
+        queue.add(Ukevent.timerNanos(1, 1).withPeriodNanos(3));
+        clock.advance(1);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        clock.advance(3 * 1000);
+        queue.poll(out);
+        assertThat(out.data(0)).isEqualTo(1000);
+    }
+
+    @Test
+    void twoTimersWithEqualPeriodFireIndependently() {
+        queue.add(Ukevent.timerNanos(1, 10 * MS).withPeriodNanos(10 * MS));
+        queue.add(Ukevent.timerNanos(2, 15 * MS).withPeriodNanos(10 * MS));
+        clock.advance(10 * MS);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        assertThat(out.id(0)).isEqualTo(1);
+        clock.advance(5 * MS);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        assertThat(out.id(0)).isEqualTo(2);
+    }
+
+    @Test
+    void removedTimerNeverFires() {
+        queue.add(Ukevent.timerNanos(1, MS));
+        queue.remove(EventType.TIMER, 1);
+        clock.advance(10 * MS);
+        assertThat(queue.poll(out)).isZero();
+    }
+
+    @Test
+    void timerRemovedWhileReadyIsNotDelivered() {
+        queue.add(Ukevent.timerNanos(1, MS).withPeriodNanos(MS));
+        queue.add(Ukevent.user(9));
+        queue.trigger(9);
+        clock.advance(MS);
+        assertThat(queue.getEvents(0, 1, 0, TimeUnit.SECONDS, out)).isEqualTo(1);
+        assertThat(out.type(0)).isEqualTo(EventType.USER);
+        assertThat(queue.stats().ready()).as("the timer waits behind the user event").isEqualTo(1);
+        queue.remove(EventType.TIMER, 1);
+        assertThat(queue.stats().ready()).isZero();
+        assertThat(queue.poll(out)).isZero();
+    }
+
+    @Test
+    void modifyReArmsWithTheNewDeadlineAndDropsOldExpirations() {
+        queue.add(Ukevent.timerNanos(1, MS).withPeriodNanos(MS));
+        clock.advance(3 * MS);
+        queue.modify(Ukevent.timerNanos(1, 10 * MS));
+        assertThat(queue.poll(out)).isZero();
+        clock.advance(10 * MS);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        assertThat(out.data(0)).isEqualTo(1);
+    }
+
+    @Test
+    void dispatchOneShotTimerStaysDisabledUntilModifyGivesANewDeadline() {
+        queue.add(Ukevent.timerNanos(1, MS).withFlags(Kevent.REQ_DISPATCH));
+        clock.advance(MS);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        assertThat(queue.stats().registered()).isEqualTo(1);
+        queue.modify(Ukevent.timerNanos(1, 2 * MS).withFlags(Kevent.REQ_DISPATCH));
+        clock.advance(2 * MS);
+        assertThat(queue.poll(out)).isEqualTo(1);
+    }
+
+    @Test
+    void dispatchPeriodicTimerKeepsCountingWhileDisabled() {
+        queue.add(Ukevent.timerNanos(1, MS).withPeriodNanos(MS).withFlags(Kevent.REQ_DISPATCH));
+        clock.advance(MS);
+        queue.poll(out);
+        clock.advance(4 * MS);
+        assertThat(queue.poll(out)).isZero();
+        queue.enable(EventType.TIMER, 1);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        assertThat(out.data(0)).isEqualTo(4);
+    }
+
+    @Test
+    void interruptedKernelWaitResumesWithTheRemainingTime() {
+        queue.add(Ukevent.user(1));
+        poller.interruptNextPolls(3, 30 * MS);
+        assertThat(queue.getEvents(1, 16, 100, TimeUnit.MILLISECONDS, out)).isZero();
+        assertThat(poller.timeouts).containsExactly(100 * MS, 70 * MS, 40 * MS, 10 * MS);
+        assertThat(clock.nanoTime()).isEqualTo(TestQueues.START + 100 * MS);
+    }
+
+    @Test
+    void theKernelTimerIsArmedToTheNearestDeadlineBeforeBlocking() {
+        queue.add(Ukevent.timerNanos(1, 50 * MS));
+        queue.add(Ukevent.timerNanos(2, 20 * MS));
+        queue.add(Ukevent.user(3));
+        queue.getEvents(1, 16, 5, TimeUnit.MILLISECONDS, out);
+        assertThat(poller.armed()).isLessThanOrEqualTo(TestQueues.START + 20 * MS);
+        assertThat(queue.getEvents(1, 16, Duration.ofSeconds(1), out)).isEqualTo(1);
+        assertThat(out.id(0)).isEqualTo(2);
+    }
+
+    @Test
+    void manyTimersSharingADeadlineAreAllDeliveredInOneCall() {
+        for (long id = 0; id < 16; id++) {
+            queue.add(Ukevent.timerNanos(id, MS));
+        }
+        clock.advance(MS);
+        assertThat(queue.poll(out)).isEqualTo(16);
+    }
+}
