@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import org.kevent.internal.engine.CtlError;
+import org.kevent.internal.engine.CtlEvent;
 import org.kevent.internal.engine.Engine;
 import org.kevent.internal.engine.NanoClock;
 import org.kevent.internal.engine.Poller;
@@ -123,6 +124,10 @@ public final class KeventQueue implements AutoCloseable {
         }
         results.reset(length);
         int code = op.ordinal();
+        CtlEvent event = CtlEvent.TYPE.isEnabled() ? new CtlEvent() : null;
+        if (event != null) {
+            event.begin();
+        }
         engine.lockBatch("ctl");
         try {
             for (int k = 0; k < length; k++) {
@@ -133,8 +138,18 @@ public final class KeventQueue implements AutoCloseable {
                     results.fail(k, error.errorName(), error.message());
                 }
             }
+            if (event != null) {
+                event.registered = engine.registeredLocked();
+            }
         } finally {
             engine.unlockBatch();
+        }
+        if (event != null) {
+            event.end();
+            event.op = op.name();
+            event.records = length;
+            event.failures = results.failures();
+            event.commit();
         }
         return results.failures();
     }

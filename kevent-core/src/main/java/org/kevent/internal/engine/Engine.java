@@ -138,6 +138,11 @@ public final class Engine implements ExpiryHandler {
         lock.unlock();
     }
 
+    /** @return interests registered now; call inside a batch (for the JFR control event) */
+    public int registeredLocked() {
+        return table.size();
+    }
+
     /**
      * Applies one record inside a batch opened by {@link #lockBatch}.
      *
@@ -374,9 +379,12 @@ public final class Engine implements ExpiryHandler {
         lock.lock();
         try {
             ensureOpen("getEvents");
-            awaitReady(min, deadline);
+            WaitEvent event = awaitReady(min, deadline);
             int n = deliver(max, out);
             passBaton();
+            if (event != null) {
+                commit(event, n);
+            }
             return n;
         } finally {
             lock.unlock();
@@ -407,29 +415,35 @@ public final class Engine implements ExpiryHandler {
         return clock.nanoTime();
     }
 
-    private void awaitReady(int need, long deadline) {
+    private WaitEvent awaitReady(int need, long deadline) {
         Waiter w = null;
+        WaitEvent event = null;
         try {
             for (;;) {
                 long now = expireDue();
                 if (readyCount >= need || need == 0) {
-                    return;
+                    return event;
                 }
                 if (deadline == Long.MIN_VALUE) {
-                    return;
+                    return event;
                 }
                 if (wakeupPending) {
                     wakeupPending = false;
-                    return;
+                    return event;
                 }
                 if (Thread.currentThread().isInterrupted()) {
-                    return;
+                    return event;
                 }
                 if (now == Long.MIN_VALUE) {
                     now = clock.nanoTime();
                 }
                 if (deadline != FOREVER && now >= deadline) {
-                    return;
+                    return event;
+                }
+                if (event == null && WaitEvent.TYPE.isEnabled()) {
+                    event = new WaitEvent();
+                    event.begin();
+                    event.min = need;
                 }
                 if (!pollerActive) {
                     if (w != null) {
@@ -439,6 +453,9 @@ public final class Engine implements ExpiryHandler {
                         w = null;
                     }
                     pollAsLeader(need, deadline, now);
+                    if (event != null) {
+                        event.kernelWaits++;
+                    }
                 } else {
                     if (w == null) {
                         w = enqueueWaiter();
@@ -496,6 +513,13 @@ public final class Engine implements ExpiryHandler {
             // Keep the status for the caller, as Selector.select does; the loop returns at once.
             Thread.currentThread().interrupt();
         }
+    }
+
+    private void commit(WaitEvent event, int delivered) {
+        event.end();
+        event.engine = poller.name();
+        event.delivered = delivered;
+        event.commit();
     }
 
     // ---------------------------------------------------------------------------------- delivery
@@ -585,8 +609,11 @@ public final class Engine implements ExpiryHandler {
                 fillRing();
                 int readable = (int) (ring.end - ring.committed);
                 if (readable < min) {
-                    awaitReady(Math.min(min - readable, ring.free()), deadline);
+                    WaitEvent event = awaitReady(Math.min(min - readable, ring.free()), deadline);
                     fillRing();
+                    if (event != null) {
+                        commit(event, (int) (ring.end - ring.committed));
+                    }
                 }
                 passBaton();
                 return ring.end;

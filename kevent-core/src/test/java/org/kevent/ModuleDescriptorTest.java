@@ -1,0 +1,29 @@
+package org.kevent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+/** The library is a module that exports its API and nothing else, and needs nothing but the JDK. */
+class ModuleDescriptorTest {
+
+    private static ModuleDescriptor descriptor() {
+        return ModuleFinder.of(Path.of("target", "classes")).find("org.kevent").orElseThrow().descriptor();
+    }
+
+    @Test
+    void onlyTheApiPackageIsExported() {
+        assertThat(descriptor().exports()).extracting(ModuleDescriptor.Exports::source).containsExactly("org.kevent");
+        assertThat(descriptor().packages()).contains("org.kevent.internal.sys", "org.kevent.internal.engine");
+    }
+
+    @Test
+    void itRequiresOnlyJdkModules() {
+        assertThat(descriptor().requires()).extracting(ModuleDescriptor.Requires::name)
+                .allMatch(name -> name.startsWith("java.") || name.startsWith("jdk."));
+    }
+}

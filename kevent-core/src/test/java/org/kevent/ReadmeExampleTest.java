@@ -1,0 +1,51 @@
+package org.kevent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.spi.ToolProvider;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's example is real code: it compiles against the library and runs. */
+class ReadmeExampleTest {
+
+    @Test
+    void quickstartCompilesAndPrintsTimerAndUserEvents(@TempDir Path dir) throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        Matcher m = Pattern.compile("<!-- example:quickstart[^>]*-->\\s*```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        assertThat(m.find()).as("README has the quickstart block").isTrue();
+        Path source = dir.resolve("Quickstart.java");
+        Files.writeString(source, m.group(1));
+
+        ToolProvider javac = ToolProvider.findFirst("javac").orElseThrow();
+        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+        PrintStream err = new PrintStream(diagnostics, true, StandardCharsets.UTF_8);
+        int rc = javac.run(err, err, "-d", dir.toString(),
+                "-cp", System.getProperty("java.class.path"), source.toString());
+        assertThat(rc).as(diagnostics.toString(StandardCharsets.UTF_8)).isZero();
+
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            loader.loadClass("Quickstart").getMethod("main", String[].class).invoke(null, (Object) new String[0]);
+        } finally {
+            System.setOut(original);
+        }
+        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(lines).anyMatch(l -> l.equals("USER 2 data=1 cookie=42"));
+        assertThat(lines).anyMatch(l -> l.startsWith("TIMER 1 data="));
+    }
+}
