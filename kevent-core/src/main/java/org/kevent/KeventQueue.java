@@ -120,7 +120,10 @@ public final class KeventQueue implements AutoCloseable {
         Objects.requireNonNull(op, "op");
         Objects.checkFromIndexSize(offset, length, records.length);
         for (int k = offset; k < offset + length; k++) {
-            Objects.requireNonNull(records[k], "record " + (k - offset));
+            if (records[k] == null) {
+                // Checked before anything is applied, so a null never leaves half a batch behind.
+                throw new NullPointerException("record " + (k - offset) + " of the batch is null");
+            }
         }
         results.reset(length);
         int code = op.ordinal();
