@@ -227,12 +227,13 @@ public final class TimerWheel {
      * @return the bound, or {@link #NO_DEADLINE} when the wheel is empty
      */
     public long nextDeadline() {
-        if (pending.next != pending) {
-            return pendingMin;
-        }
         long best = NO_DEADLINE;
+        if (pending.next != pending) {
+            best = pendingMin;
+        }
+        // Not only pending: an overdue node scheduled after a limited expire waits in the current slot.
         if ((occupied[0] & (1L << currentDigit())) != 0) {
-            best = currentSlotMin;
+            best = Math.min(best, currentSlotMin);
         }
         int bucket = earliestBucket(false);
         if (bucket >= 0) {

@@ -148,6 +148,17 @@ class TimerWheelTest {
     }
 
     @Test
+    void nextDeadlineCoversAnOverdueNodeScheduledWhileALimitedExpireLeftNodesPending() {
+        TimerWheel wheel = new TimerWheel(0, 0);
+        wheel.schedule(new Timer("a"), 0);
+        wheel.schedule(new Timer("b"), 0);
+        assertThat(wheel.expire(0, new Recorder(), 1)).isEqualTo(1);
+        wheel.schedule(new Timer("overdue"), -1);
+
+        assertThat(wheel.nextDeadline()).isLessThanOrEqualTo(-1);
+    }
+
+    @Test
     void handsOutInTickOrderWithTiesInSchedulingOrderWhateverLevelEachNodeCameFrom() {
         TimerWheel wheel = new TimerWheel(0, 0); // tick = 1 ns, so a tick is a deadline
         Recorder recorder = new Recorder();
