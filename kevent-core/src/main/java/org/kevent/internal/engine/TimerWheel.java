@@ -209,11 +209,14 @@ public final class TimerWheel {
         }
         collectDue();
         expiring = true;
+        int count;
         try {
-            return handOut(handler, limit);
+            count = handOut(handler, limit);
         } finally {
             expiring = false;
         }
+        tightenCurrentSlotMin();
+        return count;
     }
 
     /**
@@ -321,6 +324,25 @@ public final class TimerWheel {
             handler.onExpiry(node, time);
         }
         return count;
+    }
+
+    /**
+     * Recomputes the current slot's bound if handlers left it at or before now. Cancel never raises
+     * the bound, so an already-due node that a handler scheduled and then cancelled would otherwise
+     * keep nextDeadline at or before now, and a caller arming the timer there would spin. The scan
+     * covers one tick and runs only after such handlers.
+     */
+    private void tightenCurrentSlotMin() {
+        int digit = currentDigit();
+        if ((occupied[0] & (1L << digit)) == 0 || currentSlotMin > now) {
+            return;
+        }
+        long min = NO_DEADLINE;
+        TimerNode head = sentinels[digit];
+        for (TimerNode node = head.next; node != head; node = node.next) {
+            min = Math.min(min, node.deadline);
+        }
+        currentSlotMin = min;
     }
 
     /** Re-places the nodes of a higher-level slot whose start the cursor has just reached. */
