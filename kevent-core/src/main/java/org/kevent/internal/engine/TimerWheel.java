@@ -209,11 +209,14 @@ public final class TimerWheel {
         }
         collectDue();
         expiring = true;
+        int count;
         try {
-            return handOut(handler, limit);
+            count = handOut(handler, limit);
         } finally {
             expiring = false;
         }
+        tightenCurrentSlotMin();
+        return count;
     }
 
     /**
@@ -227,12 +230,13 @@ public final class TimerWheel {
      * @return the bound, or {@link #NO_DEADLINE} when the wheel is empty
      */
     public long nextDeadline() {
-        if (pending.next != pending) {
-            return pendingMin;
-        }
         long best = NO_DEADLINE;
+        if (pending.next != pending) {
+            best = pendingMin;
+        }
+        // Not only pending: an overdue node scheduled after a limited expire waits in the current slot.
         if ((occupied[0] & (1L << currentDigit())) != 0) {
-            best = currentSlotMin;
+            best = Math.min(best, currentSlotMin);
         }
         int bucket = earliestBucket(false);
         if (bucket >= 0) {
@@ -320,6 +324,25 @@ public final class TimerWheel {
             handler.onExpiry(node, time);
         }
         return count;
+    }
+
+    /**
+     * Recomputes the current slot's bound if handlers left it at or before now. Cancel never raises
+     * the bound, so an already-due node that a handler scheduled and then cancelled would otherwise
+     * keep nextDeadline at or before now, and a caller arming the timer there would spin. The scan
+     * covers one tick and runs only after such handlers.
+     */
+    private void tightenCurrentSlotMin() {
+        int digit = currentDigit();
+        if ((occupied[0] & (1L << digit)) == 0 || currentSlotMin > now) {
+            return;
+        }
+        long min = NO_DEADLINE;
+        TimerNode head = sentinels[digit];
+        for (TimerNode node = head.next; node != head; node = node.next) {
+            min = Math.min(min, node.deadline);
+        }
+        currentSlotMin = min;
     }
 
     /** Re-places the nodes of a higher-level slot whose start the cursor has just reached. */

@@ -148,6 +148,34 @@ class TimerWheelTest {
     }
 
     @Test
+    void nextDeadlineCoversAnOverdueNodeScheduledWhileALimitedExpireLeftNodesPending() {
+        TimerWheel wheel = new TimerWheel(0, 0);
+        wheel.schedule(new Timer("a"), 0);
+        wheel.schedule(new Timer("b"), 0);
+        assertThat(wheel.expire(0, new Recorder(), 1)).isEqualTo(1);
+        wheel.schedule(new Timer("overdue"), -1);
+
+        assertThat(wheel.nextDeadline()).isLessThanOrEqualTo(-1);
+    }
+
+    @Test
+    void nextDeadlineMovesPastNowWhenAHandlerSchedulesAndCancelsADueNodeInTheCurrentTick() {
+        TimerWheel wheel = new TimerWheel(0, 10);
+        Timer trigger = new Timer("trigger");
+        Timer waiting = new Timer("waiting");
+        Timer transient_ = new Timer("transient");
+        wheel.schedule(trigger, 10);
+        wheel.schedule(waiting, 500); // same 1024 ns tick as now, not yet due
+        ExpiryHandler handler = (node, now) -> {
+            wheel.schedule(transient_, now - 1);
+            wheel.cancel(transient_);
+        };
+
+        assertThat(wheel.expire(100, handler, 10)).isEqualTo(1);
+        assertThat(wheel.nextDeadline()).isEqualTo(500);
+    }
+
+    @Test
     void handsOutInTickOrderWithTiesInSchedulingOrderWhateverLevelEachNodeCameFrom() {
         TimerWheel wheel = new TimerWheel(0, 0); // tick = 1 ns, so a tick is a deadline
         Recorder recorder = new Recorder();
