@@ -59,9 +59,10 @@ import java.util.Objects;
  *       after it share the last tick; both still fire exactly, they merely share a bucket.
  *   <li>Nodes of the current tick that are not yet due are scanned again by each {@code expire} in
  *       that tick; keep the tick short (the default is 1024 ns) so few share one.
- *   <li>{@link #nextDeadline} may be earlier than the earliest deadline: it returns the start of
- *       the next occupied slot, which for a higher level is the moment its nodes must cascade. A
- *       caller that arms a timer there sees an {@code expire} that returns 0 now and then.
+ *   <li>{@link #nextDeadline} is the earliest deadline as long as no node was cancelled from the
+ *       slot that holds it; after such a cancel it may be earlier (a bound kept per slot, never
+ *       raised by a cancel), and a caller that arms a timer there sees an {@code expire} that
+ *       returns 0 now and then.
  *   <li>A deadline of exactly {@link #NO_DEADLINE} may make {@code nextDeadline()} return
  *       {@code NO_DEADLINE} while the wheel is not empty; such a node fires only at that very time.
  * </ul>
@@ -92,6 +93,13 @@ public final class TimerWheel {
     private final int levels;
     /** Per level, bit s set iff slot s is non-empty. */
     private final long[] occupied;
+    /**
+     * Per wheel bucket, a lower bound of its deadlines: exact after inserts, possibly stale-low
+     * after cancels. It lets {@link #nextDeadline} name the earliest deadline itself rather than the
+     * start of the slot that holds it, so a kernel timer armed there does not wake once per level
+     * on the way down (a spurious readiness of the queue's fd, a wasted wake-up of its poller).
+     */
+    private final long[] bucketMin;
     /** levels * 64 wheel buckets, then the pending bucket. */
     private final TimerNode[] sentinels;
     private final int pendingBucket;
@@ -136,6 +144,7 @@ public final class TimerWheel {
         this.levels = Math.max(1, Math.ceilDiv(63 - tickShift, SLOT_BITS));
         this.occupied = new long[levels];
         this.pendingBucket = levels * SLOTS;
+        this.bucketMin = new long[pendingBucket];
         this.sentinels = new TimerNode[pendingBucket + 1];
         for (int b = 0; b < sentinels.length; b++) {
             sentinels[b] = new Sentinel(b);
@@ -222,8 +231,8 @@ public final class TimerWheel {
     /**
      * A lower bound of the earliest scheduled deadline, to arm the kernel timer with. O(levels).
      *
-     * <p>Never later than the earliest deadline; may be earlier (the start of a slot that must
-     * cascade, or the earliest deadline of a tick that is partly due). After an {@code expire(t)}
+     * <p>Never later than the earliest deadline; equal to it unless a node was cancelled from the
+     * slot that holds the earliest deadline, in which case it may be earlier. After an {@code expire(t)}
      * that returned less than its limit it is {@code > t}, unless a handler scheduled a node due by
      * then; a value at or before the wheel's time means: call {@link #expire} now.
      *
@@ -240,7 +249,9 @@ public final class TimerWheel {
         }
         int bucket = earliestBucket(false);
         if (bucket >= 0) {
-            best = Math.min(best, timeOf(startTick(bucket)));
+            // Slots are disjoint in time, so the earliest occupied slot holds the earliest deadline;
+            // its nodes also all lie at or after the slot's start.
+            best = Math.min(best, Math.max(timeOf(startTick(bucket)), bucketMin[bucket]));
         }
         return best;
     }
@@ -405,6 +416,9 @@ public final class TimerWheel {
             int level = (63 - Long.numberOfLeadingZeros(tick ^ cur)) / SLOT_BITS;
             int digit = (int) (tick >>> (level * SLOT_BITS)) & SLOT_MASK;
             bucket = level * SLOTS + digit;
+            bucketMin[bucket] = (occupied[level] & (1L << digit)) == 0
+                    ? node.deadline
+                    : Math.min(bucketMin[bucket], node.deadline);
         }
         append(node, bucket);
         occupied[bucket >>> SLOT_BITS] |= 1L << (bucket & SLOT_MASK);

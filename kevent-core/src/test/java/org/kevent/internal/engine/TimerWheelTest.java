@@ -35,6 +35,18 @@ class TimerWheelTest {
     }
 
     @Test
+    void nextDeadlineIsTheEarliestDeadlineEvenInAHigherLevelSlot() {
+        TimerWheel wheel = new TimerWheel(0);
+        Timer far = new Timer();
+        Timer farther = new Timer();
+        wheel.schedule(farther, 9_000_000_123L);
+        wheel.schedule(far, 25_000_017L);
+        assertThat(wheel.nextDeadline()).isEqualTo(25_000_017L);
+        wheel.cancel(far);
+        assertThat(wheel.nextDeadline()).as("a stale bound stays a lower bound").isLessThanOrEqualTo(9_000_000_123L);
+    }
+
+    @Test
     void firesExactlyTheNodesWhoseDeadlineHasPassedNotTheRestOfTheirTick() {
         TimerWheel wheel = new TimerWheel(0); // one tick = 1024 ns
         Timer early = new Timer("early");
