@@ -37,8 +37,8 @@ class TimerWheelTest {
     @Test
     void nextDeadlineIsTheEarliestDeadlineEvenInAHigherLevelSlot() {
         TimerWheel wheel = new TimerWheel(0);
-        Timer far = new Timer();
-        Timer farther = new Timer();
+        Timer far = new Timer("far");
+        Timer farther = new Timer("farther");
         wheel.schedule(farther, 9_000_000_123L);
         wheel.schedule(far, 25_000_017L);
         assertThat(wheel.nextDeadline()).isEqualTo(25_000_017L);
