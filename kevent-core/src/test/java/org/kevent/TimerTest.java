@@ -186,4 +186,23 @@ class TimerTest {
         clock.advance(MS);
         assertThat(queue.poll(out)).isEqualTo(16);
     }
+
+    @Test
+    void aMillionTimersAreAddedAndCancelledWithoutFiring() {
+        Ukevent[] records = new Ukevent[1024];
+        CtlResults results = new CtlResults(records.length);
+        for (int base = 0; base < 1_000_000; base += records.length) {
+            for (int k = 0; k < records.length; k++) {
+                records[k] = Ukevent.timerNanos(base + k, 1_000 * MS + (base + k));
+            }
+            assertThat(queue.ctl(CtlOp.ADD, records, 0, records.length, results)).isZero();
+        }
+        assertThat(queue.stats().registered()).isEqualTo(1_000_448);
+        for (long id = 0; id < 1_000_448; id++) {
+            assertThat(queue.remove(EventType.TIMER, id)).isTrue();
+        }
+        clock.advance(2_000 * MS);
+        assertThat(queue.poll(out)).isZero();
+        assertThat(queue.stats().registered()).isZero();
+    }
 }
