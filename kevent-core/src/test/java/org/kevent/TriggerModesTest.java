@@ -81,6 +81,17 @@ class TriggerModesTest {
     }
 
     @Test
+    void modifyOfAReadyInterestKeepsItReadyOnceWithTheNewCookie() {
+        queue.add(Ukevent.user(1).withCookie(1));
+        queue.trigger(1);
+        queue.modify(Ukevent.user(1).withCookie(2));
+        assertThat(queue.stats().ready()).isEqualTo(1);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        assertThat(out.cookie(0)).isEqualTo(2);
+        assertThat(queue.poll(out)).isZero();
+    }
+
+    @Test
     void enableOfAnUnknownInterestReportsFalse() {
         assertThat(queue.enable(EventType.USER, 5)).isFalse();
     }

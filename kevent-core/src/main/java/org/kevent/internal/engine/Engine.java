@@ -215,7 +215,7 @@ public final class Engine implements ExpiryHandler {
             } else if (pollerActive || exported) {
                 armTimer(now);
             }
-        } else if (i.pending > 0) {
+        } else if (i.pending > 0 && !i.onReady) {
             makeReady(i);
         }
     }
