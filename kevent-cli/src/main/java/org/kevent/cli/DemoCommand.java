@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code kevent demo}: runs {@link Demo} with the timer and user-event sections. */
 @Command(name = "demo",
-        description = {"Registers timers and user events on one queue and prints every event as it arrives,",
-                "then a summary. Ctrl-C stops it early, still with the summary."})
+        description = {"Print timers and user events from one queue as they arrive, then a summary.",
+                "Ctrl-C stops it early and still prints the summary."})
 final class DemoCommand implements Callable<Integer> {
     private final PrintStream out;
 
