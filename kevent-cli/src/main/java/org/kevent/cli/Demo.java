@@ -26,7 +26,7 @@ import org.kevent.Ukevent;
  * any other (a shutdown hook), any number of times.
  */
 final class Demo {
-    private static final String ROW = "%8s  %-5s %4s  %-8s %-11s %5s  %-12s %6s  %s%n";
+    private static final String ROW = "%8s  %-5s %4s  %-8s %-11s %5s  %-14s %6s  %s%n";
     private static final int BATCH = 64;
     private static final long STOP_GRACE_MILLIS = 2_000;
 
