@@ -1,0 +1,54 @@
+package org.kevent.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code kevent demo}: runs {@link Demo} with the timer and user-event sections. */
+@Command(name = "demo",
+        description = {"Print timers and user events from one queue as they arrive, then a summary.",
+                "Ctrl-C stops it early and still prints the summary."})
+final class DemoCommand implements Callable<Integer> {
+    private final PrintStream out;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Option(names = "--seconds", paramLabel = "N", defaultValue = "3",
+            description = "How long to run, in whole seconds, at least 1 (default: ${DEFAULT-VALUE}).")
+    private int seconds;
+
+    DemoCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() {
+        if (seconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--seconds must be at least 1, got " + seconds);
+        }
+        Demo demo = new Demo(out, Duration.ofSeconds(seconds), List.of(new TimerSection(), new UserSection()));
+        // The launcher execs the JVM, so Ctrl-C lands here: stop the loop and let it print the summary.
+        Thread hook = new Thread(demo::stopAndAwait, "kevent-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return demo.run();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is already running and waits for us; nothing to undo.
+            }
+        }
+    }
+}

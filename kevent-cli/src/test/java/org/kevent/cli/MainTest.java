@@ -1,0 +1,88 @@
+package org.kevent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MainTest {
+    /** One in-process run: exit status and both streams. */
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void demoForOneSecondPrintsTimerAndUserEventsAndASummary() {
+        Run r = run("demo", "--seconds", "1");
+
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out())
+                .containsPattern("kevent demo: engine \\S+, JDK 25")
+                .containsPattern("(?m)^\\s+\\d+\\s+TIMER\\s+2\\s+FIRED\\s+DONE\\s+\\d+\\s+late -?\\d+us\\s+1002")
+                .containsPattern("(?m)^\\s+\\d+\\s+TIMER\\s+3\\s+FIRED\\s+DONE\\s+1\\s")
+                .containsPattern("(?m)^\\s+\\d+\\s+USER\\s+7\\s+TRIGGER\\s+DONE\\s+\\d+\\s+0\\s+2007")
+                .containsPattern("(?m)^\\s+\\d+\\s+USER\\s+8\\s+TRIGGER\\s+DONE\\s+\\d+\\s+0\\s+2008")
+                .containsPattern("(?m)^summary after \\d+ ms:$")
+                .containsPattern("(?m)^  TIMER\\s+[1-9]\\d* events")
+                .containsPattern("(?m)^  USER\\s+[1-9]\\d* events")
+                .containsPattern("(?m)^  total\\s+[1-9]\\d* events")
+                .containsPattern("(?m)^  queue\\s+registered \\d+, delivered [1-9]\\d*, syscalls \\d+, wakeups \\d+")
+                .containsPattern("(?m)^  engine\\s+\\S+")
+                .doesNotContain("MISMATCH");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1"})
+    void secondsBelowOneIsAUsageError(String seconds) {
+        Run r = run("demo", "--seconds", seconds);
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--seconds must be at least 1, got " + seconds).contains("Usage: kevent demo");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void secondsThatIsNotANumberIsAUsageError() {
+        Run r = run("demo", "--seconds", "soon");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("soon").contains("Usage: kevent demo");
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        Run r = run("frobnicate");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("frobnicate").contains("Usage: kevent");
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        Run r = run();
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("Missing command");
+    }
+
+    @Test
+    void helpListsTheDemo() {
+        Run r = run("help");
+
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("demo").contains("help");
+    }
+}
