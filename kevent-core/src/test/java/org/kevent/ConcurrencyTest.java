@@ -54,15 +54,24 @@ class ConcurrencyTest {
                     triggersDone.countDown();
                 });
             }
-            // Meanwhile another thread adds and removes interests the triggerers never name.
-            Thread churn = Thread.ofPlatform().start(() -> {
-                for (int k = 0; k < 5_000; k++) {
-                    queue.add(Ukevent.user(1_000 + k % 50).withFlags(Kevent.REQ_ONESHOT));
-                    queue.remove(EventType.USER, 1_000 + k % 50);
-                }
-            });
+            // Meanwhile two threads add, modify and remove interests the triggerers never name.
+            List<Thread> churn = new ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                long base = 1_000 + c * 100;
+                churn.add(Thread.ofPlatform().start(() -> {
+                    for (int k = 0; k < 5_000; k++) {
+                        long id = base + k % 50;
+                        queue.add(Ukevent.user(id).withFlags(Kevent.REQ_ONESHOT));
+                        queue.modify(Ukevent.user(id).withCookie(k));
+                        queue.remove(EventType.USER, id);
+                    }
+                }));
+            }
             assertThat(triggersDone.await(60, TimeUnit.SECONDS)).isTrue();
-            churn.join(60_000);
+            for (Thread c : churn) {
+                c.join(60_000);
+            }
+            assertThat(queue.stats().registered()).isEqualTo(ids);
             long expected = (long) triggerers * perTriggerer;
             TestQueues.await("all triggers delivered", () -> deliveredTriggers.get() == expected);
             Thread.sleep(20);
