@@ -4,7 +4,7 @@ package org.kevent;
  * The kinds of event source a queue accepts. An interest is identified by its type and an id
  * that is unique per type in a queue.
  *
- * <p>This release has the two sources that need no file descriptor of the caller's:
+ * <p>This release has three sources:
  * <ul>
  *   <li>{@link #TIMER}: id chosen by the caller; one-shot or periodic, relative or absolute
  *       deadline on the monotonic clock ({@link System#nanoTime()});</li>
@@ -19,7 +19,17 @@ public enum EventType {
     /** A timer: event {@link Kevent#TIMER_FIRED}; data = expirations, data2 = fire time (monotonic ns). */
     TIMER(Kevent.TIMER_FIRED, "FIRED"),
     /** A user event: event {@link Kevent#USER_TRIGGER}; data = triggers coalesced since the last delivery. */
-    USER(Kevent.USER_TRIGGER, "TRIGGER");
+    USER(Kevent.USER_TRIGGER, "TRIGGER"),
+    /**
+     * poll()/select() readiness of any file descriptor (pipe, eventfd, tty, another queue's
+     * {@link KeventQueue#readinessFd()}, another library's fd): id = the fd; events are the kernel's
+     * {@code POLL*} bits ({@link Kevent#POLLIN} ...); data = the bits seen. {@code POLLERR} and
+     * {@code POLLHUP} are reported whether asked for or not, as {@code poll(2)} does. The caller
+     * keeps owning the fd: close it only after removing the interest (a closed fd silently leaves
+     * the kernel's set, and its number may be reused).
+     */
+    POLL(Kevent.POLLIN | Kevent.POLLPRI | Kevent.POLLOUT | Kevent.POLLERR | Kevent.POLLHUP | Kevent.POLLRDHUP,
+            "IN", "PRI", "OUT", "ERR", "HUP", null, null, null, null, null, null, null, null, "RDHUP");
 
     private static final EventType[] VALUES = values();
 
@@ -49,7 +59,7 @@ public enum EventType {
     public String eventNames(int events) {
         StringBuilder sb = new StringBuilder();
         for (int bit = 0; bit < eventNames.length; bit++) {
-            if ((events & (1 << bit)) != 0) {
+            if ((events & (1 << bit)) != 0 && eventNames[bit] != null) {
                 if (!sb.isEmpty()) {
                     sb.append('|');
                 }

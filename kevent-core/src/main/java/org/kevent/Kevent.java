@@ -52,6 +52,19 @@ public final class Kevent {
     /** TIMER: the deadline passed; data holds expirations since the last delivery, data2 the fire time. */
     public static final int TIMER_FIRED = 1;
 
+    /** POLL: there is data to read (kernel {@code POLLIN}, asm-generic/poll.h). */
+    public static final int POLLIN = 0x001;
+    /** POLL: there is urgent data to read ({@code POLLPRI}). */
+    public static final int POLLPRI = 0x002;
+    /** POLL: writing will not block ({@code POLLOUT}). */
+    public static final int POLLOUT = 0x004;
+    /** POLL: an error condition ({@code POLLERR}); always reported. */
+    public static final int POLLERR = 0x008;
+    /** POLL: hang-up ({@code POLLHUP}); always reported. */
+    public static final int POLLHUP = 0x010;
+    /** POLL: the peer closed its writing half ({@code POLLRDHUP}). */
+    public static final int POLLRDHUP = 0x2000;
+
     /**
      * Names the request flags set in {@code flags}, for logs and the demo.
      *

@@ -57,6 +57,17 @@ public final class Ukevent {
     }
 
     /**
+     * Readiness of a file descriptor the caller owns, as poll(2) reports it.
+     *
+     * @param fd     the descriptor; the interest's id
+     * @param events {@link Kevent#POLLIN}, {@link Kevent#POLLOUT}, ... (kernel bit values)
+     * @return the record
+     */
+    public static Ukevent poll(int fd, int events) {
+        return new Ukevent(EventType.POLL, fd, events, 0, 0, null, 0, false, 0);
+    }
+
+    /**
      * A one-shot timer firing {@code delay} after it is added.
      *
      * @param id    the caller's id, unique among this queue's timers (not the period)

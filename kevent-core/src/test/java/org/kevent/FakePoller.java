@@ -73,6 +73,26 @@ final class FakePoller implements Poller {
     }
 
     @Override
+    public int ctlFd(int op, int fd, int events, long token) {
+        return 0;
+    }
+
+    @Override
+    public int polledCount() {
+        return 0;
+    }
+
+    @Override
+    public long polledToken(int k) {
+        throw new IndexOutOfBoundsException(k);
+    }
+
+    @Override
+    public int polledEvents(int k) {
+        throw new IndexOutOfBoundsException(k);
+    }
+
+    @Override
     public int exportFd() {
         throw new UnsupportedOperationException("fake poller has no fd");
     }

@@ -71,6 +71,17 @@ public final class Engine implements ExpiryHandler {
 
     private Ring ring;
 
+    /** Per event type, its kind; null for the built-in TIMER and USER. */
+    private final SourceKind[] kinds = new SourceKind[EventType.values().length];
+
+    /** Descriptor watchers by token index; a token's high word must match the slot's generation. */
+    private FdWatcher[] watchers = new FdWatcher[16];
+    private int[] watcherGenerations = new int[16];
+    private int[] freeWatcherSlots = new int[16];
+    private int freeWatcherCount;
+    private int watcherSlotsUsed;
+    private int watchedFds;
+
     private long delivered;
     private long wakeups;
     private long overflows;
@@ -91,6 +102,24 @@ public final class Engine implements ExpiryHandler {
         this.clock = clock;
         this.maxInterests = maxInterests;
         this.wheel = new TimerWheel(clock.nanoTime());
+        java.util.Arrays.fill(watcherGenerations, 1);
+        kinds[EventType.POLL.ordinal()] = new PollKind(this);
+    }
+
+    /**
+     * Installs the kind that serves an event type (backends add the kinds that need their kernel
+     * facilities, e.g. inotify for INODE).
+     *
+     * @param type the event type
+     * @param kind its kind
+     */
+    public void installKind(EventType type, SourceKind kind) {
+        lock.lock();
+        try {
+            kinds[type.ordinal()] = kind;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** @return the poller's engine name */
@@ -171,13 +200,36 @@ public final class Engine implements ExpiryHandler {
             return CtlError.of("ENOSPC", "the queue's registration cap of " + maxInterests
                     + " interests is reached (KeventQueue.Builder.maxInterests)");
         }
+        SourceKind kind = kinds[r.type().ordinal()];
+        if (kind == null && r.type() != EventType.TIMER && r.type() != EventType.USER) {
+            return CtlError.of("EOPNOTSUPP", r.type() + " interests are not available on the "
+                    + poller.name() + " engine");
+        }
         Interest i = allocate();
         i.type = r.type();
         i.id = r.id();
         i.enabled = true;
         table.insert(i);
-        apply(i, r);
-        return null;
+        if (kind == null) {
+            apply(i, r);
+            return null;
+        }
+        setRecord(i, r);
+        i.kind = kind;
+        CtlError error = kind.attach(i, r);
+        if (error != null) {
+            unlinkReady(i);
+            table.remove(i);
+            free(i);
+        }
+        return error;
+    }
+
+    private static void setRecord(Interest i, Ukevent r) {
+        i.events = r.events();
+        i.flags = r.flags();
+        i.cookie = r.cookie();
+        i.attachment = r.attachment();
     }
 
     private CtlError modify(Ukevent r) {
@@ -190,10 +242,16 @@ public final class Engine implements ExpiryHandler {
             return CtlError.of("ENOENT", r.type() + " " + r.id() + " is not registered in this queue");
         }
         i.enabled = true;
+        SourceKind kind = kinds[i.type.ordinal()];
+        if (kind != null) {
+            setRecord(i, r);
+            return kind.reattach(i, r);
+        }
         if (i.type == EventType.TIMER) {
             // A timer's MODIFY is a re-arm: expirations of the old setting are dropped.
             wheel.cancel(i);
             i.pending = 0;
+            i.readyEvents = 0;
             unlinkReady(i);
         }
         apply(i, r);
@@ -201,10 +259,7 @@ public final class Engine implements ExpiryHandler {
     }
 
     private void apply(Interest i, Ukevent r) {
-        i.events = r.events();
-        i.flags = r.flags();
-        i.cookie = r.cookie();
-        i.attachment = r.attachment();
+        setRecord(i, r);
         if (i.type == EventType.TIMER) {
             long now = clock.nanoTime();
             long deadline = r.timerAbsolute() ? r.timerValue() : saturatedAdd(now, Math.max(0, r.timerValue()));
@@ -215,7 +270,7 @@ public final class Engine implements ExpiryHandler {
             } else if (pollerActive || exported) {
                 armTimer(now);
             }
-        } else if (i.pending > 0 && !i.onReady) {
+        } else if (i.readyEvents != 0 && !i.onReady) {
             makeReady(i);
         }
     }
@@ -316,7 +371,16 @@ public final class Engine implements ExpiryHandler {
         if (i.pending != Long.MAX_VALUE) {
             i.pending++;
         }
-        if (i.enabled && !i.onReady) {
+        i.readyEvents = Kevent.USER_TRIGGER;
+        ready(i);
+    }
+
+    /**
+     * Queues an interest whose source reported activity (its {@code readyEvents} set), unless it is
+     * disabled or already queued. For kinds; lock held.
+     */
+    void ready(Interest i) {
+        if (i.enabled && !i.onReady && i.readyEvents != 0) {
             makeReady(i);
         }
     }
@@ -337,9 +401,11 @@ public final class Engine implements ExpiryHandler {
                 return false;
             }
             i.enabled = true;
-            if (i.pending > 0 && !i.onReady) {
-                makeReady(i);
+            SourceKind kind = kinds[i.type.ordinal()];
+            if (kind != null) {
+                kind.enabled(i);
             }
+            ready(i);
             return true;
         } finally {
             lock.unlock();
@@ -379,7 +445,7 @@ public final class Engine implements ExpiryHandler {
         lock.lock();
         try {
             ensureOpen("getEvents");
-            WaitEvent event = awaitReady(min, deadline);
+            WaitEvent event = awaitReady(min, max, deadline);
             int n = deliver(max, out);
             passBaton();
             if (event != null) {
@@ -415,9 +481,13 @@ public final class Engine implements ExpiryHandler {
         return clock.nanoTime();
     }
 
-    private WaitEvent awaitReady(int need, long deadline) {
+    private WaitEvent awaitReady(int need, int room, long deadline) {
         Waiter w = null;
         WaitEvent event = null;
+        if (readyCount < room) {
+            // Room for more than is ready: ask the kernel once, as epoll_wait would.
+            harvest();
+        }
         try {
             for (;;) {
                 long now = expireDue();
@@ -492,6 +562,9 @@ public final class Engine implements ExpiryHandler {
             lock.lock();
             pollerActive = false;
             wakeSent = false;
+            if (!closed) {
+                dispatchPolled();
+            }
             if (closed) {
                 pollerLeft.signalAll();
             } else if (waitersHead != null) {
@@ -529,15 +602,12 @@ public final class Engine implements ExpiryHandler {
         while (n < max && readyHead != null) {
             Interest i = readyHead;
             unlinkReady(i);
-            long data = i.pending;
-            long data2 = i.type == EventType.TIMER ? i.fireTime : 0;
-            int events = i.type == EventType.TIMER ? Kevent.TIMER_FIRED : Kevent.USER_TRIGGER;
             out.types[n] = i.type.ordinal();
             out.ids[n] = i.id;
-            out.events[n] = events & i.events;
-            out.flags[n] = Kevent.RET_DONE;
-            out.data[n] = data;
-            out.data2[n] = data2;
+            out.events[n] = i.readyEvents;
+            out.flags[n] = Kevent.RET_DONE | i.retFlags;
+            out.data[n] = i.pending;
+            out.data2[n] = i.data2;
             out.cookies[n] = i.cookie;
             out.attachments[n] = i.attachment;
             afterDelivery(i);
@@ -553,17 +623,24 @@ public final class Engine implements ExpiryHandler {
     /** Applies the trigger mode after an interest's event was handed out (KEVENT.md §3). */
     private void afterDelivery(Interest i) {
         i.pending = 0;
+        i.readyEvents = 0;
         int f = i.flags;
-        if ((f & Kevent.REQ_ONESHOT) != 0) {
+        if ((f & Kevent.REQ_ONESHOT) != 0 || (i.retFlags & Kevent.RET_BROKEN) != 0) {
+            // A BROKEN interest is delivered once and then removed: its source is gone.
             unregister(i);
         } else if ((f & Kevent.REQ_DISPATCH) != 0) {
             i.enabled = false;
         } else if (i.type == EventType.TIMER && i.period == 0) {
             // A one-shot timer has nothing more to say; keeping it would only leak it.
             unregister(i);
+        } else {
+            // Level and ET: the condition of timers and user events is "undelivered activity",
+            // which delivery just consumed; fd kinds re-check or re-arm their source.
+            SourceKind kind = kinds[i.type.ordinal()];
+            if (kind != null) {
+                kind.delivered(i);
+            }
         }
-        // Level and ET: the condition of timers and user events is "undelivered activity", which
-        // delivery just consumed, so the level re-check never re-queues them.
     }
 
     // ---------------------------------------------------------------------------------- ring
@@ -609,7 +686,7 @@ public final class Engine implements ExpiryHandler {
                 fillRing();
                 int readable = (int) (ring.end - ring.committed);
                 if (readable < min) {
-                    WaitEvent event = awaitReady(Math.min(min - readable, ring.free()), deadline);
+                    WaitEvent event = awaitReady(Math.min(min - readable, ring.free()), ring.free(), deadline);
                     fillRing();
                     if (event != null) {
                         commit(event, (int) (ring.end - ring.committed));
@@ -651,11 +728,9 @@ public final class Engine implements ExpiryHandler {
         while (n < free && readyHead != null) {
             Interest i = readyHead;
             unlinkReady(i);
-            int events = i.type == EventType.TIMER ? Kevent.TIMER_FIRED : Kevent.USER_TRIGGER;
-            long data2 = i.type == EventType.TIMER ? i.fireTime : 0;
             long seq = r.end++;
-            r.put(seq, i, i.type.ordinal(), events & i.events, Kevent.RET_DONE, i.id, i.pending, data2,
-                    i.cookie, i.attachment);
+            r.put(seq, i, i.type.ordinal(), i.readyEvents, Kevent.RET_DONE | i.retFlags, i.id, i.pending,
+                    i.data2, i.cookie, i.attachment);
             int generation = i.generation;
             afterDelivery(i);
             // Removal by its own delivery (ONESHOT, one-shot timer) must not tombstone the slot
@@ -716,10 +791,18 @@ public final class Engine implements ExpiryHandler {
     private void unregister(Interest i) {
         unlinkReady(i);
         wheel.cancel(i);
+        SourceKind kind = kinds[i.type.ordinal()];
+        if (kind != null) {
+            kind.detach(i);
+        }
         table.remove(i);
         if (i.ringRefs > 0) {
             ring.tombstone(i);
         }
+        free(i);
+    }
+
+    private void free(Interest i) {
         i.clear();
         i.freeNext = freeList;
         freeList = i;
@@ -789,10 +872,9 @@ public final class Engine implements ExpiryHandler {
             wheel.schedule(i, next);
         }
         i.pending = saturatedAdd(i.pending, expirations);
-        i.fireTime = now;
-        if (i.enabled && !i.onReady) {
-            makeReady(i);
-        }
+        i.data2 = now;
+        i.readyEvents = Kevent.TIMER_FIRED;
+        ready(i);
     }
 
     private void armTimer(long now) {
@@ -800,6 +882,95 @@ public final class Engine implements ExpiryHandler {
         if (next < armedDeadline || (armedDeadline <= now && next != armedDeadline)) {
             poller.armTimer(next);
             armedDeadline = next;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- descriptors
+
+    /**
+     * Adds a descriptor to the queue's kernel wait set on behalf of a source. Lock held.
+     *
+     * @param fd      the descriptor
+     * @param events  {@code EPOLL*} bits, with {@code EPOLLET}/{@code EPOLLONESHOT} as the mode needs
+     * @param watcher what to tell when the kernel reports the descriptor
+     * @return a token (positive) for {@link #rewatchFd} and {@link #unwatchFd}, or {@code -errno}
+     */
+    long watchFd(int fd, int events, FdWatcher watcher) {
+        int slot;
+        if (freeWatcherCount > 0) {
+            slot = freeWatcherSlots[--freeWatcherCount];
+        } else {
+            if (watcherSlotsUsed == watchers.length) {
+                int n = watchers.length * 2;
+                watchers = java.util.Arrays.copyOf(watchers, n);
+                watcherGenerations = java.util.Arrays.copyOf(watcherGenerations, n);
+                java.util.Arrays.fill(watcherGenerations, n / 2, n, 1);
+                freeWatcherSlots = java.util.Arrays.copyOf(freeWatcherSlots, n);
+            }
+            slot = watcherSlotsUsed++;
+        }
+        // The generation in the high word makes a token of a removed registration useless, even
+        // if its kernel event was collected before the removal and its slot was reused since.
+        long token = (long) watcherGenerations[slot] << 32 | slot;
+        int r = poller.ctlFd(Poller.FD_ADD, fd, events, token);
+        if (r < 0) {
+            freeWatcherSlots[freeWatcherCount++] = slot;
+            return r;
+        }
+        watchers[slot] = watcher;
+        watchedFds++;
+        return token;
+    }
+
+    /**
+     * Changes the events of a watched descriptor, or re-arms an {@code EPOLLONESHOT} one. Lock held.
+     *
+     * @return 0 or {@code -errno}
+     */
+    int rewatchFd(long token, int fd, int events) {
+        return poller.ctlFd(Poller.FD_MOD, fd, events, token);
+    }
+
+    /**
+     * Removes a descriptor from the kernel wait set; its events already collected are dropped.
+     * Errors are ignored: a descriptor closed by its owner has left the set already. Lock held.
+     */
+    void unwatchFd(long token, int fd) {
+        int slot = (int) token;
+        if (slot < 0 || slot >= watchers.length || watcherGenerations[slot] != (int) (token >>> 32)
+                || watchers[slot] == null) {
+            return;
+        }
+        watchers[slot] = null;
+        watcherGenerations[slot]++;
+        if (watcherGenerations[slot] == 0) {
+            watcherGenerations[slot] = 1;
+        }
+        freeWatcherSlots[freeWatcherCount++] = slot;
+        watchedFds--;
+        poller.ctlFd(Poller.FD_DEL, fd, 0, token);
+    }
+
+    /** Hands the descriptor events of the last poll to their watchers. Lock held. */
+    private void dispatchPolled() {
+        int n = poller.polledCount();
+        for (int k = 0; k < n; k++) {
+            long token = poller.polledToken(k);
+            int slot = (int) token;
+            if (slot >= 0 && slot < watchers.length && watcherGenerations[slot] == (int) (token >>> 32)) {
+                FdWatcher w = watchers[slot];
+                if (w != null) {
+                    w.onFdEvents(poller.polledEvents(k));
+                }
+            }
+        }
+    }
+
+    /** Collects kernel readiness without blocking, if descriptors are watched and nobody polls. */
+    private void harvest() {
+        if (watchedFds > 0 && !pollerActive) {
+            poller.poll(0);
+            dispatchPolled();
         }
     }
 
@@ -968,6 +1139,10 @@ public final class Engine implements ExpiryHandler {
             readyHead = readyTail = null;
             readyCount = 0;
             table.forEach(i -> {
+                SourceKind kind = kinds[i.type.ordinal()];
+                if (kind != null) {
+                    kind.detach(i);
+                }
                 wheel.cancel(i);
                 i.onReady = false;
                 i.readyNext = i.readyPrev = null;
@@ -975,6 +1150,11 @@ public final class Engine implements ExpiryHandler {
             });
             table.clear();
             freeList = null;
+            for (SourceKind kind : kinds) {
+                if (kind != null) {
+                    kind.close();
+                }
+            }
             poller.close();
         } finally {
             lock.unlock();

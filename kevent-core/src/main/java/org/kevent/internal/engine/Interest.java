@@ -11,7 +11,7 @@ import org.kevent.EventType;
  * reference (a ring slot written before a removal) can tell it no longer owns the object.
  * Guarded by the queue lock.
  */
-final class Interest extends TimerNode {
+final class Interest extends TimerNode implements FdWatcher {
     EventType type;
     long id;
     int events;
@@ -21,12 +21,24 @@ final class Interest extends TimerNode {
 
     /** False while a DISPATCH interest waits for MODIFY or enable after its delivery. */
     boolean enabled;
-    /** Activity not yet delivered: coalesced triggers (USER) or expirations (TIMER). */
+    /** Event bits seen and not yet delivered; an interest is on the ready list only with some. */
+    int readyEvents;
+    /** Return flags to add on delivery: {@code RET_BROKEN} when the source died. */
+    int retFlags;
+    /** First return word: coalesced triggers (USER), expirations (TIMER), revents (POLL), ... */
     long pending;
-    /** TIMER: monotonic time at which the latest expiry was observed. */
-    long fireTime;
+    /** Second return word: fire time (TIMER), ... */
+    long data2;
     /** TIMER: period in ns, 0 for one-shot. */
     long period;
+
+    /** fd sources: the watched descriptor and the token of its registration, see {@link Engine#watchFd}. */
+    int fd = -1;
+    long token;
+    /** Whatever a {@link SourceKind} keeps per interest. */
+    Object sourceState;
+    /** The kind serving this interest, for fd sources; null for timers and user events. */
+    SourceKind kind;
 
     boolean onReady;
     Interest readyPrev;
@@ -38,12 +50,24 @@ final class Interest extends TimerNode {
     /** Next free object in the engine's pool. */
     Interest freeNext;
 
+    /** The interest is its own descriptor watcher, so registering a descriptor allocates nothing. */
+    @Override
+    public void onFdEvents(int epollEvents) {
+        kind.onFdEvents(this, epollEvents);
+    }
+
     void clear() {
         type = null;
         attachment = null;
+        readyEvents = 0;
+        retFlags = 0;
         pending = 0;
+        data2 = 0;
         period = 0;
-        fireTime = 0;
+        fd = -1;
+        token = 0;
+        sourceState = null;
+        kind = null;
         ringRefs = 0;
         generation++;
     }

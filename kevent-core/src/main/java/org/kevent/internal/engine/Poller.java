@@ -48,6 +48,40 @@ public interface Poller {
      */
     void setReadable(boolean readable);
 
+    /** {@link #ctlFd} operation: start watching (epoll's {@code EPOLL_CTL_ADD}). */
+    int FD_ADD = 1;
+    /** {@link #ctlFd} operation: stop watching ({@code EPOLL_CTL_DEL}). */
+    int FD_DEL = 2;
+    /** {@link #ctlFd} operation: change the events or re-arm ({@code EPOLL_CTL_MOD}). */
+    int FD_MOD = 3;
+
+    /**
+     * Adds, changes or removes a descriptor in the kernel wait set. Called with the queue lock
+     * held, possibly while another thread is in {@link #poll} (the kernel allows that).
+     *
+     * @param op     {@link #FD_ADD}, {@link #FD_MOD} or {@link #FD_DEL}
+     * @param fd     the descriptor
+     * @param events {@code EPOLL*} bits, including {@code EPOLLET}/{@code EPOLLONESHOT}
+     * @param token  the word the kernel hands back with the descriptor's events; at least 2^32
+     * @return 0, or {@code -errno}
+     */
+    int ctlFd(int op, int fd, int events, long token);
+
+    /** @return how many descriptor events the last {@link #poll} collected */
+    int polledCount();
+
+    /**
+     * @param k index below {@link #polledCount()}
+     * @return the token of the k-th collected event
+     */
+    long polledToken(int k);
+
+    /**
+     * @param k index below {@link #polledCount()}
+     * @return the {@code EPOLL*} bits of the k-th collected event
+     */
+    int polledEvents(int k);
+
     /** @return system calls made so far */
     long syscalls();
 

@@ -40,6 +40,10 @@ public final class EpollPoller implements Poller {
     private final int wakeFd;
     private final int timerFd;
     private final EpollEventArray events;
+    /** Descriptor events of the last poll, copied out of the native array for the engine. */
+    private final long[] polledTokens = new long[MAX_EVENTS];
+    private final int[] polledEvents = new int[MAX_EVENTS];
+    private int polled;
     private int outerFd = -1;
     private int readyFd = -1;
     private long pollSyscalls;
@@ -97,6 +101,7 @@ public final class EpollPoller implements Poller {
 
     @Override
     public void poll(long timeoutNanos) {
+        polled = 0;
         int n = Epoll.wait(epfd, events, MAX_EVENTS, timeoutNanos);
         pollSyscalls++;
         if (n < 0) {
@@ -114,8 +119,33 @@ public final class EpollPoller implements Poller {
             } else if (data == TIMER) {
                 TimerFd.read(timerFd);
                 pollSyscalls++;
+            } else {
+                polledTokens[polled] = data;
+                polledEvents[polled] = events.events(k);
+                polled++;
             }
         }
+    }
+
+    @Override
+    public int ctlFd(int op, int fd, int eventMask, long token) {
+        lockedSyscalls++;
+        return Epoll.ctl(epfd, op, fd, eventMask, token);
+    }
+
+    @Override
+    public int polledCount() {
+        return polled;
+    }
+
+    @Override
+    public long polledToken(int k) {
+        return polledTokens[k];
+    }
+
+    @Override
+    public int polledEvents(int k) {
+        return polledEvents[k];
     }
 
     @Override
