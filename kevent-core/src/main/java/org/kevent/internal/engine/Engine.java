@@ -598,6 +598,7 @@ public final class Engine implements ExpiryHandler {
     // ---------------------------------------------------------------------------------- delivery
 
     private int deliver(int max, EventSlots out) {
+        out.namesUsed = 0;
         int n = 0;
         while (n < max && readyHead != null) {
             Interest i = readyHead;
@@ -610,6 +611,9 @@ public final class Engine implements ExpiryHandler {
             out.data2[n] = i.data2;
             out.cookies[n] = i.cookie;
             out.attachments[n] = i.attachment;
+            if (i.kind != null && i.kind.hasExtras()) {
+                i.kind.fill(i, out, n);
+            }
             afterDelivery(i);
             n++;
         }
@@ -731,6 +735,9 @@ public final class Engine implements ExpiryHandler {
             long seq = r.end++;
             r.put(seq, i, i.type.ordinal(), i.readyEvents, Kevent.RET_DONE | i.retFlags, i.id, i.pending,
                     i.data2, i.cookie, i.attachment);
+            if (i.kind != null && i.kind.hasExtras()) {
+                i.kind.fillRing(i, r, seq);
+            }
             int generation = i.generation;
             afterDelivery(i);
             // Removal by its own delivery (ONESHOT, one-shot timer) must not tombstone the slot
@@ -883,6 +890,11 @@ public final class Engine implements ExpiryHandler {
             poller.armTimer(next);
             armedDeadline = next;
         }
+    }
+
+    /** Counts a loss of events at a source (inotify overflow, ...). Lock held. */
+    void countOverflow() {
+        overflows++;
     }
 
     // ---------------------------------------------------------------------------------- descriptors

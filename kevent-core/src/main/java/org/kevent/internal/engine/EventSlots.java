@@ -19,6 +19,16 @@ public final class EventSlots {
     /** Events written by the last fill. */
     public int size;
 
+    /**
+     * Entry names (INODE) of the last fill, as bytes in one growable arena so a name costs no
+     * object: event {@code i}'s name is {@code names[nameOffsets[i] .. + nameLengths[i])};
+     * a length of -1 means the event has no name.
+     */
+    public byte[] names = new byte[0];
+    public final int[] nameOffsets;
+    public final int[] nameLengths;
+    public int namesUsed;
+
     public EventSlots(int capacity) {
         types = new int[capacity];
         events = new int[capacity];
@@ -28,6 +38,8 @@ public final class EventSlots {
         data2 = new long[capacity];
         cookies = new long[capacity];
         attachments = new Object[capacity];
+        nameOffsets = new int[capacity];
+        nameLengths = new int[capacity];
     }
 
     public int capacity() {

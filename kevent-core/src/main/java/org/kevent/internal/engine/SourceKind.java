@@ -47,6 +47,23 @@ public abstract class SourceKind {
     void delivered(Interest i) {
     }
 
+    /**
+     * Writes what only this kind has (an entry name, ...) for event {@code n} of a delivery, after
+     * the engine wrote the common fields. Called only for interests of kinds that
+     * {@linkplain #hasExtras() have extras}.
+     */
+    void fill(Interest i, EventSlots out, int n) {
+    }
+
+    /** Same as {@link #fill} for a ring slot. */
+    void fillRing(Interest i, Ring ring, long seq) {
+    }
+
+    /** @return whether {@link #fill} must be called for this kind's deliveries */
+    boolean hasExtras() {
+        return false;
+    }
+
     /** The queue is closing: release per-kind resources (the interests are detached first). */
     void close() {
     }
