@@ -27,8 +27,8 @@ import org.kevent.Ukevent;
  *
  * <h2>Semantics</h2>
  * <ol>
- *   <li><em>Schedule then cancel.</em> Schedule N timeouts (delays spread over 1 s..2 s, the same
- *       delays for every variant), then cancel all N, timing each phase on the calling thread.
+ *   <li><em>Schedule then cancel.</em> Schedule N timeouts (random delays spread over 10 s..20 s,
+ *       the same delays for every variant), then cancel all N, timing each phase on the calling thread.
  *       Objects that are part of the request and not of the work (kevent's prebuilt {@link Ukevent}
  *       records, the arrays that keep Netty's {@link Timeout}s and the JDK's futures) are made
  *       before the clock starts. One warm-up round, then R rounds with the order of the variants
@@ -50,6 +50,12 @@ final class TimersBench {
     static final long LATENESS_LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     static final long LATENESS_SPACING_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
     private static final int BATCH = 1024;
+    /**
+     * Race delays are spread over [10 s, 20 s): far enough that no timeout fires before it is
+     * cancelled even on a slow, cold JVM (a cold STPE round of a million took over 1 s here, so
+     * 1 s..2 s let timeouts fire and made cancel counts differ between variants).
+     */
+    private static final long RACE_MIN_DELAY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private TimersBench() {
     }
@@ -254,7 +260,7 @@ final class TimersBench {
         long[] delays = new long[n];
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < n; i++) {
-            delays[i] = TimeUnit.SECONDS.toNanos(1) + random.nextLong(TimeUnit.SECONDS.toNanos(1));
+            delays[i] = RACE_MIN_DELAY_NANOS + random.nextLong(RACE_MIN_DELAY_NANOS);
         }
         List<Racer> racers = List.of(new KeventRacer(delays), new NettyRacer(delays), new JdkRacer(delays));
         for (Racer r : racers) {
@@ -298,7 +304,8 @@ final class TimersBench {
         }
         t.print();
         double vsJdk = keventMedian / Report.median(both[2]);
-        report.note(rounds + " rounds after 1 warm-up, order reversed every other round; ops/s = 2·N / (schedule + cancel time).");
+        report.note(rounds + " rounds after 1 warm-up, order reversed every other round; ops/s = 2·N / (schedule + cancel time);"
+                + " delays random in [10 s, 20 s), the same for every variant.");
         report.note("kevent: ctl(ADD) of prebuilt Ukevent[] in batches of " + BATCH
                 + " with one reused CtlResults (records built outside the timed region), cancel = remove(TIMER, id).");
         report.note("netty: newTimeout + Timeout.cancel(); cancel is lazy (the worker unlinks later): caller-side cost only.");
