@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public final class BenchMain {
     /** One runnable benchmark: its name, a line of usage, and what runs it. */
-    private record Bench(String name, String usage, Runner runner) {
+    private record Bench(String name, String usage, Runner runner, boolean ownJvm) {
     }
 
     @FunctionalInterface
@@ -26,10 +26,22 @@ public final class BenchMain {
     private static final List<Bench> BENCHES = List.of(
             new Bench("timers", "[--timeouts N] [--rounds N] [--lateness-timeouts N] [--lateness-rounds N]"
                     + "  schedule+cancel throughput and firing lateness vs Netty HashedWheelTimer and JDK STPE",
-                    TimersBench::run),
+                    TimersBench::run, true),
             new Bench("engine", "[--quick]"
                     + "  JMH: trigger/deliver (1 and 2 threads, ring), timer add+cancel; ops/s and B/op",
-                    EngineRunner::run));
+                    EngineRunner::run, false));
+
+    /** Set in a JVM this class started for a benchmark, so it runs the benchmark instead of forking again. */
+    private static final String FORKED_PROPERTY = "kevent.bench.forked";
+
+    /**
+     * The heap of a benchmark that runs in its own JVM: fixed and pre-touched, so neither heap
+     * growth nor the shrink after {@code System.gc()} (which left a 16 MB heap and 30-100 ms young
+     * pauses inside the lateness window on a 2-core machine) is part of the figures. JMH does the
+     * same for {@code engine} with its fork.
+     */
+    static final List<String> OWN_JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g",
+            "-XX:+AlwaysPreTouch");
 
     private BenchMain() {
     }
@@ -96,6 +108,9 @@ public final class BenchMain {
             System.exit(2);
             return;
         }
+        if (bench.ownJvm() && System.getProperty(FORKED_PROPERTY) == null) {
+            System.exit(fork(args));
+        }
         Report report = new Report(System.out);
         try {
             bench.runner().run(report, options);
@@ -108,6 +123,18 @@ public final class BenchMain {
         }
         // Peers (STPE, HashedWheelTimer) are shut down, but a straggler thread must not keep us alive.
         System.exit(0);
+    }
+
+    /** Runs this same command in a child JVM with {@link #OWN_JVM_FLAGS}; returns its exit code. */
+    private static int fork(String[] args) throws Exception {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new java.util.ArrayList<>(List.of(java));
+        command.addAll(OWN_JVM_FLAGS);
+        command.addAll(List.of("-D" + FORKED_PROPERTY + "=true", "-cp", System.getProperty("java.class.path"),
+                BenchMain.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).inheritIO().start().waitFor();
     }
 
     private static Options parse(String[] args) {

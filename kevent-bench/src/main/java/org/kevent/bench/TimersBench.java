@@ -67,6 +67,8 @@ final class TimersBench {
         int m = options.intOption("lateness-timeouts", 100_000);
         int latenessRounds = options.intOption("lateness-rounds", 3);
         report.header("timers", "schedule+cancel throughput and firing lateness, kevent vs Netty HashedWheelTimer vs JDK STPE");
+        report.note("JVM: " + String.join(" ", BenchMain.OWN_JVM_FLAGS) + " (forked by BenchMain)");
+        report.note("");
         scheduleCancel(report, n, rounds);
         lateness(report, m, latenessRounds);
     }
@@ -454,6 +456,7 @@ final class TimersBench {
         String[] labels = {"p50", "p99", "p99.9", "max"};
         double[][][] us = new double[firers.length][percentiles.length][rounds];
         long[] early = new long[firers.length];
+        long[] gcs = new long[firers.length];
         SplittableRandom random = new SplittableRandom(7);
         for (int v = 0; v < firers.length; v++) {
             firers[v].fire(shuffled(m, random)); // warm-up round, not recorded
@@ -463,7 +466,9 @@ final class TimersBench {
             for (int k = 0; k < firers.length; k++) {
                 int v = round % 2 == 0 ? k : firers.length - 1 - k;
                 System.gc();
+                long gcBefore = collections();
                 LatenessRecorder rec = firers[v].fire(order);
+                gcs[v] += collections() - gcBefore;
                 for (int p = 0; p < percentiles.length; p++) {
                     us[v][p][round] = rec.histogram.getValueAtPercentile(percentiles[p]) / 1e3;
                 }
@@ -475,6 +480,7 @@ final class TimersBench {
             columns.add(l + " median (min..max)");
         }
         columns.add("early");
+        columns.add("GCs");
         Report.Table t = report.table(columns.toArray(String[]::new));
         for (int v = 0; v < firers.length; v++) {
             List<String> row = new ArrayList<>(List.of(names[v]));
@@ -487,7 +493,9 @@ final class TimersBench {
                 report.metric(keys[v], "lateness_" + labels[p] + "_max", Report.max(x), "us");
             }
             row.add(Long.toString(early[v]));
+            row.add(Long.toString(gcs[v]));
             report.metric(keys[v], "lateness_early_count", early[v], "timers");
+            report.metric(keys[v], "lateness_gc_count", gcs[v], "collections");
             t.row(row.toArray(String[]::new));
         }
         t.print();
@@ -496,9 +504,18 @@ final class TimersBench {
                 + "median of each percentile across rounds, (min..max) across rounds.");
         report.note("kevent: observed = System.nanoTime() right after getEvents(1, 256, …) returns on the consumer thread.");
         report.note("netty (tickDuration 1 ms, its minimum) and jdk (1 thread): observed = System.nanoTime() inside the task.");
-        report.note("early = timers observed before their deadline (recorded as 0), summed over the rounds.");
+        report.note("early = timers observed before their deadline (recorded as 0); GCs = collections during the rounds"
+                + " (insertion to last timer); both summed over the rounds.");
         report.note("target kevent p99 ≤ 50 µs: " + (p99 <= 50 ? "MET" : "NOT MET") + " (" + Report.oneDecimal(p99) + " µs)");
         report.note("");
+    }
+
+    private static long collections() {
+        long n = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
     }
 
     private static int[] shuffled(int m, SplittableRandom random) {
