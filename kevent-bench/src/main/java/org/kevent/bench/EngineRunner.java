@@ -84,7 +84,7 @@ final class EngineRunner {
             }
             boolean fast = score >= target.minScore();
             // On a noisy machine a score can clear the floor while its 99.9% interval does not.
-            boolean sure = Double.isNaN(error) || score - error >= target.minScore();
+            boolean sure = target.minScore() == 0 || Double.isNaN(error) || score - error >= target.minScore();
             boolean quiet = alloc < ZERO_ALLOC_BYTES;
             String goal = (target.minScore() > 0 ? "≥ " + Report.millions(target.minScore()) + ", " : "") + "≈ 0 B/op";
             t.row(target.label(), Report.grouped(score), Report.grouped(error), target.unit(),
