@@ -1,0 +1,240 @@
+package org.kevent.bench;
+
+import java.util.concurrent.TimeUnit;
+
+import org.kevent.EventBuffer;
+import org.kevent.EventRing;
+import org.kevent.EventType;
+import org.kevent.KeventQueue;
+import org.kevent.Ukevent;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * JMH benchmarks of the engine's hot paths: trigger and deliver user events (one thread, two
+ * threads, through the ring) and timer add+cancel. Run through {@link EngineRunner}.
+ *
+ * <h2>Semantics</h2>
+ * Throughput in operations per second, where one operation is one delivered event
+ * ({@link OperationsPerInvocation} equal to the batch) or one add+remove pair. Every queue is set up
+ * outside the measurement, so the steady state should allocate nothing: {@code gc.alloc.rate.norm}
+ * shows whether it does.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class EngineBenchmark {
+    /** Batch of the batched one-thread and ring benchmarks. */
+    static final int BATCH = 64;
+    /** User events the two-thread producer cycles through, so triggers rarely coalesce. */
+    static final int TWO_THREAD_IDS = 1024;
+
+    /** A queue with {@link #BATCH} user events registered, and a reusable buffer. */
+    @State(Scope.Thread)
+    public static class UserEvents {
+        KeventQueue queue;
+        EventBuffer events;
+        long[] ids;
+
+        @Setup(Level.Trial)
+        public void open() {
+            queue = withUserEvents(BATCH);
+            events = new EventBuffer(BATCH);
+            ids = batchIds();
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            queue.close();
+        }
+    }
+
+    /** {@link #BATCH} user events delivered through a ring of 1024 slots. */
+    @State(Scope.Thread)
+    public static class RingEvents {
+        KeventQueue queue;
+        EventRing ring;
+        long[] ids;
+
+        @Setup(Level.Trial)
+        public void open() {
+            queue = withUserEvents(BATCH);
+            ring = queue.openRing(1024);
+            ids = batchIds();
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            queue.close();
+        }
+    }
+
+    static KeventQueue withUserEvents(int count) {
+        KeventQueue queue = KeventQueue.open();
+        for (int i = 0; i < count; i++) {
+            queue.add(Ukevent.user(i));
+        }
+        return queue;
+    }
+
+    static long[] batchIds() {
+        long[] ids = new long[BATCH];
+        for (int i = 0; i < BATCH; i++) {
+            ids[i] = i;
+        }
+        return ids;
+    }
+
+    /** A queue and one prebuilt timer record (1 s delay, id 1). */
+    @State(Scope.Thread)
+    public static class Timer {
+        KeventQueue queue;
+        final Ukevent record = Ukevent.timerNanos(1, TimeUnit.SECONDS.toNanos(1));
+
+        @Setup(Level.Trial)
+        public void open() {
+            queue = KeventQueue.open();
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            queue.close();
+        }
+    }
+
+    /** The queue shared by the producer and the consumer of the two-thread group. */
+    @State(Scope.Group)
+    public static class Shared {
+        KeventQueue queue;
+
+        @Setup(Level.Trial)
+        public void open() {
+            queue = withUserEvents(TWO_THREAD_IDS);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            queue.close();
+        }
+    }
+
+    /** The producer's cursor over the registered ids. */
+    @State(Scope.Thread)
+    public static class Producer {
+        int next;
+    }
+
+    /**
+     * The consumer's buffer and counters. JMH reports each public field per second (ops-type aux
+     * counters): {@code events} is events delivered, {@code triggers} the triggers they carried
+     * (a user event delivers the count of triggers coalesced since its last delivery).
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Consumer {
+        final EventBuffer buffer = new EventBuffer(256);
+        public long events;
+        public long triggers;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            events = 0;
+            triggers = 0;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- one thread
+
+    /** Trigger {@link #BATCH} user events in one call, then take them in one non-blocking getEvents. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int triggerDeliverOneThread(UserEvents s) {
+        return triggerDeliver(s, BATCH);
+    }
+
+    /** The same with a batch of one: the per-call overhead (lock, checks) with nothing to amortise it. */
+    @Benchmark
+    public int triggerDeliverOneThreadB1(UserEvents s) {
+        return triggerDeliver(s, 1);
+    }
+
+    private static int triggerDeliver(UserEvents s, int batch) {
+        s.queue.trigger(s.ids, 0, batch);
+        int n = s.queue.getEvents(batch, batch, 0, TimeUnit.NANOSECONDS, s.events);
+        if (n != batch) {
+            throw new IllegalStateException("delivered " + n + " of " + batch);
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------------------------- two threads
+
+    /** Producer: one {@code trigger(id)}, cycling over {@link #TWO_THREAD_IDS} user events. */
+    @Benchmark
+    @Group("triggerDeliverTwoThreads")
+    @GroupThreads(1)
+    public boolean produce(Shared s, Producer p) {
+        int id = p.next;
+        p.next = id + 1 == TWO_THREAD_IDS ? 0 : id + 1;
+        return s.queue.trigger(id);
+    }
+
+    /**
+     * Consumer: one blocking {@code getEvents(1, 256, …)}. The timeout is 10 ms, not forever: at the
+     * end of an iteration the producer stops first, and a consumer blocked forever would never
+     * return to let JMH end the iteration.
+     */
+    @Benchmark
+    @Group("triggerDeliverTwoThreads")
+    @GroupThreads(1)
+    public int consume(Shared s, Consumer c) {
+        EventBuffer b = c.buffer;
+        int n = s.queue.getEvents(1, 256, 10, TimeUnit.MILLISECONDS, b);
+        long carried = 0;
+        for (int i = 0; i < n; i++) {
+            carried += b.data(i);
+        }
+        c.events += n;
+        c.triggers += carried;
+        return n;
+    }
+
+    // ---------------------------------------------------------------------------------- timers
+
+    /** Add a one-second timer from a prebuilt record, then remove it: one op is the pair. */
+    @Benchmark
+    public boolean timerAddCancel(Timer t) {
+        t.queue.add(t.record);
+        return t.queue.remove(EventType.TIMER, 1);
+    }
+
+    // ---------------------------------------------------------------------------------- ring
+
+    /** Trigger {@link #BATCH} user events, then await, read and commit them through the ring. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long ringTriggerDeliver(RingEvents s) {
+        s.queue.trigger(s.ids, 0, BATCH);
+        EventRing ring = s.ring;
+        long end = ring.await(BATCH, 0, TimeUnit.NANOSECONDS);
+        if (end - ring.readPosition() != BATCH) {
+            throw new IllegalStateException("ring holds " + (end - ring.readPosition()) + " of " + BATCH);
+        }
+        long sum = 0;
+        for (long seq = ring.readPosition(); seq < end; seq++) {
+            sum += ring.id(seq) + ring.data(seq);
+        }
+        ring.commit(end);
+        return sum;
+    }
+}

@@ -1,0 +1,136 @@
+package org.kevent.bench;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * {@code kevent bench engine}: runs {@link EngineBenchmark} through the JMH Runner API (one fork,
+ * the GC profiler on) and prints one table of score, error, allocation per operation and target.
+ *
+ * <h2>Semantics</h2>
+ * Default 3 warm-up and 5 measured iterations of 1 s; {@code --quick} uses 1 and 2 (a smoke run,
+ * not figures to publish). Allocation is {@code gc.alloc.rate.norm}; "≈ 0" means below
+ * {@value #ZERO_ALLOC_BYTES} B per operation, which leaves room for JMH's own per-iteration noise
+ * spread over millions of operations but not for one object per operation.
+ */
+final class EngineRunner {
+    static final double ZERO_ALLOC_BYTES = 1.0;
+
+    /** What we expect of one benchmark: a throughput floor (0 = none) and whether it must not allocate. */
+    private record Target(String method, String label, String unit, double minScore) {
+    }
+
+    private static final List<Target> TARGETS = List.of(
+            new Target("triggerDeliverOneThread", "triggerDeliverOneThread (B=64)", "events/s", 20e6),
+            new Target("triggerDeliverOneThreadB1", "triggerDeliverOneThreadB1 (B=1)", "events/s", 0),
+            new Target("triggerDeliverTwoThreads", "triggerDeliverTwoThreads (consumer)", "events/s", 0),
+            new Target("timerAddCancel", "timerAddCancel", "ops/s", 0),
+            new Target("ringTriggerDeliver", "ringTriggerDeliver (B=64)", "events/s", 0));
+
+    private EngineRunner() {
+    }
+
+    static void run(Report report, BenchMain.Options options) throws Exception {
+        options.allowOnly("quick");
+        boolean quick = options.flag("quick");
+        int warmups = quick ? 1 : 3;
+        int measurements = quick ? 2 : 5;
+        report.header("engine", "JMH, 1 fork, " + warmups + " warm-up + " + measurements
+                + " measured iterations of 1 s, -prof gc");
+        Options jmh = new OptionsBuilder()
+                .include("^" + EngineBenchmark.class.getName().replace(".", "\\.") + "\\.")
+                .forks(1)
+                .warmupIterations(warmups)
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(measurements)
+                .measurementTime(TimeValue.seconds(1))
+                .addProfiler(GCProfiler.class)
+                .jvmArgs("--enable-native-access=ALL-UNNAMED", "-Xmx1g")
+                .shouldFailOnError(true)
+                .build();
+        Collection<RunResult> results = new Runner(jmh).run();
+        print(report, results);
+    }
+
+    private static void print(Report report, Collection<RunResult> results) {
+        List<RunResult> sorted = new ArrayList<>(results);
+        sorted.sort(Comparator.comparingInt(r -> targetIndex(method(r))));
+        Report.Table t = report.table("engine — benchmark", "score", "± error", "unit", "alloc B/op", "target", "met?");
+        for (RunResult r : sorted) {
+            Target target = TARGETS.get(targetIndex(method(r)));
+            Map<String, Result> secondary = r.getSecondaryResults();
+            Result primary = r.getPrimaryResult();
+            double score = primary.getScore();
+            double error = primary.getScoreError();
+            double alloc = value(secondary, "gc.alloc.rate.norm");
+            if (target.method().equals("triggerDeliverTwoThreads")) {
+                // The group's primary score adds producer and consumer calls; the figure that
+                // matters is events delivered to the consumer, and bytes per delivered event.
+                Result events = secondary.get("events");
+                alloc = alloc * score / events.getScore();
+                score = events.getScore();
+                error = events.getScoreError();
+            }
+            boolean fast = score >= target.minScore();
+            // On a noisy machine a score can clear the floor while its 99.9% interval does not.
+            boolean sure = target.minScore() == 0 || Double.isNaN(error) || score - error >= target.minScore();
+            boolean quiet = alloc < ZERO_ALLOC_BYTES;
+            String goal = (target.minScore() > 0 ? "≥ " + Report.millions(target.minScore()) + ", " : "") + "≈ 0 B/op";
+            t.row(target.label(), Report.grouped(score), Report.grouped(error), target.unit(),
+                    String.format(java.util.Locale.ROOT, "%.3f", alloc), goal, fast && quiet ? (sure ? "yes" : "yes*") : "NO");
+            report.metric(target.method(), "score", score, target.unit());
+            report.metric(target.method(), "score_error", error, target.unit());
+            report.metric(target.method(), "alloc_norm", alloc, "B/op");
+            if (target.method().equals("triggerDeliverTwoThreads")) {
+                extraRow(report, t, secondary, "produce", "  producer trigger() calls", "calls/s");
+                extraRow(report, t, secondary, "triggers", "  triggers carried by delivered events", "triggers/s");
+            }
+        }
+        t.print();
+        report.note("Score: JMH throughput; one op = one delivered event (B=64 via @OperationsPerInvocation) or one add+remove pair.");
+        report.note("Two threads: producer trigger(id) over 1024 user events, consumer getEvents(1, 256, 10 ms); the score is"
+                + " the consumer's delivered events/s (@AuxCounters), its alloc is bytes per delivered event.");
+        report.note("alloc: gc.alloc.rate.norm; ≈ 0 means < " + ZERO_ALLOC_BYTES + " B/op."
+                + " yes* = the score meets the floor but score − error (JMH's 99.9% interval) does not.");
+        report.note("");
+    }
+
+    private static void extraRow(Report report, Report.Table t, Map<String, Result> secondary, String key,
+                                 String label, String unit) {
+        Result r = secondary.get(key);
+        if (r != null) {
+            t.row(label, Report.grouped(r.getScore()), Report.grouped(r.getScoreError()), unit);
+            report.metric("triggerDeliverTwoThreads:" + key, "score", r.getScore(), unit);
+        }
+    }
+
+    private static double value(Map<String, Result> secondary, String key) {
+        Result r = secondary.get(key);
+        return r == null ? Double.NaN : r.getScore();
+    }
+
+    private static String method(RunResult r) {
+        String name = r.getParams().getBenchmark();
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    private static int targetIndex(String method) {
+        for (int k = 0; k < TARGETS.size(); k++) {
+            if (TARGETS.get(k).method().equals(method)) {
+                return k;
+            }
+        }
+        throw new IllegalStateException("no target for benchmark " + method);
+    }
+}
