@@ -114,7 +114,7 @@ public final class Engine implements ExpiryHandler {
      * @param kind its kind
      */
     public void installKind(EventType type, SourceKind kind) {
-        lock.lock();
+        lockHot();
         try {
             kinds[type.ordinal()] = kind;
         } finally {
@@ -137,7 +137,7 @@ public final class Engine implements ExpiryHandler {
      * @return null on success, else the error
      */
     public CtlError ctl(int op, Ukevent record) {
-        lock.lock();
+        lockHot();
         try {
             ensureOpen("ctl");
             return switch (op) {
@@ -153,7 +153,7 @@ public final class Engine implements ExpiryHandler {
 
     /** Locks for a batch of {@link #ctlLocked} calls, so a batch takes the lock once. */
     public void lockBatch(String what) {
-        lock.lock();
+        lockHot();
         try {
             ensureOpen(what);
         } catch (RuntimeException e) {
@@ -311,7 +311,7 @@ public final class Engine implements ExpiryHandler {
      * @return whether it was registered
      */
     public boolean remove(EventType type, long id) {
-        lock.lock();
+        lockHot();
         try {
             ensureOpen("remove");
             return removeLocked(type, id) == null;
@@ -329,7 +329,7 @@ public final class Engine implements ExpiryHandler {
      * @return how many ids named a registered user event
      */
     public int trigger(long[] ids, int offset, int length) {
-        lock.lock();
+        lockHot();
         try {
             ensureOpen("trigger");
             int found = 0;
@@ -353,7 +353,7 @@ public final class Engine implements ExpiryHandler {
      * @return whether it is registered
      */
     public boolean trigger(long id) {
-        lock.lock();
+        lockHot();
         try {
             ensureOpen("trigger");
             Interest i = table.get(EventType.USER, id);
@@ -393,7 +393,7 @@ public final class Engine implements ExpiryHandler {
      * @return whether it is registered
      */
     public boolean enable(EventType type, long id) {
-        lock.lock();
+        lockHot();
         try {
             ensureOpen("enable");
             Interest i = table.get(type, id);
@@ -414,7 +414,7 @@ public final class Engine implements ExpiryHandler {
 
     /** Forces one waiter out of its wait with what is ready, possibly nothing; sticky if none waits. */
     public void wakeup() {
-        lock.lock();
+        lockHot();
         try {
             ensureOpen("wakeup");
             wakeupPending = true;
@@ -442,7 +442,7 @@ public final class Engine implements ExpiryHandler {
      * @return events handed out
      */
     public int getEvents(int min, int max, long deadline, EventSlots out) {
-        lock.lock();
+        lockHot();
         try {
             ensureOpen("getEvents");
             WaitEvent event = awaitReady(min, max, deadline);
@@ -559,7 +559,7 @@ public final class Engine implements ExpiryHandler {
         try {
             poller.poll(timeout);
         } finally {
-            lock.lock();
+            lockHot();
             pollerActive = false;
             wakeSent = false;
             if (!closed) {
@@ -656,7 +656,7 @@ public final class Engine implements ExpiryHandler {
      * @return the ring
      */
     public Ring openRing(int capacity) {
-        lock.lock();
+        lockHot();
         try {
             ensureOpen("ring");
             if (ring != null) {
@@ -677,7 +677,7 @@ public final class Engine implements ExpiryHandler {
      * @return the end sequence (exclusive) of the readable range
      */
     public long ringAwait(int min, long deadline) {
-        lock.lock();
+        lockHot();
         try {
             ensureOpen("ring await");
             Thread me = Thread.currentThread();
@@ -712,7 +712,7 @@ public final class Engine implements ExpiryHandler {
      * @param upTo a sequence in {@code [committed, end]}
      */
     public void ringCommit(long upTo) {
-        lock.lock();
+        lockHot();
         try {
             ensureOpen("ring commit");
             if (upTo < ring.committed || upTo > ring.end) {
@@ -1067,7 +1067,7 @@ public final class Engine implements ExpiryHandler {
      * @return the file descriptor
      */
     public int readinessFd() {
-        lock.lock();
+        lockHot();
         try {
             ensureOpen("readinessFd");
             if (!exported) {
@@ -1094,7 +1094,7 @@ public final class Engine implements ExpiryHandler {
 
     /** @return a snapshot of the counters */
     public QueueStats stats() {
-        lock.lock();
+        lockHot();
         try {
             return new QueueStats(table.size(), readyCount, delivered, poller.syscalls(), overflows, wakeups);
         } finally {
@@ -1104,7 +1104,7 @@ public final class Engine implements ExpiryHandler {
 
     /** @return threads blocked in a wait right now: the poller plus parked waiters (for tests and stats) */
     public int waitingThreads() {
-        lock.lock();
+        lockHot();
         try {
             int n = pollerActive ? 1 : 0;
             for (Waiter w = waitersHead; w != null; w = w.next) {
@@ -1118,7 +1118,7 @@ public final class Engine implements ExpiryHandler {
 
     /** @return whether {@link #close} has run */
     public boolean isClosed() {
-        lock.lock();
+        lockHot();
         try {
             return closed;
         } finally {
@@ -1132,7 +1132,7 @@ public final class Engine implements ExpiryHandler {
      * kernel resources. Idempotent.
      */
     public void close() {
-        lock.lock();
+        lockHot();
         try {
             if (closed) {
                 return;
@@ -1177,6 +1177,24 @@ public final class Engine implements ExpiryHandler {
         if (closed) {
             throw new QueueClosedException("kevent queue is closed (" + what + ")");
         }
+    }
+
+    /**
+     * Takes the queue lock, spinning briefly before queueing for it. Critical sections are tens of
+     * nanoseconds, so a short spin usually wins; queueing would park the thread (a context switch)
+     * and allocate a queue node in the lock, which the hot path must not.
+     */
+    private void lockHot() {
+        if (lock.tryLock()) {
+            return;
+        }
+        for (int spin = 0; spin < 100; spin++) {
+            Thread.onSpinWait();
+            if (lock.tryLock()) {
+                return;
+            }
+        }
+        lock.lock();
     }
 
     // ---------------------------------------------------------------------------------- arithmetic

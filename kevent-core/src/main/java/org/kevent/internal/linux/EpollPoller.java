@@ -150,8 +150,8 @@ public final class EpollPoller implements Poller {
 
     @Override
     public void wakeup() {
-        // EAGAIN means the counter is already huge, i.e. a wake-up is pending: nothing lost.
-        EventFd.write(wakeFd, 1);
+        // A refused write means the counter is already huge, i.e. a wake-up is pending: nothing lost.
+        EventFd.signal(wakeFd);
         lockedSyscalls++;
     }
 

@@ -95,6 +95,37 @@ public final class EventFd {
         }
     }
 
+    /**
+     * Adds 1 to the counter of a nonblocking eventfd: the wake-up path, called on every hand-over
+     * to a sleeping poller. It captures no errno, because capturing costs a segment per call that
+     * the JIT does not always remove, and the one failure possible on a valid nonblocking eventfd,
+     * {@code EAGAIN} at a counter of {@code 2^64-2}, means a wake-up is pending anyway.
+     *
+     * @param fd the eventfd
+     * @return true if written; false if the counter is saturated or the fd is not a valid eventfd
+     */
+    public static boolean signal(int fd) {
+        try {
+            return (long) Signal.HANDLE.invokeExact(fd, Signal.ONE, U64) == U64;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** {@code write(fd, &one, 8)} without errno capture; {@code ONE} is never written after init. */
+    private static final class Signal {
+        static final java.lang.foreign.MemorySegment ONE = one();
+        static final MethodHandle HANDLE = Native.LINKER.downcallHandle(Native.LIBC.findOrThrow("write"),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG),
+                java.lang.foreign.Linker.Option.critical(false));
+
+        private static java.lang.foreign.MemorySegment one() {
+            java.lang.foreign.MemorySegment one = java.lang.foreign.Arena.global().allocate(JAVA_LONG);
+            one.set(JAVA_LONG, 0, 1L);
+            return one;
+        }
+    }
+
     /** {@code int eventfd(unsigned int initval, int flags)}. */
     private static final class Create {
         static final MethodHandle HANDLE = Native.downcall("eventfd",

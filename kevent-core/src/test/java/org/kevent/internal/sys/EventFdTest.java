@@ -66,4 +66,17 @@ class EventFdTest {
     void badFlagsAreRejected() {
         assertThat(EventFd.create(0, 0x40000000)).isEqualTo(-Errno.EINVAL);
     }
+
+    @Test
+    void signalAddsOneAndReportsABadFd() {
+        int fd = EventFd.create(0, EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK);
+        try {
+            assertThat(EventFd.signal(fd)).isTrue();
+            assertThat(EventFd.signal(fd)).isTrue();
+            assertThat(EventFd.read(fd)).isEqualTo(2);
+        } finally {
+            Fd.close(fd);
+        }
+        assertThat(EventFd.signal(fd)).isFalse();
+    }
 }
