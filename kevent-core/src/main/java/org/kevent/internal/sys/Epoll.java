@@ -125,13 +125,54 @@ public final class Epoll {
         MemorySegment array = events.segment();
         Native.Scratch scratch = Native.scratch();
         if (timeoutNanos > 0 && Pwait2.usable) {
-            int n = pwait2(epfd, array, maxEvents, timeoutNanos, scratch);
+            int n = pwait2Fast(epfd, array, maxEvents, timeoutNanos, scratch);
+            if (n >= 0) {
+                return n;
+            }
+            // As below for epoll_wait: ask again at once, capturing errno this time.
+            n = pwait2(epfd, array, maxEvents, 0, scratch);
             if (!isMissing(n)) {
                 return n;
             }
             Pwait2.usable = false;
         }
-        return epollWait(epfd, array, maxEvents, toMillis(timeoutNanos), scratch);
+        int millis = toMillis(timeoutNanos);
+        int n = epollWaitFast(epfd, array, maxEvents, millis);
+        // The fast call captures no errno (capturing costs a segment per call that the JIT does
+        // not always remove, on the path every blocking wait takes). On failure, ask again without
+        // waiting and with capture: an EINTR then reads as a short wait (the caller recomputes the
+        // remaining time, as it must for EINTR), a real error as itself.
+        return n >= 0 ? n : epollWait(epfd, array, maxEvents, NO_WAIT, scratch);
+    }
+
+    private static int epollWaitFast(int epfd, MemorySegment array, int maxEvents, int timeoutMillis) {
+        try {
+            return (int) FastWait.HANDLE.invokeExact(epfd, array, maxEvents, timeoutMillis);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    private static int pwait2Fast(int epfd, MemorySegment array, int maxEvents, long timeoutNanos,
+                                  Native.Scratch scratch) {
+        Timespec.set(scratch.struct, 0, timeoutNanos);
+        try {
+            return (int) FastPwait2.HANDLE.invokeExact(epfd, array, maxEvents, scratch.struct, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** {@code epoll_wait} without errno capture, for the blocking fast path. */
+    private static final class FastWait {
+        static final MethodHandle HANDLE = Native.LINKER.downcallHandle(Native.LIBC.findOrThrow("epoll_wait"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+
+    /** {@code epoll_pwait2} without errno capture; only used once {@link Pwait2} linked. */
+    private static final class FastPwait2 {
+        static final MethodHandle HANDLE = Native.LINKER.downcallHandle(Native.LIBC.findOrThrow("epoll_pwait2"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
     }
 
     /**
