@@ -1,0 +1,395 @@
+package org.kevent.cli.http;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Reads, parses and answers the requests of one connection at a time, in per-thread buffers:
+ * the HTTP/1.1 half of evserver, independent of any socket API.
+ *
+ * <p><b>Semantics</b>: {@link #serve} runs a connection until it would block or must close: it
+ * receives until the socket has no more bytes (edge-triggered readiness needs that), answers every
+ * complete request in the buffer (pipelining), and sends all the answers of one read in one
+ * {@code send}. A request split across reads waits for its rest. Answers: {@code GET /plaintext}
+ * ({@code Hello, World!}), files under the root (header, then the body through
+ * {@link HttpIo#sendFile}), 400 / 404 / 405 / 413 / 431 / 501 / 505. Every error but 404 and 405
+ * closes the connection after its answer, since the request's framing cannot be trusted; so do
+ * {@code Connection: close} and an HTTP/1.0 request without keep-alive.
+ *
+ * <p><b>Threading</b>: one instance per server thread; {@link #serve} is not reentrant.
+ *
+ * <p><b>Caveats</b>: request bodies (allowed up to {@link #MAX_BODY}) are skipped, never read.
+ * The hot path is {@link #serve} → {@link #processBuffered} → plaintext copy → one send; files,
+ * errors, blocked sends and kept input live in separate methods to keep it small for the JIT.
+ */
+public final class HttpProcessor {
+    /** {@link #serve}: wait for RECV readiness. */
+    public static final int WAIT_RECV = 0;
+    /** {@link #serve}: wait for SEND readiness (unsent bytes are kept in the connection). */
+    public static final int WAIT_SEND = 1;
+    /** {@link #serve}: close the connection (after its answers were sent, or on failure). */
+    public static final int CLOSE = 2;
+
+    /** The largest request body accepted (and skipped); a larger Content-Length is answered 413. */
+    public static final long MAX_BODY = 1 << 20;
+
+    static final int IN_CAPACITY = 2 * HttpParser.MAX_HEAD;
+    static final int OUT_CAPACITY = 64 * 1024;
+    /** Room left for the largest head this class writes (well under 1 KiB) plus an error body. */
+    private static final int OUT_FLUSH_AT = OUT_CAPACITY - 2048;
+
+    private static final int SENT = 1;
+    private static final int BLOCKED = 0;
+
+    private static final byte[] PLAINTEXT_PATH = ascii("/plaintext");
+    private static final byte[] HELLO = ascii("Hello, World!");
+    private static final byte[] TEXT_PLAIN = ascii("text/plain");
+    private static final byte[] TEXT_PLAIN_UTF8 = ascii("text/plain; charset=utf-8");
+    private static final byte[] SERVER = ascii("Server: kevent\r\nContent-Type: ");
+    private static final byte[] CONTENT_LENGTH = ascii("\r\nContent-Length: ");
+    private static final byte[] CRLF = ascii("\r\n");
+    private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
+    private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
+    private static final byte[] ALLOW = ascii("Allow: GET, HEAD\r\n");
+
+    private final byte[] in = new byte[IN_CAPACITY];
+    private int inStart;
+    private int inEnd;
+    private final byte[] out = new byte[OUT_CAPACITY];
+    private int outLength;
+    private final byte[] pathScratch = new byte[IN_CAPACITY];
+    private final HttpRequest req = new HttpRequest();
+    private final HttpDate date = new HttpDate();
+    private final StaticFiles files;
+
+    /**
+     * @param files where files are served from; null to serve only {@code /plaintext}
+     */
+    public HttpProcessor(StaticFiles files) {
+        this.files = files;
+    }
+
+    /**
+     * Runs the connection until it would block or must close.
+     *
+     * @param c the connection
+     * @return {@link #WAIT_RECV}, {@link #WAIT_SEND} or {@link #CLOSE}
+     */
+    public int serve(HttpConnection c) {
+        if (c.hasPendingOutput()) {
+            int r = resumeOutput(c);
+            if (r != SENT) {
+                return r == BLOCKED ? WAIT_SEND : CLOSE;
+            }
+        }
+        if (c.closeAfterFlush) {
+            return CLOSE;
+        }
+        date.refresh(System.currentTimeMillis());
+        inStart = 0;
+        inEnd = c.takeInput(in);
+        outLength = 0;
+        HttpIo io = c.io;
+        for (;;) {
+            boolean stopped = processBuffered(c);
+            if (outLength > 0 || c.file != null) {
+                int r = flush(c);
+                if (r != SENT) {
+                    return blockedOrFailed(c, r);
+                }
+            }
+            if (c.closeAfterFlush) {
+                return CLOSE;
+            }
+            if (stopped) {
+                continue;
+            }
+            if (inStart == inEnd) {
+                inStart = inEnd = 0;
+            } else if (inEnd == in.length) {
+                compact();
+            }
+            int n = io.recv(in, inEnd, in.length - inEnd);
+            if (n > 0) {
+                inEnd += n;
+            } else if (n == 0) {
+                c.keepInput(in, inStart, inEnd);
+                return WAIT_RECV;
+            } else {
+                return CLOSE;   // end of stream; a partial request left in the buffer is dropped
+            }
+        }
+    }
+
+    /** Answers every complete request buffered; true if it stopped for a reason other than needing bytes. */
+    private boolean processBuffered(HttpConnection c) {
+        for (;;) {
+            if (c.skipBody > 0 && !skipBody(c)) {
+                return false;
+            }
+            if (inStart == inEnd) {
+                return false;
+            }
+            if (outLength > OUT_FLUSH_AT) {
+                return true;
+            }
+            int h = HttpParser.parse(in, inStart, inEnd, req);
+            if (h == HttpParser.NEED_MORE) {
+                return false;
+            }
+            if (h < 0) {
+                return rejectAndClose(c, -h);
+            }
+            inStart += h;
+            if (respond(c)) {
+                return true;
+            }
+        }
+    }
+
+    /** @return true to stop processing this read (closing, or a file to send first) */
+    private boolean respond(HttpConnection c) {
+        HttpRequest r = req;
+        long bodyLength = r.contentLength;
+        if (bodyLength != 0 && bodyLength != -1) {
+            if (bodyLength > MAX_BODY) {
+                return rejectAndClose(c, 413);
+            }
+            startSkippingBody(c, bodyLength);
+        }
+        boolean keepAlive = r.keepAlive();
+        if (r.method == HttpRequest.METHOD_OTHER) {
+            writeError(405, keepAlive);
+            return stopUnless(c, keepAlive);
+        }
+        if (isPlaintext()) {
+            if (keepAlive && r.minorVersion == 1 && r.method == HttpRequest.METHOD_GET) {
+                append(date.plaintext);
+                return false;
+            }
+            writeHead(200, TEXT_PLAIN, HELLO.length, keepAlive);
+            if (r.method == HttpRequest.METHOD_GET) {
+                append(HELLO);
+            }
+            return stopUnless(c, keepAlive);
+        }
+        return respondWithFile(c, keepAlive);
+    }
+
+    private boolean isPlaintext() {
+        int from = req.targetStart;
+        if (req.targetEnd - from != PLAINTEXT_PATH.length) {
+            return false;
+        }
+        byte[] b = in;
+        for (int i = 0; i < PLAINTEXT_PATH.length; i++) {
+            if (b[from + i] != PLAINTEXT_PATH[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean respondWithFile(HttpConnection c, boolean keepAlive) {
+        int n = StaticFiles.decodePath(in, req.targetStart, req.targetEnd, pathScratch);
+        if (n == StaticFiles.BAD_PATH) {
+            return rejectAndClose(c, 400);
+        }
+        Path real = files == null ? null : files.resolve(pathScratch, n);
+        FileBody body = null;
+        if (real != null) {
+            try {
+                body = files.open(real);
+            } catch (IOException | RuntimeException e) {
+                body = null;   // vanished or unreadable since resolve: the same answer as missing
+            }
+        }
+        if (body == null) {
+            writeError(404, keepAlive);
+            return stopUnless(c, keepAlive);
+        }
+        long size = body.size();
+        writeHead(200, ContentTypes.bytesOf(real.getFileName().toString()), size, keepAlive);
+        if (req.method == HttpRequest.METHOD_HEAD || size == 0) {
+            body.close();
+        } else {
+            c.file = body;
+            c.fileOffset = 0;
+            c.fileRemaining = size;
+        }
+        return stopUnless(c, keepAlive) || c.file != null;
+    }
+
+    private boolean stopUnless(HttpConnection c, boolean keepAlive) {
+        if (keepAlive) {
+            return false;
+        }
+        c.closeAfterFlush = true;
+        inStart = inEnd;   // nothing after a closing request is answered
+        return true;
+    }
+
+    private boolean rejectAndClose(HttpConnection c, int status) {
+        writeError(status, false);
+        c.closeAfterFlush = true;
+        c.skipBody = 0;
+        inStart = inEnd;
+        return true;
+    }
+
+    private void startSkippingBody(HttpConnection c, long bodyLength) {
+        long buffered = inEnd - inStart;
+        if (buffered >= bodyLength) {
+            inStart += (int) bodyLength;
+        } else {
+            c.skipBody = bodyLength - buffered;
+            inStart = inEnd;
+        }
+    }
+
+    /** @return true when the body is skipped completely */
+    private boolean skipBody(HttpConnection c) {
+        int k = (int) Math.min(inEnd - inStart, c.skipBody);
+        inStart += k;
+        c.skipBody -= k;
+        return c.skipBody == 0;
+    }
+
+    private void writeError(int status, boolean keepAlive) {
+        byte[] body = Status.body(status);
+        writeHead(status, TEXT_PLAIN_UTF8, body.length, keepAlive, status == 405 ? ALLOW : null);
+        if (req.method != HttpRequest.METHOD_HEAD) {
+            append(body);
+        }
+    }
+
+    private void writeHead(int status, byte[] contentType, long contentLength, boolean keepAlive) {
+        writeHead(status, contentType, contentLength, keepAlive, null);
+    }
+
+    private void writeHead(int status, byte[] contentType, long contentLength, boolean keepAlive, byte[] extra) {
+        append(Status.line(status));
+        append(SERVER);
+        append(contentType);
+        append(CONTENT_LENGTH);
+        appendLong(contentLength);
+        append(CRLF);
+        if (extra != null) {
+            append(extra);
+        }
+        if (!keepAlive) {
+            append(CONNECTION_CLOSE);
+        } else if (req.minorVersion == 0) {
+            append(CONNECTION_KEEP_ALIVE);
+        }
+        append(date.line);
+        append(CRLF);
+    }
+
+    private void append(byte[] b) {
+        System.arraycopy(b, 0, out, outLength, b.length);
+        outLength += b.length;
+    }
+
+    private void appendLong(long v) {
+        int digits = 1;
+        for (long t = v; t >= 10; t /= 10) {
+            digits++;
+        }
+        int p = outLength + digits;
+        outLength = p;
+        do {
+            out[--p] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v > 0);
+    }
+
+    /** Sends the answers accumulated, then the pending file; @return SENT, BLOCKED or -1 */
+    private int flush(HttpConnection c) {
+        int pos = 0;
+        int len = outLength;
+        HttpIo io = c.io;
+        while (pos < len) {
+            int n = io.send(out, pos, len - pos);
+            if (n <= 0) {
+                return partialSend(c, pos, n);
+            }
+            pos += n;
+        }
+        outLength = 0;
+        return c.file == null ? SENT : c.sendFileRest();
+    }
+
+    private int partialSend(HttpConnection c, int pos, int n) {
+        if (n < 0) {
+            return -1;
+        }
+        c.keepOutput(out, pos, outLength);
+        outLength = 0;
+        return BLOCKED;
+    }
+
+    private int blockedOrFailed(HttpConnection c, int r) {
+        if (r == BLOCKED) {
+            c.keepInput(in, inStart, inEnd);
+            return WAIT_SEND;
+        }
+        return CLOSE;
+    }
+
+    private static int resumeOutput(HttpConnection c) {
+        int r = c.sendKeptOutput();
+        if (r == SENT && c.file != null) {
+            r = c.sendFileRest();
+        }
+        return r;
+    }
+
+    private void compact() {
+        int n = inEnd - inStart;
+        System.arraycopy(in, inStart, in, 0, n);
+        inStart = 0;
+        inEnd = n;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Status lines and error bodies, encoded once. */
+    static final class Status {
+        private static final int[] CODES = {200, 400, 404, 405, 413, 431, 501, 505};
+        private static final String[] REASONS = {"OK", "Bad Request", "Not Found", "Method Not Allowed",
+            "Content Too Large", "Request Header Fields Too Large", "Not Implemented", "HTTP Version Not Supported"};
+        private static final byte[][] LINES = new byte[CODES.length][];
+        private static final byte[][] BODIES = new byte[CODES.length][];
+
+        static {
+            for (int i = 0; i < CODES.length; i++) {
+                LINES[i] = ascii("HTTP/1.1 " + CODES[i] + " " + REASONS[i] + "\r\n");
+                BODIES[i] = ascii(REASONS[i] + "\n");
+            }
+        }
+
+        private Status() {
+        }
+
+        private static int index(int code) {
+            for (int i = 0; i < CODES.length; i++) {
+                if (CODES[i] == code) {
+                    return i;
+                }
+            }
+            throw new IllegalArgumentException("no status line for " + code);
+        }
+
+        static byte[] line(int code) {
+            return LINES[index(code)];
+        }
+
+        static byte[] body(int code) {
+            return BODIES[index(code)];
+        }
+    }
+}
