@@ -18,8 +18,14 @@ final class Exchange {
     }
 
     /** How a driven connection ended. */
-    record Result(List<Response> responses, boolean closed, byte[] raw) {
+    record Result(boolean closed, byte[] raw, boolean[] headAnswers) {
+        /** The answers; throws if the bytes sent are not well-formed answers. */
+        List<Response> responses() {
+            return parse(raw, headAnswers);
+        }
+
         Response only() {
+            List<Response> responses = responses();
             if (responses.size() != 1) {
                 throw new AssertionError("expected one answer, got " + responses + " raw:\n" + new String(raw, ISO_8859_1));
             }
@@ -27,15 +33,15 @@ final class Exchange {
         }
 
         List<Integer> statuses() {
-            return responses.stream().map(Response::status).toList();
+            return responses().stream().map(Response::status).toList();
         }
     }
 
     private Exchange() {
     }
 
-    /** The most serve calls a connection may take per input chunk before it counts as hung. */
-    private static final int STEP_LIMIT = 10_000;
+    /** A bound on serve calls; each one must make progress (consume a chunk or send a byte). */
+    private static final int STEP_LIMIT = 10_000_000;
 
     /**
      * Delivers every chunk (one per RECV readiness), then the end of stream if {@code eof}, and
@@ -45,17 +51,23 @@ final class Exchange {
         HttpConnection c = new HttpConnection(io);
         boolean closed = false;
         int steps = 0;
+        boolean refilled = false;
         io.deliverNext();
         while (true) {
             if (++steps > STEP_LIMIT) {
                 throw new AssertionError("connection did not settle after " + STEP_LIMIT + " steps");
             }
+            int before = io.sent.size();
             int r = p.serve(c);
+            if (r == HttpProcessor.WAIT_SEND && io.sent.size() == before && refilled) {
+                throw new AssertionError("asked for SEND readiness again without sending a byte");
+            }
             if (r == HttpProcessor.CLOSE) {
                 closed = true;
                 break;
             }
-            if (r == HttpProcessor.WAIT_SEND) {
+            refilled = r == HttpProcessor.WAIT_SEND;
+            if (refilled) {
                 io.writable();
                 continue;
             }
@@ -70,7 +82,7 @@ final class Exchange {
         }
         c.release();
         byte[] raw = io.sent.toByteArray();
-        return new Result(parse(raw, headAnswers), closed, raw);
+        return new Result(closed, raw, headAnswers);
     }
 
     static Result send(HttpProcessor p, String request, boolean... headAnswers) {
