@@ -892,6 +892,24 @@ public final class Engine implements ExpiryHandler {
         }
     }
 
+    /**
+     * Runs a source's action under this queue's lock, for a thread that is in no call of this
+     * queue: a socket closed through the library marks its interests here broken. Does nothing
+     * once the queue is closed (its interests are gone).
+     *
+     * @param action what to do with the lock held
+     */
+    void runLocked(Runnable action) {
+        lockHot();
+        try {
+            if (!closed) {
+                action.run();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Counts a loss of events at a source (inotify overflow, ...). Lock held. */
     void countOverflow() {
         overflows++;
