@@ -22,6 +22,8 @@ public final class HttpConnection {
     long fileOffset;
     long fileRemaining;
     long skipBody;
+    /** Bytes of the kept, incomplete head already known to hold no end of head; 0 when none. */
+    int headScanned;
     boolean closeAfterFlush;
     /** Whether the server loop last registered SEND interest for it. */
     boolean waitingForSend;

@@ -168,6 +168,26 @@ class HttpProcessorTest {
     }
 
     @Test
+    void aHeadArrivingInSmallPiecesIsAnsweredOnceCompleteOr431PastTheLimit() {
+        String header = "X-Pad: " + "p".repeat(90) + "\r\n";
+        byte[] ok = ("GET /plaintext HTTP/1.1\r\nHost: x\r\n" + header.repeat(40) + "\r\n").getBytes(ISO_8859_1);
+        byte[] tooBig = ("GET /plaintext HTTP/1.1\r\nHost: x\r\n" + header.repeat(100) + "\r\n").getBytes(ISO_8859_1);
+        MemoryIo okIo = new MemoryIo();
+        MemoryIo bigIo = new MemoryIo();
+        for (int i = 0; i < ok.length; i += 7) {
+            okIo.chunk(java.util.Arrays.copyOfRange(ok, i, Math.min(ok.length, i + 7)));
+        }
+        for (int i = 0; i < tooBig.length; i += 7) {
+            bigIo.chunk(java.util.Arrays.copyOfRange(tooBig, i, Math.min(tooBig.length, i + 7)));
+        }
+
+        assertThat(Exchange.drive(processor, okIo, false).only().status()).isEqualTo(200);
+        Exchange.Result big = Exchange.drive(processor, bigIo, false);
+        assertThat(big.only().status()).isEqualTo(431);
+        assertThat(big.closed()).isTrue();
+    }
+
+    @Test
     void aLongRequestLineWithoutEndAlsoGets431() {
         Exchange.Result r = Exchange.send(processor, "GET /" + "a".repeat(10_000));
 
