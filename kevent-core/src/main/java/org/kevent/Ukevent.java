@@ -1,5 +1,6 @@
 package org.kevent;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -32,9 +33,16 @@ public final class Ukevent {
     private final long timerValue;
     private final boolean timerAbsolute;
     private final long periodNanos;
+    private final Path path;
+    private final boolean recursive;
 
     private Ukevent(EventType type, long id, int events, int flags, long cookie, Object attachment,
                     long timerValue, boolean timerAbsolute, long periodNanos) {
+        this(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, null, false);
+    }
+
+    private Ukevent(EventType type, long id, int events, int flags, long cookie, Object attachment,
+                    long timerValue, boolean timerAbsolute, long periodNanos, Path path, boolean recursive) {
         this.type = type;
         this.id = id;
         this.events = events;
@@ -44,6 +52,8 @@ public final class Ukevent {
         this.timerValue = timerValue;
         this.timerAbsolute = timerAbsolute;
         this.periodNanos = periodNanos;
+        this.path = path;
+        this.recursive = recursive;
     }
 
     /**
@@ -65,6 +75,40 @@ public final class Ukevent {
      */
     public static Ukevent poll(int fd, int events) {
         return new Ukevent(EventType.POLL, fd, events, 0, 0, null, 0, false, 0);
+    }
+
+    /**
+     * Inode notifications on a directory or a file (inotify). The queue resolves nothing: the path
+     * is watched as it is given (a relative path against the working directory), and names in
+     * events are relative to it.
+     *
+     * @param id     the caller's id, unique among this queue's INODE interests
+     * @param path   the directory or file to watch
+     * @param events {@link Kevent#INODE_CREATE}, {@link Kevent#INODE_REMOVE}, ... ({@link Kevent#INODE_ALL})
+     * @return the record
+     * @throws NullPointerException if path is null
+     */
+    public static Ukevent inode(long id, Path path, int events) {
+        Objects.requireNonNull(path, "path");
+        return new Ukevent(EventType.INODE, id, events, 0, 0, null, 0, false, 0, path, false);
+    }
+
+    /**
+     * Returns this INODE record watching a whole tree: subdirectories, existing and created later,
+     * are watched too; entries found in a new subdirectory are reported as CREATE (data2 = 1), and
+     * names are relative to the watched path ({@code "sub/file"}). ADD fails with {@code ENOTDIR}
+     * unless the path is a directory.
+     *
+     * @param newRecursive whether to watch the tree
+     * @return the new record
+     * @throws IllegalStateException if this is not an INODE record
+     */
+    public Ukevent withRecursive(boolean newRecursive) {
+        if (type != EventType.INODE) {
+            throw new IllegalStateException("recursive applies to INODE records, not " + type);
+        }
+        return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos,
+                path, newRecursive);
     }
 
     /**
@@ -107,7 +151,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withEvents(int newEvents) {
-        return new Ukevent(type, id, newEvents, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos);
+        return new Ukevent(type, id, newEvents, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive);
     }
 
     /**
@@ -117,7 +161,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withFlags(int newFlags) {
-        return new Ukevent(type, id, events, newFlags, cookie, attachment, timerValue, timerAbsolute, periodNanos);
+        return new Ukevent(type, id, events, newFlags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive);
     }
 
     /**
@@ -127,7 +171,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withCookie(long newCookie) {
-        return new Ukevent(type, id, events, flags, newCookie, attachment, timerValue, timerAbsolute, periodNanos);
+        return new Ukevent(type, id, events, flags, newCookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive);
     }
 
     /**
@@ -137,7 +181,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withAttachment(Object newAttachment) {
-        return new Ukevent(type, id, events, flags, cookie, newAttachment, timerValue, timerAbsolute, periodNanos);
+        return new Ukevent(type, id, events, flags, cookie, newAttachment, timerValue, timerAbsolute, periodNanos, path, recursive);
     }
 
     /**
@@ -215,6 +259,16 @@ public final class Ukevent {
         return periodNanos;
     }
 
+    /** @return for INODE: the watched path; null for other types */
+    public Path path() {
+        return path;
+    }
+
+    /** @return for INODE: whether the whole tree is watched */
+    public boolean recursive() {
+        return recursive;
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Ukevent[").append(type).append(' ').append(id)
@@ -229,6 +283,12 @@ public final class Ukevent {
                 sb.append(" period=").append(periodNanos).append("ns");
             }
         }
+        if (type == EventType.INODE) {
+            sb.append(" path=").append(path);
+            if (recursive) {
+                sb.append(" recursive");
+            }
+        }
         return sb.append(']').toString();
     }
 
@@ -236,12 +296,13 @@ public final class Ukevent {
     public boolean equals(Object o) {
         return o instanceof Ukevent u && type == u.type && id == u.id && events == u.events && flags == u.flags
                 && cookie == u.cookie && Objects.equals(attachment, u.attachment) && timerValue == u.timerValue
-                && timerAbsolute == u.timerAbsolute && periodNanos == u.periodNanos;
+                && timerAbsolute == u.timerAbsolute && periodNanos == u.periodNanos && Objects.equals(path, u.path)
+                && recursive == u.recursive;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos);
+        return Objects.hash(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive);
     }
 
     private static long saturatedNanos(Duration d) {
