@@ -11,7 +11,7 @@ package org.kevent;
  *   <li>{@link #USER}: id chosen by the caller; made ready by {@link KeventQueue#trigger} from any
  *       thread, triggers coalesced until delivery.</li>
  * </ul>
- * Sockets, generic poll, inode notifications, network AIO and processes come in later releases.
+ * Inode notifications, network AIO and processes come in later releases.
  * Signals are left out on purpose: the JVM owns signal handling, and {@code signalfd} needs the
  * signal blocked in every thread, which a JVM cannot promise.
  */
@@ -29,7 +29,19 @@ public enum EventType {
      * the kernel's set, and its number may be reused).
      */
     POLL(Kevent.POLLIN | Kevent.POLLPRI | Kevent.POLLOUT | Kevent.POLLERR | Kevent.POLLHUP | Kevent.POLLRDHUP,
-            "IN", "PRI", "OUT", "ERR", "HUP", null, null, null, null, null, null, null, null, "RDHUP");
+            "IN", "PRI", "OUT", "ERR", "HUP", null, null, null, null, null, null, null, null, "RDHUP"),
+    /**
+     * A socket the library owns ({@code org.kevent.net.TcpSocket} or {@code TcpListener}): id = its
+     * fd; events {@link Kevent#SOCKET_RECV}, {@link Kevent#SOCKET_SEND}, {@link Kevent#SOCKET_ACCEPT},
+     * {@link Kevent#SOCKET_CONNECT}, {@link Kevent#SOCKET_RDHUP}, {@link Kevent#SOCKET_HUP},
+     * {@link Kevent#SOCKET_ERR}; data = the bits seen; data2 = the socket's errno on ERR, else 0.
+     * {@code HUP} and {@code ERR} are reported whether asked for or not. Closing the socket through
+     * the library delivers each of its interests once more with {@link Kevent#RET_BROKEN}, then
+     * removes them. See {@code org.kevent.net} for the trigger modes on sockets.
+     */
+    SOCKET(Kevent.SOCKET_RECV | Kevent.SOCKET_SEND | Kevent.SOCKET_ACCEPT | Kevent.SOCKET_CONNECT
+            | Kevent.SOCKET_RDHUP | Kevent.SOCKET_HUP | Kevent.SOCKET_ERR,
+            "RECV", "SEND", "ACCEPT", "CONNECT", "RDHUP", "HUP", "ERR");
 
     private static final EventType[] VALUES = values();
 

@@ -32,9 +32,20 @@ public final class Ukevent {
     private final long timerValue;
     private final boolean timerAbsolute;
     private final long periodNanos;
+    /** SOCKET: the TcpSocket or TcpListener named, so a closed one is not mistaken for its fd's next owner. */
+    private final Object socket;
+
+    static {
+        org.kevent.internal.engine.SocketState.installRecordAccess(r -> r.socket);
+    }
 
     private Ukevent(EventType type, long id, int events, int flags, long cookie, Object attachment,
                     long timerValue, boolean timerAbsolute, long periodNanos) {
+        this(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, null);
+    }
+
+    private Ukevent(EventType type, long id, int events, int flags, long cookie, Object attachment,
+                    long timerValue, boolean timerAbsolute, long periodNanos, Object socket) {
         this.type = type;
         this.id = id;
         this.events = events;
@@ -44,6 +55,7 @@ public final class Ukevent {
         this.timerValue = timerValue;
         this.timerAbsolute = timerAbsolute;
         this.periodNanos = periodNanos;
+        this.socket = socket;
     }
 
     /**
@@ -65,6 +77,46 @@ public final class Ukevent {
      */
     public static Ukevent poll(int fd, int events) {
         return new Ukevent(EventType.POLL, fd, events, 0, 0, null, 0, false, 0);
+    }
+
+    /**
+     * Readiness of a socket the library owns, wanting {@code events}
+     * ({@link Kevent#SOCKET_RECV}, {@link Kevent#SOCKET_SEND}, {@link Kevent#SOCKET_CONNECT}, ...).
+     * The id is the socket's fd ({@link org.kevent.net.TcpSocket#id()}); a socket closed before the
+     * record is added is rejected with {@code EBADF}, even if its fd number was given to a new socket.
+     *
+     * @param socket the socket
+     * @param events SOCKET event bits
+     * @return the record
+     */
+    public static Ukevent socket(org.kevent.net.TcpSocket socket, int events) {
+        return new Ukevent(EventType.SOCKET, socket.id(), events, 0, 0, null, 0, false, 0, socket);
+    }
+
+    /**
+     * Readiness of a listening socket the library owns, typically {@link Kevent#SOCKET_ACCEPT}.
+     *
+     * @param listener the listener
+     * @param events   SOCKET event bits
+     * @return the record
+     */
+    public static Ukevent socket(org.kevent.net.TcpListener listener, int events) {
+        return new Ukevent(EventType.SOCKET, listener.id(), events, 0, 0, null, 0, false, 0, listener);
+    }
+
+    /**
+     * Readiness of the library's socket that currently has descriptor {@code fd}. Prefer the
+     * typed factories: a number cannot tell a closed socket from the next one given its fd. An fd
+     * that is not open is rejected with {@code EBADF}, one that is not a socket with
+     * {@code ENOTSOCK}, a socket the library does not own with {@code EINVAL} (watch it with
+     * {@link #poll}).
+     *
+     * @param fd     the descriptor
+     * @param events SOCKET event bits
+     * @return the record
+     */
+    public static Ukevent socket(int fd, int events) {
+        return new Ukevent(EventType.SOCKET, fd, events, 0, 0, null, 0, false, 0, null);
     }
 
     /**
@@ -107,7 +159,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withEvents(int newEvents) {
-        return new Ukevent(type, id, newEvents, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos);
+        return new Ukevent(type, id, newEvents, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, socket);
     }
 
     /**
@@ -117,7 +169,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withFlags(int newFlags) {
-        return new Ukevent(type, id, events, newFlags, cookie, attachment, timerValue, timerAbsolute, periodNanos);
+        return new Ukevent(type, id, events, newFlags, cookie, attachment, timerValue, timerAbsolute, periodNanos, socket);
     }
 
     /**
@@ -127,7 +179,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withCookie(long newCookie) {
-        return new Ukevent(type, id, events, flags, newCookie, attachment, timerValue, timerAbsolute, periodNanos);
+        return new Ukevent(type, id, events, flags, newCookie, attachment, timerValue, timerAbsolute, periodNanos, socket);
     }
 
     /**
@@ -137,7 +189,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withAttachment(Object newAttachment) {
-        return new Ukevent(type, id, events, flags, cookie, newAttachment, timerValue, timerAbsolute, periodNanos);
+        return new Ukevent(type, id, events, flags, cookie, newAttachment, timerValue, timerAbsolute, periodNanos, socket);
     }
 
     /**
@@ -167,7 +219,7 @@ public final class Ukevent {
         if (newPeriodNanos <= 0) {
             throw new IllegalArgumentException("timer period must be positive, got " + newPeriodNanos + " ns");
         }
-        return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, newPeriodNanos);
+        return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, newPeriodNanos, socket);
     }
 
     /** @return the source type */
@@ -236,12 +288,12 @@ public final class Ukevent {
     public boolean equals(Object o) {
         return o instanceof Ukevent u && type == u.type && id == u.id && events == u.events && flags == u.flags
                 && cookie == u.cookie && Objects.equals(attachment, u.attachment) && timerValue == u.timerValue
-                && timerAbsolute == u.timerAbsolute && periodNanos == u.periodNanos;
+                && timerAbsolute == u.timerAbsolute && periodNanos == u.periodNanos && socket == u.socket;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos);
+        return Objects.hash(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, socket);
     }
 
     private static long saturatedNanos(Duration d) {

@@ -104,6 +104,7 @@ public final class Engine implements ExpiryHandler {
         this.wheel = new TimerWheel(clock.nanoTime());
         java.util.Arrays.fill(watcherGenerations, 1);
         kinds[EventType.POLL.ordinal()] = new PollKind(this);
+        kinds[EventType.SOCKET.ordinal()] = new SocketKind(this);
     }
 
     /**
