@@ -21,6 +21,16 @@ public final class TcpListener implements AutoCloseable {
     private final int id;
     private final InetSocketAddress local;
 
+    static {
+        // accept's EMFILE path must not need a class loaded then: loading one from a directory
+        // opens a file, which fails for want of a descriptor (NoClassDefFoundError instead of EMFILE).
+        preload(Errno.exception("accept4", Errno.EMFILE, "preloading the error path"));
+    }
+
+    private static void preload(KeventException e) {
+        e.getMessage().length();
+    }
+
     private TcpListener(int fd, InetSocketAddress local) {
         this.id = fd;
         this.local = local;
