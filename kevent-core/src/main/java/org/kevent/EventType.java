@@ -11,9 +11,10 @@ package org.kevent;
  *   <li>{@link #USER}: id chosen by the caller; made ready by {@link KeventQueue#trigger} from any
  *       thread, triggers coalesced until delivery;</li>
  *   <li>{@link #POLL}: readiness of any file descriptor;</li>
- *   <li>{@link #INODE}: directory and file events (inotify), optionally recursive.</li>
+ *   <li>{@link #INODE}: directory and file events (inotify), optionally recursive;</li>
+ *   <li>{@link #SOCKET}: TCP sockets the library owns ({@code org.kevent.net}).</li>
  * </ul>
- * Sockets, network AIO and processes come in later releases.
+ * Network AIO and processes come in later releases.
  * Signals are left out on purpose: the JVM owns signal handling, and {@code signalfd} needs the
  * signal blocked in every thread, which a JVM cannot promise.
  */
@@ -46,7 +47,19 @@ public enum EventType {
      */
     INODE(Kevent.INODE_ALL | Kevent.INODE_OVERFLOW,
             "CREATE", "REMOVE", "MODIFY", "ATTRIB", "MOVED_FROM", "MOVED_TO", "CLOSE_WRITE", "DELETE_SELF",
-            "OVERFLOW", "ISDIR");
+            "OVERFLOW", "ISDIR"),
+    /**
+     * A socket the library owns ({@code org.kevent.net.TcpSocket} or {@code TcpListener}): id = its
+     * fd; events {@link Kevent#SOCKET_RECV}, {@link Kevent#SOCKET_SEND}, {@link Kevent#SOCKET_ACCEPT},
+     * {@link Kevent#SOCKET_CONNECT}, {@link Kevent#SOCKET_RDHUP}, {@link Kevent#SOCKET_HUP},
+     * {@link Kevent#SOCKET_ERR}; data = the bits seen; data2 = the socket's errno on ERR, else 0.
+     * {@code HUP} and {@code ERR} are reported whether asked for or not. Closing the socket through
+     * the library delivers each of its interests once more with {@link Kevent#RET_BROKEN}, then
+     * removes them. See {@code org.kevent.net} for the trigger modes on sockets.
+     */
+    SOCKET(Kevent.SOCKET_RECV | Kevent.SOCKET_SEND | Kevent.SOCKET_ACCEPT | Kevent.SOCKET_CONNECT
+            | Kevent.SOCKET_RDHUP | Kevent.SOCKET_HUP | Kevent.SOCKET_ERR,
+            "RECV", "SEND", "ACCEPT", "CONNECT", "RDHUP", "HUP", "ERR");
 
     private static final EventType[] VALUES = values();
 

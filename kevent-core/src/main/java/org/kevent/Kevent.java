@@ -96,6 +96,24 @@ public final class Kevent {
     /** POLL: the peer closed its writing half ({@code POLLRDHUP}). */
     public static final int POLLRDHUP = 0x2000;
 
+    /** SOCKET: data can be read (or end of stream: recv returns -1). Level: until drained. */
+    public static final int SOCKET_RECV = 1;
+    /** SOCKET: a send will take bytes. Level: until a send is short or would block. */
+    public static final int SOCKET_SEND = 1 << 1;
+    /** SOCKET (listener): a connection is pending; {@code accept} will return it. */
+    public static final int SOCKET_ACCEPT = 1 << 2;
+    /** SOCKET: a nonblocking connect finished successfully; delivered once per interest. */
+    public static final int SOCKET_CONNECT = 1 << 3;
+    /** SOCKET: the peer closed its writing half (it sent FIN); sticky. */
+    public static final int SOCKET_RDHUP = 1 << 4;
+    /** SOCKET: both halves are closed (reset, or FIN both ways); always reported, sticky. */
+    public static final int SOCKET_HUP = 1 << 5;
+    /**
+     * SOCKET: the socket has an error (a refused connect, a reset); always reported. The event's
+     * {@code data2} carries the errno ({@code SO_ERROR}, e.g. 111 for {@code ECONNREFUSED}).
+     */
+    public static final int SOCKET_ERR = 1 << 6;
+
     /**
      * Names the request flags set in {@code flags}, for logs and the demo.
      *

@@ -35,14 +35,21 @@ public final class Ukevent {
     private final long periodNanos;
     private final Path path;
     private final boolean recursive;
+    /** SOCKET: the TcpSocket or TcpListener named, so a closed one is not mistaken for its fd's next owner. */
+    private final Object socket;
 
-    private Ukevent(EventType type, long id, int events, int flags, long cookie, Object attachment,
-                    long timerValue, boolean timerAbsolute, long periodNanos) {
-        this(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, null, false);
+    static {
+        org.kevent.internal.engine.SocketState.installRecordAccess(r -> r.socket);
     }
 
     private Ukevent(EventType type, long id, int events, int flags, long cookie, Object attachment,
-                    long timerValue, boolean timerAbsolute, long periodNanos, Path path, boolean recursive) {
+                    long timerValue, boolean timerAbsolute, long periodNanos) {
+        this(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, null, false, null);
+    }
+
+    private Ukevent(EventType type, long id, int events, int flags, long cookie, Object attachment,
+                    long timerValue, boolean timerAbsolute, long periodNanos, Path path, boolean recursive,
+                    Object socket) {
         this.type = type;
         this.id = id;
         this.events = events;
@@ -54,6 +61,7 @@ public final class Ukevent {
         this.periodNanos = periodNanos;
         this.path = path;
         this.recursive = recursive;
+        this.socket = socket;
     }
 
     /**
@@ -90,7 +98,7 @@ public final class Ukevent {
      */
     public static Ukevent inode(long id, Path path, int events) {
         Objects.requireNonNull(path, "path");
-        return new Ukevent(EventType.INODE, id, events, 0, 0, null, 0, false, 0, path, false);
+        return new Ukevent(EventType.INODE, id, events, 0, 0, null, 0, false, 0, path, false, null);
     }
 
     /**
@@ -108,7 +116,47 @@ public final class Ukevent {
             throw new IllegalStateException("recursive applies to INODE records, not " + type);
         }
         return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos,
-                path, newRecursive);
+                path, newRecursive, socket);
+    }
+
+    /**
+     * Readiness of a socket the library owns, wanting {@code events}
+     * ({@link Kevent#SOCKET_RECV}, {@link Kevent#SOCKET_SEND}, {@link Kevent#SOCKET_CONNECT}, ...).
+     * The id is the socket's fd ({@link org.kevent.net.TcpSocket#id()}); a socket closed before the
+     * record is added is rejected with {@code EBADF}, even if its fd number was given to a new socket.
+     *
+     * @param socket the socket
+     * @param events SOCKET event bits
+     * @return the record
+     */
+    public static Ukevent socket(org.kevent.net.TcpSocket socket, int events) {
+        return new Ukevent(EventType.SOCKET, socket.id(), events, 0, 0, null, 0, false, 0, null, false, socket);
+    }
+
+    /**
+     * Readiness of a listening socket the library owns, typically {@link Kevent#SOCKET_ACCEPT}.
+     *
+     * @param listener the listener
+     * @param events   SOCKET event bits
+     * @return the record
+     */
+    public static Ukevent socket(org.kevent.net.TcpListener listener, int events) {
+        return new Ukevent(EventType.SOCKET, listener.id(), events, 0, 0, null, 0, false, 0, null, false, listener);
+    }
+
+    /**
+     * Readiness of the library's socket that currently has descriptor {@code fd}. Prefer the
+     * typed factories: a number cannot tell a closed socket from the next one given its fd. An fd
+     * that is not open is rejected with {@code EBADF}, one that is not a socket with
+     * {@code ENOTSOCK}, a socket the library does not own with {@code EINVAL} (watch it with
+     * {@link #poll}).
+     *
+     * @param fd     the descriptor
+     * @param events SOCKET event bits
+     * @return the record
+     */
+    public static Ukevent socket(int fd, int events) {
+        return new Ukevent(EventType.SOCKET, fd, events, 0, 0, null, 0, false, 0, null, false, null);
     }
 
     /**
@@ -151,7 +199,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withEvents(int newEvents) {
-        return new Ukevent(type, id, newEvents, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive);
+        return new Ukevent(type, id, newEvents, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
     }
 
     /**
@@ -161,7 +209,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withFlags(int newFlags) {
-        return new Ukevent(type, id, events, newFlags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive);
+        return new Ukevent(type, id, events, newFlags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
     }
 
     /**
@@ -171,7 +219,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withCookie(long newCookie) {
-        return new Ukevent(type, id, events, flags, newCookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive);
+        return new Ukevent(type, id, events, flags, newCookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
     }
 
     /**
@@ -181,7 +229,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withAttachment(Object newAttachment) {
-        return new Ukevent(type, id, events, flags, cookie, newAttachment, timerValue, timerAbsolute, periodNanos, path, recursive);
+        return new Ukevent(type, id, events, flags, cookie, newAttachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
     }
 
     /**
@@ -211,7 +259,7 @@ public final class Ukevent {
         if (newPeriodNanos <= 0) {
             throw new IllegalArgumentException("timer period must be positive, got " + newPeriodNanos + " ns");
         }
-        return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, newPeriodNanos);
+        return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, newPeriodNanos, path, recursive, socket);
     }
 
     /** @return the source type */
@@ -297,12 +345,12 @@ public final class Ukevent {
         return o instanceof Ukevent u && type == u.type && id == u.id && events == u.events && flags == u.flags
                 && cookie == u.cookie && Objects.equals(attachment, u.attachment) && timerValue == u.timerValue
                 && timerAbsolute == u.timerAbsolute && periodNanos == u.periodNanos && Objects.equals(path, u.path)
-                && recursive == u.recursive;
+                && recursive == u.recursive && socket == u.socket;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive);
+        return Objects.hash(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
     }
 
     private static long saturatedNanos(Duration d) {

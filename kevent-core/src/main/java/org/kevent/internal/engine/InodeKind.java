@@ -181,6 +181,11 @@ public final class InodeKind extends SourceKind {
     }
 
     @Override
+    boolean manyPerCall() {
+        return true;
+    }
+
+    @Override
     boolean hasExtras() {
         return true;
     }
