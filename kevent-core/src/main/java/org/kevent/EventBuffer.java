@@ -1,6 +1,9 @@
 package org.kevent;
 
+import java.nio.file.Path;
+
 import org.kevent.internal.engine.EventSlots;
+import org.kevent.internal.sys.Inotify;
 
 /**
  * A caller-owned, reusable buffer that {@link KeventQueue#getEvents} fills with delivered events.
@@ -91,6 +94,65 @@ public final class EventBuffer {
     /** @param i event index @return the attachment of event {@code i}, or null */
     public Object attachment(int i) {
         return slots.attachments[check(i)];
+    }
+
+    /**
+     * Returns the length in bytes of event {@code i}'s entry name (INODE): the name relative to
+     * the watched path, {@code "sub/file"} under a recursive interest.
+     *
+     * @param i event index
+     * @return bytes of the name, or -1 when the event has none (an event on the watched inode
+     *         itself, OVERFLOW, DELETE_SELF, another type)
+     */
+    public int nameLength(int i) {
+        check(i);
+        return slots.types[i] == EventType.INODE.ordinal() ? slots.nameLengths[i] : -1;
+    }
+
+    /**
+     * Copies event {@code i}'s entry name, as the kernel's bytes, without allocating.
+     *
+     * @param i   event index
+     * @param dst where the bytes go; room for {@link #nameLength(int)} bytes from {@code off}
+     * @param off where in {@code dst}
+     * @return bytes copied, or -1 when the event has no name (nothing is copied)
+     * @throws IndexOutOfBoundsException if the name does not fit
+     */
+    public int copyName(int i, byte[] dst, int off) {
+        int n = nameLength(i);
+        if (n > 0) {
+            System.arraycopy(slots.names, slots.nameOffsets[i], dst, off, n);
+        }
+        return n;
+    }
+
+    /**
+     * Returns event {@code i}'s entry name as a string (allocates), decoded as the JDK decodes
+     * file names.
+     *
+     * @param i event index
+     * @return the name relative to the watched path, or null when the event has none
+     */
+    public String name(int i) {
+        int n = nameLength(i);
+        return n < 0 ? null : new String(slots.names, slots.nameOffsets[i], n, Inotify.FILE_NAME_CHARSET);
+    }
+
+    /**
+     * Returns the path event {@code i} is about (allocates): the watched path resolved with the
+     * entry name, or the watched path itself for an event without a name.
+     *
+     * @param i event index
+     * @return the path, or null for an event of another type than INODE
+     */
+    public Path path(int i) {
+        check(i);
+        if (slots.types[i] != EventType.INODE.ordinal()) {
+            return null;
+        }
+        String name = name(i);
+        Path base = slots.nameBases[i];
+        return name == null ? base : base.resolve(name);
     }
 
     private int check(int i) {

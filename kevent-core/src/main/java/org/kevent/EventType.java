@@ -4,14 +4,17 @@ package org.kevent;
  * The kinds of event source a queue accepts. An interest is identified by its type and an id
  * that is unique per type in a queue.
  *
- * <p>This release has three sources:
+ * <p>This release has these sources:
  * <ul>
  *   <li>{@link #TIMER}: id chosen by the caller; one-shot or periodic, relative or absolute
  *       deadline on the monotonic clock ({@link System#nanoTime()});</li>
  *   <li>{@link #USER}: id chosen by the caller; made ready by {@link KeventQueue#trigger} from any
- *       thread, triggers coalesced until delivery.</li>
+ *       thread, triggers coalesced until delivery;</li>
+ *   <li>{@link #POLL}: readiness of any file descriptor;</li>
+ *   <li>{@link #INODE}: directory and file events (inotify), optionally recursive;</li>
+ *   <li>{@link #SOCKET}: TCP sockets the library owns ({@code org.kevent.net}).</li>
  * </ul>
- * Sockets, generic poll, inode notifications, network AIO and processes come in later releases.
+ * Network AIO and processes come in later releases.
  * Signals are left out on purpose: the JVM owns signal handling, and {@code signalfd} needs the
  * signal blocked in every thread, which a JVM cannot promise.
  */
@@ -29,7 +32,34 @@ public enum EventType {
      * the kernel's set, and its number may be reused).
      */
     POLL(Kevent.POLLIN | Kevent.POLLPRI | Kevent.POLLOUT | Kevent.POLLERR | Kevent.POLLHUP | Kevent.POLLRDHUP,
-            "IN", "PRI", "OUT", "ERR", "HUP", null, null, null, null, null, null, null, null, "RDHUP");
+            "IN", "PRI", "OUT", "ERR", "HUP", null, null, null, null, null, null, null, null, "RDHUP"),
+    /**
+     * Inode notifications on a directory or a file, by path ({@link Ukevent#inode}); id chosen by
+     * the caller. Events: {@link Kevent#INODE_CREATE}, {@link Kevent#INODE_REMOVE},
+     * {@link Kevent#INODE_MODIFY}, {@link Kevent#INODE_ATTRIB}, {@link Kevent#INODE_MOVED_FROM},
+     * {@link Kevent#INODE_MOVED_TO}, {@link Kevent#INODE_CLOSE_WRITE}, {@link Kevent#INODE_DELETE_SELF};
+     * {@link Kevent#INODE_OVERFLOW} is always delivered, {@link Kevent#INODE_ISDIR} is added for
+     * directory entries. One delivery is one kernel record: data = the rename cookie (MOVED_*), else
+     * 0; data2 = 1 for a CREATE found by a scan (a new subdirectory of a recursive interest, a
+     * rescan after an overflow) rather than reported by the kernel; the entry name, relative to the
+     * watched path, through {@link EventBuffer#nameLength}/{@link EventBuffer#copyName} (no
+     * allocation) or {@link EventBuffer#name}/{@link EventBuffer#path}.
+     */
+    INODE(Kevent.INODE_ALL | Kevent.INODE_OVERFLOW,
+            "CREATE", "REMOVE", "MODIFY", "ATTRIB", "MOVED_FROM", "MOVED_TO", "CLOSE_WRITE", "DELETE_SELF",
+            "OVERFLOW", "ISDIR"),
+    /**
+     * A socket the library owns ({@code org.kevent.net.TcpSocket} or {@code TcpListener}): id = its
+     * fd; events {@link Kevent#SOCKET_RECV}, {@link Kevent#SOCKET_SEND}, {@link Kevent#SOCKET_ACCEPT},
+     * {@link Kevent#SOCKET_CONNECT}, {@link Kevent#SOCKET_RDHUP}, {@link Kevent#SOCKET_HUP},
+     * {@link Kevent#SOCKET_ERR}; data = the bits seen; data2 = the socket's errno on ERR, else 0.
+     * {@code HUP} and {@code ERR} are reported whether asked for or not. Closing the socket through
+     * the library delivers each of its interests once more with {@link Kevent#RET_BROKEN}, then
+     * removes them. See {@code org.kevent.net} for the trigger modes on sockets.
+     */
+    SOCKET(Kevent.SOCKET_RECV | Kevent.SOCKET_SEND | Kevent.SOCKET_ACCEPT | Kevent.SOCKET_CONNECT
+            | Kevent.SOCKET_RDHUP | Kevent.SOCKET_HUP | Kevent.SOCKET_ERR,
+            "RECV", "SEND", "ACCEPT", "CONNECT", "RDHUP", "HUP", "ERR");
 
     private static final EventType[] VALUES = values();
 
@@ -66,7 +96,8 @@ public enum EventType {
                 sb.append(eventNames[bit]);
             }
         }
-        int unknown = events & ~validEvents;
+        // Bits with a name are known even if a request may not ask for them (INODE's ISDIR).
+        int unknown = events & ~validEvents & ~namedBits();
         if (unknown != 0) {
             if (!sb.isEmpty()) {
                 sb.append('|');
@@ -74,6 +105,16 @@ public enum EventType {
             sb.append("0x").append(Integer.toHexString(unknown));
         }
         return sb.isEmpty() ? "-" : sb.toString();
+    }
+
+    private int namedBits() {
+        int bits = 0;
+        for (int bit = 0; bit < eventNames.length; bit++) {
+            if (eventNames[bit] != null) {
+                bits |= 1 << bit;
+            }
+        }
+        return bits;
     }
 
     static EventType ofOrdinal(int ordinal) {

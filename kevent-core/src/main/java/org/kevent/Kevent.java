@@ -52,6 +52,37 @@ public final class Kevent {
     /** TIMER: the deadline passed; data holds expirations since the last delivery, data2 the fire time. */
     public static final int TIMER_FIRED = 1;
 
+    /** INODE: an entry was created in the watched directory (the seed's {@code KEVENT_INODE_CREATE}); {@code IN_CREATE}. */
+    public static final int INODE_CREATE = 1;
+    /** INODE: an entry was removed from the watched directory (the seed's {@code KEVENT_INODE_REMOVE}); {@code IN_DELETE}. */
+    public static final int INODE_REMOVE = 1 << 1;
+    /** INODE: a file was written ({@code IN_MODIFY}); for a directory watch, a file in it. */
+    public static final int INODE_MODIFY = 1 << 2;
+    /** INODE: metadata changed: permissions, timestamps, owner, link count ({@code IN_ATTRIB}). */
+    public static final int INODE_ATTRIB = 1 << 3;
+    /** INODE: an entry was renamed away; data = the cookie that pairs it with {@link #INODE_MOVED_TO}. */
+    public static final int INODE_MOVED_FROM = 1 << 4;
+    /** INODE: an entry was renamed in; data = the cookie that pairs it with {@link #INODE_MOVED_FROM}. */
+    public static final int INODE_MOVED_TO = 1 << 5;
+    /** INODE: a file opened for writing was closed ({@code IN_CLOSE_WRITE}). */
+    public static final int INODE_CLOSE_WRITE = 1 << 6;
+    /**
+     * INODE: the watched directory or file itself was deleted, moved off its file system or
+     * unmounted. Always delivered, with {@link #RET_BROKEN}: the interest is then removed.
+     */
+    public static final int INODE_DELETE_SELF = 1 << 7;
+    /**
+     * INODE: events were lost (the kernel's queue or the interest's own queue was full). Always
+     * delivered, asked for or not; a recursive interest follows it with a fresh listing of its tree
+     * (CREATE events with data2 = 1).
+     */
+    public static final int INODE_OVERFLOW = 1 << 8;
+    /** INODE: reported with an event whose entry is a directory; not accepted in a request mask. */
+    public static final int INODE_ISDIR = 1 << 9;
+    /** INODE: every event a request may ask for. */
+    public static final int INODE_ALL = INODE_CREATE | INODE_REMOVE | INODE_MODIFY | INODE_ATTRIB | INODE_MOVED_FROM
+            | INODE_MOVED_TO | INODE_CLOSE_WRITE | INODE_DELETE_SELF;
+
     /** POLL: there is data to read (kernel {@code POLLIN}, asm-generic/poll.h). */
     public static final int POLLIN = 0x001;
     /** POLL: there is urgent data to read ({@code POLLPRI}). */
@@ -64,6 +95,24 @@ public final class Kevent {
     public static final int POLLHUP = 0x010;
     /** POLL: the peer closed its writing half ({@code POLLRDHUP}). */
     public static final int POLLRDHUP = 0x2000;
+
+    /** SOCKET: data can be read (or end of stream: recv returns -1). Level: until drained. */
+    public static final int SOCKET_RECV = 1;
+    /** SOCKET: a send will take bytes. Level: until a send is short or would block. */
+    public static final int SOCKET_SEND = 1 << 1;
+    /** SOCKET (listener): a connection is pending; {@code accept} will return it. */
+    public static final int SOCKET_ACCEPT = 1 << 2;
+    /** SOCKET: a nonblocking connect finished successfully; delivered once per interest. */
+    public static final int SOCKET_CONNECT = 1 << 3;
+    /** SOCKET: the peer closed its writing half (it sent FIN); sticky. */
+    public static final int SOCKET_RDHUP = 1 << 4;
+    /** SOCKET: both halves are closed (reset, or FIN both ways); always reported, sticky. */
+    public static final int SOCKET_HUP = 1 << 5;
+    /**
+     * SOCKET: the socket has an error (a refused connect, a reset); always reported. The event's
+     * {@code data2} carries the errno ({@code SO_ERROR}, e.g. 111 for {@code ECONNREFUSED}).
+     */
+    public static final int SOCKET_ERR = 1 << 6;
 
     /**
      * Names the request flags set in {@code flags}, for logs and the demo.

@@ -452,7 +452,11 @@ public final class KeventQueue implements AutoCloseable {
          */
         public KeventQueue open() {
             Poller p = poller != null ? poller : EpollPoller.open();
-            return new KeventQueue(new Engine(p, clock, maxInterests));
+            Engine engine = new Engine(p, clock, maxInterests);
+            // INODE on inotify; the instance is made with the first INODE interest, not here.
+            engine.installKind(EventType.INODE, org.kevent.internal.engine.InodeKind.create(engine,
+                    new org.kevent.internal.linux.LinuxInotify()));
+            return new KeventQueue(engine);
         }
     }
 }

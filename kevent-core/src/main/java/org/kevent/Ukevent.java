@@ -1,5 +1,6 @@
 package org.kevent;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -32,9 +33,23 @@ public final class Ukevent {
     private final long timerValue;
     private final boolean timerAbsolute;
     private final long periodNanos;
+    private final Path path;
+    private final boolean recursive;
+    /** SOCKET: the TcpSocket or TcpListener named, so a closed one is not mistaken for its fd's next owner. */
+    private final Object socket;
+
+    static {
+        org.kevent.internal.engine.SocketState.installRecordAccess(r -> r.socket);
+    }
 
     private Ukevent(EventType type, long id, int events, int flags, long cookie, Object attachment,
                     long timerValue, boolean timerAbsolute, long periodNanos) {
+        this(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, null, false, null);
+    }
+
+    private Ukevent(EventType type, long id, int events, int flags, long cookie, Object attachment,
+                    long timerValue, boolean timerAbsolute, long periodNanos, Path path, boolean recursive,
+                    Object socket) {
         this.type = type;
         this.id = id;
         this.events = events;
@@ -44,6 +59,9 @@ public final class Ukevent {
         this.timerValue = timerValue;
         this.timerAbsolute = timerAbsolute;
         this.periodNanos = periodNanos;
+        this.path = path;
+        this.recursive = recursive;
+        this.socket = socket;
     }
 
     /**
@@ -65,6 +83,80 @@ public final class Ukevent {
      */
     public static Ukevent poll(int fd, int events) {
         return new Ukevent(EventType.POLL, fd, events, 0, 0, null, 0, false, 0);
+    }
+
+    /**
+     * Inode notifications on a directory or a file (inotify). The queue resolves nothing: the path
+     * is watched as it is given (a relative path against the working directory), and names in
+     * events are relative to it.
+     *
+     * @param id     the caller's id, unique among this queue's INODE interests
+     * @param path   the directory or file to watch
+     * @param events {@link Kevent#INODE_CREATE}, {@link Kevent#INODE_REMOVE}, ... ({@link Kevent#INODE_ALL})
+     * @return the record
+     * @throws NullPointerException if path is null
+     */
+    public static Ukevent inode(long id, Path path, int events) {
+        Objects.requireNonNull(path, "path");
+        return new Ukevent(EventType.INODE, id, events, 0, 0, null, 0, false, 0, path, false, null);
+    }
+
+    /**
+     * Returns this INODE record watching a whole tree: subdirectories, existing and created later,
+     * are watched too; entries found in a new subdirectory are reported as CREATE (data2 = 1), and
+     * names are relative to the watched path ({@code "sub/file"}). ADD fails with {@code ENOTDIR}
+     * unless the path is a directory.
+     *
+     * @param newRecursive whether to watch the tree
+     * @return the new record
+     * @throws IllegalStateException if this is not an INODE record
+     */
+    public Ukevent withRecursive(boolean newRecursive) {
+        if (type != EventType.INODE) {
+            throw new IllegalStateException("recursive applies to INODE records, not " + type);
+        }
+        return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos,
+                path, newRecursive, socket);
+    }
+
+    /**
+     * Readiness of a socket the library owns, wanting {@code events}
+     * ({@link Kevent#SOCKET_RECV}, {@link Kevent#SOCKET_SEND}, {@link Kevent#SOCKET_CONNECT}, ...).
+     * The id is the socket's fd ({@link org.kevent.net.TcpSocket#id()}); a socket closed before the
+     * record is added is rejected with {@code EBADF}, even if its fd number was given to a new socket.
+     *
+     * @param socket the socket
+     * @param events SOCKET event bits
+     * @return the record
+     */
+    public static Ukevent socket(org.kevent.net.TcpSocket socket, int events) {
+        return new Ukevent(EventType.SOCKET, socket.id(), events, 0, 0, null, 0, false, 0, null, false, socket);
+    }
+
+    /**
+     * Readiness of a listening socket the library owns, typically {@link Kevent#SOCKET_ACCEPT}.
+     *
+     * @param listener the listener
+     * @param events   SOCKET event bits
+     * @return the record
+     */
+    public static Ukevent socket(org.kevent.net.TcpListener listener, int events) {
+        return new Ukevent(EventType.SOCKET, listener.id(), events, 0, 0, null, 0, false, 0, null, false, listener);
+    }
+
+    /**
+     * Readiness of the library's socket that currently has descriptor {@code fd}. Prefer the
+     * typed factories: a number cannot tell a closed socket from the next one given its fd. An fd
+     * that is not open is rejected with {@code EBADF}, one that is not a socket with
+     * {@code ENOTSOCK}, a socket the library does not own with {@code EINVAL} (watch it with
+     * {@link #poll}).
+     *
+     * @param fd     the descriptor
+     * @param events SOCKET event bits
+     * @return the record
+     */
+    public static Ukevent socket(int fd, int events) {
+        return new Ukevent(EventType.SOCKET, fd, events, 0, 0, null, 0, false, 0, null, false, null);
     }
 
     /**
@@ -107,7 +199,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withEvents(int newEvents) {
-        return new Ukevent(type, id, newEvents, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos);
+        return new Ukevent(type, id, newEvents, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
     }
 
     /**
@@ -117,7 +209,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withFlags(int newFlags) {
-        return new Ukevent(type, id, events, newFlags, cookie, attachment, timerValue, timerAbsolute, periodNanos);
+        return new Ukevent(type, id, events, newFlags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
     }
 
     /**
@@ -127,7 +219,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withCookie(long newCookie) {
-        return new Ukevent(type, id, events, flags, newCookie, attachment, timerValue, timerAbsolute, periodNanos);
+        return new Ukevent(type, id, events, flags, newCookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
     }
 
     /**
@@ -137,7 +229,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withAttachment(Object newAttachment) {
-        return new Ukevent(type, id, events, flags, cookie, newAttachment, timerValue, timerAbsolute, periodNanos);
+        return new Ukevent(type, id, events, flags, cookie, newAttachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
     }
 
     /**
@@ -167,7 +259,7 @@ public final class Ukevent {
         if (newPeriodNanos <= 0) {
             throw new IllegalArgumentException("timer period must be positive, got " + newPeriodNanos + " ns");
         }
-        return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, newPeriodNanos);
+        return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, newPeriodNanos, path, recursive, socket);
     }
 
     /** @return the source type */
@@ -215,6 +307,16 @@ public final class Ukevent {
         return periodNanos;
     }
 
+    /** @return for INODE: the watched path; null for other types */
+    public Path path() {
+        return path;
+    }
+
+    /** @return for INODE: whether the whole tree is watched */
+    public boolean recursive() {
+        return recursive;
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Ukevent[").append(type).append(' ').append(id)
@@ -229,6 +331,12 @@ public final class Ukevent {
                 sb.append(" period=").append(periodNanos).append("ns");
             }
         }
+        if (type == EventType.INODE) {
+            sb.append(" path=").append(path);
+            if (recursive) {
+                sb.append(" recursive");
+            }
+        }
         return sb.append(']').toString();
     }
 
@@ -236,12 +344,13 @@ public final class Ukevent {
     public boolean equals(Object o) {
         return o instanceof Ukevent u && type == u.type && id == u.id && events == u.events && flags == u.flags
                 && cookie == u.cookie && Objects.equals(attachment, u.attachment) && timerValue == u.timerValue
-                && timerAbsolute == u.timerAbsolute && periodNanos == u.periodNanos;
+                && timerAbsolute == u.timerAbsolute && periodNanos == u.periodNanos && Objects.equals(path, u.path)
+                && recursive == u.recursive && socket == u.socket;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos);
+        return Objects.hash(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
     }
 
     private static long saturatedNanos(Duration d) {

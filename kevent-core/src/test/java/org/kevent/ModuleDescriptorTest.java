@@ -16,8 +16,9 @@ class ModuleDescriptorTest {
     }
 
     @Test
-    void onlyTheApiPackageIsExported() {
-        assertThat(descriptor().exports()).extracting(ModuleDescriptor.Exports::source).containsExactly("org.kevent");
+    void onlyTheApiPackagesAreExported() {
+        assertThat(descriptor().exports()).extracting(ModuleDescriptor.Exports::source)
+                .containsExactlyInAnyOrder("org.kevent", "org.kevent.net");
         assertThat(descriptor().packages()).contains("org.kevent.internal.sys", "org.kevent.internal.engine");
     }
 

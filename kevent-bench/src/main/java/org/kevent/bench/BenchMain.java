@@ -29,7 +29,9 @@ public final class BenchMain {
                     TimersBench::run, true),
             new Bench("engine", "[--quick]"
                     + "  JMH: trigger/deliver (1 and 2 threads, ring), timer add+cancel; ops/s and B/op",
-                    EngineRunner::run, false));
+                    EngineRunner::run, false),
+            new Bench("inode", "[--files N] [--burst N]"
+                    + "  file-creation latency, burst throughput and loss vs JDK WatchService", InodeBench::run, true));
 
     /** Set in a JVM this class started for a benchmark, so it runs the benchmark instead of forking again. */
     private static final String FORKED_PROPERTY = "kevent.bench.forked";

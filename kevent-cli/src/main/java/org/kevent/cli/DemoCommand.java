@@ -37,7 +37,8 @@ final class DemoCommand implements Callable<Integer> {
         if (seconds < 1) {
             throw new ParameterException(spec.commandLine(), "--seconds must be at least 1, got " + seconds);
         }
-        Demo demo = new Demo(out, Duration.ofSeconds(seconds), List.of(new TimerSection(), new UserSection()));
+        Demo demo = new Demo(out, Duration.ofSeconds(seconds), List.of(new TimerSection(), new UserSection(),
+                new InodeSection()));
         // The launcher execs the JVM, so Ctrl-C lands here: stop the loop and let it print the summary.
         Thread hook = new Thread(demo::stopAndAwait, "kevent-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -51,6 +51,7 @@ public final class Main implements Callable<Integer> {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new Main())
                 .addSubcommand(new DemoCommand(out))
+                .addSubcommand(new WatchCommand(out))
                 .addSubcommand(new CommandLine.HelpCommand());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));

@@ -64,10 +64,10 @@ class MainTest {
 
     @Test
     void unknownCommandIsAUsageError() {
-        Run r = run("frobnicate");
+        Run r = run("xyzzy"); // shares no letter pair with a command, so picocli prints the usage, not a suggestion
 
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err()).contains("frobnicate").contains("Usage: kevent");
+        assertThat(r.err()).contains("xyzzy").contains("Usage: kevent");
     }
 
     @Test

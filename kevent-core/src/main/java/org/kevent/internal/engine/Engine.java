@@ -83,6 +83,8 @@ public final class Engine implements ExpiryHandler {
     private int watchedFds;
 
     private long delivered;
+    /** Numbers delivery calls, so a call can tell an interest it already handed out. */
+    private long deliveryEpoch;
     private long wakeups;
     private long overflows;
 
@@ -104,6 +106,7 @@ public final class Engine implements ExpiryHandler {
         this.wheel = new TimerWheel(clock.nanoTime());
         java.util.Arrays.fill(watcherGenerations, 1);
         kinds[EventType.POLL.ordinal()] = new PollKind(this);
+        kinds[EventType.SOCKET.ordinal()] = new SocketKind(this);
     }
 
     /**
@@ -600,8 +603,16 @@ public final class Engine implements ExpiryHandler {
     private int deliver(int max, EventSlots out) {
         out.namesUsed = 0;
         int n = 0;
+        long epoch = ++deliveryEpoch;
         while (n < max && readyHead != null) {
             Interest i = readyHead;
+            if (i.deliveredEpoch == epoch && !i.manyPerCall()) {
+                // Put back by its own delivery in this call (a level condition that still holds):
+                // it waits for the next call, as epoll's ready-list splice does, instead of coming
+                // out twice here. Everything behind it was put back too.
+                break;
+            }
+            i.deliveredEpoch = epoch;
             unlinkReady(i);
             out.types[n] = i.type.ordinal();
             out.ids[n] = i.id;
@@ -729,8 +740,13 @@ public final class Engine implements ExpiryHandler {
         Ring r = ring;
         int free = r.free();
         int n = 0;
+        long epoch = ++deliveryEpoch;
         while (n < free && readyHead != null) {
             Interest i = readyHead;
+            if (i.deliveredEpoch == epoch && !i.manyPerCall()) {
+                break;
+            }
+            i.deliveredEpoch = epoch;
             unlinkReady(i);
             long seq = r.end++;
             r.put(seq, i, i.type.ordinal(), i.readyEvents, Kevent.RET_DONE | i.retFlags, i.id, i.pending,

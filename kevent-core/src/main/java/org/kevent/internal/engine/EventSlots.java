@@ -27,6 +27,8 @@ public final class EventSlots {
     public byte[] names = new byte[0];
     public final int[] nameOffsets;
     public final int[] nameLengths;
+    /** The watched path event {@code i}'s name is relative to (INODE), for {@code EventBuffer.path}. */
+    public final java.nio.file.Path[] nameBases;
     public int namesUsed;
 
     public EventSlots(int capacity) {
@@ -40,6 +42,7 @@ public final class EventSlots {
         attachments = new Object[capacity];
         nameOffsets = new int[capacity];
         nameLengths = new int[capacity];
+        nameBases = new java.nio.file.Path[capacity];
     }
 
     public int capacity() {

@@ -44,6 +44,14 @@ final class Interest extends TimerNode implements FdWatcher {
     Interest readyPrev;
     Interest readyNext;
 
+    /** The delivery call that last handed this interest out (see Engine.deliver). */
+    long deliveredEpoch;
+
+    /** Whether one delivery call may hand this interest out more than once (distinct records). */
+    boolean manyPerCall() {
+        return kind != null && kind.manyPerCall();
+    }
+
     /** Ring slots, not yet committed, that name this interest. */
     int ringRefs;
     int generation;

@@ -64,6 +64,15 @@ public abstract class SourceKind {
         return false;
     }
 
+    /**
+     * @return whether an interest put back by its own delivery may come out again in the same
+     *     call: true for kinds whose every delivery is a distinct record (inotify), false for a
+     *     level condition re-reported (it would be the same event twice)
+     */
+    boolean manyPerCall() {
+        return false;
+    }
+
     /** The queue is closing: release per-kind resources (the interests are detached first). */
     void close() {
     }

@@ -23,7 +23,11 @@ public abstract class TimerNode {
     /** Neighbours in the bucket's circular list (which has a sentinel); null while unscheduled. */
     TimerNode prev;
     TimerNode next;
-    /** Index of the bucket that holds the node, or {@link #UNSCHEDULED}. */
+    /**
+     * Index of the bucket the node was placed in (a pre-split or spliced node keeps the index of
+     * its higher-level slot), or {@link #UNSCHEDULED}; only "scheduled or not" and "pending or
+     * not" are read from it.
+     */
     int bucket = UNSCHEDULED;
 
     /** Creates an unscheduled node. */

@@ -100,6 +100,24 @@ public final class TimerWheel {
      * on the way down (a spurious readiness of the queue's fd, a wasted wake-up of its poller).
      */
     private final long[] bucketMin;
+    /**
+     * Pre-split state of higher-level slots (level 2 and up), so that reaching such a slot costs
+     * 64 list splices instead of moving every node in it at once. A level-2 slot spans 4.2 ms and a
+     * level-3 slot 268 ms of 1 µs ticks: with 100,000 timers a second, the one-shot cascade of a
+     * level-3 slot moved ~27,000 nodes under the queue lock (milliseconds, each node a cache miss),
+     * and every timer due meanwhile fired that late. Instead, each {@code expire} moves a few
+     * nodes ({@link #PRESPLIT_BATCH}) of the next such slot into 64 sub-lists, one per digit of the
+     * level below; when the cursor reaches the slot, the sub-lists become the lower level's
+     * buckets by splicing.
+     */
+    private final TimerNode[][] subHeads;
+    private final long[][] subMin;
+    private final long[] subOccupied;
+    private final boolean[] splitting;
+    /** Nodes moved into sub-lists per {@code expire}: a few µs of work, spread out. */
+    static final int PRESPLIT_BATCH = 32;
+    /** Nodes linked anywhere by the wheel since creation; lets tests bound the work of one call. */
+    long moves;
     /** levels * 64 wheel buckets, then the pending bucket. */
     private final TimerNode[] sentinels;
     private final int pendingBucket;
@@ -145,6 +163,10 @@ public final class TimerWheel {
         this.occupied = new long[levels];
         this.pendingBucket = levels * SLOTS;
         this.bucketMin = new long[pendingBucket];
+        this.subHeads = new TimerNode[pendingBucket][];
+        this.subMin = new long[pendingBucket][];
+        this.subOccupied = new long[pendingBucket];
+        this.splitting = new boolean[pendingBucket];
         this.sentinels = new TimerNode[pendingBucket + 1];
         for (int b = 0; b < sentinels.length; b++) {
             sentinels[b] = new Sentinel(b);
@@ -179,15 +201,15 @@ public final class TimerWheel {
      * @return true if the node was scheduled; false, and nothing changes, otherwise
      */
     public boolean cancel(TimerNode node) {
-        int bucket = node.bucket;
-        if (bucket == TimerNode.UNSCHEDULED) {
+        if (node.bucket == TimerNode.UNSCHEDULED) {
             return false;
         }
+        // The bucket's occupancy bit is left as it is: the node may sit in a sub-list or have been
+        // spliced, so its bucket field names where it was placed, not necessarily where it is. An
+        // empty bucket with its bit set is cleared when the cursor reaches it; until then it only
+        // makes nextDeadline() earlier, which its contract allows after a cancel.
         unlink(node);
         size--;
-        if (bucket != pendingBucket) {
-            clearIfEmpty(bucket);
-        }
         return true;
     }
 
@@ -225,6 +247,7 @@ public final class TimerWheel {
             expiring = false;
         }
         tightenCurrentSlotMin();
+        presplit(PRESPLIT_BATCH);
         return count;
     }
 
@@ -239,6 +262,10 @@ public final class TimerWheel {
      * @return the bound, or {@link #NO_DEADLINE} when the wheel is empty
      */
     public long nextDeadline() {
+        if (size == 0) {
+            // Cancels leave occupancy bits behind (see cancel); an empty wheel must still say so.
+            return NO_DEADLINE;
+        }
         long best = NO_DEADLINE;
         if (pending.next != pending) {
             best = pendingMin;
@@ -358,14 +385,130 @@ public final class TimerWheel {
 
     /** Re-places the nodes of a higher-level slot whose start the cursor has just reached. */
     private void cascade(int bucket) {
+        if (splitting[bucket]) {
+            spliceSplit(bucket);
+        }
         TimerNode head = sentinels[bucket];
         TimerNode node;
-        // In list order, so nodes of one tick keep their scheduling order in the lower slot.
+        // In list order, so nodes of one tick keep their scheduling order in the lower slot. A
+        // split slot's main list holds only nodes scheduled after every node of its sub-lists,
+        // so placing them after the splice keeps that order too.
         while ((node = head.next) != head) {
             unlink(node);
             place(node, tickOf(node.deadline));
         }
         clearBit(bucket);
+    }
+
+    /**
+     * The cursor has reached a pre-split slot (its start, so the digit below is 0): sub-lists 1..63
+     * become the lower level's buckets by splicing; sub-list 0 is due within the lower level's
+     * current slot and is placed node by node.
+     */
+    private void spliceSplit(int bucket) {
+        splitting[bucket] = false;
+        TimerNode[] subs = subHeads[bucket];
+        long occupiedSubs = subOccupied[bucket];
+        subOccupied[bucket] = 0;
+        int lower = (bucket >>> SLOT_BITS) - 1;
+        while (occupiedSubs != 0) {
+            int digit = Long.numberOfTrailingZeros(occupiedSubs);
+            occupiedSubs &= occupiedSubs - 1;
+            TimerNode sub = subs[digit];
+            if (sub.next == sub) {
+                continue;
+            }
+            if (digit == 0) {
+                TimerNode node;
+                while ((node = sub.next) != sub) {
+                    unlink(node);
+                    place(node, tickOf(node.deadline));
+                }
+                continue;
+            }
+            int target = lower * SLOTS + digit;
+            long min = subMin[bucket][digit];
+            bucketMin[target] = (occupied[lower] & (1L << digit)) == 0 ? min : Math.min(bucketMin[target], min);
+            splice(sub, sentinels[target]);
+            occupied[lower] |= 1L << digit;
+        }
+    }
+
+    /** Moves every node of the list at {@code from} to the end of the list at {@code to}, in O(1). */
+    private static void splice(TimerNode from, TimerNode to) {
+        TimerNode first = from.next;
+        TimerNode last = from.prev;
+        TimerNode tail = to.prev;
+        tail.next = first;
+        first.prev = tail;
+        last.next = to;
+        to.prev = last;
+        from.next = from;
+        from.prev = from;
+    }
+
+    /**
+     * Moves up to {@code budget} nodes of the next occupied slots at level 2 and above into their
+     * sub-lists. Nodes keep their bucket field (the slot's), which only matters for
+     * {@link #isScheduled} and the pending check.
+     */
+    private void presplit(int budget) {
+        final long cur = cursor;
+        // The nearest slot of each level from 2 up, nearest level first: the level-2 slot is
+        // reached soonest, but a level-3 slot holds 64 times more and needs the head start.
+        for (int level = 2; level < levels && budget > 0; level++) {
+            int digit = (int) (cur >>> (level * SLOT_BITS)) & SLOT_MASK;
+            long candidates = occupied[level] & (-2L << digit);
+            if (candidates == 0) {
+                continue;
+            }
+            int bucket = level * SLOTS + Long.numberOfTrailingZeros(candidates);
+            TimerNode head = sentinels[bucket];
+            if (head.next == head) {
+                continue;
+            }
+            if (!splitting[bucket]) {
+                startSplit(bucket);
+            }
+            int shift = (level - 1) * SLOT_BITS;
+            TimerNode[] subs = subHeads[bucket];
+            long[] mins = subMin[bucket];
+            TimerNode node;
+            while (budget > 0 && (node = head.next) != head) {
+                int sub = (int) (tickOf(node.deadline) >>> shift) & SLOT_MASK;
+                int b = node.bucket;
+                unlink(node);
+                appendSub(subs, mins, bucket, sub, node);
+                node.bucket = b;
+                budget--;
+                moves++;
+            }
+        }
+    }
+
+    private void startSplit(int bucket) {
+        if (subHeads[bucket] == null) {
+            TimerNode[] subs = new TimerNode[SLOTS];
+            for (int d = 0; d < SLOTS; d++) {
+                subs[d] = new Sentinel(bucket);
+            }
+            subHeads[bucket] = subs;
+            subMin[bucket] = new long[SLOTS];
+        }
+        splitting[bucket] = true;
+    }
+
+    private void appendSub(TimerNode[] subs, long[] mins, int bucket, int digit, TimerNode node) {
+        long bit = 1L << digit;
+        mins[digit] = (subOccupied[bucket] & bit) == 0 || subs[digit].next == subs[digit]
+                ? node.deadline : Math.min(mins[digit], node.deadline);
+        subOccupied[bucket] |= bit;
+        TimerNode sub = subs[digit];
+        TimerNode tail = sub.prev;
+        node.prev = tail;
+        node.next = sub;
+        tail.next = node;
+        sub.prev = node;
     }
 
     /** Moves a whole level-0 slot, a tick that has fully passed, to pending. */
@@ -419,6 +562,16 @@ public final class TimerWheel {
             bucketMin[bucket] = (occupied[level] & (1L << digit)) == 0
                     ? node.deadline
                     : Math.min(bucketMin[bucket], node.deadline);
+            TimerNode main = sentinels[bucket];
+            if (splitting[bucket] && main.next == main) {
+                // Straight into its sub-list; while the main list still has nodes, new ones queue
+                // behind them there, so that one tick's nodes keep their scheduling order.
+                int sub = (int) (tick >>> ((level - 1) * SLOT_BITS)) & SLOT_MASK;
+                appendSub(subHeads[bucket], subMin[bucket], bucket, sub, node);
+                node.bucket = bucket;
+                occupied[level] |= 1L << digit;
+                return;
+            }
         }
         append(node, bucket);
         occupied[bucket >>> SLOT_BITS] |= 1L << (bucket & SLOT_MASK);
@@ -486,6 +639,7 @@ public final class TimerWheel {
     }
 
     private void append(TimerNode node, int bucket) {
+        moves++;
         TimerNode head = sentinels[bucket];
         TimerNode tail = head.prev;
         node.prev = tail;

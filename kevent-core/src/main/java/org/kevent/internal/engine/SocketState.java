@@ -1,0 +1,317 @@
+package org.kevent.internal.engine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.function.Function;
+
+import org.kevent.Ukevent;
+import org.kevent.internal.sys.Errno;
+import org.kevent.internal.sys.Fd;
+import org.kevent.internal.sys.Sockets;
+
+/**
+ * The storage of one socket the library owns (the seed's {@code kevent_storage} inside a socket):
+ * its descriptor, the interests registered on it in every queue, and what the library knows of its
+ * readiness without asking the kernel.
+ *
+ * <h2>Semantics</h2>
+ * The readiness word holds {@link #READABLE}, {@link #WRITABLE}, {@link #RDHUP} and {@link #HUP}
+ * plus an epoch counter in the high bits. A harvested epoll event sets bits and bumps the epoch;
+ * a receive that comes back short or with {@code EAGAIN} clears {@code READABLE} only if the word
+ * did not change since the receive started ({@link #drained}), so readiness reported while the
+ * receive ran is never lost. Sends do the same with {@code WRITABLE}. A short read counts as
+ * drained: the kernel's receive queue was empty when it returned, so any later byte raises a new
+ * epoll edge.
+ *
+ * <h2>Threading</h2>
+ * The readiness word and the connect state are atomics: any thread updates them. The interest list
+ * is guarded by this object's monitor, which is only ever taken inside a queue lock or without any
+ * lock, never the other way round: {@link #close} copies the list under the monitor, releases it,
+ * then takes each queue's lock in turn.
+ *
+ * <h2>Caveats</h2>
+ * A socket closed while another thread is inside {@code recv}/{@code send} on it is the caller's
+ * race: the descriptor number may be reused by the time that call reaches the kernel.
+ */
+public final class SocketState {
+    static final int READABLE = 1;
+    static final int WRITABLE = 1 << 1;
+    static final int RDHUP = 1 << 2;
+    static final int HUP = 1 << 3;
+    private static final int EPOCH = 1 << 8;
+
+    /** Bit for {@link #drained}: the receive side. */
+    public static final int RECV_SIDE = READABLE;
+    /** Bit for {@link #drained}: the send side. */
+    public static final int SEND_SIDE = WRITABLE;
+
+    /** Accepted sockets and listeners: no connect to report. */
+    public static final int CONNECT_NONE = 0;
+    /** A nonblocking connect is under way. */
+    public static final int CONNECTING = 1;
+    /** The connect finished: CONNECT is reported once to each interest that wants it. */
+    public static final int CONNECTED = 2;
+    /** The connect failed: ERR with {@link #error()}. */
+    public static final int CONNECT_FAILED = 3;
+
+    private static final VarHandle READINESS;
+    private static final VarHandle TABLE_SLOT = MethodHandles.arrayElementVarHandle(SocketState[].class);
+    private static final Object TABLE_LOCK = new Object();
+    private static final SocketKind.Link[] NO_LINKS = new SocketKind.Link[0];
+
+    /** Open library sockets by fd, for records that name a socket by number. Written under TABLE_LOCK. */
+    private static volatile SocketState[] table = new SocketState[256];
+    private static volatile Function<Ukevent, Object> recordSocket = r -> null;
+
+    static {
+        try {
+            READINESS = MethodHandles.lookup().findVarHandle(SocketState.class, "readiness", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile int fd;
+    private final Object owner;
+    private final boolean listener;
+    @SuppressWarnings("unused") // through READINESS
+    private volatile int readiness;
+    private volatile int connectState;
+    private volatile int error;
+
+    private SocketKind.Link[] links = NO_LINKS;
+    private int linkCount;
+    private boolean closed;
+
+    /**
+     * Wraps a fresh descriptor and makes it known by its number.
+     *
+     * @param fd           the socket, nonblocking
+     * @param owner        the public object ({@code TcpSocket}, {@code TcpListener}) records name
+     * @param listener     whether it listens (readable means ACCEPT, not RECV)
+     * @param connectState {@link #CONNECT_NONE}, {@link #CONNECTING} or {@link #CONNECTED}
+     */
+    public SocketState(int fd, Object owner, boolean listener, int connectState) {
+        this.fd = fd;
+        this.owner = owner;
+        this.listener = listener;
+        this.connectState = connectState;
+        register(fd, this);
+    }
+
+    /**
+     * Lets the engine read which socket object a record names; installed by {@link Ukevent}.
+     *
+     * @param access returns a record's socket object, or null
+     */
+    public static void installRecordAccess(Function<Ukevent, Object> access) {
+        recordSocket = access;
+    }
+
+    static Object recordSocket(Ukevent r) {
+        return recordSocket.apply(r);
+    }
+
+    /** @return the descriptor, or -1 once closed */
+    public int fd() {
+        return fd;
+    }
+
+    /** @return whether {@link #close} has not started */
+    public boolean isOpen() {
+        return fd >= 0;
+    }
+
+    boolean isListener() {
+        return listener;
+    }
+
+    Object owner() {
+        return owner;
+    }
+
+    /** @return the readiness word, to pass to {@link #drained} after the call it precedes */
+    public int readiness() {
+        return readiness;
+    }
+
+    /**
+     * Records that one side was drained (a receive or send came back short or with EAGAIN), unless
+     * the kernel reported readiness since {@code before} was read.
+     *
+     * @param before the word read before the call
+     * @param side   {@link #RECV_SIDE} or {@link #SEND_SIDE}
+     */
+    public void drained(int before, int side) {
+        if ((before & side) != 0) {
+            READINESS.compareAndSet(this, before, before & ~side);
+        }
+    }
+
+    /** @return the last error the socket reported (sticky once set), 0 if none */
+    public int error() {
+        return error;
+    }
+
+    /**
+     * Records a connect the kernel refused synchronously, so it is reported like an asynchronous
+     * refusal: ERR with the errno, to each interest that wants CONNECT.
+     *
+     * @param errno the positive errno
+     */
+    public void connectFailed(int errno) {
+        error = errno;
+        connectState = CONNECT_FAILED;
+    }
+
+    /** @return the connect state */
+    public int connectState() {
+        return connectState;
+    }
+
+    /** Folds a harvested epoll event into the readiness word. */
+    void onEpoll(int epollEvents) {
+        int bits = 0;
+        if ((epollEvents & SocketKind.EPOLLIN) != 0) {
+            bits |= READABLE;
+        }
+        if ((epollEvents & SocketKind.EPOLLOUT) != 0) {
+            bits |= WRITABLE;
+        }
+        if ((epollEvents & SocketKind.EPOLLRDHUP) != 0) {
+            bits |= RDHUP;
+        }
+        if ((epollEvents & SocketKind.EPOLLHUP) != 0) {
+            bits |= HUP;
+        }
+        int s;
+        do {
+            s = readiness;
+        } while (!READINESS.compareAndSet(this, s, (s | bits) + EPOCH));
+    }
+
+    /**
+     * Settles a connect under way after the kernel reported the socket (writable, error or hang-up):
+     * {@code SO_ERROR} tells how it went. Reading it clears it, so it is read under the monitor and
+     * by one queue only, whichever harvests first.
+     */
+    void finishConnect(int epollEvents) {
+        if (connectState != CONNECTING) {
+            return;
+        }
+        synchronized (this) {
+            int f = fd;
+            if (connectState != CONNECTING || f < 0) {
+                return;
+            }
+            int err = Sockets.getInt(f, Sockets.SOL_SOCKET, Sockets.SO_ERROR);
+            err = Math.abs(err);
+            if (err != 0) {
+                error = err;
+                connectState = CONNECT_FAILED;
+            } else if ((epollEvents & SocketKind.EPOLLOUT) != 0) {
+                connectState = CONNECTED;
+            }
+        }
+    }
+
+    /**
+     * Reads and clears the kernel's pending socket error, keeping it as {@link #error()}.
+     *
+     * @return the error, or the last one seen if the kernel's was already taken, 0 if none
+     */
+    int takeError() {
+        synchronized (this) {
+            int f = fd;
+            if (f >= 0) {
+                int err = Math.abs(Sockets.getInt(f, Sockets.SOL_SOCKET, Sockets.SO_ERROR));
+                if (err != 0 && err != Errno.EBADF) {
+                    error = err;
+                }
+            }
+            return error;
+        }
+    }
+
+    /** @return false if the socket is closing (the interest must not be added) */
+    synchronized boolean addLink(SocketKind.Link link) {
+        if (closed) {
+            return false;
+        }
+        if (linkCount == links.length) {
+            links = Arrays.copyOf(links, Math.max(2, linkCount * 2));
+        }
+        links[linkCount++] = link;
+        return true;
+    }
+
+    synchronized void removeLink(SocketKind.Link link) {
+        for (int k = 0; k < linkCount; k++) {
+            if (links[k] == link) {
+                links[k] = links[--linkCount];
+                links[linkCount] = null;
+                return;
+            }
+        }
+    }
+
+    /** @return interests registered on this socket right now, across queues (for tests and stats) */
+    public synchronized int interestCount() {
+        return linkCount;
+    }
+
+    /**
+     * Closes the socket through the library: every interest on it, in every queue, is delivered
+     * once more with {@code RET_BROKEN} and then removed; the descriptor leaves every epoll set
+     * before it is closed, so its number can be reused safely. Idempotent.
+     *
+     * @return 0, or {@code -errno} of {@code close} (the fd is released either way)
+     */
+    public int close() {
+        SocketKind.Link[] snapshot;
+        int n;
+        synchronized (this) {
+            if (closed) {
+                return 0;
+            }
+            closed = true;
+            snapshot = Arrays.copyOf(links, linkCount);
+            n = linkCount;
+        }
+        for (int k = 0; k < n; k++) {
+            snapshot[k].kind.breakLink(snapshot[k]);
+        }
+        int f = fd;
+        fd = -1;
+        unregister(f, this);
+        return Fd.close(f);
+    }
+
+    // ------------------------------------------------------------------------------ fd table
+
+    static SocketState lookup(int fd) {
+        SocketState[] t = table;
+        return fd >= 0 && fd < t.length ? (SocketState) TABLE_SLOT.getAcquire(t, fd) : null;
+    }
+
+    private static void register(int fd, SocketState s) {
+        synchronized (TABLE_LOCK) {
+            SocketState[] t = table;
+            if (fd >= t.length) {
+                t = Arrays.copyOf(t, Math.max(fd + 1, t.length * 2));
+                table = t;
+            }
+            TABLE_SLOT.setRelease(t, fd, s);
+        }
+    }
+
+    private static void unregister(int fd, SocketState s) {
+        synchronized (TABLE_LOCK) {
+            SocketState[] t = table;
+            if (fd >= 0 && fd < t.length && t[fd] == s) {
+                TABLE_SLOT.setRelease(t, fd, (SocketState) null);
+            }
+        }
+    }
+}

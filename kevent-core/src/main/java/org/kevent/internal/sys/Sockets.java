@@ -1,0 +1,572 @@
+package org.kevent.internal.sys;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * Bindings for TCP sockets: {@code socket}, {@code bind}, {@code listen}, {@code accept4},
+ * {@code connect}, {@code recv}, {@code send}, {@code sendmsg} (gathering write), {@code sendfile},
+ * {@code shutdown}, {@code setsockopt}/{@code getsockopt}, {@code getsockname}/{@code getpeername},
+ * plus {@code open}/{@code lseek} for the read-only files {@code sendfile} reads.
+ *
+ * <p><b>Semantics.</b> Every method returns {@code -errno} on failure and never throws for one,
+ * except the address queries ({@link #localAddress}, {@link #remoteAddress}), which throw
+ * {@link org.kevent.KeventException}: an address is not a number to return a code in. Every socket
+ * is created or accepted nonblocking and close-on-exec; {@code send}/{@code sendmsg} pass
+ * {@code MSG_NOSIGNAL}, so a closed peer is {@code -EPIPE}, never a signal.
+ *
+ * <p><b>Threading.</b> Any thread, any time: structs go through the calling thread's scratch.
+ *
+ * <p><b>Caveats.</b> {@code recv} and {@code send} are linked {@link Linker.Option#critical
+ * critical} with heap access: on a nonblocking socket they return at once, so the kernel may copy
+ * straight into or out of a {@code byte[]} (no staging copy, no pinning object). Everything else is
+ * an ordinary downcall. {@link #sendv} stages heap buffers into a per-thread native area of
+ * {@value #STAGING_SIZE} bytes, because an {@code iovec} must hold stable addresses.
+ */
+public final class Sockets {
+    /** Stream socket (bits/socket_type.h). */
+    public static final int SOCK_STREAM = 1;
+    /** Nonblocking flag of {@code socket}/{@code accept4} (= O_NONBLOCK). */
+    public static final int SOCK_NONBLOCK = 0x800; // bits/socket_type.h
+    /** Close-on-exec flag of {@code socket}/{@code accept4} (= O_CLOEXEC). */
+    public static final int SOCK_CLOEXEC = 0x80000; // bits/socket_type.h
+
+    /** Socket-level options (asm-generic/socket.h). */
+    public static final int SOL_SOCKET = 1;
+    /** Allow rebinding a port in TIME_WAIT. */
+    public static final int SO_REUSEADDR = 2; // asm-generic/socket.h
+    /** The socket type (reading it also tells a socket from a non-socket). */
+    public static final int SO_TYPE = 3; // asm-generic/socket.h
+    /** Pending error; reading it clears it. */
+    public static final int SO_ERROR = 4; // asm-generic/socket.h
+    /** Send buffer size. */
+    public static final int SO_SNDBUF = 7; // asm-generic/socket.h
+    /** Receive buffer size. */
+    public static final int SO_RCVBUF = 8; // asm-generic/socket.h
+    /** TCP keep-alive probes. */
+    public static final int SO_KEEPALIVE = 9; // asm-generic/socket.h
+    /** Several sockets may bind the same port; the kernel spreads connections among them. */
+    public static final int SO_REUSEPORT = 15; // asm-generic/socket.h
+    /** TCP protocol level (netinet/in.h). */
+    public static final int IPPROTO_TCP = 6;
+    /** Disable Nagle's algorithm (netinet/tcp.h). */
+    public static final int TCP_NODELAY = 1;
+
+    /** Do not raise SIGPIPE on a closed peer (bits/socket.h). */
+    public static final int MSG_NOSIGNAL = 0x4000;
+    /** Shut down the reading half (sys/socket.h). */
+    public static final int SHUT_RD = 0;
+    /** Shut down the writing half: the peer reads end of stream. */
+    public static final int SHUT_WR = 1;
+
+    /** Read-only open (asm-generic/fcntl.h). */
+    public static final int O_RDONLY = 0;
+    private static final int SEEK_END = 2; // stdio.h
+
+    /** Most buffers one {@link #sendv} passes to the kernel. */
+    public static final int MAX_IOV = 64;
+    /** Bytes of heap data one {@link #sendv} stages at most. */
+    public static final int STAGING_SIZE = 64 * 1024;
+
+    // struct iovec { void *iov_base; size_t iov_len; }  (16 bytes on LP64)
+    private static final long IOVEC_SIZE = 16;
+    // struct msghdr (56 bytes on LP64): name 0, namelen 8, iov 16, iovlen 24, control 32,
+    // controllen 40, flags 48.
+    private static final long MSGHDR_SIZE = 56;
+    private static final long MSG_IOV_OFFSET = 16;
+    private static final long MSG_IOVLEN_OFFSET = 24;
+    private static final long SOCKADDR_STORAGE_SIZE = 128;
+
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private Sockets() {
+    }
+
+    /**
+     * Creates a nonblocking, close-on-exec TCP socket.
+     *
+     * @param ipv6 {@code AF_INET6} rather than {@code AF_INET}
+     * @return the fd, or {@code -errno} ({@code -EMFILE}, {@code -EAFNOSUPPORT}, ...)
+     */
+    public static int socket(boolean ipv6) {
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((int) Socket.HANDLE.invokeExact(s.errno,
+                    (int) (ipv6 ? SockaddrIn6.AF_INET6 : SockaddrIn.AF_INET),
+                    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * Binds {@code fd} to a local address.
+     *
+     * @return 0 or {@code -errno} ({@code -EADDRINUSE}, {@code -EACCES}, ...)
+     */
+    public static int bind(int fd, InetSocketAddress local) {
+        Native.Scratch s = Native.scratch();
+        Scratch sc = SCRATCH.get();
+        int len = encode(sc.addr, local);
+        try {
+            return Native.result((int) Bind.HANDLE.invokeExact(s.errno, fd, sc.addr, len), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** @return 0 or {@code -errno} */
+    public static int listen(int fd, int backlog) {
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((int) Listen.HANDLE.invokeExact(s.errno, fd, backlog), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * Accepts one pending connection as a nonblocking, close-on-exec socket ({@code accept4}).
+     *
+     * @return the new fd, or {@code -errno}: {@code -EAGAIN} when none is pending, {@code -EMFILE},
+     *         {@code -ENFILE}, {@code -ECONNABORTED}, {@code -EINTR}, ...
+     */
+    public static int accept(int fd) {
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((int) Accept4.HANDLE.invokeExact(s.errno, fd, MemorySegment.NULL,
+                    MemorySegment.NULL, SOCK_NONBLOCK | SOCK_CLOEXEC), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * Starts connecting a nonblocking socket.
+     *
+     * @return 0 if connected at once, else {@code -errno}: {@code -EINPROGRESS} (the usual case: the
+     *         socket becomes writable when done and {@code SO_ERROR} tells how it went),
+     *         {@code -ENETUNREACH}, ...
+     */
+    public static int connect(int fd, InetSocketAddress remote) {
+        Native.Scratch s = Native.scratch();
+        Scratch sc = SCRATCH.get();
+        int len = encode(sc.addr, remote);
+        try {
+            return Native.result((int) Connect.HANDLE.invokeExact(s.errno, fd, sc.addr, len), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * {@code setsockopt} with an {@code int} value.
+     *
+     * @return 0 or {@code -errno}
+     */
+    public static int setInt(int fd, int level, int option, int value) {
+        Native.Scratch s = Native.scratch();
+        MemorySegment v = SCRATCH.get().value;
+        v.set(JAVA_INT, 0, value);
+        try {
+            return Native.result((int) SetSockOpt.HANDLE.invokeExact(s.errno, fd, level, option, v,
+                    Integer.BYTES), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * {@code getsockopt} of an {@code int} option.
+     *
+     * @return the value (non-negative for every option this package reads), or {@code -errno}
+     *         ({@code -EBADF} for a closed fd, {@code -ENOTSOCK} for an fd that is not a socket)
+     */
+    public static int getInt(int fd, int level, int option) {
+        Native.Scratch s = Native.scratch();
+        Scratch sc = SCRATCH.get();
+        sc.value.set(JAVA_INT, 0, 0);
+        sc.len.set(JAVA_INT, 0, Integer.BYTES);
+        try {
+            int r = Native.result((int) GetSockOpt.HANDLE.invokeExact(s.errno, fd, level, option,
+                    sc.value, sc.len), s);
+            return r < 0 ? r : sc.value.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * Receives into {@code dst[off..off+len)} straight from the kernel (no staging copy).
+     *
+     * @return bytes read, 0 at end of stream, or {@code -errno} ({@code -EAGAIN}, {@code -ECONNRESET}, ...)
+     */
+    public static long recv(int fd, byte[] dst, int off, int len) {
+        Objects.checkFromIndexSize(off, len, dst.length);
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((long) Recv.HANDLE.invokeExact(s.errno, fd,
+                    MemorySegment.ofArray(dst).asSlice(off, len), (long) len, 0), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * Receives into {@code dst} between its position and limit, heap or direct; the position is
+     * not moved (the caller moves it by the count).
+     *
+     * @return bytes read, 0 at end of stream (or when nothing remains), or {@code -errno}
+     */
+    public static long recv(int fd, ByteBuffer dst) {
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((long) Recv.HANDLE.invokeExact(s.errno, fd, MemorySegment.ofBuffer(dst),
+                    (long) dst.remaining(), 0), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * Sends {@code src[off..off+len)} with {@code MSG_NOSIGNAL}.
+     *
+     * @return bytes sent, or {@code -errno} ({@code -EAGAIN}, {@code -EPIPE}, {@code -ECONNRESET}, ...)
+     */
+    public static long send(int fd, byte[] src, int off, int len) {
+        Objects.checkFromIndexSize(off, len, src.length);
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((long) Send.HANDLE.invokeExact(s.errno, fd,
+                    MemorySegment.ofArray(src).asSlice(off, len), (long) len, MSG_NOSIGNAL), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * Sends {@code src} between its position and limit with {@code MSG_NOSIGNAL}; the position is
+     * not moved.
+     *
+     * @return bytes sent, or {@code -errno}
+     */
+    public static long send(int fd, ByteBuffer src) {
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((long) Send.HANDLE.invokeExact(s.errno, fd, MemorySegment.ofBuffer(src),
+                    (long) src.remaining(), MSG_NOSIGNAL), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * Gathering send ({@code sendmsg} with {@code MSG_NOSIGNAL}) of {@code srcs[off..off+len)}, each
+     * between its position and limit. At most {@link #MAX_IOV} buffers go per call; heap buffers
+     * are staged (at most {@link #STAGING_SIZE} bytes of them per call). Positions are not moved.
+     *
+     * @return bytes sent, or {@code -errno}
+     */
+    public static long sendv(int fd, ByteBuffer[] srcs, int off, int len) {
+        Objects.checkFromIndexSize(off, len, srcs.length);
+        Scratch sc = SCRATCH.get();
+        MemorySegment iov = sc.iov;
+        int n = 0;
+        long staged = 0;
+        for (int k = off; k < off + len && n < MAX_IOV; k++) {
+            ByteBuffer b = srcs[k];
+            int remaining = b.remaining();
+            if (remaining == 0) {
+                continue;
+            }
+            long address;
+            long count = remaining;
+            if (b.isDirect()) {
+                address = MemorySegment.ofBuffer(b).address();
+            } else {
+                MemorySegment staging = sc.staging();
+                count = Math.min(remaining, STAGING_SIZE - staged);
+                if (count == 0) {
+                    break;
+                }
+                MemorySegment.copy(MemorySegment.ofBuffer(b), 0, staging, staged, count);
+                address = staging.address() + staged;
+                staged += count;
+            }
+            iov.set(JAVA_LONG, n * IOVEC_SIZE, address);
+            iov.set(JAVA_LONG, n * IOVEC_SIZE + 8, count);
+            n++;
+            if (count < remaining) {
+                break; // a later buffer must not go out before the rest of this one
+            }
+        }
+        if (n == 0) {
+            return 0;
+        }
+        MemorySegment msg = sc.msghdr;
+        msg.fill((byte) 0);
+        msg.set(ADDRESS, MSG_IOV_OFFSET, iov);
+        msg.set(JAVA_LONG, MSG_IOVLEN_OFFSET, n);
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((long) SendMsg.HANDLE.invokeExact(s.errno, fd, msg, MSG_NOSIGNAL), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        } finally {
+            // Direct buffers must stay reachable (so not freed) until the kernel has copied them.
+            Reference.reachabilityFence(srcs);
+        }
+    }
+
+    /**
+     * {@code sendfile(out, in, &offset, count)}: the file position of {@code in} is not used.
+     *
+     * @return bytes sent (0 at end of file), or {@code -errno} ({@code -EAGAIN}, {@code -EPIPE}, ...)
+     */
+    public static long sendfile(int out, int in, long offset, long count) {
+        Native.Scratch s = Native.scratch();
+        MemorySegment off = SCRATCH.get().value;
+        off.set(JAVA_LONG, 0, offset);
+        try {
+            return Native.result((long) SendFile.HANDLE.invokeExact(s.errno, out, in, off, count), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** @return 0 or {@code -errno} ({@code -ENOTCONN}, ...) */
+    public static int shutdown(int fd, int how) {
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((int) Shutdown.HANDLE.invokeExact(s.errno, fd, how), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * Opens a file read-only and close-on-exec.
+     *
+     * @return the fd, or {@code -errno} ({@code -ENOENT}, {@code -EACCES}, {@code -EMFILE}, ...)
+     */
+    public static int openReadOnly(String path) {
+        byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+        Native.Scratch s = Native.scratch();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocate(bytes.length + 1L);
+            MemorySegment.copy(bytes, 0, name, JAVA_BYTE, 0, bytes.length);
+            return Native.result((int) Open.HANDLE.invokeExact(s.errno, name, O_RDONLY | Fd.O_CLOEXEC), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** @return the size of the file {@code fd} names ({@code lseek} to its end), or {@code -errno} */
+    public static long size(int fd) {
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((long) Lseek.HANDLE.invokeExact(s.errno, fd, 0L, SEEK_END), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * @return the local address of a socket
+     * @throws org.kevent.KeventException naming {@code getsockname} and the errno
+     */
+    public static InetSocketAddress localAddress(int fd) {
+        return address(GetSockName.HANDLE, "getsockname", fd);
+    }
+
+    /**
+     * @return the peer address of a connected socket
+     * @throws org.kevent.KeventException naming {@code getpeername} and the errno ({@code ENOTCONN}, ...)
+     */
+    public static InetSocketAddress remoteAddress(int fd) {
+        return address(GetPeerName.HANDLE, "getpeername", fd);
+    }
+
+    private static InetSocketAddress address(MethodHandle handle, String call, int fd) {
+        Native.Scratch s = Native.scratch();
+        Scratch sc = SCRATCH.get();
+        sc.len.set(JAVA_INT, 0, (int) SOCKADDR_STORAGE_SIZE);
+        int r;
+        try {
+            r = Native.result((int) handle.invokeExact(s.errno, fd, sc.addr, sc.len), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        if (r < 0) {
+            throw Errno.exception(call, -r, "fd " + fd);
+        }
+        short family = sc.addr.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 0);
+        return switch (family) {
+            case SockaddrIn.AF_INET -> SockaddrIn.decode(sc.addr);
+            case SockaddrIn6.AF_INET6 -> SockaddrIn6.decode(sc.addr);
+            default -> throw Errno.exception(call, Errno.EAFNOSUPPORT, "address family " + family + " of fd " + fd);
+        };
+    }
+
+    /**
+     * Whether an address needs an {@code AF_INET6} socket.
+     *
+     * @throws IllegalArgumentException if the address is unresolved
+     */
+    public static boolean isIpv6(InetSocketAddress address) {
+        InetAddress a = address.getAddress();
+        if (a == null) {
+            throw new IllegalArgumentException("unresolved address " + address + ": resolve it first");
+        }
+        return a instanceof Inet6Address;
+    }
+
+    private static int encode(MemorySegment into, InetSocketAddress address) {
+        InetAddress a = address.getAddress();
+        if (a instanceof Inet4Address v4) {
+            return SockaddrIn.encode(into, v4, address.getPort());
+        }
+        if (a instanceof Inet6Address v6) {
+            return SockaddrIn6.encode(into, v6, address.getPort());
+        }
+        throw new IllegalArgumentException("unresolved address " + address + ": resolve it first");
+    }
+
+    /** Per-thread structs of the socket calls; errno goes through {@link Native#scratch()}. */
+    private static final class Scratch {
+        private final Arena arena = Arena.ofAuto();
+        final MemorySegment addr = arena.allocate(SOCKADDR_STORAGE_SIZE, 8);
+        final MemorySegment len = arena.allocate(8, 8);
+        final MemorySegment value = arena.allocate(8, 8);
+        final MemorySegment iov = arena.allocate(MAX_IOV * IOVEC_SIZE, 8);
+        final MemorySegment msghdr = arena.allocate(MSGHDR_SIZE, 8);
+        private MemorySegment staging;
+
+        MemorySegment staging() {
+            MemorySegment area = staging;
+            if (area == null) {
+                area = arena.allocate(STAGING_SIZE, 16);
+                staging = area;
+            }
+            return area;
+        }
+    }
+
+    private static MethodHandle criticalHeap(String name, FunctionDescriptor descriptor) {
+        return Native.LINKER.downcallHandle(Native.LIBC.findOrThrow(name), descriptor, CAPTURE_ERRNO,
+                Linker.Option.critical(true));
+    }
+
+    /** {@code int socket(int domain, int type, int protocol)}. */
+    private static final class Socket {
+        static final MethodHandle HANDLE = Native.downcall("socket",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), false);
+    }
+
+    /** {@code int bind(int fd, const struct sockaddr *addr, socklen_t len)}. */
+    private static final class Bind {
+        static final MethodHandle HANDLE = Native.downcall("bind",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), false);
+    }
+
+    /** {@code int listen(int fd, int backlog)}. */
+    private static final class Listen {
+        static final MethodHandle HANDLE = Native.downcall("listen",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), false);
+    }
+
+    /** {@code int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)}. */
+    private static final class Accept4 {
+        static final MethodHandle HANDLE = Native.downcall("accept4",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), false);
+    }
+
+    /** {@code int connect(int fd, const struct sockaddr *addr, socklen_t len)}. */
+    private static final class Connect {
+        static final MethodHandle HANDLE = Native.downcall("connect",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), false);
+    }
+
+    /** {@code int setsockopt(int fd, int level, int name, const void *value, socklen_t len)}. */
+    private static final class SetSockOpt {
+        static final MethodHandle HANDLE = Native.downcall("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), false);
+    }
+
+    /** {@code int getsockopt(int fd, int level, int name, void *value, socklen_t *len)}. */
+    private static final class GetSockOpt {
+        static final MethodHandle HANDLE = Native.downcall("getsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), false);
+    }
+
+    /** {@code ssize_t recv(int fd, void *buf, size_t len, int flags)}: critical, heap allowed. */
+    private static final class Recv {
+        static final MethodHandle HANDLE = criticalHeap("recv",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    /** {@code ssize_t send(int fd, const void *buf, size_t len, int flags)}: critical, heap allowed. */
+    private static final class Send {
+        static final MethodHandle HANDLE = criticalHeap("send",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    /** {@code ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)}. */
+    private static final class SendMsg {
+        static final MethodHandle HANDLE = Native.downcall("sendmsg",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), false);
+    }
+
+    /** {@code ssize_t sendfile(int out, int in, off_t *offset, size_t count)}: may read the disk. */
+    private static final class SendFile {
+        static final MethodHandle HANDLE = Native.downcall("sendfile",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG), false);
+    }
+
+    /** {@code int shutdown(int fd, int how)}. */
+    private static final class Shutdown {
+        static final MethodHandle HANDLE = Native.downcall("shutdown",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), false);
+    }
+
+    /** {@code int open(const char *path, int flags)}, without the variadic mode (no O_CREAT). */
+    private static final class Open {
+        static final MethodHandle HANDLE = Native.variadicDowncall("open",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), 2);
+    }
+
+    /** {@code off_t lseek(int fd, off_t offset, int whence)}. */
+    private static final class Lseek {
+        static final MethodHandle HANDLE = Native.downcall("lseek",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), false);
+    }
+
+    /** {@code int getsockname(int fd, struct sockaddr *addr, socklen_t *len)}. */
+    private static final class GetSockName {
+        static final MethodHandle HANDLE = Native.downcall("getsockname",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), false);
+    }
+
+    /** {@code int getpeername(int fd, struct sockaddr *addr, socklen_t *len)}. */
+    private static final class GetPeerName {
+        static final MethodHandle HANDLE = Native.downcall("getpeername",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), false);
+    }
+}

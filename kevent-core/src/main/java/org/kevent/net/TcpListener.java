@@ -1,0 +1,136 @@
+package org.kevent.net;
+
+import java.net.InetSocketAddress;
+
+import org.kevent.KeventException;
+import org.kevent.internal.engine.SocketState;
+import org.kevent.internal.sys.Errno;
+import org.kevent.internal.sys.Fd;
+import org.kevent.internal.sys.Sockets;
+
+/**
+ * A listening TCP socket the library owns: nonblocking, close-on-exec, {@code SO_REUSEADDR}
+ * always. Watch it with {@link org.kevent.Ukevent#socket(TcpListener, int)} for
+ * {@link org.kevent.Kevent#SOCKET_ACCEPT}. With {@code reusePort}, several listeners (one per
+ * queue and thread) bind the same port and the kernel spreads connections among them.
+ *
+ * <p><b>Threading.</b> Any thread.
+ */
+public final class TcpListener implements AutoCloseable {
+    private final SocketState state;
+    private final int id;
+    private final InetSocketAddress local;
+
+    static {
+        // accept's EMFILE path must not need a class loaded then: loading one from a directory
+        // opens a file, which fails for want of a descriptor (NoClassDefFoundError instead of EMFILE).
+        preload(Errno.exception("accept4", Errno.EMFILE, "preloading the error path"));
+    }
+
+    private static void preload(KeventException e) {
+        e.getMessage().length();
+    }
+
+    private TcpListener(int fd, InetSocketAddress local) {
+        this.id = fd;
+        this.local = local;
+        this.state = new SocketState(fd, this, true, SocketState.CONNECT_NONE);
+    }
+
+    /**
+     * Binds and listens.
+     *
+     * @param local     the address; port 0 picks a free port ({@link #localAddress()} tells which)
+     * @param backlog   connections the kernel queues before {@code accept} (capped by {@code net.core.somaxconn})
+     * @param reusePort set {@code SO_REUSEPORT}
+     * @return the listener
+     * @throws KeventException naming the failed call and errno ({@code EADDRINUSE}, {@code EACCES}, {@code EMFILE}, ...)
+     */
+    public static TcpListener bind(InetSocketAddress local, int backlog, boolean reusePort) {
+        int fd = Sockets.socket(Sockets.isIpv6(local));
+        if (fd < 0) {
+            throw Errno.exception("socket", -fd, "listening on " + local);
+        }
+        int r = Sockets.setInt(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
+        String call = "setsockopt";
+        if (r == 0 && reusePort) {
+            r = Sockets.setInt(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, 1);
+        }
+        if (r == 0) {
+            call = "bind";
+            r = Sockets.bind(fd, local);
+        }
+        if (r == 0) {
+            call = "listen";
+            r = Sockets.listen(fd, backlog);
+        }
+        if (r < 0) {
+            Fd.close(fd);
+            throw Errno.exception(call, -r, "listening on " + local);
+        }
+        try {
+            return new TcpListener(fd, Sockets.localAddress(fd));
+        } catch (RuntimeException e) {
+            Fd.close(fd);
+            throw e;
+        }
+    }
+
+    /**
+     * Accepts one pending connection ({@code accept4}, nonblocking and close-on-exec).
+     *
+     * @return the connection, or null if none is pending
+     * @throws KeventException naming {@code accept4} and the errno ({@code EMFILE} when the process
+     *                         is out of descriptors, {@code ENFILE}, {@code EBADF} once closed, ...);
+     *                         the connection stays queued, so a level ACCEPT interest keeps firing
+     */
+    public TcpSocket accept() {
+        int fd = state.fd();
+        if (fd < 0) {
+            throw new KeventException("accept4", "EBADF", "listener " + local + " is closed");
+        }
+        int before = state.readiness();
+        for (;;) {
+            int c = Sockets.accept(fd);
+            if (c >= 0) {
+                return TcpSocket.accepted(c);
+            }
+            if (c == -Errno.EAGAIN) {
+                state.drained(before, SocketState.RECV_SIDE);
+                return null;
+            }
+            if (c != -Errno.EINTR && c != -Errno.ECONNABORTED) {
+                throw Errno.exception("accept4", -c, "listener " + local);
+            }
+        }
+    }
+
+    /** @return the SOCKET interest id of this listener: its fd number (kept after close) */
+    public int id() {
+        return id;
+    }
+
+    /** @return the bound address, with the port the kernel picked if 0 was asked */
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    /** @return whether {@link #close} has not been called */
+    public boolean isOpen() {
+        return state.isOpen();
+    }
+
+    /**
+     * Closes the listener: each interest on it, in every queue, is delivered once more with
+     * {@link org.kevent.Kevent#RET_BROKEN} and then removed. Idempotent.
+     */
+    @Override
+    public void close() {
+        state.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TcpListener[" + local + ", fd=" + id + (isOpen() ? "]" : ", closed]");
+    }
+}

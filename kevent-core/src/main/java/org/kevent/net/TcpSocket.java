@@ -1,0 +1,399 @@
+package org.kevent.net;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
+import java.util.Objects;
+
+import org.kevent.KeventException;
+import org.kevent.internal.engine.SocketState;
+import org.kevent.internal.sys.Errno;
+import org.kevent.internal.sys.Fd;
+import org.kevent.internal.sys.Sockets;
+
+/**
+ * A connected (or connecting) TCP socket the library owns: nonblocking, close-on-exec, watched
+ * with {@link org.kevent.Ukevent#socket(TcpSocket, int)}.
+ *
+ * <h2>Semantics</h2>
+ * {@code recv} returns the bytes read, 0 if none are there (it would block), -1 at end of stream;
+ * {@code send} returns the bytes taken, 0 if none (it would block). Neither throws for "would
+ * block"; both throw {@link KeventException} naming the call and the errno for real errors
+ * ({@code ECONNRESET}, {@code EPIPE}, ...). A reset that a queue already reported as
+ * {@link org.kevent.Kevent#SOCKET_ERR} is thrown by the next {@code recv} that reaches the end of
+ * the stream, so the error is seen whichever side looks first. Heap buffers and arrays go to the
+ * kernel without a staging copy; nothing on these paths allocates.
+ *
+ * <h2>Threading</h2>
+ * Any thread. See the package documentation for close during a call.
+ */
+public final class TcpSocket implements AutoCloseable {
+    private final SocketState state;
+    private final int id;
+    private volatile InetSocketAddress remote;
+
+    private TcpSocket(int fd, int connectState) {
+        this.id = fd;
+        this.state = new SocketState(fd, this, false, connectState);
+    }
+
+    static TcpSocket accepted(int fd) {
+        return new TcpSocket(fd, SocketState.CONNECT_NONE);
+    }
+
+    /**
+     * Starts a nonblocking connect. Completion is a {@link org.kevent.Kevent#SOCKET_CONNECT} event
+     * (delivered at once to an interest added after it completed); a refusal is a
+     * {@link org.kevent.Kevent#SOCKET_ERR} event with {@code ECONNREFUSED} in {@code data2}.
+     *
+     * @param remote a resolved address, IPv4 or IPv6
+     * @return the socket, connecting or connected
+     * @throws KeventException naming {@code socket} or {@code connect} for failures known at once
+     *                         ({@code ENETUNREACH}, {@code EADDRNOTAVAIL}, {@code EMFILE}, ...)
+     * @throws IllegalArgumentException if the address is unresolved
+     */
+    public static TcpSocket connect(InetSocketAddress remote) {
+        boolean v6 = Sockets.isIpv6(remote);
+        int fd = Sockets.socket(v6);
+        if (fd < 0) {
+            throw Errno.exception("socket", -fd, "connecting to " + remote);
+        }
+        int r = Sockets.connect(fd, remote);
+        if (r == 0) {
+            return new TcpSocket(fd, SocketState.CONNECTED);
+        }
+        if (r == -Errno.EINPROGRESS) {
+            return new TcpSocket(fd, SocketState.CONNECTING);
+        }
+        if (r == -Errno.ECONNREFUSED) {
+            TcpSocket s = new TcpSocket(fd, SocketState.CONNECTING);
+            s.state.connectFailed(Errno.ECONNREFUSED);
+            return s;
+        }
+        Fd.close(fd);
+        throw Errno.exception("connect", -r, "to " + remote);
+    }
+
+    /** @return the SOCKET interest id of this socket: its fd number (kept after close) */
+    public int id() {
+        return id;
+    }
+
+    // ---------------------------------------------------------------------------------- receive
+
+    /**
+     * Reads into {@code dst} from its position up to its limit, moving the position.
+     *
+     * @param dst a heap or direct buffer
+     * @return bytes read (&gt; 0), 0 if none are there or {@code dst} has no room, -1 at end of stream
+     * @throws KeventException naming {@code recv} and the errno ({@code ECONNRESET}, {@code EBADF} once closed, ...)
+     * @throws ReadOnlyBufferException if {@code dst} is read-only
+     */
+    public int recv(ByteBuffer dst) {
+        int room = dst.remaining();
+        if (room == 0) {
+            return 0;
+        }
+        if (dst.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        SocketState s = state;
+        int fd = openFd(s, "recv");
+        int before = s.readiness();
+        long n = Sockets.recv(fd, dst);
+        if (n > 0) {
+            dst.position(dst.position() + (int) n);
+            if (n < room) {
+                s.drained(before, SocketState.RECV_SIDE);
+            }
+            return (int) n;
+        }
+        return n == -Errno.EINTR ? recv(dst) : recvEnd(n, before);
+    }
+
+    /**
+     * Reads into {@code dst[off..off+len)}.
+     *
+     * @return bytes read (&gt; 0), 0 if none are there or {@code len} is 0, -1 at end of stream
+     * @throws KeventException naming {@code recv} and the errno
+     * @throws IndexOutOfBoundsException if the range is outside {@code dst}
+     */
+    public int recv(byte[] dst, int off, int len) {
+        Objects.checkFromIndexSize(off, len, dst.length);
+        if (len == 0) {
+            return 0;
+        }
+        SocketState s = state;
+        int fd = openFd(s, "recv");
+        int before = s.readiness();
+        long n = Sockets.recv(fd, dst, off, len);
+        if (n > 0) {
+            if (n < len) {
+                s.drained(before, SocketState.RECV_SIDE);
+            }
+            return (int) n;
+        }
+        return n == -Errno.EINTR ? recv(dst, off, len) : recvEnd(n, before);
+    }
+
+    /** End of stream, would-block or failure: kept out of the hot path. */
+    private int recvEnd(long n, int before) {
+        if (n == 0) {
+            int err = state.error();
+            if (err != 0) {
+                throw Errno.exception("recv", err, "socket " + id + " (reported earlier as SOCKET_ERR)");
+            }
+            return -1;
+        }
+        if (n == -Errno.EAGAIN) {
+            state.drained(before, SocketState.RECV_SIDE);
+            return 0;
+        }
+        throw Errno.exception("recv", (int) -n, "socket " + id);
+    }
+
+    // ---------------------------------------------------------------------------------- send
+
+    /**
+     * Writes {@code src} from its position up to its limit, moving the position by what was taken.
+     *
+     * @param src a heap or direct buffer
+     * @return bytes taken, 0 if the socket's buffer is full (or {@code src} is empty)
+     * @throws KeventException naming {@code send} and the errno ({@code EPIPE}, {@code ECONNRESET}, ...)
+     */
+    public int send(ByteBuffer src) {
+        int count = src.remaining();
+        if (count == 0) {
+            return 0;
+        }
+        SocketState s = state;
+        int fd = openFd(s, "send");
+        int before = s.readiness();
+        long n = Sockets.send(fd, src);
+        if (n > 0) {
+            src.position(src.position() + (int) n);
+            if (n < count) {
+                s.drained(before, SocketState.SEND_SIDE);
+            }
+            return (int) n;
+        }
+        return n == -Errno.EINTR ? send(src) : sendEnd("send", n, before);
+    }
+
+    /**
+     * Writes {@code src[off..off+len)}.
+     *
+     * @return bytes taken, 0 if the socket's buffer is full (or {@code len} is 0)
+     * @throws KeventException naming {@code send} and the errno
+     * @throws IndexOutOfBoundsException if the range is outside {@code src}
+     */
+    public int send(byte[] src, int off, int len) {
+        Objects.checkFromIndexSize(off, len, src.length);
+        if (len == 0) {
+            return 0;
+        }
+        SocketState s = state;
+        int fd = openFd(s, "send");
+        int before = s.readiness();
+        long n = Sockets.send(fd, src, off, len);
+        if (n > 0) {
+            if (n < len) {
+                s.drained(before, SocketState.SEND_SIDE);
+            }
+            return (int) n;
+        }
+        return n == -Errno.EINTR ? send(src, off, len) : sendEnd("send", n, before);
+    }
+
+    /**
+     * Gathering write ({@code sendmsg} with an iovec, like {@code writev}) of
+     * {@code srcs[off..off+len)}, moving each buffer's position by what was taken from it. At most
+     * 64 buffers and 64 KiB of heap-buffer bytes go per call (direct buffers are not staged).
+     *
+     * @return bytes taken in all, 0 if the socket's buffer is full (or nothing remains)
+     * @throws KeventException naming {@code sendmsg} and the errno
+     */
+    public long send(ByteBuffer[] srcs, int off, int len) {
+        Objects.checkFromIndexSize(off, len, srcs.length);
+        SocketState s = state;
+        int fd = openFd(s, "sendmsg");
+        int before = s.readiness();
+        long n = Sockets.sendv(fd, srcs, off, len);
+        if (n > 0) {
+            long left = n;
+            for (int k = off; k < off + len && left > 0; k++) {
+                ByteBuffer b = srcs[k];
+                int take = (int) Math.min(left, b.remaining());
+                b.position(b.position() + take);
+                left -= take;
+            }
+            return n;
+        }
+        return n == -Errno.EINTR ? send(srcs, off, len) : sendEndLong("sendmsg", n, before);
+    }
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code offset} with {@code sendfile(2)},
+     * synchronously (the asynchronous form comes with network AIO).
+     *
+     * @return bytes sent; 0 if the socket's buffer is full or {@code offset} is at or past the end of the file
+     * @throws KeventException naming {@code sendfile} and the errno
+     */
+    public long sendfile(NativeFile file, long offset, long count) {
+        if (offset < 0 || count < 0) {
+            throw new IllegalArgumentException("negative offset " + offset + " or count " + count);
+        }
+        if (count == 0) {
+            return 0;
+        }
+        SocketState s = state;
+        int fd = openFd(s, "sendfile");
+        int before = s.readiness();
+        long n = Sockets.sendfile(fd, file.descriptor(), offset, count);
+        if (n >= 0) {
+            return n;
+        }
+        return n == -Errno.EINTR ? sendfile(file, offset, count) : sendEndLong("sendfile", n, before);
+    }
+
+    private long sendEndLong(String call, long n, int before) {
+        if (n == -Errno.EAGAIN) {
+            state.drained(before, SocketState.SEND_SIDE);
+            return 0;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        throw Errno.exception(call, (int) -n, "socket " + id);
+    }
+
+    private int sendEnd(String call, long n, int before) {
+        return (int) sendEndLong(call, n, before);
+    }
+
+    private int openFd(SocketState s, String call) {
+        int fd = s.fd();
+        if (fd < 0) {
+            throw new KeventException(call, "EBADF", "socket " + id + " is closed");
+        }
+        return fd;
+    }
+
+    // ---------------------------------------------------------------------------------- control
+
+    /** Shuts down the writing half: the peer reads end of stream once it has read what was sent. */
+    public void shutdownOutput() {
+        shutdown(Sockets.SHUT_WR);
+    }
+
+    /** Shuts down the reading half: {@code recv} returns -1 from now on. */
+    public void shutdownInput() {
+        shutdown(Sockets.SHUT_RD);
+    }
+
+    private void shutdown(int how) {
+        int r = Sockets.shutdown(openFd(state, "shutdown"), how);
+        if (r < 0) {
+            throw Errno.exception("shutdown", -r, "socket " + id);
+        }
+    }
+
+    /** @param on disable Nagle's algorithm ({@code TCP_NODELAY}) */
+    public void setTcpNoDelay(boolean on) {
+        option(Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, on ? 1 : 0, "TCP_NODELAY");
+    }
+
+    /** @param on send keep-alive probes on an idle connection ({@code SO_KEEPALIVE}) */
+    public void setKeepAlive(boolean on) {
+        option(Sockets.SOL_SOCKET, Sockets.SO_KEEPALIVE, on ? 1 : 0, "SO_KEEPALIVE");
+    }
+
+    /** @param bytes the receive buffer size asked for ({@code SO_RCVBUF}; Linux doubles it) */
+    public void setReceiveBufferSize(int bytes) {
+        option(Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, positive(bytes), "SO_RCVBUF");
+    }
+
+    /** @param bytes the send buffer size asked for ({@code SO_SNDBUF}; Linux doubles it) */
+    public void setSendBufferSize(int bytes) {
+        option(Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, positive(bytes), "SO_SNDBUF");
+    }
+
+    /** @return whether {@code TCP_NODELAY} is set */
+    public boolean tcpNoDelay() {
+        return getOption(Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, "TCP_NODELAY") != 0;
+    }
+
+    /** @return whether {@code SO_KEEPALIVE} is set */
+    public boolean keepAlive() {
+        return getOption(Sockets.SOL_SOCKET, Sockets.SO_KEEPALIVE, "SO_KEEPALIVE") != 0;
+    }
+
+    /** @return the receive buffer size the kernel uses ({@code SO_RCVBUF}) */
+    public int receiveBufferSize() {
+        return getOption(Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, "SO_RCVBUF");
+    }
+
+    /** @return the send buffer size the kernel uses ({@code SO_SNDBUF}) */
+    public int sendBufferSize() {
+        return getOption(Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, "SO_SNDBUF");
+    }
+
+    private static int positive(int bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("buffer size must be positive, got " + bytes);
+        }
+        return bytes;
+    }
+
+    private void option(int level, int option, int value, String name) {
+        int r = Sockets.setInt(openFd(state, "setsockopt"), level, option, value);
+        if (r < 0) {
+            throw Errno.exception("setsockopt", -r, name + " on socket " + id);
+        }
+    }
+
+    private int getOption(int level, int option, String name) {
+        int r = Sockets.getInt(openFd(state, "getsockopt"), level, option);
+        if (r < 0) {
+            throw Errno.exception("getsockopt", -r, name + " on socket " + id);
+        }
+        return r;
+    }
+
+    /** @return the local address */
+    public InetSocketAddress localAddress() {
+        return Sockets.localAddress(openFd(state, "getsockname"));
+    }
+
+    /**
+     * @return the peer's address
+     * @throws KeventException naming {@code getpeername} with {@code ENOTCONN} while not connected
+     */
+    public InetSocketAddress remoteAddress() {
+        InetSocketAddress r = remote;
+        if (r == null) {
+            r = Sockets.remoteAddress(openFd(state, "getpeername"));
+            remote = r;
+        }
+        return r;
+    }
+
+    /** @return whether {@link #close} has not been called */
+    public boolean isOpen() {
+        return state.isOpen();
+    }
+
+    /**
+     * Closes the socket: each interest on it, in every queue, is delivered once more with
+     * {@link org.kevent.Kevent#RET_BROKEN} and then removed. Idempotent.
+     */
+    @Override
+    public void close() {
+        state.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TcpSocket[" + id + (isOpen() ? "]" : ", closed]");
+    }
+}

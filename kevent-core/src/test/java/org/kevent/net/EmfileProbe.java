@@ -1,0 +1,73 @@
+package org.kevent.net;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.kevent.EventBuffer;
+import org.kevent.Kevent;
+import org.kevent.KeventException;
+import org.kevent.KeventQueue;
+import org.kevent.Ukevent;
+import org.kevent.internal.sys.Fd;
+
+/**
+ * Run in a child JVM with a low {@code RLIMIT_NOFILE} by {@link SocketResourceTest}: fills the fd
+ * table, accepts (expecting EMFILE), frees the table, accepts again. Prints one line per step;
+ * only this throwaway JVM ever runs out of descriptors (a class first loaded meanwhile would stay
+ * unloadable in a shared JVM).
+ */
+public final class EmfileProbe {
+    private EmfileProbe() {
+    }
+
+    public static void main(String[] args) {
+        try (TcpListener l = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8, false);
+             KeventQueue queue = KeventQueue.open()) {
+            EventBuffer out = new EventBuffer(4);
+            queue.add(Ukevent.socket(l, Kevent.SOCKET_ACCEPT));
+            TcpSocket pending = TcpSocket.connect(l.localAddress());
+            System.out.println("events " + queue.getEvents(1, 4, 10, TimeUnit.SECONDS, out));
+            List<Integer> fillers = new ArrayList<>();
+            int[] pipe = new int[2];
+            // Load every class the steps below use while descriptors remain (classes on a
+            // directory class path are files: loading one at EMFILE fails for good).
+            try (TcpListener idle = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1, false)) {
+                idle.accept();
+            }
+            Fd.pipe(pipe);
+            Fd.close(Fd.dup(pipe[0]));
+            Fd.close(pipe[0]);
+            Fd.close(pipe[1]);
+            fillers.add(0);
+            fillers.clear();
+            while (fillers.size() < 100_000 && Fd.pipe(pipe) == 0) {
+                fillers.add(pipe[0]);
+                fillers.add(pipe[1]);
+            }
+            // A pipe needs two slots: fill the last odd one too.
+            for (int d = Fd.dup(fillers.get(0)); d >= 0; d = Fd.dup(fillers.get(0))) {
+                fillers.add(d);
+            }
+            String outcome;
+            try {
+                TcpSocket s = l.accept();
+                outcome = "accepted " + (s != null);
+            } catch (KeventException e) {
+                outcome = "failed " + e.call() + " " + e.errorName();
+            }
+            for (int fd : fillers) {
+                Fd.close(fd);
+            }
+            System.out.println(outcome);
+            System.out.println("still ready " + queue.poll(out));
+            TcpSocket accepted = Loopback.acceptWithin(l);
+            Loopback.sendAll(pending, new byte[] {5});
+            System.out.println("echo " + Loopback.readExactly(accepted, 1)[0]);
+            accepted.close();
+            pending.close();
+        }
+    }
+}
