@@ -52,6 +52,7 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main())
                 .addSubcommand(new DemoCommand(out))
                 .addSubcommand(new WatchCommand(out))
+                .addSubcommand(new ServeCommand(out))
                 .addSubcommand(new CommandLine.HelpCommand());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));

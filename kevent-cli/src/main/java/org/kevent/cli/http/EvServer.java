@@ -1,0 +1,360 @@
+package org.kevent.cli.http;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.kevent.EventBuffer;
+import org.kevent.EventType;
+import org.kevent.Kevent;
+import org.kevent.KeventException;
+import org.kevent.KeventQueue;
+import org.kevent.QueueClosedException;
+import org.kevent.Ukevent;
+import org.kevent.net.TcpListener;
+import org.kevent.net.TcpSocket;
+
+/**
+ * evserver: HTTP/1.1 on kevent queues, one queue and one {@code SO_REUSEPORT} listener per thread.
+ *
+ * <p><b>Semantics</b>: each thread waits on its own queue for ACCEPT on its listener (level) and
+ * RECV|RDHUP on its connections (edge-triggered); SEND is added to a connection's interest only
+ * while it has unsent bytes, and dropped again once they are out. The HTTP work is
+ * {@link HttpProcessor#serve}. When accept fails for lack of descriptors (EMFILE, ENFILE) the
+ * thread removes its ACCEPT interest and adds it back from a one-shot timer
+ * {@link #ACCEPT_BACKOFF_NANOS} later: the pending connection stays in the kernel's backlog,
+ * existing connections keep being served, and the thread does not spin.
+ *
+ * <p><b>Threading</b>: {@link #start} and {@link #close} from any thread; everything else happens
+ * on the server's own threads. {@link #close} wakes every queue, waits for the threads to close
+ * their connections, listener and queue, and is idempotent (safe from a shutdown hook).
+ *
+ * <p><b>Caveats</b>: a connection closed after an error answer may reset (RST) if the client
+ * still had unread bytes in flight; the answer is sent before the close, but the peer's kernel
+ * may drop it. Accept, close, re-arm and backoff are separate methods so the JIT keeps the hot
+ * dispatch (serve, return) compact.
+ */
+public final class EvServer implements AutoCloseable {
+    /** How long accepting pauses after EMFILE / ENFILE. */
+    static final long ACCEPT_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final int BACKLOG = 4096;
+    private static final int BATCH = 256;
+    private static final int RECV_INTEREST = Kevent.SOCKET_RECV | Kevent.SOCKET_RDHUP;
+    private static final long ACCEPT_TIMER_ID = 1;
+
+    private final List<Worker> workers = new ArrayList<>();
+    private final InetSocketAddress address;
+    private final String engine;
+
+    private EvServer(InetSocketAddress address, String engine) {
+        this.address = address;
+        this.engine = engine;
+    }
+
+    /**
+     * Binds {@code threads} listeners to {@code local} and starts one serving thread per listener.
+     *
+     * @param local   the address; port 0 picks a free port, shared by all threads
+     * @param threads at least 1
+     * @param root    the directory to serve files from, or null for {@code /plaintext} only
+     * @return the running server
+     * @throws IOException     if the root is not a directory
+     * @throws KeventException if a listener cannot be bound
+     */
+    public static EvServer start(InetSocketAddress local, int threads, Path root) throws IOException {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        StaticFiles files = root == null ? null : new StaticFiles(root, SocketIo::open);
+        List<Worker> started = new ArrayList<>();
+        InetSocketAddress bound = local;
+        try {
+            for (int i = 0; i < threads; i++) {
+                TcpListener l = TcpListener.bind(bound, BACKLOG, true);
+                bound = l.localAddress();
+                Worker w;
+                try {
+                    w = new Worker(l, new HttpProcessor(files));
+                } catch (RuntimeException e) {
+                    l.close();
+                    throw e;
+                }
+                started.add(w);
+            }
+        } catch (RuntimeException e) {
+            started.forEach(Worker::closeResources);
+            throw e;
+        }
+        EvServer server = new EvServer(bound, started.get(0).queue.engineName());
+        server.workers.addAll(started);
+        for (int i = 0; i < started.size(); i++) {
+            Thread t = new Thread(started.get(i), "evserver-" + i);
+            started.get(i).thread = t;
+            t.start();
+        }
+        return server;
+    }
+
+    /** @return the bound address (with the real port when 0 was asked for) */
+    public InetSocketAddress localAddress() {
+        return address;
+    }
+
+    /** @return the queue engine's name, e.g. {@code epoll} */
+    public String engineName() {
+        return engine;
+    }
+
+    /** @return the number of serving threads */
+    public int threads() {
+        return workers.size();
+    }
+
+    /** @return how many times accepting paused for lack of descriptors, all threads together */
+    long acceptBackoffs() {
+        long n = 0;
+        for (Worker w : workers) {
+            n += w.acceptBackoffs;
+        }
+        return n;
+    }
+
+    /** @return connections currently open, all threads together (a racy sum, for tests) */
+    int openConnections() {
+        int n = 0;
+        for (Worker w : workers) {
+            n += w.openCount;
+        }
+        return n;
+    }
+
+    /**
+     * Waits until every serving thread has ended.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public void awaitTermination() throws InterruptedException {
+        for (Worker w : workers) {
+            w.done.await();
+        }
+    }
+
+    /** Stops every thread and waits (up to a few seconds) for them to release their sockets. */
+    @Override
+    public void close() {
+        for (Worker w : workers) {
+            w.running = false;
+            try {
+                w.queue.wakeup();
+            } catch (QueueClosedException alreadyClosed) {
+                // The thread ended on its own and closed its queue.
+            }
+        }
+        for (Worker w : workers) {
+            try {
+                if (!w.done.await(5, TimeUnit.SECONDS)) {
+                    w.queue.close();   // makes a stuck getEvents throw, so the thread ends
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** One thread: its queue, its listener, its connections. */
+    private static final class Worker implements Runnable {
+        final KeventQueue queue;
+        final TcpListener listener;
+        final HttpProcessor processor;
+        final EventBuffer events = new EventBuffer(BATCH);
+        /** Open connections, so shutdown can close them; touched on accept and close only. */
+        final Set<HttpConnection> open = Collections.newSetFromMap(new IdentityHashMap<>());
+        final CountDownLatch done = new CountDownLatch(1);
+        volatile boolean running = true;
+        Thread thread;
+        /** Written by the worker only; read by tests. */
+        volatile long acceptBackoffs;
+        /** {@code open.size()}, published for other threads (tests); written by the worker only. */
+        volatile int openCount;
+
+        Worker(TcpListener listener, HttpProcessor processor) {
+            this.listener = listener;
+            this.processor = processor;
+            this.queue = KeventQueue.open();
+            try {
+                queue.add(acceptInterest());
+            } catch (RuntimeException e) {
+                queue.close();
+                throw e;
+            }
+        }
+
+        private Ukevent acceptInterest() {
+            return Ukevent.socket(listener, Kevent.SOCKET_ACCEPT).withAttachment(listener);
+        }
+
+        @Override
+        public void run() {
+            try {
+                EventBuffer ev = events;
+                while (running) {
+                    int n = queue.getEvents(1, BATCH, -1, TimeUnit.MILLISECONDS, ev);
+                    for (int i = 0; i < n; i++) {
+                        if (ev.attachment(i) instanceof HttpConnection c) {
+                            onConnection(c, ev.flags(i));
+                        } else {
+                            onListenerOrTimer(ev.type(i), ev.flags(i));
+                        }
+                    }
+                }
+            } catch (QueueClosedException closed) {
+                // close() gave up waiting and closed the queue under us.
+            } finally {
+                closeResources();
+                done.countDown();
+            }
+        }
+
+        /** The hot path: serve, and touch the interest only when the wait changes. */
+        private void onConnection(HttpConnection c, int flags) {
+            if ((flags & Kevent.RET_BROKEN) != 0) {
+                onBroken(c);
+                return;
+            }
+            int r;
+            try {
+                r = processor.serve(c);
+            } catch (RuntimeException e) {
+                r = HttpProcessor.CLOSE;   // reset, broken pipe: the peer is gone
+            }
+            if (r == HttpProcessor.WAIT_RECV) {
+                if (c.waitingForSend()) {
+                    rearm(c, false);
+                }
+            } else if (r == HttpProcessor.WAIT_SEND) {
+                if (!c.waitingForSend()) {
+                    rearm(c, true);
+                }
+            } else {
+                closeConnection(c);
+            }
+        }
+
+        private void onBroken(HttpConnection c) {
+            if (open.contains(c)) {
+                closeConnection(c);
+            }
+        }
+
+        private void rearm(HttpConnection c, boolean send) {
+            TcpSocket s = ((SocketIo) c.io()).socket;
+            int interest = send ? RECV_INTEREST | Kevent.SOCKET_SEND : RECV_INTEREST;
+            try {
+                queue.modify(Ukevent.socket(s, interest).withFlags(Kevent.REQ_ET).withAttachment(c));
+                c.waitingForSend(send);
+            } catch (RuntimeException e) {
+                closeConnection(c);
+            }
+        }
+
+        private void onListenerOrTimer(EventType type, int flags) {
+            try {
+                if (type == EventType.TIMER) {
+                    resumeAccepting();
+                } else if ((flags & Kevent.RET_BROKEN) == 0) {
+                    acceptAll();
+                }
+            } catch (QueueClosedException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // A failed ctl must not end the thread and strand its connections.
+                System.err.println("evserver: " + Thread.currentThread().getName() + ": " + e);
+            }
+        }
+
+        private void acceptAll() {
+            for (;;) {
+                TcpSocket s;
+                try {
+                    s = listener.accept();
+                } catch (KeventException e) {
+                    onAcceptFailure(e);
+                    return;
+                }
+                if (s == null) {
+                    return;
+                }
+                register(s);
+            }
+        }
+
+        private void register(TcpSocket s) {
+            HttpConnection c = new HttpConnection(new SocketIo(s));
+            try {
+                s.setTcpNoDelay(true);
+                queue.add(Ukevent.socket(s, RECV_INTEREST).withFlags(Kevent.REQ_ET).withAttachment(c));
+                open.add(c);
+                openCount = open.size();
+            } catch (RuntimeException e) {
+                s.close();
+            }
+        }
+
+        private void onAcceptFailure(KeventException e) {
+            String err = e.errorName();
+            if ("EMFILE".equals(err) || "ENFILE".equals(err) || "ENOBUFS".equals(err) || "ENOMEM".equals(err)) {
+                // Out of descriptors: the connection stays in the backlog and a level ACCEPT
+                // interest would fire again at once. Stop listening for a moment instead.
+                acceptBackoffs = acceptBackoffs + 1;
+                queue.remove(EventType.SOCKET, listener.id());
+                queue.add(Ukevent.timerNanos(ACCEPT_TIMER_ID, ACCEPT_BACKOFF_NANOS));
+            }
+            // Anything else (a connection reset before accept) concerns that connection only.
+        }
+
+        private void resumeAccepting() {
+            if (running) {
+                queue.add(acceptInterest());
+            }
+        }
+
+        private void closeConnection(HttpConnection c) {
+            open.remove(c);
+            openCount = open.size();
+            c.release();
+            TcpSocket s = ((SocketIo) c.io()).socket;
+            try {
+                // Remove the interest before the close: closing alone leaves it registered until
+                // its BROKEN delivery, and a socket accepted later in this same batch gets the same
+                // fd number, so its ADD would collide with the (SOCKET, fd) key and fail.
+                queue.remove(EventType.SOCKET, s.id());
+            } catch (RuntimeException ignored) {
+                // Queue closing or interest already gone: the close below still releases the fd.
+            }
+            try {
+                s.close();
+            } catch (RuntimeException ignored) {
+                // Closing is best effort: the descriptor is released either way.
+            }
+        }
+
+        void closeResources() {
+            for (HttpConnection c : List.copyOf(open)) {
+                closeConnection(c);
+            }
+            try {
+                listener.close();
+            } finally {
+                queue.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.kevent.cli.http;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.kevent.net.NativeFile;
+import org.kevent.net.TcpSocket;
+
+/**
+ * {@link HttpIo} over a library-owned nonblocking socket, and files as {@link NativeFile}s for
+ * {@code sendfile}. The only {@link HttpIo} loaded in the server, so calls through it stay
+ * monomorphic.
+ */
+final class SocketIo implements HttpIo {
+    final TcpSocket socket;
+
+    SocketIo(TcpSocket socket) {
+        this.socket = socket;
+    }
+
+    @Override
+    public int recv(byte[] buf, int off, int len) {
+        return socket.recv(buf, off, len);
+    }
+
+    @Override
+    public int send(byte[] buf, int off, int len) {
+        return socket.send(buf, off, len);
+    }
+
+    @Override
+    public long sendFile(FileBody file, long offset, long count) {
+        NativeBody body = (NativeBody) file;
+        long n = socket.sendfile(body.file, offset, count);
+        if (n == 0 && offset >= body.file.size()) {
+            return -1;   // the file shrank under us: the promised Content-Length cannot be kept
+        }
+        return n;
+    }
+
+    /** Opens files natively; the {@link StaticFiles.Opener} of the server. */
+    static FileBody open(Path realFile) throws IOException {
+        return new NativeBody(NativeFile.open(realFile));
+    }
+
+    /** A native file and the size it had when opened. */
+    private static final class NativeBody implements FileBody {
+        final NativeFile file;
+        private final long size;
+
+        NativeBody(NativeFile file) {
+            this.file = file;
+            try {
+                this.size = file.size();
+            } catch (RuntimeException e) {
+                file.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public void close() {
+            file.close();
+        }
+    }
+}

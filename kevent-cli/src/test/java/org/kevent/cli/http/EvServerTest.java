@@ -1,0 +1,255 @@
+package org.kevent.cli.http;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** evserver end to end, over real loopback sockets, on an ephemeral port. */
+class EvServerTest {
+    private static final String GET_PLAIN = "GET /plaintext HTTP/1.1\r\nHost: t\r\n\r\n";
+
+    @TempDir
+    Path root;
+
+    private EvServer server;
+    private final List<Socket> clients = new ArrayList<>();
+    private int baseline;
+
+    @AfterEach
+    void tearDown() throws IOException {
+        for (Socket s : clients) {
+            s.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private EvServer start(int threads) throws IOException {
+        server = EvServer.start(new InetSocketAddress("127.0.0.1", 0), threads, root);
+        return server;
+    }
+
+    private Socket connect() throws IOException {
+        Socket s = new Socket();
+        clients.add(s);
+        s.connect(server.localAddress(), 5000);
+        s.setSoTimeout(10_000);   // a hung server fails the test instead of hanging it
+        return s;
+    }
+
+    private static void write(Socket s, String text) throws IOException {
+        s.getOutputStream().write(text.getBytes(ISO_8859_1));
+        s.getOutputStream().flush();
+    }
+
+    /** Reads one answer (head and Content-Length body; none if {@code head}). */
+    private static Exchange.Response read(InputStream in, boolean head) throws IOException {
+        ByteArrayOutputStream h = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("end of stream inside a head: " + h.toString(ISO_8859_1));
+            }
+            h.write(b);
+            matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        List<Exchange.Response> parsed = Exchange.parse(h.toByteArray(), true);
+        Exchange.Response r = parsed.get(0);
+        int length = head ? 0 : Integer.parseInt(r.header("Content-Length"));
+        byte[] body = in.readNBytes(length);
+        return new Exchange.Response(r.status(), r.headers(), new String(body, ISO_8859_1));
+    }
+
+    @Test
+    void servesPlaintextAFileA404AndAPipelinedBatchThenShutsDown() throws Exception {
+        Files.writeString(root.resolve("hello.json"), "{\"a\":1}");
+        start(1);
+        Socket s = connect();
+        InputStream in = new BufferedInputStream(s.getInputStream());
+
+        write(s, GET_PLAIN);
+        Exchange.Response plain = read(in, false);
+        write(s, "GET /hello.json HTTP/1.1\r\nHost: t\r\n\r\n");
+        Exchange.Response file = read(in, false);
+        write(s, "GET /nope HTTP/1.1\r\nHost: t\r\n\r\n");
+        Exchange.Response missing = read(in, false);
+        write(s, GET_PLAIN.repeat(16));
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            bodies.add(read(in, false).body());
+        }
+
+        assertThat(plain.status()).isEqualTo(200);
+        assertThat(plain.body()).isEqualTo("Hello, World!");
+        assertThat(plain.header("Server")).isEqualTo("kevent");
+        assertThat(file.body()).isEqualTo("{\"a\":1}");
+        assertThat(file.header("Content-Type")).isEqualTo("application/json");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(bodies).hasSize(16).allMatch("Hello, World!"::equals);
+
+        server.close();
+
+        assertThat(in.read()).as("the server closed the connection").isEqualTo(-1);
+        assertThatThrownBy(() -> new Socket().connect(server.localAddress(), 2000))
+                .isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void sendsALargeFileToASlowReaderAndAnswersTheNextRequestAfterIt() throws Exception {
+        byte[] big = new byte[8 << 20];
+        new Random(7).nextBytes(big);
+        Files.write(root.resolve("big.bin"), big);
+        start(1);
+        Socket s = connect();
+        InputStream in = new BufferedInputStream(s.getInputStream());
+
+        write(s, "GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n" + GET_PLAIN);
+        Thread.sleep(200);   // let the socket buffers fill, so the server must wait for SEND
+        Exchange.Response file = read(in, false);
+        Exchange.Response after = read(in, false);
+
+        assertThat(file.header("Content-Length")).isEqualTo(String.valueOf(big.length));
+        assertThat(file.body().getBytes(ISO_8859_1)).isEqualTo(big);
+        assertThat(after.body()).isEqualTo("Hello, World!");
+    }
+
+    @Test
+    void headConnectionCloseAndErrorsOverRealSockets() throws Exception {
+        start(1);
+        Socket s = connect();
+        InputStream in = new BufferedInputStream(s.getInputStream());
+
+        write(s, "HEAD /plaintext HTTP/1.1\r\nHost: t\r\n\r\n" + "DELETE /x HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "GET /plaintext HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+        Exchange.Response head = read(in, true);
+        Exchange.Response delete = read(in, false);
+        Exchange.Response last = read(in, false);
+
+        assertThat(head.header("Content-Length")).isEqualTo("13");
+        assertThat(delete.status()).isEqualTo(405);
+        assertThat(last.header("Connection")).isEqualTo("close");
+        assertThat(in.read()).isEqualTo(-1);
+
+        Socket bad = connect();
+        write(bad, "GET /plaintext HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n");
+        InputStream badIn = new BufferedInputStream(bad.getInputStream());
+        assertThat(read(badIn, false).status()).isEqualTo(400);
+        assertThat(badIn.read()).isEqualTo(-1);
+    }
+
+    @Test
+    void twoThreadsShareThePortAndAnswerManyConnections() throws Exception {
+        start(2);
+        assertThat(server.threads()).isEqualTo(2);
+        List<InputStream> ins = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            Socket s = connect();
+            write(s, GET_PLAIN.repeat(3));
+            ins.add(new BufferedInputStream(s.getInputStream()));
+        }
+        for (InputStream in : ins) {
+            for (int k = 0; k < 3; k++) {
+                assertThat(read(in, false).body()).isEqualTo("Hello, World!");
+            }
+        }
+    }
+
+    @Test
+    void aClientThatHalfClosesAfterItsRequestsGetsEveryAnswerThenTheEnd() throws Exception {
+        start(1);
+        Socket s = connect();
+        write(s, GET_PLAIN.repeat(3));
+        s.shutdownOutput();
+        InputStream in = new BufferedInputStream(s.getInputStream());
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(read(in, false).body()).isEqualTo("Hello, World!");
+        }
+        assertThat(in.read()).isEqualTo(-1);
+    }
+
+    private static int openDescriptors() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) fds.count();
+        }
+    }
+
+    /** Waits (bounded) for a condition the server reaches asynchronously; no timing is asserted. */
+    private static void eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 1000 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void twoThousandConnectionsOpenedAndClosedLeakNoDescriptor() throws Exception {
+        start(1);
+        for (int i = 0; i < 2001; i++) {
+            try (Socket s = new Socket()) {
+                s.connect(server.localAddress(), 5000);
+                s.setSoTimeout(10_000);
+                write(s, i % 2 == 0 ? GET_PLAIN : "GET /plaintext HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+                InputStream in = new BufferedInputStream(s.getInputStream());
+                assertThat(read(in, false).status()).isEqualTo(200);
+            }
+            if (i == 0) {
+                eventually(() -> server.openConnections() == 0);
+                baseline = openDescriptors();   // after the first one loaded every class involved
+            }
+        }
+        eventually(() -> server.openConnections() == 0);
+
+        assertThat(server.openConnections()).isZero();
+        assertThat(openDescriptors()).isLessThanOrEqualTo(baseline + 2);
+    }
+
+    @Test
+    void aPeerThatResetsWhileAFileIsQueuedIsDroppedAndOthersAreServed() throws Exception {
+        Files.write(root.resolve("big.bin"), new byte[16 << 20]);
+        start(1);
+        Socket rude = connect();
+        write(rude, "GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n");
+        eventually(() -> server.openConnections() == 1);
+        Thread.sleep(200);   // the server fills the socket buffers and waits for SEND
+        rude.setSoLinger(true, 0);
+        rude.close();         // RST with the file half sent
+
+        eventually(() -> server.openConnections() == 0);
+        assertThat(server.openConnections()).isZero();
+        Socket polite = connect();
+        write(polite, GET_PLAIN);
+        assertThat(read(new BufferedInputStream(polite.getInputStream()), false).body()).isEqualTo("Hello, World!");
+    }
+
+    @Test
+    void aClientResetDoesNotDisturbOthers() throws Exception {
+        start(1);
+        Socket rude = connect();
+        write(rude, "GET /plaintext HTTP/1.1\r\nHost: t\r\n");   // half a request, then RST
+        rude.setSoLinger(true, 0);
+        rude.close();
+        Socket polite = connect();
+        write(polite, GET_PLAIN);
+
+        assertThat(read(new BufferedInputStream(polite.getInputStream()), false).body()).isEqualTo("Hello, World!");
+    }
+}
