@@ -43,6 +43,8 @@ public final class HttpProcessor {
     private static final int BLOCKED = 0;
 
     private static final byte[] PLAINTEXT_PATH = ascii("/plaintext");
+    private static final byte[] HTTP_SCHEME = ascii("http://");
+    private static final byte[] HTTPS_SCHEME = ascii("https://");
     private static final byte[] HELLO = ascii("Hello, World!");
     private static final byte[] TEXT_PLAIN = ascii("text/plain");
     private static final byte[] TEXT_PLAIN_UTF8 = ascii("text/plain; charset=utf-8");
@@ -185,6 +187,9 @@ public final class HttpProcessor {
             startSkippingBody(c, bodyLength);
         }
         boolean keepAlive = r.keepAlive();
+        if (in[r.targetStart] != '/' && r.method != HttpRequest.METHOD_OTHER && !toOriginForm(r)) {
+            return rejectAndClose(c, 400);
+        }
         if (r.method == HttpRequest.METHOD_OTHER) {
             writeError(405, keepAlive);
             return stopUnless(c, keepAlive);
@@ -201,6 +206,43 @@ public final class HttpProcessor {
             return stopUnless(c, keepAlive);
         }
         return respondWithFile(c, keepAlive);
+    }
+
+    /**
+     * RFC 9112 3.2.2: a server must accept the absolute form ({@code http://host/path}); its
+     * path is served like the origin form. Narrows the target to the path, empty for "/".
+     *
+     * @return false if the target is neither form
+     */
+    private boolean toOriginForm(HttpRequest r) {
+        int p = r.targetStart;
+        int end = r.targetEnd;
+        int scheme = startsWithLower(p, end, HTTP_SCHEME) ? HTTP_SCHEME.length
+                : startsWithLower(p, end, HTTPS_SCHEME) ? HTTPS_SCHEME.length : -1;
+        if (scheme < 0) {
+            return false;
+        }
+        p += scheme;
+        while (p < end && in[p] != '/' && in[p] != '?') {
+            p++;
+        }
+        if (p < end && in[p] == '?') {
+            return false;   // a query without a path: not worth a special case
+        }
+        r.targetStart = p;
+        return true;
+    }
+
+    private boolean startsWithLower(int p, int end, byte[] lowerPrefix) {
+        if (end - p < lowerPrefix.length) {
+            return false;
+        }
+        for (int i = 0; i < lowerPrefix.length; i++) {
+            if ((in[p + i] | 0x20) != lowerPrefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean isPlaintext() {

@@ -63,13 +63,17 @@ public final class StaticFiles {
      * Percent-decodes the path part of a request target (up to {@code ?}) once, into {@code out}.
      *
      * @param buf  the request bytes
-     * @param from the target's start, which must be {@code '/'}
+     * @param from the target's start, which must be {@code '/'}, or {@code to} for "/"
      * @param to   the target's end
      * @param out  at least {@code to - from} bytes
      * @return the decoded length, or {@link #BAD_PATH}
      */
     public static int decodePath(byte[] buf, int from, int to, byte[] out) {
-        if (from >= to || buf[from] != '/') {
+        if (from == to) {
+            out[0] = '/';   // the absolute form's empty path (http://host)
+            return 1;
+        }
+        if (buf[from] != '/') {
             return BAD_PATH;
         }
         int n = 0;

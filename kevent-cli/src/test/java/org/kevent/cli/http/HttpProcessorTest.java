@@ -273,6 +273,24 @@ class HttpProcessorTest {
     }
 
     @Test
+    void absoluteFormTargetsAreServedByTheirPath() {
+        Exchange.Result r = Exchange.send(processor, "GET http://x/plaintext HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET HTTPS://x:8080 HTTP/1.1\r\nHost: x\r\n\r\n" + "GET http://x/a.css?q HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET http://x/../index.html HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        assertThat(r.statuses()).containsExactly(200, 200, 200, 400);
+        assertThat(r.responses().get(0).body()).isEqualTo("Hello, World!");
+        assertThat(r.responses().get(1).body()).isEqualTo("<p>hi</p>");
+        assertThat(r.responses().get(2).body()).isEqualTo("p{}");
+    }
+
+    @Test
+    void otherSchemesAreRejected() {
+        assertThat(Exchange.send(processor, "GET ftp://x/a.css HTTP/1.1\r\nHost: x\r\n\r\n").only().status())
+                .isEqualTo(400);
+    }
+
+    @Test
     void emptyLinesBeforeARequestAreIgnored() {
         Exchange.Result r = Exchange.send(processor, "\r\n" + GET_PLAIN);
 
