@@ -40,6 +40,10 @@ class MainTest {
                 .containsPattern("(?m)^  total\\s+[1-9]\\d* events")
                 .containsPattern("(?m)^  queue\\s+registered \\d+, delivered [1-9]\\d*, syscalls \\d+, wakeups \\d+")
                 .containsPattern("(?m)^  engine\\s+\\S+")
+                .containsPattern("(?m)^\\s+\\d+\\s+SOCKET\\s+\\d+\\s+CONNECT\\s+DONE.*connected")
+                .containsPattern("(?m)^\\s+\\d+\\s+SOCKET\\s+\\d+\\s+RECV\\s+DONE.*got 'ping 1' back")
+                .containsPattern("(?m)^  echo\\s+[1-9]\\d* pings sent, [1-9]\\d* echoed back")
+                .doesNotContain("MISSING ECHOES")
                 .doesNotContain("MISMATCH");
         assertThat(r.err()).isEmpty();
     }
