@@ -318,6 +318,26 @@ class SocketInterestTest {
     }
 
     @Test
+    void aClosedSocketsIdIsFreeAtOnceForTheNextSocketWithThatFd() {
+        queue.add(Ukevent.socket(pair.server, Kevent.SOCKET_RECV).withCookie(1));
+        int fd = pair.server.id();
+        pair.server.close();
+        // The kernel hands out the lowest free number: the next socket most likely gets the same fd.
+        TcpSocket next = TcpSocket.connect(pair.client.remoteAddress());
+        try {
+            if (next.id() == fd) {
+                queue.add(Ukevent.socket(next, Kevent.SOCKET_SEND).withCookie(2));
+            }
+            assertThat(queue.poll(out)).as("the old interest's BROKEN, once").isGreaterThanOrEqualTo(1);
+            assertThat(out.cookie(0)).isEqualTo(1);
+            assertThat(out.flags(0) & Kevent.RET_BROKEN).isEqualTo(Kevent.RET_BROKEN);
+            assertThat(queue.remove(EventType.SOCKET, next.id())).isEqualTo(next.id() == fd);
+        } finally {
+            next.close();
+        }
+    }
+
+    @Test
     void closeWakesABlockedWaiterWithBroken() throws Exception {
         queue.add(Ukevent.socket(pair.server, Kevent.SOCKET_RECV));
         EventBuffer waiterOut = new EventBuffer(4);

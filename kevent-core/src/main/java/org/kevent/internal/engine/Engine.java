@@ -926,6 +926,15 @@ public final class Engine implements ExpiryHandler {
         }
     }
 
+    /**
+     * Takes an interest out of the (type, id) table while it stays registered otherwise: it keeps
+     * its place on the ready list for a last delivery (a closed socket's BROKEN), after which the
+     * engine frees it as usual, but its id is free for a new interest at once. Lock held.
+     */
+    void releaseKey(Interest i) {
+        table.remove(i);
+    }
+
     /** Counts a loss of events at a source (inotify overflow, ...). Lock held. */
     void countOverflow() {
         overflows++;

@@ -285,6 +285,10 @@ final class SocketKind extends SourceKind {
             i.pending = i.readyEvents;
             i.data2 = 0;
             engine.ready(i);
+            // Its fd number is free again once the socket closes: a socket accepted or opened
+            // next may get it, and (SOCKET, fd) must be addable for that socket right away, while
+            // this interest still waits for its one BROKEN delivery.
+            engine.releaseKey(i);
         } finally {
             engine.unlockBatch();
         }
