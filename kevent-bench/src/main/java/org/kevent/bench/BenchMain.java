@@ -29,7 +29,16 @@ public final class BenchMain {
                     TimersBench::run, true),
             new Bench("engine", "[--quick]"
                     + "  JMH: trigger/deliver (1 and 2 threads, ring), timer add+cancel; ops/s and B/op",
-                    EngineRunner::run, false));
+                    EngineRunner::run, false),
+            new Bench("http", org.kevent.bench.http.HttpBench.USAGE, (report, options) -> {
+                options.allowOnly(org.kevent.bench.http.HttpBench.OPTIONS);
+                org.kevent.bench.http.HttpBench.run(new org.kevent.bench.http.HttpBench.Hooks(report::header, report::metric,
+                        report::note, rows -> {
+                            Report.Table t = report.table(rows.getFirst());
+                            rows.stream().skip(1).forEach(t::row);
+                            t.print();
+                        }), options.values(), options.json());
+            }, false));
 
     /** Set in a JVM this class started for a benchmark, so it runs the benchmark instead of forking again. */
     private static final String FORKED_PROPERTY = "kevent.bench.forked";
