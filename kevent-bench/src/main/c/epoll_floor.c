@@ -12,7 +12,8 @@
  *
  * Caveats: edge-triggered, so every recv loop runs to EAGAIN; a send that would block keeps the rest
  * and stops reading until EPOLLOUT (registered once, at accept: with EPOLLET it fires only when a
- * blocked send's space frees up). Loopback only; no timeouts; no Date header.
+ * blocked send's space frees up). Answers are built in one buffer per loop; only a blocked
+ * connection gets its own copy of what is left. Loopback only; no timeouts; no Date header.
  *
  * Build: gcc -O2 -o epoll_floor epoll_floor.c -lpthread ; run: ./epoll_floor PORT [THREADS]
  */
@@ -39,71 +40,91 @@ struct conn {
     int fd;
     size_t in_len;   /* bytes in in[], from in[0] */
     size_t scanned;  /* in[0..scanned) holds no request end */
-    size_t out_off;  /* out[out_off..out_len) is still to send */
-    size_t out_len;
+    char *pending;   /* answers a blocked send left, malloc'd only then; else NULL */
+    size_t pending_off, pending_len;
     char in[IN_CAP];
-    char out[OUT_CAP];
 };
+
+/* Answers are assembled here, one buffer per loop: a connection owns output only while blocked. */
+static __thread char out[OUT_CAP];
 
 static int port;
 
 static void drop(struct conn *c) {
     close(c->fd); /* also removes it from the epoll set: the fd is never dup'ed */
+    free(c->pending);
     free(c);
 }
 
-/* Sends what is pending: 1 when all went, 0 when the socket is full, -1 on error. */
-static int flush(struct conn *c) {
-    while (c->out_off < c->out_len) {
-        ssize_t w = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
+/* Sends buf[*off..len): 1 when all went, 0 when the socket is full, -1 on error. */
+static int send_all(int fd, const char *buf, size_t *off, size_t len) {
+    while (*off < len) {
+        ssize_t w = send(fd, buf + *off, len - *off, MSG_NOSIGNAL);
         if (w > 0) {
-            c->out_off += (size_t)w;
+            *off += (size_t)w;
         } else if (w < 0 && errno == EINTR) {
             continue;
         } else {
             return w < 0 && errno == EAGAIN ? 0 : -1;
         }
     }
-    c->out_off = c->out_len = 0;
     return 1;
 }
 
-/* Appends one answer per complete buffered request while out[] has room; returns how many. */
-static int answer(struct conn *c) {
-    size_t start = 0;
-    int answered = 0;
-    while (c->out_len + ANSWER_LEN <= OUT_CAP) {
+/* Sends what a blocked send left: 1 when none is left, 0 when still blocked, -1 on error. */
+static int send_pending(struct conn *c) {
+    int f = send_all(c->fd, c->pending, &c->pending_off, c->pending_len);
+    if (f == 1) {
+        free(c->pending);
+        c->pending = NULL;
+    }
+    return f;
+}
+
+/* Answers the complete buffered requests that fit in out[] with one send: 1 when there may be more
+ * to answer or read, 0 when the socket is full (the rest is kept), -1 on error. *answered counts. */
+static int answer(struct conn *c, int *answered) {
+    size_t start = 0, n = 0;
+    while (n + ANSWER_LEN <= OUT_CAP) {
         size_t from = c->scanned > start + 3 ? c->scanned - 3 : start;
         char *end = memmem(c->in + from, c->in_len - from, "\r\n\r\n", 4);
         if (end == NULL) {
             c->scanned = c->in_len;
             break;
         }
-        memcpy(c->out + c->out_len, ANSWER, ANSWER_LEN);
-        c->out_len += ANSWER_LEN;
+        memcpy(out + n, ANSWER, ANSWER_LEN);
+        n += ANSWER_LEN;
         start = (size_t)(end - c->in) + 4;
         c->scanned = start;
-        answered++;
     }
     if (start > 0) {
         memmove(c->in, c->in + start, c->in_len - start);
         c->in_len -= start;
         c->scanned -= start;
     }
-    return answered;
+    *answered = (int)(n / ANSWER_LEN);
+    size_t off = 0;
+    int f = n > 0 ? send_all(c->fd, out, &off, n) : 1;
+    if (f == 0) {
+        c->pending = malloc(n - off);
+        if (c->pending == NULL) return -1;
+        memcpy(c->pending, out + off, n - off);
+        c->pending_off = 0;
+        c->pending_len = n - off;
+    }
+    return f;
 }
 
 /* Runs a connection until it would block (ET: until EAGAIN) or closes; called on every event. */
 static void serve(struct conn *c) {
     for (;;) {
-        if (c->out_len > 0) {
-            int f = flush(c);
-            if (f <= 0) {
-                if (f < 0) drop(c);
-                return; /* f == 0: EPOLLOUT comes back when the peer has read */
-            }
+        int answered, f = c->pending != NULL ? send_pending(c) : 1;
+        if (f > 0) f = answer(c, &answered);
+        if (f <= 0) {
+            if (f < 0) drop(c);
+            return; /* f == 0: EPOLLOUT comes back when the peer has read */
         }
-        if (answer(c) > 0) continue;
+        if ((size_t)answered == OUT_CAP / ANSWER_LEN) continue; /* out[] was full: more may be buffered */
         if (c->in_len == IN_CAP) { /* one request larger than the buffer */
             drop(c);
             return;
@@ -135,7 +156,8 @@ static void accept_all(int ep, int listener) {
             continue;
         }
         c->fd = fd;
-        c->in_len = c->scanned = c->out_off = c->out_len = 0;
+        c->in_len = c->scanned = c->pending_off = c->pending_len = 0;
+        c->pending = NULL;
         struct epoll_event e = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.ptr = c};
         if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e) != 0) drop(c);
     }
