@@ -52,8 +52,13 @@ public final class HttpBench {
     }
 
     private static final long START_TIMEOUT_MILLIS = 30_000;
-    /** At start each server gets this many per-round warm-ups of every workload: the JIT needs them. */
+    /**
+     * At start each server gets this many per-round warm-ups of every workload, and at least
+     * {@link #INITIAL_WARMUP_MIN_SECONDS}: with 1 s a JVM server on a busy 2-core machine was still
+     * compiling in round 1 (Netty epoll at a tenth of its later rate).
+     */
     private static final int INITIAL_WARMUP_FACTOR = 3;
+    private static final int INITIAL_WARMUP_MIN_SECONDS = 5;
 
     private final Hooks out;
     private final int roundsCount;
@@ -116,7 +121,7 @@ public final class HttpBench {
         pipelineScript = Wrk.writePipelineScript(workDir);
         List<Contender> contenders = contenders();
         out.note().accept("wrk: " + wrk.executable() + " -t1, " + seconds + " s per run, warm-up " + warmupSeconds
-                + " s per server per round at c=256 (" + INITIAL_WARMUP_FACTOR + " × that of each workload at start); " + roundsCount + " rounds, order rotated each round");
+                + " s per server per round at c=256 (" + initialWarmupSeconds() + " s of each workload at start); " + roundsCount + " rounds, order rotated each round");
         out.note().accept("load average at start: " + loadAverage() + "; work dir " + workDir);
         for (Contender c : contenders) {
             if (!c.available()) {
@@ -267,7 +272,7 @@ public final class HttpBench {
             Figures f = new Figures(threads, running.stream().map(Running::contender).toList(), roundsCount);
             for (Running r : running) {
                 for (Workload w : Workload.ALL) {
-                    warmUp(r, w, INITIAL_WARMUP_FACTOR * warmupSeconds);
+                    warmUp(r, w, initialWarmupSeconds());
                 }
             }
             long started = System.nanoTime();
@@ -286,6 +291,10 @@ public final class HttpBench {
                 r.process().stop();
             }
         }
+    }
+
+    private int initialWarmupSeconds() {
+        return Math.max(INITIAL_WARMUP_MIN_SECONDS, INITIAL_WARMUP_FACTOR * warmupSeconds);
     }
 
     private void warmUp(Running r, Workload w, int warmSeconds) throws InterruptedException {
