@@ -4,25 +4,30 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The chart of {@code kevent bench http}, hand-written SVG: per server-thread count, one panel of
- * req/s and one of server CPU µs per request, a group of bars per workload and a bar per server
- * (median over rounds, whiskers from min to max).
+ * The chart of {@code kevent bench http}, hand-written SVG: one row per server-thread count, six
+ * small panels in it — req/s, then server CPU µs per request, for each workload, each panel on its
+ * own scale — with a bar per server (median over rounds, whiskers from min to max). A server keeps
+ * its colour whichever servers were loaded.
  */
 final class SvgChart {
+    private static final List<String> KEYS = List.of(Contender.EVSERVER, "netty-nio", Contender.NETTY_EPOLL,
+            "netty-io_uring", "nio-selector", "virtual-threads", Contender.C_FLOOR, "c-reference");
     private static final String[] COLORS = {"#d62728", "#9467bd", "#1f77b4", "#17becf", "#2ca02c", "#bcbd22",
             "#7f7f7f", "#8c564b"};
-    private static final int PANEL_W = 560;
-    private static final int PANEL_H = 300;
-    private static final int LEFT = 70;
+    private static final int PANEL_W = 190;
+    private static final int PANEL_H = 220;
+    private static final int LEFT = 60;
     private static final int TOP = 70;
-    private static final int GAP = 60;
+    private static final int GAP_X = 60;
+    private static final int ROW_H = PANEL_H + 70;
 
     private SvgChart() {
     }
 
     static String render(List<Figures> all, String note) {
-        int width = LEFT + 2 * (PANEL_W + GAP);
-        int height = TOP + all.size() * (PANEL_H + GAP + 20) + 20;
+        int panels = 2 * Workload.ALL.length;
+        int width = LEFT + panels * (PANEL_W + GAP_X);
+        int height = TOP + all.size() * ROW_H + 10;
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "font-family=\"sans-serif\" font-size=\"12\">%n", width, height));
@@ -31,33 +36,40 @@ final class SvgChart {
         legend(svg, all.isEmpty() ? List.of() : all.getFirst().servers);
         for (int row = 0; row < all.size(); row++) {
             Figures f = all.get(row);
-            int y = TOP + row * (PANEL_H + GAP + 20) + 20;
-            String t = f.threads + " server thread" + (f.threads == 1 ? "" : "s");
-            panel(svg, f, Figures.Measure.REQ_PER_S, LEFT, y, t + ": req/s (higher is better)");
-            panel(svg, f, Figures.Measure.CPU_PER_REQ, LEFT + PANEL_W + GAP, y, t + ": server CPU µs/request (lower is better)");
+            int y = TOP + row * ROW_H + 30;
+            String t = f.threads + " thr";
+            for (int w = 0; w < Workload.ALL.length; w++) {
+                int x = LEFT + w * (PANEL_W + GAP_X);
+                panel(svg, f, Figures.Measure.REQ_PER_S, w, x, y, t + ", " + Workload.ALL[w].title() + ": req/s ↑");
+                x = LEFT + (Workload.ALL.length + w) * (PANEL_W + GAP_X);
+                panel(svg, f, Figures.Measure.CPU_PER_REQ, w, x, y, t + ", " + Workload.ALL[w].title() + ": CPU µs/req ↓");
+            }
         }
         return svg.append("</svg>\n").toString();
     }
 
+    private static String color(Contender c) {
+        int k = KEYS.indexOf(c.key());
+        return COLORS[(k < 0 ? COLORS.length - 1 : k) % COLORS.length];
+    }
+
     private static void legend(StringBuilder svg, List<Contender> servers) {
         int x = LEFT;
-        for (int s = 0; s < servers.size(); s++) {
+        for (Contender c : servers) {
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"34\" width=\"12\" height=\"12\" fill=\"%s\"/>%n",
-                    x, COLORS[s % COLORS.length]));
-            text(svg, x + 16, 45, servers.get(s).name(), "start", 12);
-            x += 24 + 7 * servers.get(s).name().length();
+                    x, color(c)));
+            text(svg, x + 16, 45, c.name(), "start", 12);
+            x += 30 + 7 * c.name().length();
         }
     }
 
-    private static void panel(StringBuilder svg, Figures f, Figures.Measure m, int x, int y, String title) {
-        text(svg, x, y - 8, title, "start", 13);
+    private static void panel(StringBuilder svg, Figures f, Figures.Measure m, int w, int x, int y, String title) {
+        text(svg, x, y - 8, title, "start", 11);
         double top = 0;
         for (int s = 0; s < f.servers.size(); s++) {
-            for (int w = 0; w < Workload.ALL.length; w++) {
-                Figures.Spread sp = f.spread(m, s, w);
-                if (Double.isFinite(sp.max())) {
-                    top = Math.max(top, sp.max());
-                }
+            Figures.Spread sp = f.spread(m, s, w);
+            if (Double.isFinite(sp.max())) {
+                top = Math.max(top, sp.max());
             }
         }
         top = niceCeiling(top);
@@ -66,30 +78,24 @@ final class SvgChart {
             double gy = y + PANEL_H - PANEL_H * k / 5.0;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
                     x, gy, x + PANEL_W, gy));
-            text(svg, x - 6, gy + 4, label(v), "end", 11);
+            text(svg, x - 4, gy + 4, label(v), "end", 10);
         }
-        int groups = Workload.ALL.length;
-        double groupW = (double) PANEL_W / groups;
         int n = Math.max(1, f.servers.size());
-        double barW = (groupW - 20) / n;
-        for (int w = 0; w < groups; w++) {
-            double gx = x + w * groupW + 10;
-            text(svg, gx + (groupW - 20) / 2, y + PANEL_H + 16, Workload.ALL[w].title(), "middle", 12);
-            for (int s = 0; s < f.servers.size(); s++) {
-                Figures.Spread sp = f.spread(m, s, w);
-                if (!Double.isFinite(sp.median()) || top <= 0) {
-                    continue;
-                }
-                double bx = gx + s * barW;
-                double h = PANEL_H * sp.median() / top;
-                svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-                        + "fill=\"%s\"><title>%s %s: %s</title></rect>%n", bx + 1, y + PANEL_H - h, barW - 2, h,
-                        COLORS[s % COLORS.length], f.servers.get(s).name(), Workload.ALL[w].title(), label(sp.median())));
-                double cx = bx + barW / 2;
-                svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                        + "stroke=\"black\"/>%n", cx, y + PANEL_H - PANEL_H * sp.min() / top, cx,
-                        y + PANEL_H - PANEL_H * sp.max() / top));
+        double barW = (PANEL_W - 10.0) / n;
+        for (int s = 0; s < f.servers.size(); s++) {
+            Figures.Spread sp = f.spread(m, s, w);
+            if (!Double.isFinite(sp.median()) || top <= 0) {
+                continue;
             }
+            double bx = x + 5 + s * barW;
+            double h = PANEL_H * sp.median() / top;
+            svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                    + "fill=\"%s\"><title>%s: %s</title></rect>%n", bx + 1, y + PANEL_H - h, barW - 2, h,
+                    color(f.servers.get(s)), f.servers.get(s).name(), label(sp.median())));
+            double cx = bx + barW / 2;
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                    + "stroke=\"black\"/>%n", cx, y + PANEL_H - PANEL_H * sp.min() / top, cx,
+                    y + PANEL_H - PANEL_H * sp.max() / top));
         }
         svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
                 + "stroke=\"#888\"/>%n", x, y, PANEL_W, PANEL_H));
