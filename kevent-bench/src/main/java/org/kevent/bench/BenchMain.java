@@ -31,7 +31,16 @@ public final class BenchMain {
                     + "  JMH: trigger/deliver (1 and 2 threads, ring), timer add+cancel; ops/s and B/op",
                     EngineRunner::run, false),
             new Bench("inode", "[--files N] [--burst N]"
-                    + "  file-creation latency, burst throughput and loss vs JDK WatchService", InodeBench::run, true));
+                    + "  file-creation latency, burst throughput and loss vs JDK WatchService", InodeBench::run, true),
+            new Bench("http", org.kevent.bench.http.HttpBench.USAGE, (report, options) -> {
+                options.allowOnly(org.kevent.bench.http.HttpBench.OPTIONS);
+                org.kevent.bench.http.HttpBench.run(new org.kevent.bench.http.HttpBench.Hooks(report::header, report::metric,
+                        report::note, rows -> {
+                            Report.Table t = report.table(rows.getFirst());
+                            rows.stream().skip(1).forEach(t::row);
+                            t.print();
+                        }), options.values(), options.json());
+            }, false));
 
     /** Set in a JVM this class started for a benchmark, so it runs the benchmark instead of forking again. */
     private static final String FORKED_PROPERTY = "kevent.bench.forked";

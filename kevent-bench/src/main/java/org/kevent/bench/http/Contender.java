@@ -1,0 +1,134 @@
+package org.kevent.bench.http;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One server in the comparison: its key (used in JSON and {@code --only}), the name printed in the
+ * tables, and how to start it with a port and a number of server threads — or why it cannot run here.
+ *
+ * <h2>Semantics</h2>
+ * {@link #command} is the exact command line of the server process: a JVM started directly with the
+ * bench jar's (or the CLI jar's) class path, or the C binary, never a shell, so the process the
+ * runner measures is the server itself. {@link #unavailable} is null when the server can start, else
+ * the reason printed as "KEY: not available (REASON)".
+ *
+ * @param key         short name: {@code evserver}, {@code netty-epoll}, {@code c-floor}, ...
+ * @param name        what the tables print
+ * @param unavailable null, or why this server cannot run on this machine
+ * @param launcher    builds the command for a port and a thread count
+ */
+record Contender(String key, String name, String unavailable, Launcher launcher) {
+    /** The key of the peer every ratio is taken against. */
+    static final String NETTY_EPOLL = "netty-epoll";
+    /** The key of the C floor. */
+    static final String C_FLOOR = "c-floor";
+    /** The key of the server the targets are about. */
+    static final String EVSERVER = "evserver";
+
+    /** Builds a server's command line. */
+    @FunctionalInterface
+    interface Launcher {
+        List<String> command(int port, int threads);
+    }
+
+    List<String> command(int port, int threads) {
+        return launcher.command(port, threads);
+    }
+
+    boolean available() {
+        return unavailable == null;
+    }
+
+    static Contender missing(String key, String name, String why) {
+        return new Contender(key, name, why, (port, threads) -> {
+            throw new IllegalStateException(key + " is not available: " + why);
+        });
+    }
+
+    /** The JVM flags of every Java server: the runner's own JDK, a fixed pre-touched heap, FFM allowed. */
+    static List<String> jvm(String java, String classPath, List<String> extra) {
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xms256m", "-Xmx256m",
+                "-XX:+AlwaysPreTouch"));
+        cmd.addAll(extra);
+        cmd.addAll(List.of("-cp", classPath));
+        return cmd;
+    }
+
+    /** evserver from the CLI jar: {@code org.kevent.cli.Main serve --port P --threads N}. */
+    static Contender evserver(String java, Path cliJar, String unavailable) {
+        if (unavailable != null) {
+            return missing(EVSERVER, "evserver (kevent)", unavailable);
+        }
+        return new Contender(EVSERVER, "evserver (kevent)", null, (port, threads) -> {
+            List<String> cmd = jvm(java, cliJar.toString(), List.of());
+            cmd.addAll(List.of("org.kevent.cli.Main", "serve", "--port", Integer.toString(port), "--threads",
+                    Integer.toString(threads)));
+            return cmd;
+        });
+    }
+
+    /** Netty on {@code nio}, {@code epoll} or {@code io_uring}; its leak detector off, as in TechEmpower's runs. */
+    static Contender netty(String java, String classPath, String transport) {
+        return new Contender("netty-" + transport, "netty " + transport, null, (port, threads) -> {
+            List<String> cmd = jvm(java, classPath, List.of("-Dio.netty.leakDetection.level=disabled"));
+            cmd.addAll(List.of(NettyServer.class.getName(), transport, Integer.toString(port), Integer.toString(threads)));
+            return cmd;
+        });
+    }
+
+    static Contender selector(String java, String classPath) {
+        return new Contender("nio-selector", "java.nio Selector", null, (port, threads) -> {
+            List<String> cmd = jvm(java, classPath, List.of());
+            cmd.addAll(List.of(SelectorServer.class.getName(), Integer.toString(port), Integer.toString(threads)));
+            return cmd;
+        });
+    }
+
+    /** Server threads = carrier threads: the scheduler's parallelism and its maximum pool size. */
+    static Contender virtualThreads(String java, String classPath) {
+        return new Contender("virtual-threads", "virtual thread/conn", null, (port, threads) -> {
+            List<String> cmd = jvm(java, classPath, List.of("-Djdk.virtualThreadScheduler.parallelism=" + threads,
+                    "-Djdk.virtualThreadScheduler.maxPoolSize=" + threads));
+            cmd.addAll(List.of(VirtualThreadServer.class.getName(), Integer.toString(port)));
+            return cmd;
+        });
+    }
+
+    /**
+     * A C server compiled here with {@code gcc -O2}: the floor from {@code kevent-bench/src/main/c},
+     * or (with {@code --c-reference}) another source taking only a port, for the one-off check that
+     * the floor agrees with a reference.
+     */
+    static Contender c(String key, String name, Path source, Path workDir, boolean takesThreads) {
+        if (!Files.isRegularFile(source)) {
+            return missing(key, name, "no C source at " + source);
+        }
+        String gcc = Wrk.onPath("gcc");
+        if (gcc == null) {
+            return missing(key, name, "gcc is not on the PATH");
+        }
+        Path binary = workDir.resolve(key);
+        try {
+            String out = Wrk.command(List.of(gcc, "-O2", "-o", binary.toString(), source.toString(), "-lpthread"));
+            if (!Files.isExecutable(binary)) {
+                return missing(key, name, "gcc -O2 " + source + " failed: " + Wrk.lastLine(out));
+            }
+        } catch (IOException e) {
+            return missing(key, name, "gcc failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return missing(key, name, "interrupted while compiling");
+        }
+        return new Contender(key, name, null, (port, threads) -> {
+            if (!takesThreads && threads != 1) {
+                throw new IllegalStateException(name + " is single-threaded only");
+            }
+            return takesThreads ? List.of(binary.toString(), Integer.toString(port), Integer.toString(threads))
+                    : List.of(binary.toString(), Integer.toString(port));
+        });
+    }
+}

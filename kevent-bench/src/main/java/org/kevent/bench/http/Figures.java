@@ -1,0 +1,103 @@
+package org.kevent.bench.http;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Every figure of one thread count: per server, workload and round, req/s, p50 and p99 latency and
+ * server CPU per request; NaN where a run failed or did not happen.
+ *
+ * <h2>Semantics</h2>
+ * Medians and ranges skip NaN. A {@link #paired paired ratio} divides each round's figure by the
+ * same round's figure of the peer, over the rounds where both exist, so a round that was slow for
+ * everyone (a colleague's build) cancels out.
+ */
+final class Figures {
+    /** What is measured per run. */
+    enum Measure {
+        REQ_PER_S("req_per_s", "req/s"),
+        P50("p50", "us"),
+        P99("p99", "us"),
+        CPU_PER_REQ("cpu_per_req", "us");
+
+        final String key;
+        final String unit;
+
+        Measure(String key, String unit) {
+            this.key = key;
+            this.unit = unit;
+        }
+    }
+
+    /** A median and the range it came from; NaN when there was nothing to take it from. */
+    record Spread(double median, double min, double max, int n) {
+        static Spread of(double[] values) {
+            double[] v = Arrays.stream(values).filter(Double::isFinite).sorted().toArray();
+            if (v.length == 0) {
+                return new Spread(Double.NaN, Double.NaN, Double.NaN, 0);
+            }
+            int n = v.length;
+            double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+            return new Spread(median, v[0], v[n - 1], n);
+        }
+    }
+
+    final int threads;
+    final List<Contender> servers;
+    final int rounds;
+    /** [measure][server][workload][round]. */
+    private final double[][][][] values;
+    /** Socket errors plus non-2xx answers wrk saw, [server][workload], summed over rounds. */
+    final long[][] errors;
+
+    Figures(int threads, List<Contender> servers, int rounds) {
+        this.threads = threads;
+        this.servers = List.copyOf(servers);
+        this.rounds = rounds;
+        values = new double[Measure.values().length][servers.size()][Workload.ALL.length][rounds];
+        for (double[][][] m : values) {
+            for (double[][] s : m) {
+                for (double[] w : s) {
+                    Arrays.fill(w, Double.NaN);
+                }
+            }
+        }
+        errors = new long[servers.size()][Workload.ALL.length];
+    }
+
+    void set(Measure m, int server, int workload, int round, double value) {
+        values[m.ordinal()][server][workload][round] = value;
+    }
+
+    double[] rounds(Measure m, int server, int workload) {
+        return values[m.ordinal()][server][workload];
+    }
+
+    Spread spread(Measure m, int server, int workload) {
+        return Spread.of(rounds(m, server, workload));
+    }
+
+    /** @return the index of the server with {@code key}, or -1 if it is not among the loaded ones */
+    int index(String key) {
+        for (int s = 0; s < servers.size(); s++) {
+            if (servers.get(s).key().equals(key)) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    /** Each round's figure of {@code server} over the same round's figure of {@code peer}. */
+    Spread paired(Measure m, int server, int peer, int workload) {
+        if (server < 0 || peer < 0) {
+            return Spread.of(new double[0]);
+        }
+        double[] a = rounds(m, server, workload);
+        double[] b = rounds(m, peer, workload);
+        double[] r = new double[rounds];
+        for (int k = 0; k < rounds; k++) {
+            r[k] = a[k] / b[k];
+        }
+        return Spread.of(r);
+    }
+}

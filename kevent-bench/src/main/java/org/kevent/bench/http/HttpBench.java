@@ -1,0 +1,411 @@
+package org.kevent.bench.http;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * {@code ./kevent bench http}: evserver against Netty 4.2 (nio, native epoll, native io_uring), a raw
+ * {@code java.nio} Selector server, a virtual-thread-per-connection server and a C epoll floor, on
+ * the TechEmpower plaintext exchange, loaded by wrk over loopback.
+ *
+ * <h2>Semantics</h2>
+ * For each server-thread count (1, then 2): every server starts as its own process, must answer
+ * {@code GET /plaintext} correctly (else it is reported and not loaded), gets a warm-up of each
+ * workload, and then, round by round with the order rotated each round, a short warm-up and one wrk
+ * run of each workload: {@code -t1 -c16}, {@code -t1 -c256}, and 16 pipelined requests per write at
+ * c=16. Each run records req/s, p50 and p99 latency and the server's CPU time per request
+ * ({@code utime + stime} of the server process from {@code /proc/PID/stat}, before and after the
+ * run, over wrk's request count). Tables give medians and ratios <em>paired by round</em> against
+ * Netty epoll and the C floor; the issue's targets for evserver are printed met or NOT MET; an SVG
+ * chart is written next to the JSON (or to {@code kevent-bench/target/http-bench.svg}).
+ *
+ * <h2>Caveats</h2>
+ * wrk, the server and anything else on the machine share its cores; server CPU per request is the
+ * steadier figure, req/s and latency move with the load around them.
+ */
+public final class HttpBench {
+    /** The usage line after {@code http}. */
+    public static final String USAGE = "[--rounds N] [--duration 5s] [--warmup 1s] [--threads 1|2|both] [--only KEY,KEY]"
+            + " [--cli-jar FILE] [--c-reference FILE]  wrk plaintext: evserver vs Netty nio/epoll/io_uring,"
+            + " NIO Selector, virtual threads, C epoll floor";
+    /** Every option {@code http} accepts. */
+    public static final String[] OPTIONS = {"rounds", "duration", "warmup", "threads", "only", "cli-jar", "c-reference"};
+
+    /** Where the runner prints and records: the parts of the benchmark report it uses. */
+    public record Hooks(BiConsumer<String, String> header, MetricSink metric, Consumer<String> note,
+                        Consumer<List<String[]>> table) {
+    }
+
+    /** Records one value for {@code --json}. */
+    @FunctionalInterface
+    public interface MetricSink {
+        void metric(String variant, String metric, double value, String unit);
+    }
+
+    private static final long START_TIMEOUT_MILLIS = 30_000;
+    /**
+     * At start each server gets this many per-round warm-ups of every workload, and at least
+     * {@link #INITIAL_WARMUP_MIN_SECONDS}: with 1 s a JVM server on a busy 2-core machine was still
+     * compiling in round 1 (Netty epoll at a tenth of its later rate).
+     */
+    private static final int INITIAL_WARMUP_FACTOR = 3;
+    private static final int INITIAL_WARMUP_MIN_SECONDS = 5;
+
+    private final Hooks out;
+    private final int roundsCount;
+    private final int seconds;
+    private final int warmupSeconds;
+    private final int[] threadCounts;
+    private final List<String> only;
+    private final Path root;
+    private final Path workDir;
+    private final Map<String, String> options;
+    private Wrk wrk;
+    private Path pipelineScript;
+
+    private HttpBench(Hooks out, Map<String, String> options) throws IOException {
+        this.out = out;
+        this.options = options;
+        this.roundsCount = positive(options, "rounds", 5);
+        this.seconds = seconds(options, "duration", 5);
+        this.warmupSeconds = seconds(options, "warmup", 1);
+        this.threadCounts = switch (options.getOrDefault("threads", "both")) {
+            case "1" -> new int[] {1};
+            case "2" -> new int[] {2};
+            case "both" -> new int[] {1, 2};
+            default -> throw new IllegalArgumentException("--threads takes 1, 2 or both, got " + options.get("threads"));
+        };
+        this.only = options.containsKey("only") ? List.of(options.get("only").split(",")) : null;
+        this.root = repositoryRoot();
+        this.workDir = root.resolve("kevent-bench/target/http-bench");
+        Files.createDirectories(workDir);
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param out     where tables, notes and values go
+     * @param options the command-line options without dashes (see {@link #OPTIONS})
+     * @param json    the {@code --json} file or null; the chart goes next to it
+     */
+    public static void run(Hooks out, Map<String, String> options, Path json) throws Exception {
+        HttpBench bench;
+        try {
+            bench = new HttpBench(out, options);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench http: " + e.getMessage());
+            System.err.println("usage: kevent bench http " + USAGE);
+            System.exit(2);
+            return;
+        }
+        try {
+            bench.runAll(json);
+        } finally {
+            ServerProcess.stopAll();
+        }
+    }
+
+    private void runAll(Path json) throws Exception {
+        out.header().accept("http", "wrk plaintext over loopback: evserver vs Netty nio/epoll/io_uring, "
+                + "NIO Selector, virtual threads, C epoll floor");
+        wrk = Wrk.locate(System.out);
+        pipelineScript = Wrk.writePipelineScript(workDir);
+        List<Contender> contenders = contenders();
+        out.note().accept("wrk: " + wrk.executable() + " -t1, " + seconds + " s per run, warm-up " + warmupSeconds
+                + " s per server per round at c=256 (" + initialWarmupSeconds() + " s of each workload at start); " + roundsCount + " rounds, order rotated each round");
+        out.note().accept("load average at start: " + loadAverage() + "; work dir " + workDir);
+        for (Contender c : contenders) {
+            if (!c.available()) {
+                out.note().accept(c.key() + ": not available (" + c.unavailable() + ")");
+            }
+        }
+        out.note().accept("");
+        List<Figures> all = new ArrayList<>();
+        for (int threads : threadCounts) {
+            Figures f = measure(contenders, threads);
+            all.add(f);
+            Tables.print(out, f, seconds);
+            Tables.record(out.metric(), f);
+        }
+        out.note().accept("load average at end: " + loadAverage());
+        Path svg = json != null ? json.resolveSibling(svgName(json)) : workDir.resolveSibling("http-bench.svg");
+        Files.writeString(svg, SvgChart.render(all, machineNote()));
+        out.note().accept("chart: " + svg.toAbsolutePath());
+    }
+
+    private String machineNote() {
+        return Runtime.getRuntime().availableProcessors() + " cores, wrk -t1 on the same cores, " + roundsCount
+                + " rounds × " + seconds + " s; bars: median, whiskers: min..max over rounds";
+    }
+
+    private static String svgName(Path json) {
+        String name = json.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return (dot > 0 ? name.substring(0, dot) : name) + ".svg";
+    }
+
+    // ---------------------------------------------------------------------------------- servers
+
+    private List<Contender> contenders() throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String cp = System.getProperty("java.class.path");
+        List<Contender> list = new ArrayList<>();
+        list.add(evserver(java));
+        list.add(Contender.netty(java, cp, "nio"));
+        list.add(Contender.netty(java, cp, "epoll"));
+        list.add(Contender.netty(java, cp, "io_uring"));
+        list.add(Contender.selector(java, cp));
+        list.add(Contender.virtualThreads(java, cp));
+        list.add(Contender.c(Contender.C_FLOOR, "C epoll floor", root.resolve("kevent-bench/src/main/c/epoll_floor.c"),
+                workDir, true));
+        if (options.containsKey("c-reference")) {
+            list.add(Contender.c("c-reference", "C reference", Path.of(options.get("c-reference")), workDir, false));
+        }
+        if (only != null) {
+            list.removeIf(c -> !only.contains(c.key()));
+            if (list.isEmpty()) {
+                throw new IllegalArgumentException("--only matches no server; keys: evserver, netty-nio, netty-epoll,"
+                        + " netty-io_uring, nio-selector, virtual-threads, c-floor, c-reference");
+            }
+        }
+        return list;
+    }
+
+    /** evserver from the CLI jar ({@code --cli-jar}, else kevent-cli's, built with Maven if missing). */
+    private Contender evserver(String java) throws IOException, InterruptedException {
+        if (only != null && !only.contains(Contender.EVSERVER)) {
+            return Contender.evserver(java, null, "not selected by --only");
+        }
+        Path jar = options.containsKey("cli-jar") ? Path.of(options.get("cli-jar"))
+                : root.resolve("kevent-cli/target/kevent-cli-all.jar");
+        if (!Files.isRegularFile(jar) && !options.containsKey("cli-jar")) {
+            buildCliJar();
+        }
+        if (!Files.isRegularFile(jar)) {
+            return Contender.evserver(java, jar, "no CLI jar at " + jar);
+        }
+        return Contender.evserver(java, jar, null);
+    }
+
+    private void buildCliJar() throws IOException, InterruptedException {
+        String mvn = Wrk.onPath("mvn");
+        if (mvn == null) {
+            out.note().accept("kevent-cli jar missing and mvn is not on the PATH: cannot build it");
+            return;
+        }
+        out.note().accept("kevent-cli jar missing: mvn -B -q -DskipTests -pl kevent-cli -am package (log: "
+                + workDir.resolve("cli-build.log") + ")");
+        ProcessBuilder p = new ProcessBuilder(mvn, "-B", "-q", "-DskipTests", "-f", root.resolve("pom.xml").toString(),
+                "-pl", "kevent-cli", "-am", "package")
+                .redirectErrorStream(true).redirectOutput(workDir.resolve("cli-build.log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        p.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process build = p.start();
+        if (!build.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
+            build.destroyForcibly();
+        }
+    }
+
+    /** A started server that answered its check, with the port it listens on. */
+    private record Running(Contender contender, ServerProcess process, int port) {
+        String url() {
+            return "http://127.0.0.1:" + port + "/plaintext";
+        }
+    }
+
+    /** Starts and checks one server; null (after printing why) if it cannot be loaded. */
+    private Running start(Contender c, int threads) throws IOException, InterruptedException {
+        if (!c.available()) {
+            return null;
+        }
+        List<String> command;
+        try {
+            command = c.command(0, threads); // probe: a single-threaded-only server refuses here
+        } catch (IllegalStateException e) {
+            out.note().accept(c.key() + ": not run with " + threads + " threads (" + e.getMessage() + ")");
+            return null;
+        }
+        int port = ServerProcess.freePort();
+        command = c.command(port, threads);
+        ServerProcess p = ServerProcess.start(command, workDir.resolve(c.key() + "-t" + threads + ".log"));
+        String problem = p.awaitListening(port, START_TIMEOUT_MILLIS);
+        if (problem == null) {
+            problem = PlaintextCheck.check(port);
+        }
+        if (problem != null) {
+            p.stop();
+            if (c.key().equals(Contender.EVSERVER) && p.exitStatus() != null && p.exitStatus() == 2) {
+                problem = "the CLI jar has no serve command yet: " + p.logHead();
+            } else if (p.exitStatus() != null && p.exitStatus() == NettyServer.EXIT_UNAVAILABLE) {
+                problem = "transport unavailable: " + p.logTail();
+            }
+            out.note().accept(c.key() + ": not available (" + problem + ")");
+            return null;
+        }
+        out.note().accept(c.key() + " (" + threads + " thread" + (threads == 1 ? "" : "s") + "): pid " + p.pid()
+                + ", answer checked; " + String.join(" ", command));
+        return new Running(c, p, port);
+    }
+
+    // ---------------------------------------------------------------------------------- measuring
+
+    private Figures measure(List<Contender> contenders, int threads) throws Exception {
+        out.note().accept("== " + threads + " server thread" + (threads == 1 ? "" : "s") + " ==");
+        List<Running> running = new ArrayList<>();
+        try {
+            for (Contender c : contenders) {
+                Running r = start(c, threads);
+                if (r != null) {
+                    running.add(r);
+                }
+            }
+            Figures f = new Figures(threads, running.stream().map(Running::contender).toList(), roundsCount);
+            for (Running r : running) {
+                for (Workload w : Workload.ALL) {
+                    warmUp(r, w, initialWarmupSeconds());
+                }
+            }
+            long started = System.nanoTime();
+            for (int round = 0; round < roundsCount; round++) {
+                for (int k = 0; k < running.size(); k++) {
+                    int s = (k + round) % running.size();
+                    runSlot(f, s, running.get(s), round);
+                }
+                System.err.printf(Locale.ROOT, "http bench: %d thread(s), round %d/%d done, %.0f s%n", threads,
+                        round + 1, roundsCount, (System.nanoTime() - started) / 1e9);
+            }
+            out.note().accept("");
+            return f;
+        } finally {
+            for (Running r : running) {
+                r.process().stop();
+            }
+        }
+    }
+
+    private int initialWarmupSeconds() {
+        return Math.max(INITIAL_WARMUP_MIN_SECONDS, INITIAL_WARMUP_FACTOR * warmupSeconds);
+    }
+
+    private void warmUp(Running r, Workload w, int warmSeconds) throws InterruptedException {
+        if (!r.process().alive()) {
+            return;
+        }
+        try {
+            wrk.run(r.url(), w.connections(), warmSeconds, w.pipelined() ? pipelineScript : null);
+        } catch (IOException e) {
+            out.note().accept(r.contender().key() + ": warm-up " + w.key() + " failed: " + e.getMessage());
+        }
+    }
+
+    /** One server's turn in a round: a warm-up at c=256, then one measured run of each workload. */
+    private void runSlot(Figures f, int s, Running r, int round) throws InterruptedException {
+        warmUp(r, Workload.C256, warmupSeconds);
+        for (int w = 0; w < Workload.ALL.length; w++) {
+            Workload load = Workload.ALL[w];
+            if (!r.process().alive()) {
+                out.note().accept(r.contender().key() + ": died (" + r.process().logTail() + "); round " + (round + 1)
+                        + " " + load.key() + " not measured");
+                continue;
+            }
+            long before = r.process().cpuTicks();
+            Wrk.Result res;
+            try {
+                res = wrk.run(r.url(), load.connections(), seconds, load.pipelined() ? pipelineScript : null);
+            } catch (IOException e) {
+                out.note().accept(r.contender().key() + ": round " + (round + 1) + " " + load.key() + ": " + e.getMessage());
+                continue;
+            }
+            long after = r.process().cpuTicks();
+            f.set(Figures.Measure.REQ_PER_S, s, w, round, res.requestsPerSecond());
+            f.set(Figures.Measure.P50, s, w, round, res.p50Micros());
+            f.set(Figures.Measure.P99, s, w, round, res.p99Micros());
+            if (before >= 0 && after >= 0 && res.requests() > 0) {
+                f.set(Figures.Measure.CPU_PER_REQ, s, w, round, (after - before) * 1e6 / CLOCK_TICKS / res.requests());
+            }
+            f.errors[s][w] += res.socketErrors() + res.non2xx();
+        }
+    }
+
+    /** {@code getconf CLK_TCK}: the unit of {@code /proc/PID/stat}'s utime and stime. */
+    private static final long CLOCK_TICKS = clockTicks();
+
+    private static long clockTicks() {
+        try {
+            return Long.parseLong(Wrk.command(List.of("getconf", "CLK_TCK")).strip());
+        } catch (IOException | RuntimeException e) {
+            return 100; // USER_HZ on every Linux architecture the JDK runs on
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- options
+
+    private static int positive(Map<String, String> options, String key, int fallback) {
+        String v = options.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 1) {
+                throw new IllegalArgumentException("--" + key + " must be at least 1, got " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " expects a number, got " + v);
+        }
+    }
+
+    /** Whole seconds: {@code 5}, {@code 5s}; wrk takes no fractions. */
+    private static int seconds(Map<String, String> options, String key, int fallback) {
+        String v = options.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        String digits = v.endsWith("s") ? v.substring(0, v.length() - 1) : v;
+        try {
+            int n = Integer.parseInt(digits);
+            if (n < 1) {
+                throw new IllegalArgumentException("--" + key + " must be at least 1 s, got " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " expects whole seconds (5 or 5s), got " + v);
+        }
+    }
+
+    /** The repository this jar was built in (…/kevent-bench/target/x.jar), else the working directory. */
+    private static Path repositoryRoot() {
+        try {
+            Path jar = Path.of(HttpBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path root = jar.getParent() == null ? null : jar.toAbsolutePath().getParent().getParent().getParent();
+            if (root != null && Files.isRegularFile(root.resolve("pom.xml")) && Files.isDirectory(root.resolve("kevent-bench"))) {
+                return root;
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            // fall through to the working directory
+        }
+        return Path.of("").toAbsolutePath();
+    }
+
+    private static String loadAverage() {
+        try {
+            return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package org.kevent.bench.http;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One server under test, running as its own process, and the CPU time it has used.
+ *
+ * <h2>Semantics</h2>
+ * The command is started directly (no shell), so {@link #pid()} is the server itself — the JVM or
+ * the C binary — and {@link #cpuTicks()} reads that process's {@code utime + stime} from
+ * {@code /proc/PID/stat}, summed over all its threads, in clock ticks. Output goes to a log file.
+ * Every started process is remembered until {@link #stop()}: a shutdown hook stops the ones still
+ * running when the runner exits, by Ctrl-C or an exception.
+ *
+ * <h2>Threading</h2>
+ * {@link #stop()} and the hook may race; both are idempotent.
+ */
+final class ServerProcess implements AutoCloseable {
+    private static final Set<ServerProcess> LIVE = ConcurrentHashMap.newKeySet();
+    private static final long STOP_GRACE_MILLIS = 2_000;
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(ServerProcess::stopAll, "http-bench-cleanup"));
+    }
+
+    private final Process process;
+    private final Path log;
+
+    private ServerProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code command} with standard output and error appended to {@code log}. */
+    static ServerProcess start(List<String> command, Path log) throws IOException {
+        Files.deleteIfExists(log);
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        ServerProcess sp = new ServerProcess(p, log);
+        LIVE.add(sp);
+        return sp;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** @return the exit status if the process has ended, else null */
+    Integer exitStatus() {
+        return process.isAlive() ? null : process.exitValue();
+    }
+
+    /** @return the last lines of the log, one string, for an error message */
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())).strip();
+        } catch (IOException | RuntimeException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** @return the first line of the log (a usage error's own message), or an empty string */
+    String logHead() {
+        try (var lines = Files.lines(log)) {
+            return lines.findFirst().orElse("").strip();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /**
+     * Waits until something accepts connections on 127.0.0.1:{@code port}, or the process exits,
+     * or {@code timeoutMillis} pass.
+     *
+     * @return null when it listens, else why not
+     */
+    String awaitListening(int port, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                return "exited with status " + process.exitValue() + ": " + logTail();
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return null;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        return "not listening on port " + port + " after " + timeoutMillis + " ms: " + logTail();
+    }
+
+    /**
+     * @return {@code utime + stime} of the process in clock ticks, or -1 if it is gone
+     */
+    long cpuTicks() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            // Field 2, the command name, may hold spaces and parentheses: count from the last ')'.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 (utime) and 15 (stime)
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Stops the process: SIGTERM, then SIGKILL after a grace period; waits a bounded time. */
+    void stop() {
+        LIVE.remove(this);
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Stops every process still running; what the shutdown hook runs. */
+    static void stopAll() {
+        for (ServerProcess sp : List.copyOf(LIVE)) {
+            sp.stop();
+        }
+    }
+
+    /** @return a TCP port on 127.0.0.1 that was free a moment ago */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+}

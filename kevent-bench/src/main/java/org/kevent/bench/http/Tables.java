@@ -1,0 +1,149 @@
+package org.kevent.bench.http;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the http runner prints and records for one thread count: a table per workload, the issue's
+ * targets for evserver, and every figure as JSON values.
+ *
+ * <h2>Semantics</h2>
+ * Table cells are medians over rounds; ratio cells are paired ratios, "median (min..max)". A target
+ * is judged on the median paired ratio: MET, NOT MET, or n/a when evserver or the peer it is
+ * measured against was not loaded.
+ */
+final class Tables {
+    private Tables() {
+    }
+
+    /** One target of issue 3 for evserver: a measure in a workload against a peer, with a bound. */
+    private record Target(String what, Figures.Measure measure, Workload workload, String peer, double bound,
+                          boolean atMost) {
+    }
+
+    private static final List<Target> TARGETS = List.of(
+            new Target("CPU/request ≤ 1.05× C floor, pipelined ×16", Figures.Measure.CPU_PER_REQ, Workload.PIPELINED,
+                    Contender.C_FLOOR, 1.05, true),
+            new Target("CPU/request ≤ 0.92× Netty epoll, pipelined ×16", Figures.Measure.CPU_PER_REQ, Workload.PIPELINED,
+                    Contender.NETTY_EPOLL, 0.92, true),
+            new Target("CPU/request ≤ 1.0× Netty epoll, c=16", Figures.Measure.CPU_PER_REQ, Workload.C16,
+                    Contender.NETTY_EPOLL, 1.0, true),
+            new Target("CPU/request ≤ 1.0× Netty epoll, c=256", Figures.Measure.CPU_PER_REQ, Workload.C256,
+                    Contender.NETTY_EPOLL, 1.0, true),
+            new Target("req/s ≥ Netty epoll, c=16", Figures.Measure.REQ_PER_S, Workload.C16, Contender.NETTY_EPOLL, 1.0, false),
+            new Target("req/s ≥ Netty epoll, c=256", Figures.Measure.REQ_PER_S, Workload.C256, Contender.NETTY_EPOLL, 1.0, false),
+            new Target("req/s ≥ Netty epoll, pipelined ×16", Figures.Measure.REQ_PER_S, Workload.PIPELINED,
+                    Contender.NETTY_EPOLL, 1.0, false),
+            new Target("p99 ≤ Netty epoll, c=16", Figures.Measure.P99, Workload.C16, Contender.NETTY_EPOLL, 1.0, true),
+            new Target("p99 ≤ Netty epoll, c=256", Figures.Measure.P99, Workload.C256, Contender.NETTY_EPOLL, 1.0, true),
+            new Target("p99 ≤ Netty epoll, pipelined ×16", Figures.Measure.P99, Workload.PIPELINED,
+                    Contender.NETTY_EPOLL, 1.0, true));
+
+    static void print(HttpBench.Hooks out, Figures f, int seconds) {
+        int epoll = f.index(Contender.NETTY_EPOLL);
+        int floor = f.index(Contender.C_FLOOR);
+        String t = f.threads + " thread" + (f.threads == 1 ? "" : "s");
+        for (int w = 0; w < Workload.ALL.length; w++) {
+            Workload load = Workload.ALL[w];
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"http " + t + ", " + load.title(), "req/s", "p50 µs", "p99 µs", "CPU µs/req",
+                    "req/s ÷ epoll", "CPU ÷ epoll", "p99 ÷ epoll", "CPU ÷ C floor", "errors"});
+            for (int s = 0; s < f.servers.size(); s++) {
+                rows.add(new String[] {
+                        f.servers.get(s).name(),
+                        grouped(f.spread(Figures.Measure.REQ_PER_S, s, w).median()),
+                        decimals(f.spread(Figures.Measure.P50, s, w).median(), 1),
+                        decimals(f.spread(Figures.Measure.P99, s, w).median(), 1),
+                        decimals(f.spread(Figures.Measure.CPU_PER_REQ, s, w).median(), 2),
+                        ratio(s == epoll ? null : f.paired(Figures.Measure.REQ_PER_S, s, epoll, w)),
+                        ratio(s == epoll ? null : f.paired(Figures.Measure.CPU_PER_REQ, s, epoll, w)),
+                        ratio(s == epoll ? null : f.paired(Figures.Measure.P99, s, epoll, w)),
+                        ratio(s == floor ? null : f.paired(Figures.Measure.CPU_PER_REQ, s, floor, w)),
+                        Long.toString(f.errors[s][w])});
+            }
+            out.table().accept(rows);
+        }
+        out.note().accept("medians over " + f.rounds + " rounds of " + seconds + " s; ratios paired by round: "
+                + "median (min..max) of this round's figure ÷ the same round's peer figure; CPU = server process "
+                + "utime+stime per request; errors = wrk socket errors + non-2xx, summed over rounds;"
+                + " pipelined latencies are per batch of 16; n/a where wrk printed a 0 percentile (see docs/BENCHMARKS.md)");
+        printTargets(out, f);
+    }
+
+    private static void printTargets(HttpBench.Hooks out, Figures f) {
+        int ev = f.index(Contender.EVSERVER);
+        String t = f.threads + " thread" + (f.threads == 1 ? "" : "s");
+        out.note().accept("targets (issue 3), evserver with " + t + ", on the median paired ratio:");
+        for (Target target : TARGETS) {
+            int w = List.of(Workload.ALL).indexOf(target.workload());
+            Figures.Spread r = f.paired(target.measure(), ev, f.index(target.peer()), w);
+            String verdict;
+            if (ev < 0) {
+                verdict = "n/a (evserver not loaded)";
+            } else if (r.n() == 0) {
+                verdict = "n/a (no paired round with " + target.peer() + ")";
+            } else {
+                boolean met = target.atMost() ? r.median() <= target.bound() : r.median() >= target.bound();
+                verdict = (met ? "met" : "NOT MET") + " (" + ratio(r) + ")";
+                out.metric().metric(Contender.EVSERVER + "/t" + f.threads, "target " + target.what(), met ? 1 : 0, "met");
+            }
+            out.note().accept("  " + target.what() + ": " + verdict);
+        }
+        out.note().accept("");
+    }
+
+    /** Records every per-round figure, the medians and ranges, and the paired ratios. */
+    static void record(HttpBench.MetricSink sink, Figures f) {
+        int epoll = f.index(Contender.NETTY_EPOLL);
+        int floor = f.index(Contender.C_FLOOR);
+        for (int s = 0; s < f.servers.size(); s++) {
+            for (int w = 0; w < Workload.ALL.length; w++) {
+                String variant = f.servers.get(s).key() + "/t" + f.threads + "/" + Workload.ALL[w].key();
+                for (Figures.Measure m : Figures.Measure.values()) {
+                    double[] rounds = f.rounds(m, s, w);
+                    for (int r = 0; r < rounds.length; r++) {
+                        sink.metric(variant, m.key + "_round" + (r + 1), rounds[r], m.unit);
+                    }
+                    Figures.Spread sp = f.spread(m, s, w);
+                    sink.metric(variant, m.key + "_median", sp.median(), m.unit);
+                    sink.metric(variant, m.key + "_min", sp.min(), m.unit);
+                    sink.metric(variant, m.key + "_max", sp.max(), m.unit);
+                    recordRatio(sink, f, m, s, epoll, w, variant, Contender.NETTY_EPOLL);
+                    recordRatio(sink, f, m, s, floor, w, variant, Contender.C_FLOOR);
+                }
+                sink.metric(variant, "errors", f.errors[s][w], "count");
+            }
+        }
+    }
+
+    private static void recordRatio(HttpBench.MetricSink sink, Figures f, Figures.Measure m, int s, int peer, int w,
+                                    String variant, String peerKey) {
+        if (peer < 0 || peer == s) {
+            return;
+        }
+        Figures.Spread r = f.paired(m, s, peer, w);
+        sink.metric(variant, m.key + "_vs_" + peerKey + "_paired_median", r.median(), "x");
+        sink.metric(variant, m.key + "_vs_" + peerKey + "_paired_min", r.min(), "x");
+        sink.metric(variant, m.key + "_vs_" + peerKey + "_paired_max", r.max(), "x");
+    }
+
+    private static String grouped(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    private static String decimals(double v, int digits) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%,." + digits + "f", v);
+    }
+
+    /** "1.02× (0.95..1.10)"; an empty cell for the peer itself; n/a without paired rounds. */
+    private static String ratio(Figures.Spread r) {
+        if (r == null) {
+            return "—";
+        }
+        if (r.n() == 0) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.2f× (%.2f..%.2f)", r.median(), r.min(), r.max());
+    }
+}
