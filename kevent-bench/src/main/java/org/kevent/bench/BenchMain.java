@@ -32,6 +32,8 @@ public final class BenchMain {
                     EngineRunner::run, false),
             new Bench("inode", "[--files N] [--burst N]"
                     + "  file-creation latency, burst throughput and loss vs JDK WatchService", InodeBench::run, true),
+            new Bench("idle", "[--idle N] [--rounds N]"
+                    + "  round trip of one connection with 0 vs N idle registered connections", IdleBench::run, true),
             new Bench("http", org.kevent.bench.http.HttpBench.USAGE, (report, options) -> {
                 options.allowOnly(org.kevent.bench.http.HttpBench.OPTIONS);
                 org.kevent.bench.http.HttpBench.run(new org.kevent.bench.http.HttpBench.Hooks(report::header, report::metric,
