@@ -62,7 +62,6 @@ public final class KeventQueue implements AutoCloseable {
     public static final int DEFAULT_MAX_INTERESTS = 1 << 24;
 
     private final Engine engine;
-    private EventRing ring;
 
     private KeventQueue(Engine engine) {
         this.engine = engine;
@@ -347,12 +346,11 @@ public final class KeventQueue implements AutoCloseable {
      * @throws IllegalArgumentException if the capacity is not a power of two in range
      * @throws IllegalStateException    if the queue already has a ring
      */
-    public synchronized EventRing openRing(int capacity) {
+    public EventRing openRing(int capacity) {
         if (capacity < 1 || capacity > (1 << 20) || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("ring capacity must be a power of two in [1, 2^20], got " + capacity);
         }
-        ring = new EventRing(engine, engine.openRing(capacity));
-        return ring;
+        return new EventRing(engine, engine.openRing(capacity));
     }
 
     /**

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code kevent demo}: runs {@link Demo} with the timer and user-event sections. */
 @Command(name = "demo",
-        description = {"Print timers and user events from one queue as they arrive, then a summary.",
+        description = {"Print timer, user, file and socket events from one queue as they arrive, then a summary.",
                 "Ctrl-C stops it early and still prints the summary."})
 final class DemoCommand implements Callable<Integer> {
     private final PrintStream out;

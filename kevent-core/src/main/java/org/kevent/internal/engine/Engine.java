@@ -143,12 +143,7 @@ public final class Engine implements ExpiryHandler {
         lockHot();
         try {
             ensureOpen("ctl");
-            return switch (op) {
-                case 0 -> add(record);
-                case 1 -> removeLocked(record.type(), record.id());
-                case 2 -> modify(record);
-                default -> throw new IllegalArgumentException("unknown ctl op " + op);
-            };
+            return ctlLocked(op, record);
         } finally {
             lock.unlock();
         }

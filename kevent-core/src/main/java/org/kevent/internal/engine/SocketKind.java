@@ -1,7 +1,6 @@
 package org.kevent.internal.engine;
 
 import org.kevent.Kevent;
-import org.kevent.QueueClosedException;
 import org.kevent.Ukevent;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Sockets;
@@ -256,41 +255,33 @@ final class SocketKind extends SourceKind {
     }
 
     /**
-     * The socket is closing through the library: takes this queue's lock, removes the descriptor
-     * from the epoll set now (before its number can be reused), and queues the interest once with
-     * {@code RET_BROKEN}; the engine removes it after that delivery.
-     *
-     * <p>The engine has no entry point for "run this under your lock" from outside a kind callback;
-     * {@link Engine#lockBatch}/{@link Engine#unlockBatch}, made for control batches, are the
-     * narrowest public pair that takes and releases that lock.
+     * The socket is closing through the library: under this queue's lock ({@link Engine#runLocked},
+     * a no-op once the queue is closed, whose close already detached every interest), removes the
+     * descriptor from the epoll set now (before its number can be reused), and queues the interest
+     * once with {@code RET_BROKEN}; the engine removes it after that delivery.
      */
     void breakLink(Link link) {
-        try {
-            engine.lockBatch("closing a socket");
-        } catch (QueueClosedException closed) {
-            return; // the queue's close already detached every interest
+        engine.runLocked(() -> breakLinkLocked(link));
+    }
+
+    private void breakLinkLocked(Link link) {
+        Interest i = link.interest;
+        if (i.sourceState != link || i.generation != link.generation) {
+            return; // removed meanwhile; the object may serve another interest now
         }
-        try {
-            Interest i = link.interest;
-            if (i.sourceState != link || i.generation != link.generation) {
-                return; // removed meanwhile; the object may serve another interest now
-            }
-            if (!link.unwatched) {
-                link.unwatched = true;
-                engine.unwatchFd(i.token, i.fd);
-            }
-            i.retFlags |= Kevent.RET_BROKEN;
-            i.enabled = true;
-            i.readyEvents |= Kevent.SOCKET_HUP;
-            i.pending = i.readyEvents;
-            i.data2 = 0;
-            engine.ready(i);
-            // Its fd number is free again once the socket closes: a socket accepted or opened
-            // next may get it, and (SOCKET, fd) must be addable for that socket right away, while
-            // this interest still waits for its one BROKEN delivery.
-            engine.releaseKey(i);
-        } finally {
-            engine.unlockBatch();
+        if (!link.unwatched) {
+            link.unwatched = true;
+            engine.unwatchFd(i.token, i.fd);
         }
+        i.retFlags |= Kevent.RET_BROKEN;
+        i.enabled = true;
+        i.readyEvents |= Kevent.SOCKET_HUP;
+        i.pending = i.readyEvents;
+        i.data2 = 0;
+        engine.ready(i);
+        // Its fd number is free again once the socket closes: a socket accepted or opened next may
+        // get it, and (SOCKET, fd) must be addable for that socket right away, while this interest
+        // still waits for its one BROKEN delivery.
+        engine.releaseKey(i);
     }
 }
