@@ -12,9 +12,11 @@ package org.kevent;
  *       thread, triggers coalesced until delivery;</li>
  *   <li>{@link #POLL}: readiness of any file descriptor;</li>
  *   <li>{@link #INODE}: directory and file events (inotify), optionally recursive;</li>
- *   <li>{@link #SOCKET}: TCP sockets the library owns ({@code org.kevent.net}).</li>
+ *   <li>{@link #SOCKET}: TCP sockets the library owns ({@code org.kevent.net});</li>
+ *   <li>{@link #NAIO}: completions of network AIO requests ({@link KeventQueue#aioSend},
+ *       {@link KeventQueue#aioRecv}, {@link KeventQueue#aioSendfile}).</li>
  * </ul>
- * Network AIO and processes come in later releases.
+ * Processes come in a later release.
  * Signals are left out on purpose: the JVM owns signal handling, and {@code signalfd} needs the
  * signal blocked in every thread, which a JVM cannot promise.
  */
@@ -59,7 +61,13 @@ public enum EventType {
      */
     SOCKET(Kevent.SOCKET_RECV | Kevent.SOCKET_SEND | Kevent.SOCKET_ACCEPT | Kevent.SOCKET_CONNECT
             | Kevent.SOCKET_RDHUP | Kevent.SOCKET_HUP | Kevent.SOCKET_ERR,
-            "RECV", "SEND", "ACCEPT", "CONNECT", "RDHUP", "HUP", "ERR");
+            "RECV", "SEND", "ACCEPT", "CONNECT", "RDHUP", "HUP", "ERR"),
+    /**
+     * Network AIO: one per request made by {@link KeventQueue#aioSend}, {@link KeventQueue#aioRecv}
+     * or {@link KeventQueue#aioSendfile}; the id is the request id. Made by those calls, never by
+     * {@code ctl}; delivered exactly once, then gone.
+     */
+    NAIO(Kevent.NAIO_SEND | Kevent.NAIO_RECV | Kevent.NAIO_SENDFILE, "SEND", "RECV", "SENDFILE");
 
     private static final EventType[] VALUES = values();
 

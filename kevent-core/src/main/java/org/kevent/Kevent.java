@@ -114,6 +114,22 @@ public final class Kevent {
      */
     public static final int SOCKET_ERR = 1 << 6;
 
+    /** NAIO: an {@code aioSend} completed; {@code data} is the bytes sent or the negative errno. */
+    public static final int NAIO_SEND = 1;
+    /** NAIO: an {@code aioRecv} completed; {@code data} is the bytes received (0: end of stream) or the negative errno. */
+    public static final int NAIO_RECV = 1 << 1;
+    /** NAIO: an {@code aioSendfile} completed; {@code data} is the bytes sent or the negative errno. */
+    public static final int NAIO_SENDFILE = 1 << 2;
+
+    /**
+     * Network AIO option: complete a request with its first partial transfer instead of going on
+     * until the whole buffer (or length) is transferred, the seed's default. A receive then
+     * completes as soon as some bytes arrived, as {@code recv(2)} returns.
+     */
+    public static final int AIO_PARTIAL = 1;
+    /** Every network AIO option bit. */
+    public static final int AIO_MASK = AIO_PARTIAL;
+
     /**
      * Names the request flags set in {@code flags}, for logs and the demo.
      *

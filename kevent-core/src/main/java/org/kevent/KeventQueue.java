@@ -1,5 +1,6 @@
 package org.kevent;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -9,7 +10,10 @@ import org.kevent.internal.engine.CtlEvent;
 import org.kevent.internal.engine.Engine;
 import org.kevent.internal.engine.NanoClock;
 import org.kevent.internal.engine.Poller;
+import org.kevent.internal.engine.NetAccess;
 import org.kevent.internal.linux.EpollPoller;
+import org.kevent.net.NativeFile;
+import org.kevent.net.TcpSocket;
 
 /**
  * A kevent queue (the seed's {@code kevent_user}): it holds every interest registered through it
@@ -335,6 +339,164 @@ public final class KeventQueue implements AutoCloseable {
         if (max > out.capacity()) {
             throw new IllegalArgumentException("max " + max + " exceeds the buffer's capacity " + out.capacity());
         }
+    }
+
+    // ------------------------------------------------------------------------------ network AIO
+
+    /**
+     * Starts an asynchronous send of {@code src}'s remaining bytes (the seed's {@code aio_send});
+     * see {@link #aioSend(TcpSocket, ByteBuffer, long, int)}.
+     *
+     * @param socket the socket
+     * @param src    the bytes, from position to limit
+     * @return the request id
+     */
+    public long aioSend(TcpSocket socket, ByteBuffer src) {
+        return aioSend(socket, src, 0, 0);
+    }
+
+    /**
+     * Starts an asynchronous send of {@code src}'s remaining bytes (the seed's {@code aio_send}).
+     * Returns at once; the completion is one {@link EventType#NAIO} event with id = the returned
+     * request id, events {@link Kevent#NAIO_SEND}, data = bytes sent or the negative errno
+     * ({@code -ECANCELED} when cancelled), data2 = bytes sent before a failure, the cookie, the
+     * buffer as attachment, and {@link Kevent#RET_BROKEN} unless it succeeded. The whole buffer is
+     * sent unless {@link Kevent#AIO_PARTIAL} is given.
+     *
+     * <p>The buffer belongs to the request until its completion is handed out: do not touch it
+     * meanwhile. Its position moves by the bytes sent when the completion is handed out. Heap
+     * buffers are copied once into memory the queue owns; direct buffers are used in place and
+     * kept reachable by the request, so the collector cannot free them early. Requests on one
+     * socket and one direction run in the order they were made.
+     *
+     * @param socket the socket
+     * @param src    the bytes, from position to limit; may be empty (completes at once with 0)
+     * @param cookie returned with the completion
+     * @param flags  0 or {@link Kevent#AIO_PARTIAL}
+     * @return the request id, unique in this queue
+     * @throws IllegalArgumentException if {@code flags} has unknown bits, or {@code src} is a
+     *                                  direct buffer of an arena its owner can close
+     * @throws QueueClosedException     if the queue is closed
+     */
+    public long aioSend(TcpSocket socket, ByteBuffer src, long cookie, int flags) {
+        Objects.requireNonNull(socket, "socket");
+        Objects.requireNonNull(src, "src");
+        return engine.aioStart(Kevent.NAIO_SEND, NetAccess.state(socket), src, cookie, checkAioFlags(flags));
+    }
+
+    /**
+     * Starts an asynchronous receive into {@code dst}'s room; see
+     * {@link #aioRecv(TcpSocket, ByteBuffer, long, int)}.
+     *
+     * @param socket the socket
+     * @param dst    where the bytes go, from position to limit
+     * @return the request id
+     */
+    public long aioRecv(TcpSocket socket, ByteBuffer dst) {
+        return aioRecv(socket, dst, 0, 0);
+    }
+
+    /**
+     * Starts an asynchronous receive (the seed's {@code aio_recv}): completes when {@code dst} is
+     * full, at end of stream (with the bytes received so far, 0 if none), or, with
+     * {@link Kevent#AIO_PARTIAL}, as soon as some bytes arrived. The completion is a
+     * {@link EventType#NAIO} event with events {@link Kevent#NAIO_RECV}; otherwise as
+     * {@link #aioSend(TcpSocket, ByteBuffer, long, int)}, whose ownership rules apply. The position
+     * of {@code dst} moves by the bytes received when the completion is handed out.
+     *
+     * @param socket the socket
+     * @param dst    where the bytes go; may have no room (completes at once with 0)
+     * @param cookie returned with the completion
+     * @param flags  0 or {@link Kevent#AIO_PARTIAL}
+     * @return the request id
+     * @throws java.nio.ReadOnlyBufferException if {@code dst} is read-only
+     * @throws IllegalArgumentException         as for {@code aioSend}
+     * @throws QueueClosedException             if the queue is closed
+     */
+    public long aioRecv(TcpSocket socket, ByteBuffer dst, long cookie, int flags) {
+        Objects.requireNonNull(socket, "socket");
+        Objects.requireNonNull(dst, "dst");
+        if (dst.isReadOnly()) {
+            throw new java.nio.ReadOnlyBufferException();
+        }
+        return engine.aioStart(Kevent.NAIO_RECV, NetAccess.state(socket), dst, cookie, checkAioFlags(flags));
+    }
+
+    /**
+     * Starts an asynchronous {@code sendfile}; see
+     * {@link #aioSendfile(TcpSocket, NativeFile, long, long, long, int)}.
+     *
+     * @param socket the socket
+     * @param file   the file
+     * @param offset where in the file to start
+     * @param length how many bytes
+     * @return the request id
+     */
+    public long aioSendfile(TcpSocket socket, NativeFile file, long offset, long length) {
+        return aioSendfile(socket, file, offset, length, 0, 0);
+    }
+
+    /**
+     * Starts sending {@code length} bytes of {@code file} from {@code offset} (the seed's
+     * {@code aio_sendfile}), zero-copy from the page cache. Completes when all are sent, when the
+     * file ends first (a short count: the bytes really sent), on an error, or with
+     * {@link Kevent#AIO_PARTIAL} after the first transfer. The completion is a
+     * {@link EventType#NAIO} event with events {@link Kevent#NAIO_SENDFILE}, the file as
+     * attachment. The request pins the file: closing it meanwhile closes its descriptor only when
+     * the request ends. A file already closed fails the request with {@code -EBADF}.
+     *
+     * @param socket the socket
+     * @param file   the file, open
+     * @param offset where in the file to start, at least 0
+     * @param length how many bytes, at least 0 (0 completes at once)
+     * @param cookie returned with the completion
+     * @param flags  0 or {@link Kevent#AIO_PARTIAL}
+     * @return the request id
+     * @throws IllegalArgumentException if {@code offset} or {@code length} is negative or
+     *                                  {@code flags} has unknown bits
+     * @throws QueueClosedException     if the queue is closed
+     */
+    public long aioSendfile(TcpSocket socket, NativeFile file, long offset, long length, long cookie, int flags) {
+        Objects.requireNonNull(socket, "socket");
+        Objects.requireNonNull(file, "file");
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("negative offset " + offset + " or length " + length);
+        }
+        return engine.aioStartSendfile(NetAccess.state(socket), file, offset, length, cookie, checkAioFlags(flags));
+    }
+
+    /**
+     * Cancels a network AIO request. Its completion still comes, exactly once: with
+     * {@code -ECANCELED} (data2 = bytes transferred before), or with its result if it finished
+     * before the cancel reached it.
+     *
+     * @param requestId the id an {@code aio*} call returned
+     * @return whether the request was still under way (false: unknown, or already ended)
+     * @throws QueueClosedException if the queue is closed
+     */
+    public boolean aioCancel(long requestId) {
+        return engine.aioCancel(requestId);
+    }
+
+    /**
+     * Names the network AIO engine of this queue: {@code "io_uring"}, or {@code "readiness"}
+     * (nonblocking calls driven by the queue's readiness events) when io_uring is missing,
+     * refused ({@code EPERM}, {@code kernel.io_uring_disabled}) or lacks an operation we need, or
+     * when the system property {@code kevent.aio} is {@code readiness}. Both give the same events.
+     *
+     * @return the engine's name
+     * @throws QueueClosedException if the queue is closed
+     * @throws KeventException      if {@code kevent.aio=io_uring} forces an io_uring the kernel refuses
+     */
+    public String aioEngineName() {
+        return engine.aioEngineName();
+    }
+
+    private static int checkAioFlags(int flags) {
+        if ((flags & ~Kevent.AIO_MASK) != 0) {
+            throw new IllegalArgumentException("unknown AIO flag bits 0x" + Integer.toHexString(flags & ~Kevent.AIO_MASK));
+        }
+        return flags;
     }
 
     /**

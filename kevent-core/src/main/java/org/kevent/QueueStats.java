@@ -9,6 +9,10 @@ package org.kevent;
  * @param syscalls   system calls the queue made (waits, wake-ups, timer arming)
  * @param overflows  times a source lost events (inotify overflow, ring full); 0 for timers and user events
  * @param wakeups    times one waiting thread was woken by another
+ * @param aioStarted network AIO requests started
+ * @param aioEnded   network AIO requests ended (completed, failed or cancelled), delivered or not
+ * @param aioCancelled network AIO requests ended as cancelled (explicitly, by a socket's or the queue's close)
  */
-public record QueueStats(long registered, long ready, long delivered, long syscalls, long overflows, long wakeups) {
+public record QueueStats(long registered, long ready, long delivered, long syscalls, long overflows, long wakeups,
+                         long aioStarted, long aioEnded, long aioCancelled) {
 }

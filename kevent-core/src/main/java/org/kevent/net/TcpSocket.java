@@ -6,6 +6,7 @@ import java.nio.ReadOnlyBufferException;
 import java.util.Objects;
 
 import org.kevent.KeventException;
+import org.kevent.internal.engine.NetAccess;
 import org.kevent.internal.engine.SocketState;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
@@ -28,6 +29,10 @@ import org.kevent.internal.sys.Sockets;
  * Any thread. See the package documentation for close during a call.
  */
 public final class TcpSocket implements AutoCloseable {
+    static {
+        NetAccess.installSockets(socket -> socket.state);
+    }
+
     private final SocketState state;
     private final int id;
     private volatile InetSocketAddress remote;

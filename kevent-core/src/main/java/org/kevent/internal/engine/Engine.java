@@ -653,6 +653,25 @@ public final class Engine implements ExpiryHandler {
         }
     }
 
+    // ---------------------------------------------------------------------------------- network AIO
+
+    public long aioStart(int op, SocketState socket, java.nio.ByteBuffer buffer, long cookie, int flags) {
+        throw new UnsupportedOperationException("network AIO: not yet");
+    }
+
+    public long aioStartSendfile(SocketState socket, org.kevent.net.NativeFile file, long offset, long length,
+                                 long cookie, int flags) {
+        throw new UnsupportedOperationException("network AIO: not yet");
+    }
+
+    public boolean aioCancel(long requestId) {
+        throw new UnsupportedOperationException("network AIO: not yet");
+    }
+
+    public String aioEngineName() {
+        throw new UnsupportedOperationException("network AIO: not yet");
+    }
+
     // ---------------------------------------------------------------------------------- ring
 
     /**
@@ -1134,7 +1153,7 @@ public final class Engine implements ExpiryHandler {
     public QueueStats stats() {
         lockHot();
         try {
-            return new QueueStats(table.size(), readyCount, delivered, poller.syscalls(), overflows, wakeups);
+            return new QueueStats(table.size(), readyCount, delivered, poller.syscalls(), overflows, wakeups, 0, 0, 0);
         } finally {
             lock.unlock();
         }
