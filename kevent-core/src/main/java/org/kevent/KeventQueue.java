@@ -576,8 +576,34 @@ public final class KeventQueue implements AutoCloseable {
         private int maxInterests = DEFAULT_MAX_INTERESTS;
         private NanoClock clock = NanoClock.SYSTEM;
         private Poller poller;
+        private String aioEngine;
+        private int aioRingEntries;
 
         private Builder() {
+        }
+
+        /**
+         * Chooses the network AIO engine of the queue, overriding the system property
+         * {@code kevent.aio}: {@code "io_uring"} (fail at the first request if the kernel refuses
+         * it), {@code "readiness"}, or {@code "auto"} (io_uring when available, the default).
+         *
+         * @param name the engine
+         * @return this builder
+         * @throws IllegalArgumentException for another name
+         */
+        public Builder aioEngine(String name) {
+            Objects.requireNonNull(name, "name");
+            if (!name.equals("io_uring") && !name.equals("readiness") && !name.equals("auto")) {
+                throw new IllegalArgumentException("AIO engine must be io_uring, readiness or auto, got " + name);
+            }
+            this.aioEngine = name;
+            return this;
+        }
+
+        /** Tests: a small io_uring completion ring, to make it overflow. */
+        Builder aioRingEntries(int entries) {
+            this.aioRingEntries = entries;
+            return this;
         }
 
         /**
@@ -613,6 +639,7 @@ public final class KeventQueue implements AutoCloseable {
         public KeventQueue open() {
             Poller p = poller != null ? poller : EpollPoller.open();
             Engine engine = new Engine(p, clock, maxInterests);
+            engine.configureAio(aioEngine, aioRingEntries);
             // INODE on inotify; the instance is made with the first INODE interest, not here.
             engine.installKind(EventType.INODE, org.kevent.internal.engine.InodeKind.create(engine,
                     new org.kevent.internal.linux.LinuxInotify()));

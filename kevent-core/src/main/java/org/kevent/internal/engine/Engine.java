@@ -71,6 +71,15 @@ public final class Engine implements ExpiryHandler {
 
     private Ring ring;
 
+    /**
+     * The thread that last took events: an event loop, which will wait again soon, so its AIO
+     * requests can wait for that wait and go to the kernel in one batch.
+     */
+    private Thread loopThread;
+
+    /** Network AIO: the NAIO kind and its requests. */
+    private final Aio aio;
+
     /** Per event type, its kind; null for the built-in TIMER and USER. */
     private final SourceKind[] kinds = new SourceKind[EventType.values().length];
 
@@ -107,6 +116,8 @@ public final class Engine implements ExpiryHandler {
         java.util.Arrays.fill(watcherGenerations, 1);
         kinds[EventType.POLL.ordinal()] = new PollKind(this);
         kinds[EventType.SOCKET.ordinal()] = new SocketKind(this);
+        aio = new Aio(this);
+        kinds[EventType.NAIO.ordinal()] = aio;
     }
 
     /**
@@ -274,6 +285,9 @@ public final class Engine implements ExpiryHandler {
     }
 
     private CtlError removeLocked(EventType type, long id) {
+        if (type == EventType.NAIO) {
+            return Aio.notByCtl();
+        }
         Interest i = table.get(type, id);
         if (i == null) {
             return CtlError.of("ENOENT", type + " " + id + " is not registered in this queue");
@@ -283,6 +297,9 @@ public final class Engine implements ExpiryHandler {
     }
 
     private static CtlError validate(Ukevent r) {
+        if (r.type() == EventType.NAIO) {
+            return Aio.notByCtl();
+        }
         int unknownFlags = r.flags() & ~Kevent.REQ_MASK;
         if (unknownFlags != 0) {
             return CtlError.of("EINVAL", "unknown request flag bits 0x" + Integer.toHexString(unknownFlags));
@@ -445,6 +462,7 @@ public final class Engine implements ExpiryHandler {
             ensureOpen("getEvents");
             WaitEvent event = awaitReady(min, max, deadline);
             int n = deliver(max, out);
+            loopThread = Thread.currentThread();
             passBaton();
             if (event != null) {
                 commit(event, n);
@@ -548,6 +566,11 @@ public final class Engine implements ExpiryHandler {
     }
 
     private void pollAsLeader(int need, long deadline, long now) {
+        // Submit queued AIO before sleeping; what completed meanwhile may already be enough.
+        aio.beforeWait();
+        if (readyCount >= need) {
+            return;
+        }
         pollerActive = true;
         wakeSent = false;
         pollerNeed = need;
@@ -655,21 +678,115 @@ public final class Engine implements ExpiryHandler {
 
     // ---------------------------------------------------------------------------------- network AIO
 
+    /**
+     * Starts a network AIO send or receive (KEVENT.md §7).
+     *
+     * @param op     {@code Kevent.NAIO_SEND} or {@code Kevent.NAIO_RECV}
+     * @param socket the socket's storage
+     * @param buffer the bytes or the room, position to limit
+     * @param cookie returned with the completion
+     * @param flags  {@code Kevent.AIO_*}
+     * @return the request id
+     */
     public long aioStart(int op, SocketState socket, java.nio.ByteBuffer buffer, long cookie, int flags) {
-        throw new UnsupportedOperationException("network AIO: not yet");
+        lockHot();
+        try {
+            ensureOpen(op == Kevent.NAIO_SEND ? "aioSend" : "aioRecv");
+            return aio.start(op, socket, buffer, cookie, flags, maxInterests);
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /**
+     * Starts a network AIO sendfile.
+     *
+     * @return the request id
+     */
     public long aioStartSendfile(SocketState socket, org.kevent.net.NativeFile file, long offset, long length,
                                  long cookie, int flags) {
-        throw new UnsupportedOperationException("network AIO: not yet");
+        lockHot();
+        try {
+            ensureOpen("aioSendfile");
+            return aio.startSendfile(socket, file, offset, length, cookie, flags, maxInterests);
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /**
+     * Cancels a network AIO request; its completion still comes, once.
+     *
+     * @return whether it was under way
+     */
     public boolean aioCancel(long requestId) {
-        throw new UnsupportedOperationException("network AIO: not yet");
+        lockHot();
+        try {
+            ensureOpen("aioCancel");
+            return aio.cancel(requestId);
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /** @return the network AIO engine's name, chosen on first use */
     public String aioEngineName() {
-        throw new UnsupportedOperationException("network AIO: not yet");
+        lockHot();
+        try {
+            ensureOpen("aioEngineName");
+            return aio.engineName();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Settles how network AIO will run, before the queue is used.
+     *
+     * @param engineName   {@code io_uring}, {@code readiness}, {@code auto}, or null for the system property
+     * @param ringEntries  io_uring completion ring size, 0 for the default (tests make it small)
+     */
+    public void configureAio(String engineName, int ringEntries) {
+        aio.configure(engineName, ringEntries);
+    }
+
+    /** Makes an interest for a source that is not registered by ctl (a NAIO request). Lock held. */
+    Interest newInterest(EventType type, long id, int events, int flags, long cookie, Object attachment) {
+        Interest i = allocate();
+        i.type = type;
+        i.id = id;
+        i.events = events;
+        i.flags = flags;
+        i.cookie = cookie;
+        i.attachment = attachment;
+        i.enabled = true;
+        table.insert(i);
+        return i;
+    }
+
+    /** @return the interest registered as (type, id), or null. Lock held. */
+    Interest lookup(EventType type, long id) {
+        return table.get(type, id);
+    }
+
+    /** @return whether close has begun. Lock held. */
+    boolean isClosedLocked() {
+        return closed;
+    }
+
+    /** @return whether a thread is waiting in the kernel right now (it will not submit before it wakes). Lock held. */
+    boolean kernelWaitUnderway() {
+        return pollerActive;
+    }
+
+    /** @return whether the calling thread is the one that last took events (it will wait again). Lock held. */
+    boolean callerIsLoopThread() {
+        return loopThread == Thread.currentThread();
+    }
+
+    /** @return whether the readiness fd was handed out (someone may watch the queue from outside). Lock held. */
+    boolean readinessExported() {
+        return exported;
     }
 
     // ---------------------------------------------------------------------------------- ring
@@ -722,6 +839,7 @@ public final class Engine implements ExpiryHandler {
                     }
                 }
                 passBaton();
+                loopThread = me;
                 return ring.end;
             } finally {
                 ring.consumer = null;
@@ -1037,7 +1155,11 @@ public final class Engine implements ExpiryHandler {
 
     /** Collects kernel readiness without blocking, if descriptors are watched and nobody polls. */
     private void harvest() {
-        if (watchedFds > 0 && !pollerActive) {
+        if (pollerActive) {
+            return;
+        }
+        aio.beforeWait();
+        if (watchedFds > 0) {
             poller.poll(0);
             dispatchPolled();
         }
@@ -1153,7 +1275,8 @@ public final class Engine implements ExpiryHandler {
     public QueueStats stats() {
         lockHot();
         try {
-            return new QueueStats(table.size(), readyCount, delivered, poller.syscalls(), overflows, wakeups, 0, 0, 0);
+            return new QueueStats(table.size(), readyCount, delivered, poller.syscalls(), overflows, wakeups,
+                    aio.started(), aio.ended(), aio.cancelled());
         } finally {
             lock.unlock();
         }
@@ -1205,6 +1328,8 @@ public final class Engine implements ExpiryHandler {
                     pollerLeft.awaitUninterruptibly();
                 }
             }
+            // Requests end first (as cancelled), so no kernel work still points at a buffer below.
+            aio.shutdown();
             readyHead = readyTail = null;
             readyCount = 0;
             table.forEach(i -> {

@@ -36,7 +36,7 @@ final class SocketKind extends SourceKind {
     static final int EPOLLERR = 0x008; // sys/epoll.h
     static final int EPOLLHUP = 0x010; // sys/epoll.h
     static final int EPOLLRDHUP = 0x2000; // sys/epoll.h
-    private static final int EPOLLET = 1 << 31; // sys/epoll.h
+    static final int EPOLLET = 1 << 31; // sys/epoll.h
 
     private static final int ALWAYS = Kevent.SOCKET_ERR | Kevent.SOCKET_HUP;
 

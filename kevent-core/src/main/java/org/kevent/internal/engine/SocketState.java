@@ -59,6 +59,7 @@ public final class SocketState {
     private static final VarHandle TABLE_SLOT = MethodHandles.arrayElementVarHandle(SocketState[].class);
     private static final Object TABLE_LOCK = new Object();
     private static final SocketKind.Link[] NO_LINKS = new SocketKind.Link[0];
+    private static final AioSocket[] NO_AIO_USERS = new AioSocket[0];
 
     /** Open library sockets by fd, for records that name a socket by number. Written under TABLE_LOCK. */
     private static volatile SocketState[] table = new SocketState[256];
@@ -82,6 +83,9 @@ public final class SocketState {
 
     private SocketKind.Link[] links = NO_LINKS;
     private int linkCount;
+    /** Queues with network AIO requests on this socket (few: usually one). */
+    private AioSocket[] aioUsers = NO_AIO_USERS;
+    private int aioUserCount;
     private boolean closed;
 
     /**
@@ -256,6 +260,28 @@ public final class SocketState {
         }
     }
 
+    /** @return false if the socket is closing (the request must fail with EBADF) */
+    synchronized boolean addAioUser(AioSocket user) {
+        if (closed) {
+            return false;
+        }
+        if (aioUserCount == aioUsers.length) {
+            aioUsers = Arrays.copyOf(aioUsers, Math.max(2, aioUserCount * 2));
+        }
+        aioUsers[aioUserCount++] = user;
+        return true;
+    }
+
+    synchronized void removeAioUser(AioSocket user) {
+        for (int k = 0; k < aioUserCount; k++) {
+            if (aioUsers[k] == user) {
+                aioUsers[k] = aioUsers[--aioUserCount];
+                aioUsers[aioUserCount] = null;
+                return;
+            }
+        }
+    }
+
     /** @return interests registered on this socket right now, across queues (for tests and stats) */
     public synchronized int interestCount() {
         return linkCount;
@@ -270,6 +296,7 @@ public final class SocketState {
      */
     public int close() {
         SocketKind.Link[] snapshot;
+        AioSocket[] users;
         int n;
         synchronized (this) {
             if (closed) {
@@ -278,9 +305,15 @@ public final class SocketState {
             closed = true;
             snapshot = Arrays.copyOf(links, linkCount);
             n = linkCount;
+            users = Arrays.copyOf(aioUsers, aioUserCount);
         }
         for (int k = 0; k < n; k++) {
             snapshot[k].kind.breakLink(snapshot[k]);
+        }
+        // Requests end as cancelled, and the kernel has seen every operation naming this
+        // descriptor, before the number is released for reuse.
+        for (AioSocket user : users) {
+            user.aio.engine().runLocked(() -> user.aio.socketClosing(user));
         }
         int f = fd;
         fd = -1;

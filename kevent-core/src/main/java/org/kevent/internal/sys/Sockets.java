@@ -70,6 +70,8 @@ public final class Sockets {
 
     /** Do not raise SIGPIPE on a closed peer (bits/socket.h). */
     public static final int MSG_NOSIGNAL = 0x4000;
+    /** {@code recv}/{@code send}: go on until the whole length is transferred (io_uring retries). */
+    public static final int MSG_WAITALL = 0x100;
     /** Shut down the reading half (sys/socket.h). */
     public static final int SHUT_RD = 0;
     /** Shut down the writing half: the peer reads end of stream. */
@@ -242,6 +244,43 @@ public final class Sockets {
                     (long) dst.remaining(), 0), s);
         } catch (Throwable t) {
             throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * Receives into {@code dst[index, index + length)}, a region between the buffer's position
+     * and limit, heap or direct; the position is not moved.
+     *
+     * @return bytes read, 0 at end of stream, or {@code -errno}
+     * @throws IndexOutOfBoundsException if the region is not between position and limit
+     */
+    public static long recv(int fd, ByteBuffer dst, int index, int length) {
+        MemorySegment region = IoBuffers.region(dst, index, length);
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((long) Recv.HANDLE.invokeExact(s.errno, fd, region, (long) length, 0), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        } finally {
+            Reference.reachabilityFence(dst);
+        }
+    }
+
+    /**
+     * Sends {@code src[index, index + length)} with {@code MSG_NOSIGNAL}; bounds as
+     * {@link #recv(int, ByteBuffer, int, int)}.
+     *
+     * @return bytes sent, or {@code -errno}
+     */
+    public static long send(int fd, ByteBuffer src, int index, int length) {
+        MemorySegment region = IoBuffers.region(src, index, length);
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((long) Send.HANDLE.invokeExact(s.errno, fd, region, (long) length, MSG_NOSIGNAL), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        } finally {
+            Reference.reachabilityFence(src);
         }
     }
 

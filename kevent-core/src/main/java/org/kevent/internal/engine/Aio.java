@@ -1,0 +1,367 @@
+package org.kevent.internal.engine;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.kevent.EventType;
+import org.kevent.Kevent;
+import org.kevent.KeventException;
+import org.kevent.Ukevent;
+import org.kevent.internal.sys.Errno;
+import org.kevent.net.NativeFile;
+
+/**
+ * Network AIO in one queue (KEVENT.md §7): the NAIO kind, the requests, and the engine that runs
+ * them — io_uring ({@link UringAio}) or nonblocking calls driven by readiness ({@link ReadinessAio}).
+ *
+ * <h2>Semantics</h2>
+ * A request is an interest of type NAIO whose id is the request id; it is ONESHOT, so its one
+ * delivery removes it. Every request ends exactly once through {@link #end}: done (bytes), failed
+ * (negative errno, bytes before the failure in data2) or cancelled ({@code -ECANCELED}); a second
+ * end is a bug and throws. The caller's buffer stays referenced by the request until the
+ * completion is handed out; only then does its position move (in {@link #detach}).
+ *
+ * <h2>Threading</h2>
+ * Every method runs with the queue lock held.
+ */
+final class Aio extends SourceKind {
+    /** System property choosing the engine: {@code io_uring}, {@code readiness} or {@code auto}. */
+    static final String ENGINE_PROPERTY = "kevent.aio";
+
+    private final Map<SocketState, AioSocket> sockets = new HashMap<>();
+    private AioBackend backend;
+    private String engineChoice;
+    private int ringEntries;
+    private long nextId = 1;
+    private AioOp freeOps;
+    private long started;
+    private long ended;
+    private long cancelled;
+
+    Aio(Engine engine) {
+        super(engine);
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    // ------------------------------------------------------------------------------ the kind
+
+    @Override
+    CtlError attach(Interest i, Ukevent r) {
+        return notByCtl();
+    }
+
+    @Override
+    CtlError reattach(Interest i, Ukevent r) {
+        return notByCtl();
+    }
+
+    static CtlError notByCtl() {
+        return CtlError.of("EINVAL", "NAIO interests are made by aioSend/aioRecv/aioSendfile and ended by"
+                + " aioCancel, not by ctl");
+    }
+
+    /** The request's completion was handed out (or the queue closed): the buffer goes back. */
+    @Override
+    void detach(Interest i) {
+        AioOp op = (AioOp) i.sourceState;
+        if (op == null) {
+            return;
+        }
+        i.sourceState = null;
+        if (op.state == AioOp.ENDED && op.buffer != null && op.done > 0) {
+            op.buffer.position(op.start + (int) op.done);
+        }
+        if (op.file != null) {
+            NetAccess.releaseFile(op.file);
+        }
+        if (op.state != AioOp.ENDED) {
+            // Only the queue's close detaches a live request, and shutdown() ended every one
+            // before; this is the last line should that ever change.
+            end(op, -Errno.ECANCELED);
+        }
+        if (op.stage != null) {
+            backend.releaseStage(op.stage);
+        }
+        op.clear();
+        op.freeNext = freeOps;
+        freeOps = op;
+    }
+
+    @Override
+    void close() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    // ------------------------------------------------------------------------------ requests
+
+    /** @return the engine's name, choosing it on first use */
+    String engineName() {
+        return backend().name();
+    }
+
+    private AioBackend backend() {
+        AioBackend b = backend;
+        if (b == null) {
+            b = choose();
+            backend = b;
+        }
+        return b;
+    }
+
+    void configure(String engineName, int cqEntries) {
+        this.engineChoice = engineName;
+        this.ringEntries = cqEntries;
+    }
+
+    private AioBackend choose() {
+        String wanted = engineChoice != null ? engineChoice : System.getProperty(ENGINE_PROPERTY, "auto");
+        switch (wanted) {
+            case "readiness":
+                return new ReadinessAio(engine, this);
+            case "io_uring":
+                return UringAio.open(engine, this, ringEntries);
+            case "auto":
+                try {
+                    return UringAio.open(engine, this, ringEntries);
+                } catch (KeventException refused) {
+                    System.getLogger("org.kevent").log(System.Logger.Level.INFO,
+                            "network AIO runs on readiness: io_uring is not available ({0})", refused.getMessage());
+                    return new ReadinessAio(engine, this);
+                }
+            default:
+                throw new IllegalArgumentException("-D" + ENGINE_PROPERTY + "=" + wanted
+                        + ": expected io_uring, readiness or auto");
+        }
+    }
+
+    /**
+     * Starts a send or receive.
+     *
+     * @return the request id
+     */
+    long start(int opBit, SocketState socket, ByteBuffer buffer, long cookie, int flags, int maxInterests) {
+        if (org.kevent.internal.sys.IoBuffers.closeable(buffer)) {
+            throw new IllegalArgumentException("the buffer views an arena its owner can close: the request could"
+                    + " not keep its memory alive. Use ByteBuffer.allocateDirect, Arena.ofAuto() or a heap buffer");
+        }
+        AioOp op = newOp(opBit, flags, cookie, buffer, maxInterests);
+        op.buffer = buffer;
+        op.start = buffer.position();
+        op.total = buffer.remaining();
+        launch(op, socket);
+        return op.id;
+    }
+
+    /**
+     * Starts a sendfile.
+     *
+     * @return the request id
+     */
+    long startSendfile(SocketState socket, NativeFile file, long offset, long length, long cookie, int flags,
+                       int maxInterests) {
+        AioOp op = newOp(Kevent.NAIO_SENDFILE, flags, cookie, file, maxInterests);
+        op.fileOffset = offset;
+        op.total = length;
+        int fd = NetAccess.acquireFile(file);
+        if (fd < 0) {
+            end(op, -Errno.EBADF);
+            return op.id;
+        }
+        op.file = file;
+        op.fileFd = fd;
+        launch(op, socket);
+        return op.id;
+    }
+
+    private AioOp newOp(int opBit, int flags, long cookie, Object attachment, int maxInterests) {
+        AioBackend b = backend();
+        if (engine.registeredLocked() >= maxInterests) {
+            throw new KeventException("aio", "ENOSPC", "the queue's registration cap of " + maxInterests
+                    + " interests (requests included) is reached (KeventQueue.Builder.maxInterests)");
+        }
+        AioOp op = freeOps;
+        if (op == null) {
+            op = new AioOp();
+        } else {
+            freeOps = op.freeNext;
+            op.freeNext = null;
+        }
+        op.id = nextId++;
+        op.op = opBit;
+        op.flags = flags;
+        op.state = AioOp.QUEUED;
+        Interest i = engine.newInterest(EventType.NAIO, op.id, opBit, Kevent.REQ_ONESHOT, cookie, attachment);
+        i.kind = this;
+        i.sourceState = op;
+        op.interest = i;
+        started++;
+        return op;
+    }
+
+    private void launch(AioOp op, SocketState socket) {
+        if (op.total == 0) {
+            // Nothing to move: done at once, no system call.
+            end(op, 0);
+            return;
+        }
+        AioSocket s = sockets.get(socket);
+        if (s == null) {
+            if (!socket.isOpen()) {
+                end(op, -Errno.EBADF);
+                return;
+            }
+            s = new AioSocket(socket, this);
+            if (!socket.addAioUser(s)) {
+                end(op, -Errno.EBADF);
+                return;
+            }
+            sockets.put(socket, s);
+        }
+        if (s.closing || !socket.isOpen()) {
+            end(op, -Errno.EBADF);
+            return;
+        }
+        op.socket = s;
+        if (s.enqueue(op)) {
+            activate(op);
+        }
+    }
+
+    private void activate(AioOp op) {
+        op.state = AioOp.ACTIVE;
+        backend.start(op);
+    }
+
+    /**
+     * Cancels a request.
+     *
+     * @return whether it was under way
+     */
+    boolean cancel(long id) {
+        Interest i = engine.lookup(EventType.NAIO, id);
+        if (i == null || !(i.sourceState instanceof AioOp op) || op.state == AioOp.ENDED) {
+            return false;
+        }
+        cancelOp(op);
+        return true;
+    }
+
+    private void cancelOp(AioOp op) {
+        if (op.state == AioOp.QUEUED) {
+            end(op, -Errno.ECANCELED);
+        } else if (!op.cancelRequested) {
+            op.cancelRequested = true;
+            backend.cancel(op);
+        }
+    }
+
+    /**
+     * Ends a request exactly once: its completion joins the ready list and the next request of
+     * its socket and direction starts.
+     *
+     * @param result bytes transferred (≥ 0) or {@code -errno}
+     */
+    void end(AioOp op, long result) {
+        if (op.state == AioOp.ENDED) {
+            throw new IllegalStateException("NAIO request " + op.id + " ended twice");
+        }
+        op.state = AioOp.ENDED;
+        ended++;
+        if (result == -Errno.ECANCELED) {
+            cancelled++;
+        }
+        Interest i = op.interest;
+        i.readyEvents = op.op;
+        i.pending = result;
+        i.data2 = result < 0 ? op.done : 0;
+        i.retFlags = result < 0 ? Kevent.RET_BROKEN : 0;
+        AioSocket s = op.socket;
+        if (s != null) {
+            AioOp next = s.unlink(op);
+            if (next != null && next.state == AioOp.QUEUED && !s.closing) {
+                activate(next);
+            }
+        }
+        if (engine.isClosedLocked()) {
+            // The queue is closing: the completion is counted, there is no one to hand it to.
+            return;
+        }
+        engine.ready(i);
+    }
+
+    /** A library socket is closing: end its requests in this queue as cancelled. */
+    void socketClosing(AioSocket s) {
+        if (s.closing) {
+            return;
+        }
+        s.closing = true;
+        cancelAll(s.sendHead);
+        cancelAll(s.recvHead);
+        backend.socketClosing(s);
+        sockets.remove(s.socket);
+    }
+
+    private void cancelAll(AioOp head) {
+        AioOp op = head;
+        while (op != null) {
+            AioOp next = op.next;
+            cancelOp(op);
+            op = next;
+        }
+    }
+
+    /** Before a thread waits in the kernel: submit what is queued, collect what completed. */
+    void beforeWait() {
+        if (backend != null) {
+            backend.beforeWait();
+        }
+    }
+
+    /** The queue is closing: every request ends as cancelled, the kernel lets go of every buffer. */
+    void shutdown() {
+        if (backend == null) {
+            return;
+        }
+        for (AioSocket s : sockets.values().toArray(new AioSocket[0])) {
+            s.closing = true;
+            cancelAll(s.sendHead);
+            cancelAll(s.recvHead);
+        }
+        backend.shutdown();
+        for (AioSocket s : sockets.values()) {
+            backend.socketClosing(s);
+            s.socket.removeAioUser(s);
+        }
+        sockets.clear();
+    }
+
+    /** Runs {@code action} on the head requests of every socket (those that may be in the kernel). */
+    void forEachActive(java.util.function.Consumer<AioOp> action) {
+        for (AioSocket s : sockets.values().toArray(new AioSocket[0])) {
+            if (s.sendHead != null && s.sendHead.state == AioOp.ACTIVE) {
+                action.accept(s.sendHead);
+            }
+            if (s.recvHead != null && s.recvHead.state == AioOp.ACTIVE) {
+                action.accept(s.recvHead);
+            }
+        }
+    }
+
+    long started() {
+        return started;
+    }
+
+    long ended() {
+        return ended;
+    }
+
+    long cancelled() {
+        return cancelled;
+    }
+}

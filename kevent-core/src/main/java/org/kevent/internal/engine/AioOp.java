@@ -1,0 +1,83 @@
+package org.kevent.internal.engine;
+
+import java.nio.ByteBuffer;
+
+import org.kevent.Kevent;
+import org.kevent.net.NativeFile;
+
+/**
+ * One network AIO request: what to transfer, how far it got, and where it stands. Owned by the
+ * queue lock; recycled through {@link Aio}'s free list once its completion was handed out.
+ *
+ * <pre>
+ *   QUEUED ──(head of its socket's direction)──▶ ACTIVE ──(done / failed / cancelled)──▶ ENDED
+ *     └──────────────(cancelled before it started)──────────────────────────────────────▶ ENDED
+ * </pre>
+ */
+final class AioOp {
+    static final int QUEUED = 0;
+    static final int ACTIVE = 1;
+    static final int ENDED = 2;
+
+    /** The request's interest (type NAIO, id = request id) while the request lives. */
+    Interest interest;
+    long id;
+    /** {@link Kevent#NAIO_SEND}, {@link Kevent#NAIO_RECV} or {@link Kevent#NAIO_SENDFILE}. */
+    int op;
+    /** {@link Kevent#AIO_PARTIAL} or 0. */
+    int flags;
+    int state;
+    AioSocket socket;
+
+    /** The caller's buffer (send, recv); null for sendfile. */
+    ByteBuffer buffer;
+    /** Absolute index in {@link #buffer} where the transfer starts: its position at the call. */
+    int start;
+    /** The file of a sendfile, pinned; its descriptor, and where in it the transfer starts. */
+    NativeFile file;
+    int fileFd = -1;
+    long fileOffset;
+
+    /** Bytes asked for, and transferred so far. */
+    long total;
+    long done;
+    /** An explicit cancel or a close asked for the end; the engine owes no more kernel work. */
+    boolean cancelRequested;
+    /** Backend-private: the request has work in the kernel (an SQE not yet completed). */
+    boolean inKernel;
+    /** Backend-private: staging memory of a heap buffer (io_uring), and what of it is in use. */
+    ByteBuffer stage;
+    int staged;
+
+    /** Next request of the same socket and direction. */
+    AioOp next;
+    AioOp freeNext;
+
+    boolean partial() {
+        return (flags & Kevent.AIO_PARTIAL) != 0;
+    }
+
+    long remaining() {
+        return total - done;
+    }
+
+    boolean isSendSide() {
+        return op != Kevent.NAIO_RECV;
+    }
+
+    void clear() {
+        interest = null;
+        buffer = null;
+        file = null;
+        fileFd = -1;
+        socket = null;
+        stage = null;
+        staged = 0;
+        next = null;
+        done = 0;
+        total = 0;
+        cancelRequested = false;
+        inKernel = false;
+        state = QUEUED;
+    }
+}

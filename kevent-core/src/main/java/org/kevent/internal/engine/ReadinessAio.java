@@ -1,0 +1,145 @@
+package org.kevent.internal.engine;
+
+import org.kevent.Kevent;
+import org.kevent.internal.sys.Errno;
+import org.kevent.internal.sys.Fd;
+import org.kevent.internal.sys.Sockets;
+
+/**
+ * Network AIO without io_uring: nonblocking {@code send}/{@code recv}/{@code sendfile} tried at
+ * once, and again whenever the queue's epoll reports the socket — the fallback KEVENT.md §7 asks
+ * for, with the same completions as {@link UringAio}.
+ *
+ * <p>Each socket with requests is watched edge-triggered through a duplicate of its descriptor: a
+ * SOCKET interest of the same queue may already hold the original in the epoll set, and epoll
+ * keys registrations by descriptor. A request is tried as soon as it becomes the head of its
+ * direction, so an edge that came while no request waited is never needed.
+ */
+final class ReadinessAio extends AioBackend {
+    private static final int WATCH_EVENTS = SocketKind.EPOLLIN | SocketKind.EPOLLOUT | SocketKind.EPOLLRDHUP
+            | SocketKind.EPOLLET;
+
+    ReadinessAio(Engine engine, Aio aio) {
+        super(engine, aio);
+    }
+
+    @Override
+    String name() {
+        return "readiness";
+    }
+
+    @Override
+    void start(AioOp op) {
+        AioSocket s = op.socket;
+        if (s.watchFd < 0 && !watch(s, op)) {
+            return;
+        }
+        drive(s);
+    }
+
+    private boolean watch(AioSocket s, AioOp op) {
+        int fd = s.socket.fd();
+        int dup = fd < 0 ? -Errno.EBADF : Fd.dup(fd);
+        if (dup < 0) {
+            aio.end(op, dup);
+            return false;
+        }
+        long token = engine.watchFd(dup, WATCH_EVENTS, events -> drive(s));
+        if (token < 0) {
+            Fd.close(dup);
+            aio.end(op, token);
+            return false;
+        }
+        s.watchFd = dup;
+        s.watchToken = token;
+        return true;
+    }
+
+    /** Moves the heads of both directions as far as the socket lets them, without recursion. */
+    private void drive(AioSocket s) {
+        if (s.driving) {
+            // A request ended inside this loop started the next: the loop below picks it up.
+            return;
+        }
+        s.driving = true;
+        try {
+            while (s.sendHead != null && s.sendHead.state == AioOp.ACTIVE && step(s.sendHead)) {
+                // the head ended; go on with the next one
+            }
+            while (s.recvHead != null && s.recvHead.state == AioOp.ACTIVE && step(s.recvHead)) {
+                // likewise
+            }
+        } finally {
+            s.driving = false;
+        }
+    }
+
+    /** @return true if the request ended, false if it waits for readiness */
+    private boolean step(AioOp op) {
+        int fd = op.socket.socket.fd();
+        if (fd < 0) {
+            aio.end(op, -Errno.EBADF);
+            return true;
+        }
+        for (;;) {
+            long n;
+            try {
+                n = transfer(op, fd);
+            } catch (IndexOutOfBoundsException moved) {
+                // The caller moved the buffer's position or limit under its request.
+                aio.end(op, -Errno.EFAULT);
+                return true;
+            }
+            if (n > 0) {
+                op.done += n;
+                if (op.done == op.total || op.partial()) {
+                    aio.end(op, op.done);
+                    return true;
+                }
+            } else if (n == 0) {
+                // recv: end of stream; sendfile: the file ended before the length.
+                aio.end(op, op.done);
+                return true;
+            } else if (n == -Errno.EAGAIN) {
+                return false;
+            } else if (n != -Errno.EINTR) {
+                aio.end(op, n);
+                return true;
+            }
+        }
+    }
+
+    private static long transfer(AioOp op, int fd) {
+        int index = op.start + (int) op.done;
+        int chunk = (int) Math.min(op.remaining(), Integer.MAX_VALUE);
+        return switch (op.op) {
+            case Kevent.NAIO_SEND -> Sockets.send(fd, op.buffer, index, chunk);
+            case Kevent.NAIO_RECV -> Sockets.recv(fd, op.buffer, index, chunk);
+            default -> Sockets.sendfile(fd, op.fileFd, op.fileOffset + op.done, op.remaining());
+        };
+    }
+
+    @Override
+    void cancel(AioOp op) {
+        // Nothing of a readiness request is in the kernel between two steps.
+        aio.end(op, -Errno.ECANCELED);
+    }
+
+    @Override
+    void socketClosing(AioSocket s) {
+        if (s.watchFd >= 0) {
+            engine.unwatchFd(s.watchToken, s.watchFd);
+            Fd.close(s.watchFd);
+            s.watchFd = -1;
+        }
+    }
+
+    @Override
+    void shutdown() {
+        // Every request was ended by its cancel: none is left in the kernel.
+    }
+
+    @Override
+    void close() {
+    }
+}

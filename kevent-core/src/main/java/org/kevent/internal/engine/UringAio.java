@@ -1,0 +1,354 @@
+package org.kevent.internal.engine;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.kevent.EventType;
+import org.kevent.Kevent;
+import org.kevent.KeventException;
+import org.kevent.internal.sys.Errno;
+import org.kevent.internal.sys.Fd;
+import org.kevent.internal.sys.IoUring;
+import org.kevent.internal.sys.Sockets;
+
+/**
+ * Network AIO on io_uring: {@code IORING_OP_SEND}/{@code RECV} on the caller's direct buffer (or
+ * a staging buffer for heap ones), and sendfile as {@code sendfile(2)} — zero-copy from the page
+ * cache — resumed by a ring {@code POLL_ADD} whenever the socket's buffer is full.
+ *
+ * <h2>Semantics</h2>
+ * SQEs are written under the queue lock. Those made by the thread that last took events from the
+ * queue (an event loop) reach the kernel in one batch right before that thread waits again, so a
+ * loop that answers 64 events submits 64 requests with one {@code io_uring_enter}; any other
+ * thread's go at once, as do all while a thread already waits in the kernel, while the queue's
+ * readiness fd is exported, and when the ring is full. The ring's descriptor sits in the queue's epoll set: completions wake
+ * the waiting thread itself, no extra thread. A user data word is {@code id << 1} for a request's
+ * operation, odd for our own cancels (whose results say nothing).
+ *
+ * <h2>Caveats</h2>
+ * The ring is set up for several issuers (no {@code SINGLE_ISSUER}/{@code DEFER_TASKRUN}: any
+ * thread may wait on a queue, and with those flags only one may submit and reap). If the kernel
+ * does not let go of a request within {@link #SHUTDOWN_WAIT_NANOS} of the queue's close, its
+ * buffer is kept reachable for the life of the JVM rather than freed under the kernel.
+ */
+final class UringAio extends AioBackend implements FdWatcher, IoUring.CompletionSink {
+    private static final int ENTRIES = 256;
+    private static final int CQ_ENTRIES = 4096;
+    private static final int STAGE_SIZE = 64 * 1024;
+    private static final int MAX_STAGES = 64;
+    private static final long CANCEL_DATA = 1;
+    private static final long SHUTDOWN_WAIT_NANOS = 10_000_000_000L;
+    private static final List<Object> KEPT_FOREVER = new ArrayList<>();
+    /**
+     * Fault injection for tests: an errno number that {@code io_uring_setup} is taken to have
+     * returned, as under {@code kernel.io_uring_disabled} (EPERM) or seccomp (ENOSYS) — a global
+     * sysctl a test must not flip on a shared machine.
+     */
+    static final String SIMULATED_REFUSAL = "kevent.test.ioUringSetupErrno";
+
+    private final IoUring ring;
+    private long token;
+    private final ArrayDeque<ByteBuffer> stages = new ArrayDeque<>();
+    /** Requests with an operation in the kernel. */
+    private int inKernel;
+
+    private UringAio(Engine engine, Aio aio, IoUring ring) {
+        super(engine, aio);
+        this.ring = ring;
+    }
+
+    /**
+     * Sets up the ring and checks the kernel has every operation we use.
+     *
+     * @throws KeventException naming what the kernel refused
+     */
+    static UringAio open(Engine engine, Aio aio, int cqEntries) {
+        int refusal = Integer.getInteger(SIMULATED_REFUSAL, 0);
+        if (refusal > 0) {
+            throw Errno.exception("io_uring_setup", refusal, "refused on purpose (-D" + SIMULATED_REFUSAL + ")");
+        }
+        int cq = cqEntries > 0 ? cqEntries : CQ_ENTRIES;
+        IoUring ring = IoUring.open(Math.min(ENTRIES, cq), cq, IoUring.SETUP_SUBMIT_ALL);
+        int probe = ring.probe(IoUring.OP_SEND, IoUring.OP_RECV, IoUring.OP_POLL_ADD, IoUring.OP_ASYNC_CANCEL);
+        if (probe != 0) {
+            ring.close();
+            throw probe < 0 ? Errno.exception("io_uring_register", -probe, "IORING_REGISTER_PROBE")
+                    : new KeventException("io_uring_register", "EOPNOTSUPP",
+                            "the kernel's io_uring lacks opcode " + (probe - 1000));
+        }
+        if ((ring.features() & IoUring.FEAT_NODROP) == 0) {
+            ring.close();
+            throw new KeventException("io_uring_setup", "EOPNOTSUPP",
+                    "the kernel's io_uring may drop completions (no IORING_FEAT_NODROP, before 5.5)");
+        }
+        UringAio uring = new UringAio(engine, aio, ring);
+        long token = engine.watchFd(ring.fd(), SocketKind.EPOLLIN, uring);
+        if (token < 0) {
+            ring.close();
+            throw Errno.exception("epoll_ctl", (int) -token, "adding the io_uring to the queue");
+        }
+        uring.token = token;
+        return uring;
+    }
+
+    @Override
+    String name() {
+        return "io_uring";
+    }
+
+    @Override
+    public void onFdEvents(int epollEvents) {
+        reapAll();
+    }
+
+    // ------------------------------------------------------------------------------ submission
+
+    @Override
+    void start(AioOp op) {
+        if (op.op == Kevent.NAIO_SENDFILE) {
+            driveSendfile(op);
+        } else {
+            submitBuffer(op);
+        }
+    }
+
+    private void submitBuffer(AioOp op) {
+        int fd = op.socket.socket.fd();
+        if (fd < 0) {
+            aio.end(op, -Errno.EBADF);
+            return;
+        }
+        boolean send = op.op == Kevent.NAIO_SEND;
+        ByteBuffer target;
+        int index;
+        int length;
+        try {
+            if (op.buffer.isDirect()) {
+                target = op.buffer;
+                index = op.start + (int) op.done;
+                length = (int) op.remaining();
+            } else {
+                if (op.stage == null) {
+                    op.stage = takeStage();
+                }
+                target = op.stage;
+                index = 0;
+                length = (int) Math.min(op.remaining(), STAGE_SIZE);
+                if (send) {
+                    target.put(0, op.buffer, op.start + (int) op.done, length);
+                }
+                op.staged = length;
+            }
+            int msgFlags = (send ? Sockets.MSG_NOSIGNAL : 0) | (op.partial() ? 0 : Sockets.MSG_WAITALL);
+            long userData = op.id << 1;
+            while (!(send ? ring.prepSend(fd, target, index, length, msgFlags, userData)
+                    : ring.prepRecv(fd, target, index, length, msgFlags, userData))) {
+                submitNow();
+            }
+        } catch (IndexOutOfBoundsException moved) {
+            // The caller moved the buffer's position or limit under its request.
+            aio.end(op, -Errno.EFAULT);
+            return;
+        }
+        inKernel(op);
+    }
+
+    private void driveSendfile(AioOp op) {
+        int fd = op.socket.socket.fd();
+        if (fd < 0) {
+            aio.end(op, -Errno.EBADF);
+            return;
+        }
+        for (;;) {
+            long n = Sockets.sendfile(fd, op.fileFd, op.fileOffset + op.done, op.remaining());
+            if (n > 0) {
+                op.done += n;
+                if (op.done == op.total || op.partial()) {
+                    aio.end(op, op.done);
+                    return;
+                }
+            } else if (n == 0) {
+                aio.end(op, op.done);
+                return;
+            } else if (n == -Errno.EAGAIN) {
+                while (!ring.prepPoll(fd, Fd.POLLOUT, op.id << 1)) {
+                    submitNow();
+                }
+                inKernel(op);
+                return;
+            } else if (n != -Errno.EINTR) {
+                aio.end(op, n);
+                return;
+            }
+        }
+    }
+
+    private void inKernel(AioOp op) {
+        op.inKernel = true;
+        inKernel++;
+        if (!engine.callerIsLoopThread() || engine.kernelWaitUnderway() || engine.readinessExported()) {
+            // Only an event loop's own requests wait for its next wait, to go to the kernel in
+            // one batch; anyone else's would wait for a wait that may never come.
+            submitNow();
+        }
+    }
+
+    private void submitNow() {
+        for (;;) {
+            int r = ring.enter(false, 0);
+            if (r >= 0 || r == -Errno.EINTR) {
+                return;
+            }
+            if (r == -Errno.EBUSY || r == -Errno.EAGAIN) {
+                // Completions back up in the kernel: make room, then retry.
+                ring.enter(true, 0);
+                reapAll();
+                continue;
+            }
+            throw Errno.exception("io_uring_enter", -r, "submitting network AIO");
+        }
+    }
+
+    @Override
+    void beforeWait() {
+        if (ring.pending() > 0) {
+            submitNow();
+        }
+        if (ring.ready() > 0 || (ring.sqFlags() & IoUring.SQ_CQ_OVERFLOW) != 0) {
+            reapAll();
+        }
+    }
+
+    // ------------------------------------------------------------------------------ completion
+
+    void reapAll() {
+        for (;;) {
+            ring.reap(this);
+            if ((ring.sqFlags() & IoUring.SQ_CQ_OVERFLOW) != 0) {
+                // The CQ was full: the kernel kept the rest (FEAT_NODROP); an enter flushes them in.
+                ring.enter(true, 0);
+                continue;
+            }
+            if (ring.ready() == 0) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void complete(long userData, int result, int flags) {
+        if ((userData & CANCEL_DATA) != 0) {
+            return;
+        }
+        Interest i = engine.lookup(EventType.NAIO, userData >>> 1);
+        if (i == null || !(i.sourceState instanceof AioOp op) || !op.inKernel) {
+            throw new IllegalStateException("io_uring completion for no request under way: user data " + userData);
+        }
+        op.inKernel = false;
+        inKernel--;
+        if (op.op == Kevent.NAIO_SENDFILE) {
+            if (op.cancelRequested) {
+                aio.end(op, -Errno.ECANCELED);
+            } else if (result < 0 && result != -Errno.EINTR) {
+                aio.end(op, result);
+            } else {
+                driveSendfile(op);
+            }
+            return;
+        }
+        if (result > 0) {
+            if (op.stage != null && op.op == Kevent.NAIO_RECV) {
+                op.buffer.put(op.start + (int) op.done, op.stage, 0, result);
+            }
+            op.done += result;
+        }
+        if (op.cancelRequested) {
+            aio.end(op, op.done == op.total ? op.done : -Errno.ECANCELED);
+        } else if (result == -Errno.EINTR || result == -Errno.EAGAIN) {
+            submitBuffer(op);
+        } else if (result < 0) {
+            aio.end(op, result);
+        } else if (result == 0 || op.done == op.total || op.partial()) {
+            // 0: end of stream for a receive.
+            aio.end(op, op.done);
+        } else {
+            submitBuffer(op);
+        }
+    }
+
+    // ------------------------------------------------------------------------------ cancel, close
+
+    @Override
+    void cancel(AioOp op) {
+        if (!op.inKernel) {
+            aio.end(op, -Errno.ECANCELED);
+            return;
+        }
+        while (!ring.prepCancel(op.id << 1, CANCEL_DATA)) {
+            submitNow();
+        }
+        submitNow();
+    }
+
+    @Override
+    void socketClosing(AioSocket s) {
+        // The cancels are prepared; the kernel must see them, and every SQE naming the
+        // descriptor, before the number can be reused.
+        if (ring.pending() > 0) {
+            submitNow();
+        }
+    }
+
+    @Override
+    void shutdown() {
+        if (ring.pending() > 0) {
+            submitNow();
+        }
+        long deadline = System.nanoTime() + SHUTDOWN_WAIT_NANOS;
+        while (inKernel > 0 && System.nanoTime() < deadline) {
+            int r = ring.enter(true, 1);
+            if (r < 0 && r != -Errno.EINTR && r != -Errno.EBUSY && r != -Errno.EAGAIN) {
+                break;
+            }
+            reapAll();
+        }
+        if (inKernel > 0) {
+            aio.forEachActive(op -> {
+                if (op.inKernel) {
+                    synchronized (KEPT_FOREVER) {
+                        KEPT_FOREVER.add(op.buffer != null ? op.buffer : op.file);
+                        if (op.stage != null) {
+                            KEPT_FOREVER.add(op.stage);
+                            op.stage = null;
+                        }
+                    }
+                    op.inKernel = false;
+                    aio.end(op, -Errno.ECANCELED);
+                }
+            });
+            inKernel = 0;
+        }
+    }
+
+    @Override
+    void close() {
+        engine.unwatchFd(token, ring.fd());
+        ring.close();
+    }
+
+    // ------------------------------------------------------------------------------ staging
+
+    private ByteBuffer takeStage() {
+        ByteBuffer b = stages.pollFirst();
+        return b != null ? b : ByteBuffer.allocateDirect(STAGE_SIZE);
+    }
+
+    @Override
+    void releaseStage(ByteBuffer stage) {
+        if (stages.size() < MAX_STAGES) {
+            stages.addFirst(stage.clear());
+        }
+    }
+}

@@ -1,0 +1,690 @@
+package org.kevent.internal.sys;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+
+import org.kevent.KeventException;
+
+/**
+ * Binding for one io_uring instance: {@code io_uring_setup}, the submission and completion rings
+ * mapped as bounds-checked segments, {@code io_uring_enter}, and the {@code io_uring_register}
+ * calls we use (eventfd, opcode probe).
+ *
+ * <pre>
+ *   SQ ring (mmap)     head (kernel) .. tail (us, store-release)   entries index the SQE array
+ *   SQE array (mmap)   64-byte submission entries, written by us
+ *   CQ ring (mmap)     head (us, store-release) .. tail (kernel, load-acquire), 16-byte CQEs
+ * </pre>
+ *
+ * <p><b>Semantics.</b> {@code prep*} methods write one SQE and return false when the submission
+ * ring is full (the caller submits, then retries); nothing reaches the kernel before
+ * {@link #submit}. {@link #reap} hands each completion to a {@link CompletionSink}. Every call that
+ * can fail returns {@code -errno}; {@link #open} throws a {@link KeventException} naming the call.
+ * Buffers passed to {@code prepSend}/{@code prepRecv} must be direct; the caller keeps them
+ * reachable until their completion is reaped.
+ *
+ * <p><b>Threading.</b> Not thread-safe: one owner at a time (the queue lock). With
+ * {@link #SETUP_SINGLE_ISSUER} every submission must come from the thread that made the first one.
+ *
+ * <p><b>Caveats.</b> {@link #close} unmaps the rings: call it only once nothing is in flight (or
+ * accept that the kernel cancels what is), and never twice (a second call does nothing).
+ */
+public final class IoUring implements AutoCloseable {
+    // io_uring_setup flags (linux/io_uring.h)
+    /** Clamp entries to the maximum instead of failing. */
+    public static final int SETUP_CLAMP = 1 << 4;
+    /** {@code cq_entries} in the params is valid. */
+    public static final int SETUP_CQSIZE = 1 << 3;
+    /** Keep submitting a batch past a failed SQE. */
+    public static final int SETUP_SUBMIT_ALL = 1 << 7;
+    /** Do not interrupt a running task to post completions. */
+    public static final int SETUP_COOP_TASKRUN = 1 << 8;
+    /** Set {@link #SQ_TASKRUN} when completions wait for the task to enter the kernel. */
+    public static final int SETUP_TASKRUN_FLAG = 1 << 9;
+    /** One task submits. */
+    public static final int SETUP_SINGLE_ISSUER = 1 << 12;
+    /** Run completion work only when the issuer asks for events; needs SINGLE_ISSUER. */
+    public static final int SETUP_DEFER_TASKRUN = 1 << 13;
+    /** No SQ index array: SQEs are consumed in ring order (6.6+). */
+    public static final int SETUP_NO_SQARRAY = 1 << 16;
+
+    // feature bits
+    /** SQ and CQ rings share one mapping. */
+    public static final int FEAT_SINGLE_MMAP = 1;
+    /** Completions are never dropped when the CQ is full; they wait in an overflow list. */
+    public static final int FEAT_NODROP = 1 << 1;
+
+    // opcodes
+    /** No operation. */
+    public static final int OP_NOP = 0;
+    /** poll(2) one fd, one-shot. */
+    public static final int OP_POLL_ADD = 6;
+    /** Cancel requests. */
+    public static final int OP_ASYNC_CANCEL = 14;
+    /** send(2). */
+    public static final int OP_SEND = 26;
+    /** recv(2). */
+    public static final int OP_RECV = 27;
+    /** splice(2). */
+    public static final int OP_SPLICE = 30;
+    /** Highest opcode the probe asks about. */
+    private static final int PROBE_OPS = 256;
+
+    // SQE flags
+    /** The next SQE starts only after this one succeeded. */
+    public static final int SQE_IO_LINK = 1 << 2;
+
+    // cancel flags
+    /** Cancel every match, not only the first. */
+    public static final int CANCEL_ALL = 1;
+    /** Match by file descriptor. */
+    public static final int CANCEL_FD = 1 << 1;
+    /** Match any request. */
+    public static final int CANCEL_ANY = 1 << 2;
+
+    // SQ ring flags
+    /** The CQ overflowed: completions wait in the kernel until an enter with GETEVENTS. */
+    public static final int SQ_CQ_OVERFLOW = 1 << 1;
+    /** Completion work waits for an enter with GETEVENTS. */
+    public static final int SQ_TASKRUN = 1 << 2;
+
+    // enter flags
+    private static final int ENTER_GETEVENTS = 1;
+
+    // register opcodes
+    private static final int REGISTER_EVENTFD = 4;
+    private static final int REGISTER_PROBE = 8;
+
+    // mmap
+    private static final long OFF_SQ_RING = 0;
+    private static final long OFF_CQ_RING = 0x8000000L;
+    private static final long OFF_SQES = 0x10000000L;
+    private static final int PROT_READ_WRITE = 0x1 | 0x2;
+    private static final int MAP_SHARED_POPULATE = 0x01 | 0x8000;
+
+    // syscall numbers (x86_64; the same on every arch since 5.1's unification)
+    private static final long SYS_SETUP = 425;
+    private static final long SYS_ENTER = 426;
+    private static final long SYS_REGISTER = 427;
+
+    // struct io_uring_params (120 bytes)
+    private static final long PARAMS_SIZE = 120;
+    private static final long P_SQ_ENTRIES = 0;
+    private static final long P_CQ_ENTRIES = 4;
+    private static final long P_FLAGS = 8;
+    private static final long P_FEATURES = 20;
+    private static final long P_SQ_OFF = 40;
+    private static final long P_CQ_OFF = 80;
+    // struct io_sqring_offsets / io_cqring_offsets, relative to P_SQ_OFF / P_CQ_OFF
+    private static final long O_HEAD = 0;
+    private static final long O_TAIL = 4;
+    private static final long O_RING_MASK = 8;
+    private static final long O_RING_ENTRIES = 12;
+    private static final long O_SQ_FLAGS = 16;
+    private static final long O_SQ_ARRAY = 24;
+    private static final long O_CQ_OVERFLOW = 16;
+    private static final long O_CQ_CQES = 20;
+
+    // struct io_uring_sqe (64 bytes)
+    private static final long SQE_SIZE = 64;
+    private static final long SQE_OPCODE = 0;
+    private static final long SQE_FLAGS = 1;
+    private static final long SQE_FD = 4;
+    private static final long SQE_OFF = 8;
+    private static final long SQE_ADDR = 16;
+    private static final long SQE_LEN = 24;
+    private static final long SQE_OP_FLAGS = 28;
+    private static final long SQE_USER_DATA = 32;
+    private static final long SQE_SPLICE_FD_IN = 44;
+    // struct io_uring_cqe (16 bytes)
+    private static final long CQE_SIZE = 16;
+    private static final long CQE_USER_DATA = 0;
+    private static final long CQE_RES = 8;
+    private static final long CQE_FLAGS = 12;
+
+    private static final VarHandle INT = JAVA_INT.varHandle();
+
+    /** Receives completions from {@link #reap}. */
+    public interface CompletionSink {
+        /**
+         * One completion.
+         *
+         * @param userData the SQE's user data
+         * @param result   bytes, or {@code -errno}
+         * @param flags    {@code IORING_CQE_F_*}
+         */
+        void complete(long userData, int result, int flags);
+    }
+
+    private final int fd;
+    private final int setupFlags;
+    private final int features;
+    private final MemorySegment sqRing;
+    private final MemorySegment cqRing;
+    private final MemorySegment sqes;
+    private final long sqRingSize;
+    private final long cqRingSize;
+    private final long sqesSize;
+    private final int sqMask;
+    private final int sqEntries;
+    private final int cqMask;
+    private final int cqEntries;
+    private final long sqHeadOff;
+    private final long sqTailOff;
+    private final long sqFlagsOff;
+    private final long cqHeadOff;
+    private final long cqTailOff;
+    private final long cqOverflowOff;
+    private final long cqesOff;
+    /** Our copy of the SQ tail: SQEs up to it are written; the kernel sees them after {@link #submit}. */
+    private int sqTail;
+    /** SQ tail as published to the kernel. */
+    private int sqPublished;
+    private int cqHead;
+    private long enters;
+    private boolean closed;
+
+    private IoUring(int fd, int setupFlags, int features, MemorySegment params, MemorySegment sqRing,
+                    MemorySegment cqRing, MemorySegment sqes, long sqRingSize, long cqRingSize, long sqesSize) {
+        this.fd = fd;
+        this.setupFlags = setupFlags;
+        this.features = features;
+        this.sqRing = sqRing;
+        this.cqRing = cqRing;
+        this.sqes = sqes;
+        this.sqRingSize = sqRingSize;
+        this.cqRingSize = cqRingSize;
+        this.sqesSize = sqesSize;
+        this.sqHeadOff = params.get(JAVA_INT, P_SQ_OFF + O_HEAD);
+        this.sqTailOff = params.get(JAVA_INT, P_SQ_OFF + O_TAIL);
+        this.sqFlagsOff = params.get(JAVA_INT, P_SQ_OFF + O_SQ_FLAGS);
+        this.sqMask = sqRing.get(JAVA_INT, params.get(JAVA_INT, P_SQ_OFF + O_RING_MASK));
+        this.sqEntries = sqRing.get(JAVA_INT, params.get(JAVA_INT, P_SQ_OFF + O_RING_ENTRIES));
+        this.cqHeadOff = params.get(JAVA_INT, P_CQ_OFF + O_HEAD);
+        this.cqTailOff = params.get(JAVA_INT, P_CQ_OFF + O_TAIL);
+        this.cqOverflowOff = params.get(JAVA_INT, P_CQ_OFF + O_CQ_OVERFLOW);
+        this.cqesOff = params.get(JAVA_INT, P_CQ_OFF + O_CQ_CQES);
+        this.cqMask = cqRing.get(JAVA_INT, params.get(JAVA_INT, P_CQ_OFF + O_RING_MASK));
+        this.cqEntries = cqRing.get(JAVA_INT, params.get(JAVA_INT, P_CQ_OFF + O_RING_ENTRIES));
+        this.sqTail = (int) INT.getAcquire(sqRing, sqTailOff);
+        this.sqPublished = sqTail;
+        this.cqHead = (int) INT.getAcquire(cqRing, cqHeadOff);
+        if ((setupFlags & SETUP_NO_SQARRAY) == 0) {
+            // Identity mapping once: SQE k always sits in slot k, so the array never changes again.
+            long array = params.get(JAVA_INT, P_SQ_OFF + O_SQ_ARRAY);
+            for (int k = 0; k < sqEntries; k++) {
+                sqRing.set(JAVA_INT, array + 4L * k, k);
+            }
+        }
+    }
+
+    /**
+     * Creates an io_uring, dropping flags the kernel does not know (EINVAL) one group at a time:
+     * NO_SQARRAY first, then DEFER_TASKRUN with SINGLE_ISSUER, then COOP_TASKRUN with TASKRUN_FLAG,
+     * then SUBMIT_ALL.
+     *
+     * @param entries   submission ring size (a power of two; clamped by the kernel)
+     * @param cqEntries completion ring size, at least {@code entries}
+     * @param flags     {@code SETUP_*} flags wanted
+     * @return the ring
+     * @throws KeventException naming {@code io_uring_setup} ({@code ENOSYS}, {@code EPERM} when
+     *                         {@code kernel.io_uring_disabled} refuses us, {@code ENOMEM}, ...),
+     *                         {@code mmap} or {@code io_uring_register}
+     */
+    public static IoUring open(int entries, int cqEntries, int flags) {
+        int[] drops = {SETUP_NO_SQARRAY, SETUP_DEFER_TASKRUN | SETUP_SINGLE_ISSUER,
+            SETUP_COOP_TASKRUN | SETUP_TASKRUN_FLAG, SETUP_SUBMIT_ALL};
+        int want = flags | SETUP_CQSIZE | SETUP_CLAMP;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment params = arena.allocate(PARAMS_SIZE, 8);
+            int ringFd;
+            int d = 0;
+            for (;;) {
+                params.fill((byte) 0);
+                params.set(JAVA_INT, P_FLAGS, want);
+                params.set(JAVA_INT, P_CQ_ENTRIES, cqEntries);
+                ringFd = (int) syscall3(SYS_SETUP, entries, params.address(), 0);
+                if (ringFd != -Errno.EINVAL || d == drops.length) {
+                    break;
+                }
+                while (d < drops.length && (want & drops[d]) == 0) {
+                    d++;
+                }
+                if (d == drops.length) {
+                    break;
+                }
+                want &= ~drops[d++];
+            }
+            if (ringFd < 0) {
+                throw Errno.exception("io_uring_setup", -ringFd, "flags 0x" + Integer.toHexString(want));
+            }
+            return map(ringFd, want, params);
+        }
+    }
+
+    private static IoUring map(int ringFd, int flags, MemorySegment params) {
+        int features = params.get(JAVA_INT, P_FEATURES);
+        int sqEntries = params.get(JAVA_INT, P_SQ_ENTRIES);
+        int cqEntries = params.get(JAVA_INT, P_CQ_ENTRIES);
+        long sqSize = (flags & SETUP_NO_SQARRAY) != 0
+                ? params.get(JAVA_INT, P_SQ_OFF + O_SQ_FLAGS) + 8L
+                : params.get(JAVA_INT, P_SQ_OFF + O_SQ_ARRAY) + 4L * sqEntries;
+        long cqSize = params.get(JAVA_INT, P_CQ_OFF + O_CQ_CQES) + CQE_SIZE * cqEntries;
+        boolean single = (features & FEAT_SINGLE_MMAP) != 0;
+        if (single) {
+            sqSize = cqSize = Math.max(sqSize, cqSize);
+        }
+        MemorySegment sq = mmap(sqSize, ringFd, OFF_SQ_RING);
+        if (sq == null) {
+            Fd.close(ringFd);
+            throw Errno.exception("mmap", Errno.ENOMEM, "io_uring SQ ring of " + sqSize + " bytes");
+        }
+        MemorySegment cq = single ? sq : mmap(cqSize, ringFd, OFF_CQ_RING);
+        long sqesSize = SQE_SIZE * sqEntries;
+        MemorySegment sqes = cq == null ? null : mmap(sqesSize, ringFd, OFF_SQES);
+        if (cq == null || sqes == null) {
+            munmap(sq, sqSize);
+            if (cq != null && !single) {
+                munmap(cq, cqSize);
+            }
+            Fd.close(ringFd);
+            throw Errno.exception("mmap", Errno.ENOMEM, "io_uring rings");
+        }
+        return new IoUring(ringFd, flags, features, params, sq, cq, sqes, sqSize, single ? 0 : cqSize, sqesSize);
+    }
+
+    /** @return the ring's descriptor: readable (poll/epoll) while completions are waiting */
+    public int fd() {
+        return fd;
+    }
+
+    /** @return the setup flags the kernel accepted */
+    public int setupFlags() {
+        return setupFlags;
+    }
+
+    /** @return the kernel's {@code IORING_FEAT_*} bits */
+    public int features() {
+        return features;
+    }
+
+    /** @return completion ring size */
+    public int cqEntries() {
+        return cqEntries;
+    }
+
+    /** @return submission ring size */
+    public int sqEntries() {
+        return sqEntries;
+    }
+
+    /** @return {@code io_uring_enter} calls made */
+    public long enters() {
+        return enters;
+    }
+
+    /**
+     * Asks the kernel which opcodes it supports.
+     *
+     * @param opcodes the opcodes we need
+     * @return 0 if all are supported, the first unsupported opcode + 1000, or {@code -errno}
+     */
+    public int probe(int... opcodes) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment p = arena.allocate(16 + 8L * PROBE_OPS, 8);
+            int r = (int) syscall4(SYS_REGISTER, fd, REGISTER_PROBE, p.address(), PROBE_OPS);
+            if (r < 0) {
+                return r;
+            }
+            int opsLen = Byte.toUnsignedInt(p.get(JAVA_BYTE, 1));
+            for (int op : opcodes) {
+                if (op >= opsLen || (p.get(JAVA_SHORT, 16 + 8L * op + 2) & 1) == 0) {
+                    return 1000 + op;
+                }
+            }
+            return 0;
+        }
+    }
+
+    /**
+     * Makes the kernel signal {@code eventFd} whenever a completion is posted.
+     *
+     * @param eventFd an eventfd
+     * @return 0 or {@code -errno}
+     */
+    public int registerEventFd(int eventFd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment arg = arena.allocate(JAVA_INT);
+            arg.set(JAVA_INT, 0, eventFd);
+            return (int) syscall4(SYS_REGISTER, fd, REGISTER_EVENTFD, arg.address(), 1);
+        }
+    }
+
+    // ------------------------------------------------------------------------------ submission
+
+    /** @return SQEs written but not yet submitted */
+    public int pending() {
+        return sqTail - sqPublished;
+    }
+
+    /** @return free SQ slots */
+    public int sqSpace() {
+        return sqEntries - (sqTail - (int) INT.getAcquire(sqRing, sqHeadOff));
+    }
+
+    private long nextSqe() {
+        if (sqSpace() <= 0) {
+            return -1;
+        }
+        long base = SQE_SIZE * (sqTail & sqMask);
+        sqes.asSlice(base, SQE_SIZE).fill((byte) 0);
+        return base;
+    }
+
+    private void commitSqe() {
+        sqTail++;
+    }
+
+    /**
+     * Queues a {@code send} of {@code length} bytes of a direct buffer from absolute index
+     * {@code index}, which must lie at or after the buffer's position and end by its limit.
+     *
+     * @return false if the submission ring is full
+     */
+    public boolean prepSend(int sockFd, ByteBuffer buffer, int index, int length, int msgFlags, long userData) {
+        return prepBufferOp(OP_SEND, sockFd, buffer, index, length, msgFlags, userData);
+    }
+
+    /**
+     * Queues a {@code recv} into a direct buffer from absolute index {@code index} (bounds as
+     * {@link #prepSend}).
+     *
+     * @return false if the submission ring is full
+     */
+    public boolean prepRecv(int sockFd, ByteBuffer buffer, int index, int length, int msgFlags, long userData) {
+        return prepBufferOp(OP_RECV, sockFd, buffer, index, length, msgFlags, userData);
+    }
+
+    private boolean prepBufferOp(int op, int sockFd, ByteBuffer buffer, int index, int length, int msgFlags,
+                                 long userData) {
+        if (!buffer.isDirect()) {
+            throw new IllegalArgumentException("io_uring needs a direct buffer");
+        }
+        // Bounds-checked against the buffer: the kernel must never reach past it.
+        long address = IoBuffers.region(buffer, index, length).address();
+        long s = nextSqe();
+        if (s < 0) {
+            return false;
+        }
+        sqes.set(JAVA_BYTE, s + SQE_OPCODE, (byte) op);
+        sqes.set(JAVA_INT, s + SQE_FD, sockFd);
+        sqes.set(JAVA_LONG, s + SQE_ADDR, address);
+        sqes.set(JAVA_INT, s + SQE_LEN, length);
+        sqes.set(JAVA_INT, s + SQE_OP_FLAGS, msgFlags);
+        sqes.set(JAVA_LONG, s + SQE_USER_DATA, userData);
+        commitSqe();
+        Reference.reachabilityFence(buffer);
+        return true;
+    }
+
+    /**
+     * Queues a one-shot {@code poll} of {@code pollFd} for {@code events} ({@code POLL*} bits).
+     *
+     * @return false if the submission ring is full
+     */
+    public boolean prepPoll(int pollFd, int events, long userData) {
+        long s = nextSqe();
+        if (s < 0) {
+            return false;
+        }
+        sqes.set(JAVA_BYTE, s + SQE_OPCODE, (byte) OP_POLL_ADD);
+        sqes.set(JAVA_INT, s + SQE_FD, pollFd);
+        sqes.set(JAVA_INT, s + SQE_OP_FLAGS, events);
+        sqes.set(JAVA_LONG, s + SQE_USER_DATA, userData);
+        commitSqe();
+        return true;
+    }
+
+    /**
+     * Queues a {@code splice} of up to {@code length} bytes from {@code fdIn} at {@code offIn}
+     * ({@code -1}: a pipe) to {@code fdOut}.
+     *
+     * @return false if the submission ring is full
+     */
+    public boolean prepSplice(int fdIn, long offIn, int fdOut, int length, int sqeFlags, long userData) {
+        long s = nextSqe();
+        if (s < 0) {
+            return false;
+        }
+        sqes.set(JAVA_BYTE, s + SQE_OPCODE, (byte) OP_SPLICE);
+        sqes.set(JAVA_BYTE, s + SQE_FLAGS, (byte) sqeFlags);
+        sqes.set(JAVA_INT, s + SQE_FD, fdOut);
+        sqes.set(JAVA_LONG, s + SQE_OFF, -1L);
+        sqes.set(JAVA_LONG, s + SQE_ADDR, offIn);
+        sqes.set(JAVA_INT, s + SQE_LEN, length);
+        sqes.set(JAVA_INT, s + SQE_SPLICE_FD_IN, fdIn);
+        sqes.set(JAVA_LONG, s + SQE_USER_DATA, userData);
+        commitSqe();
+        return true;
+    }
+
+    /**
+     * Queues a cancel of the request whose user data is {@code target}.
+     *
+     * @return false if the submission ring is full
+     */
+    public boolean prepCancel(long target, long userData) {
+        long s = nextSqe();
+        if (s < 0) {
+            return false;
+        }
+        sqes.set(JAVA_BYTE, s + SQE_OPCODE, (byte) OP_ASYNC_CANCEL);
+        sqes.set(JAVA_INT, s + SQE_FD, -1);
+        sqes.set(JAVA_LONG, s + SQE_ADDR, target);
+        sqes.set(JAVA_LONG, s + SQE_USER_DATA, userData);
+        commitSqe();
+        return true;
+    }
+
+    /**
+     * Queues a cancel of every request: {@link #CANCEL_ANY} | {@link #CANCEL_ALL}.
+     *
+     * @return false if the submission ring is full
+     */
+    public boolean prepCancelAll(long userData) {
+        long s = nextSqe();
+        if (s < 0) {
+            return false;
+        }
+        sqes.set(JAVA_BYTE, s + SQE_OPCODE, (byte) OP_ASYNC_CANCEL);
+        sqes.set(JAVA_INT, s + SQE_FD, -1);
+        sqes.set(JAVA_INT, s + SQE_OP_FLAGS, CANCEL_ANY | CANCEL_ALL);
+        sqes.set(JAVA_LONG, s + SQE_USER_DATA, userData);
+        commitSqe();
+        return true;
+    }
+
+    /**
+     * Queues a no-op.
+     *
+     * @return false if the submission ring is full
+     */
+    public boolean prepNop(long userData) {
+        long s = nextSqe();
+        if (s < 0) {
+            return false;
+        }
+        sqes.set(JAVA_BYTE, s + SQE_OPCODE, (byte) OP_NOP);
+        sqes.set(JAVA_LONG, s + SQE_USER_DATA, userData);
+        commitSqe();
+        return true;
+    }
+
+    /**
+     * Hands the queued SQEs to the kernel, and with {@code getEvents} also runs pending
+     * completion work (needed with DEFER_TASKRUN, TASKRUN_FLAG and after a CQ overflow) and waits
+     * for {@code minComplete} completions.
+     *
+     * @param getEvents   whether to ask for completions
+     * @param minComplete completions to wait for (with {@code getEvents})
+     * @return SQEs consumed, or {@code -errno} ({@code -EBUSY}/{@code -EAGAIN}: reap first)
+     */
+    public int enter(boolean getEvents, int minComplete) {
+        int toSubmit = sqTail - sqPublished;
+        if (toSubmit > 0) {
+            INT.setRelease(sqRing, sqTailOff, sqTail);
+            sqPublished = sqTail;
+        }
+        int r;
+        do {
+            r = (int) enter(fd, toSubmit, minComplete, getEvents ? ENTER_GETEVENTS : 0);
+            enters++;
+            // An interrupted wait consumed nothing it reports: resubmitting 0 is harmless.
+        } while (r == -Errno.EINTR && toSubmit == 0);
+        return r;
+    }
+
+    /** @return the SQ ring's flags ({@link #SQ_CQ_OVERFLOW}, {@link #SQ_TASKRUN}) */
+    public int sqFlags() {
+        return (int) INT.getAcquire(sqRing, sqFlagsOff);
+    }
+
+    /** @return completions the kernel dropped (always 0 with {@link #FEAT_NODROP}) */
+    public int cqOverflowCount() {
+        return (int) INT.getAcquire(cqRing, cqOverflowOff);
+    }
+
+    // ------------------------------------------------------------------------------ completion
+
+    /** @return completions waiting in the CQ ring */
+    public int ready() {
+        return (int) INT.getAcquire(cqRing, cqTailOff) - cqHead;
+    }
+
+    /**
+     * Hands every completion now in the CQ ring to {@code sink}, oldest first, and frees their slots.
+     *
+     * @param sink where the completions go
+     * @return how many
+     */
+    public int reap(CompletionSink sink) {
+        int head = cqHead;
+        int tail = (int) INT.getAcquire(cqRing, cqTailOff);
+        int n = 0;
+        while (head != tail) {
+            long c = cqesOff + CQE_SIZE * (head & cqMask);
+            long userData = cqRing.get(JAVA_LONG, c + CQE_USER_DATA);
+            int res = cqRing.get(JAVA_INT, c + CQE_RES);
+            int flags = cqRing.get(JAVA_INT, c + CQE_FLAGS);
+            head++;
+            n++;
+            // Free the slot before the sink runs: the sink may submit, and the kernel may post.
+            cqHead = head;
+            INT.setRelease(cqRing, cqHeadOff, head);
+            sink.complete(userData, res, flags);
+            if (head == tail) {
+                tail = (int) INT.getAcquire(cqRing, cqTailOff);
+            }
+        }
+        return n;
+    }
+
+    /** Unmaps the rings and closes the descriptor. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        munmap(sqes, sqesSize);
+        if (cqRingSize != 0) {
+            munmap(cqRing, cqRingSize);
+        }
+        munmap(sqRing, sqRingSize);
+        Fd.close(fd);
+    }
+
+    // ------------------------------------------------------------------------------ syscalls
+
+    private static MemorySegment mmap(long size, int fd, long offset) {
+        Native.Scratch s = Native.scratch();
+        try {
+            MemorySegment p = (MemorySegment) Mmap.HANDLE.invokeExact(s.errno, MemorySegment.NULL, size,
+                    PROT_READ_WRITE, MAP_SHARED_POPULATE, fd, offset);
+            if (p.address() == -1L || p.address() == 0) {
+                return null;
+            }
+            return p.reinterpret(size);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    private static void munmap(MemorySegment segment, long size) {
+        Native.Scratch s = Native.scratch();
+        try {
+            int r = (int) Munmap.HANDLE.invokeExact(s.errno, segment, size);
+            assert r == 0;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    private static long syscall3(long nr, long a, long b, long c) {
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((long) Syscall.HANDLE.invokeExact(s.errno, nr, a, b, c, 0L, 0L, 0L), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    private static long syscall4(long nr, long a, long b, long c, long d) {
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((long) Syscall.HANDLE.invokeExact(s.errno, nr, a, b, c, d, 0L, 0L), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    private static long enter(int fd, int toSubmit, int minComplete, int flags) {
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((long) Syscall.HANDLE.invokeExact(s.errno, SYS_ENTER, (long) fd, (long) toSubmit,
+                    (long) minComplete, (long) flags, 0L, 0L), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** {@code long syscall(long nr, ...)}: six word arguments cover every call we make; may block. */
+    private static final class Syscall {
+        static final MethodHandle HANDLE = Native.variadicDowncall("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+                        JAVA_LONG), 1);
+    }
+
+    /** {@code void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)}. */
+    private static final class Mmap {
+        static final MethodHandle HANDLE = Native.downcall("mmap",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), false);
+    }
+
+    /** {@code int munmap(void *addr, size_t len)}. */
+    private static final class Munmap {
+        static final MethodHandle HANDLE = Native.downcall("munmap",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), true);
+    }
+}

@@ -1,0 +1,16 @@
+package org.kevent;
+
+/** Opens queues with test-only network AIO settings for tests outside this package. */
+public final class NaioQueues {
+    private NaioQueues() {
+    }
+
+    /**
+     * @param engine      {@code io_uring} or {@code readiness}
+     * @param ringEntries io_uring completion ring size (0: default)
+     * @return an open queue
+     */
+    public static KeventQueue open(String engine, int ringEntries) {
+        return KeventQueue.builder().aioEngine(engine).aioRingEntries(ringEntries).open();
+    }
+}
