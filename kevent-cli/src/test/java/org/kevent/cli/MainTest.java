@@ -89,4 +89,25 @@ class MainTest {
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("demo").contains("help");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-3"})
+    void stressSecondsBelowOneIsAUsageError(String seconds) {
+        Run r = run("stress", "--seconds", seconds);
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--seconds must be at least 1, got " + seconds).contains("Usage: kevent stress");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void stressForOneSecondPrintsProgressAndAnOkSummary() {
+        Run r = run("stress", "--seconds", "1");
+
+        assertThat(r.status()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("[1/5 user-events] done", "[5/5 sockets] done")
+                .containsPattern("(?m)^  lost\\s+0$").containsPattern("(?m)^  duplicated\\s+0$")
+                .containsPattern("(?m)^  longest wait\\s+\\d+\\.\\d ms$")
+                .endsWith("result: ok\n");
+    }
 }
