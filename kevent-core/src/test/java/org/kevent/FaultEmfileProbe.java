@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import org.kevent.internal.sys.Fd;
 import org.kevent.net.NativeFile;
 import org.kevent.net.TcpListener;
 import org.kevent.net.TcpSocket;
@@ -34,27 +33,11 @@ public final class FaultEmfileProbe {
             // Load every class the steps use while descriptors remain: a class file cannot be
             // opened at EMFILE, and a class that failed to load stays unloadable.
             attempts(listener, dir, file);
-            List<Integer> fillers = new ArrayList<>();
-            int[] pipe = new int[2];
-            Fd.pipe(pipe);
-            Fd.close(Fd.dup(pipe[0]));
-            Fd.close(pipe[0]);
-            Fd.close(pipe[1]);
-            fillers.add(0);
-            fillers.clear();
-            while (fillers.size() < 100_000 && Fd.pipe(pipe) == 0) {
-                fillers.add(pipe[0]);
-                fillers.add(pipe[1]);
-            }
-            for (int d = Fd.dup(fillers.get(0)); d >= 0; d = Fd.dup(fillers.get(0))) {
-                fillers.add(d);
-            }
+            List<Integer> fillers = ChildJvm.fillDescriptorTable();
             List<String> full = attempts(listener, dir, file);
             queue.trigger(1);
             String still = "queue delivers " + queue.getEvents(1, 4, 5, TimeUnit.SECONDS, out);
-            for (int fd : fillers) {
-                Fd.close(fd);
-            }
+            ChildJvm.free(fillers);
             // Printed only now: stdout itself may need a descriptor-free path, but keep it simple.
             full.forEach(s -> System.out.println("full: " + s));
             System.out.println(still);

@@ -3,9 +3,6 @@ package org.kevent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -32,18 +29,7 @@ class FaultEmfileTest {
                 "freed: open ok", "freed: connect ok", "freed: file ok", "freed: inode ok");
     }
 
-    /** Runs a command; its output lines, or null if it cannot run, fails, or takes over 60 s. */
     private static String[] run(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String text = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                System.err.println(String.join(" ", command) + " failed:\n" + text);
-                return null;
-            }
-            return text.lines().toArray(String[]::new);
-        } catch (IOException | InterruptedException e) {
-            return null;
-        }
+        return ChildJvm.run(command);
     }
 }

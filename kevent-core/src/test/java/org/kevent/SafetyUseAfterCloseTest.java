@@ -36,28 +36,17 @@ class SafetyUseAfterCloseTest {
     }
 
     @Test
-    void everyQueueMethodAfterCloseThrowsQueueClosed() {
+    void theQueueMethodsCloseTestDoesNotListAlsoThrowQueueClosedAfterClose() {
         KeventQueue queue = KeventQueue.open();
         queue.add(Ukevent.user(1));
         EventBuffer out = new EventBuffer(4);
         queue.close();
         queue.close();
         throwsAfterClose(QueueClosedException.class, List.of(
-                () -> queue.ctl(CtlOp.ADD, Ukevent.user(2)),
                 () -> queue.ctl(CtlOp.ADD, new Ukevent[] {Ukevent.user(2)}, 0, 1, new CtlResults(1)),
-                () -> queue.add(Ukevent.user(2)),
-                () -> queue.modify(Ukevent.user(1)),
-                () -> queue.remove(EventType.USER, 1),
-                () -> queue.trigger(1),
-                () -> queue.trigger(new long[] {1}, 0, 1),
-                () -> queue.enable(EventType.USER, 1),
-                () -> queue.wakeup(),
-                () -> queue.getEvents(0, 4, 0, TimeUnit.SECONDS, out),
                 () -> queue.getEvents(1, 4, Duration.ofMillis(1), out),
                 () -> queue.getEventsUntil(1, 4, System.nanoTime(), out),
-                () -> queue.poll(out),
-                () -> queue.openRing(4),
-                () -> queue.readinessFd()));
+                () -> queue.openRing(4)));
         assertThat(queue.isOpen()).isFalse();
         assertThat(queue.toString()).contains("closed");
     }

@@ -35,6 +35,10 @@ final class StressCommand implements Callable<Integer> {
             description = "Total time, shared by the scenarios, at least 1 (default: ${DEFAULT-VALUE}).")
     private int seconds;
 
+    @Option(names = "--scenario", paramLabel = "NAME", split = ",",
+            description = "Run only these scenarios (user-events, ring, timers, close, sockets; default: all).")
+    private java.util.List<String> only;
+
     StressCommand(PrintStream out) {
         this.out = out;
     }
@@ -46,7 +50,15 @@ final class StressCommand implements Callable<Integer> {
         }
         // Overwrite the progress line only on a terminal: in a log, one line per second reads better.
         boolean terminal = out == System.out && System.console() != null && System.console().isTerminal();
-        StressStats stats = new StressRunner(out, terminal, Scenario.all()).run(Duration.ofSeconds(seconds));
+        Scenario[] chosen = Scenario.all();
+        if (only != null) {
+            chosen = java.util.Arrays.stream(chosen).filter(s -> only.contains(s.name())).toArray(Scenario[]::new);
+            if (chosen.length != only.size()) {
+                throw new ParameterException(spec.commandLine(), "unknown scenario in " + only
+                        + "; known: user-events, ring, timers, close, sockets");
+            }
+        }
+        StressStats stats = new StressRunner(out, terminal, chosen).run(Duration.ofSeconds(seconds));
         return stats.clean() ? 0 : 1;
     }
 }

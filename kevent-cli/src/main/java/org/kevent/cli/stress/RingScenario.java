@@ -1,7 +1,6 @@
 package org.kevent.cli.stress;
 
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -67,17 +66,7 @@ final class RingScenario implements Scenario {
                 }
             });
             Workers producers = new Workers(name(), stats);
-            for (int t = 0; t < 2; t++) {
-                producers.start("trigger" + t, () -> {
-                    ThreadLocalRandom random = ThreadLocalRandom.current();
-                    while (System.nanoTime() < end) {
-                        int id = random.nextInt(IDS);
-                        triggered.incrementAndGet(id);
-                        queue.trigger(id);
-                        stats.operations(1);
-                    }
-                });
-            }
+            producers.triggerers(2, queue, triggered, end);
             producers.start("ctl", () -> {
                 for (long k = 0; System.nanoTime() < end; k++) {
                     queue.modify(Ukevent.user(k % IDS).withFlags(Kevent.REQ_ET).withCookie(k));
@@ -90,16 +79,8 @@ final class RingScenario implements Scenario {
             Thread watchdog = workers.watch(queue, progress::sum, queue::isOpen);
             producers.joinAll(budget.toNanos() + Workers.DRAIN_NANOS, "after the load ended");
             boolean drained = Workers.awaitDrain(() -> Workers.sum(delivered) == Workers.sum(triggered));
-            for (int id = 0; id < IDS; id++) {
-                long d = delivered.get(id);
-                long t = triggered.get(id);
-                stats.lost(t - d, name() + ": USER " + id + " " + (t - d) + " of " + t + " triggers never read"
-                        + (drained ? "" : " (drain timed out)"));
-                stats.duplicated(d - t, name() + ": USER " + id + " read " + d + " for " + t + " triggers");
-            }
-            queue.close();
-            watchdog.join(TimeUnit.NANOSECONDS.toMillis(Workers.STUCK_NANOS));
-            workers.joinAll(Workers.STUCK_NANOS, "with QueueClosedException after close");
+            workers.settle(triggered, delivered, drained);
+            workers.closeAndJoin(queue, watchdog);
         }
     }
 

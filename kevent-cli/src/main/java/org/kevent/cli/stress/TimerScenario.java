@@ -4,10 +4,8 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
-import org.kevent.EventBuffer;
 import org.kevent.EventType;
 import org.kevent.KeventQueue;
 import org.kevent.Ukevent;
@@ -34,27 +32,16 @@ final class TimerScenario implements Scenario {
         LongAdder progress = new LongAdder();
         long end = System.nanoTime() + budget.toNanos();
         try (KeventQueue queue = KeventQueue.open()) {
-            for (int w = 0; w < 2; w++) {
-                workers.start("waiter" + w, () -> {
-                    EventBuffer out = new EventBuffer(64);
-                    for (;;) {
-                        long t0 = System.nanoTime();
-                        int n = queue.getEvents(1, 64, -1, TimeUnit.NANOSECONDS, out);
-                        stats.waited(System.nanoTime() - t0);
-                        for (int k = 0; k < n; k++) {
-                            long id = out.id(k);
-                            if (!armed.remove(id)) {
-                                stats.duplicated(1, name() + ": timer " + id + " fired twice or after its removal");
-                            } else if (out.data(k) != 1) {
-                                stats.failed(name() + ": one-shot timer " + id + " reported " + out.data(k) + " expirations");
-                            }
-                        }
-                        stats.operations(1);
-                        stats.delivered(n);
-                        progress.add(n);
+            workers.waiters(2, queue, progress, (out, n) -> {
+                for (int k = 0; k < n; k++) {
+                    long id = out.id(k);
+                    if (!armed.remove(id)) {
+                        stats.duplicated(1, name() + ": timer " + id + " fired twice or after its removal");
+                    } else if (out.data(k) != 1) {
+                        stats.failed(name() + ": one-shot timer " + id + " reported " + out.data(k) + " expirations");
                     }
-                });
-            }
+                }
+            });
             Workers producers = new Workers(name(), stats);
             for (int t = 0; t < 2; t++) {
                 long stripe = t;
@@ -80,9 +67,7 @@ final class TimerScenario implements Scenario {
             boolean drained = Workers.awaitDrain(armed::isEmpty);
             stats.lost(armed.size(), name() + ": " + armed.size() + " timers never fired"
                     + (drained ? "" : " (drain timed out)"));
-            queue.close();
-            watchdog.join(TimeUnit.NANOSECONDS.toMillis(Workers.STUCK_NANOS));
-            workers.joinAll(Workers.STUCK_NANOS, "with QueueClosedException after close");
+            workers.closeAndJoin(queue, watchdog);
         }
     }
 }

@@ -3,8 +3,6 @@ package org.kevent.cli.stress;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -47,34 +45,13 @@ final class UserEventsScenario implements Scenario {
             for (int id = 0; id < FIXED; id++) {
                 queue.add(Ukevent.user(id).withFlags(id % 2 == 0 ? Kevent.REQ_ET : Kevent.REQ_LEVEL));
             }
-            for (int w = 0; w < 3; w++) {
-                workers.start("waiter" + w, () -> {
-                    EventBuffer out = new EventBuffer(64);
-                    for (;;) {
-                        long t0 = System.nanoTime();
-                        int n = queue.getEvents(1, 64, -1, TimeUnit.NANOSECONDS, out);
-                        stats.waited(System.nanoTime() - t0);
-                        stats.operations(1);
-                        for (int k = 0; k < n; k++) {
-                            account(out, k, delivered, oneshotsInFlight, stats);
-                        }
-                        stats.delivered(n);
-                        progress.add(n);
-                    }
-                });
-            }
+            workers.waiters(3, queue, progress, (out, n) -> {
+                for (int k = 0; k < n; k++) {
+                    account(out, k, delivered, oneshotsInFlight, stats);
+                }
+            });
             Workers producers = new Workers(name(), stats);
-            for (int t = 0; t < 2; t++) {
-                producers.start("trigger" + t, () -> {
-                    ThreadLocalRandom random = ThreadLocalRandom.current();
-                    while (System.nanoTime() < end) {
-                        int id = random.nextInt(FIXED);
-                        triggered.incrementAndGet(id);
-                        queue.trigger(id);
-                        stats.operations(1);
-                    }
-                });
-            }
+            producers.triggerers(2, queue, triggered, end);
             producers.start("oneshot", () -> {
                 for (long id = ONESHOT_BASE; System.nanoTime() < end; id++) {
                     while (oneshotsInFlight.size() > MAX_IN_FLIGHT && System.nanoTime() < end) {
@@ -99,17 +76,10 @@ final class UserEventsScenario implements Scenario {
             Thread watchdog = workers.watch(queue, progress::sum, queue::isOpen);
             producers.joinAll(budget.toNanos() + Workers.DRAIN_NANOS, "after the load ended");
             boolean drained = Workers.awaitDrain(() -> oneshotsInFlight.isEmpty() && Workers.sum(delivered) == Workers.sum(triggered));
-            for (int id = 0; id < FIXED; id++) {
-                long d = delivered.get(id);
-                long t = triggered.get(id);
-                stats.lost(t - d, name() + ": USER " + id + " " + (t - d) + " of " + t + " triggers never delivered");
-                stats.duplicated(d - t, name() + ": USER " + id + " delivered " + d + " for " + t + " triggers");
-            }
+            workers.settle(triggered, delivered, drained);
             stats.lost(oneshotsInFlight.size(), name() + ": " + oneshotsInFlight.size() + " ONESHOT events never delivered"
                     + (drained ? "" : " (drain timed out)"));
-            queue.close();
-            watchdog.join(TimeUnit.NANOSECONDS.toMillis(Workers.STUCK_NANOS));
-            workers.joinAll(Workers.STUCK_NANOS, "with QueueClosedException after close");
+            workers.closeAndJoin(queue, watchdog);
         }
     }
 

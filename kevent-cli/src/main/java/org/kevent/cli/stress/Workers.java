@@ -112,4 +112,64 @@ final class Workers {
         }
         return s;
     }
+
+    /** Handles one batch a waiter took. */
+    interface Batch {
+        void take(org.kevent.EventBuffer out, int n);
+    }
+
+    /**
+     * Starts {@code count} threads that wait in {@code getEvents(1, 64, forever)} until the queue
+     * closes, timing each wait and counting what they take; {@code batch} keeps the books.
+     */
+    void waiters(int count, KeventQueue queue, java.util.concurrent.atomic.LongAdder progress, Batch batch) {
+        for (int w = 0; w < count; w++) {
+            start("waiter" + w, () -> {
+                org.kevent.EventBuffer out = new org.kevent.EventBuffer(64);
+                for (;;) {
+                    long t0 = System.nanoTime();
+                    int n = queue.getEvents(1, 64, -1, TimeUnit.NANOSECONDS, out);
+                    stats.waited(System.nanoTime() - t0);
+                    batch.take(out, n);
+                    stats.operations(1);
+                    stats.delivered(n);
+                    progress.add(n);
+                }
+            });
+        }
+    }
+
+    /** Starts {@code count} threads triggering random user ids below {@code ids} until {@code end}, counting each. */
+    void triggerers(int count, KeventQueue queue, java.util.concurrent.atomic.AtomicLongArray triggered, long end) {
+        for (int t = 0; t < count; t++) {
+            start("trigger" + t, () -> {
+                java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+                while (System.nanoTime() < end) {
+                    int id = random.nextInt(triggered.length());
+                    triggered.incrementAndGet(id);
+                    queue.trigger(id);
+                    stats.operations(1);
+                }
+            });
+        }
+    }
+
+    /** Per id, delivered counts against caused ones: the shortfall is lost, the excess duplicated. */
+    void settle(java.util.concurrent.atomic.AtomicLongArray caused, java.util.concurrent.atomic.AtomicLongArray delivered,
+                boolean drained) {
+        for (int id = 0; id < caused.length(); id++) {
+            long d = delivered.get(id);
+            long t = caused.get(id);
+            stats.lost(t - d, scenario + ": USER " + id + " " + (t - d) + " of " + t + " triggers never delivered"
+                    + (drained ? "" : " (drain timed out)"));
+            stats.duplicated(d - t, scenario + ": USER " + id + " delivered " + d + " for " + t + " triggers");
+        }
+    }
+
+    /** Closes the queue and checks that the watchdog and every waiter of this set leave. */
+    void closeAndJoin(KeventQueue queue, Thread watchdog) throws InterruptedException {
+        queue.close();
+        watchdog.join(TimeUnit.NANOSECONDS.toMillis(STUCK_NANOS));
+        joinAll(STUCK_NANOS, "with QueueClosedException after close");
+    }
 }
