@@ -53,6 +53,7 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new DemoCommand(out))
                 .addSubcommand(new WatchCommand(out))
                 .addSubcommand(new ServeCommand(out))
+                .addSubcommand(new StressCommand(out))
                 .addSubcommand(new CommandLine.HelpCommand());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));

@@ -89,4 +89,34 @@ class MainTest {
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("demo").contains("help");
     }
+
+    @Test
+    void anUnknownStressScenarioIsAUsageError() {
+        Run r = run("stress", "--scenario", "nope");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown scenario in [nope]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-3"})
+    void stressSecondsBelowOneIsAUsageError(String seconds) {
+        Run r = run("stress", "--seconds", seconds);
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--seconds must be at least 1, got " + seconds).contains("Usage: kevent stress");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void stressForOneSecondPrintsProgressAndAnOkSummary() {
+        // Not sockets here: see StressScenariosTest for the lost ET RECV edge it sometimes finds.
+        Run r = run("stress", "--seconds", "1", "--scenario", "user-events,close");
+
+        assertThat(r.status()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("[1/2 user-events] done", "[2/2 close] done")
+                .containsPattern("(?m)^  lost\\s+0$").containsPattern("(?m)^  duplicated\\s+0$")
+                .containsPattern("(?m)^  longest wait\\s+\\d+\\.\\d ms$")
+                .endsWith("result: ok\n");
+    }
 }

@@ -11,7 +11,6 @@ import org.kevent.Kevent;
 import org.kevent.KeventException;
 import org.kevent.KeventQueue;
 import org.kevent.Ukevent;
-import org.kevent.internal.sys.Fd;
 
 /**
  * Run in a child JVM with a low {@code RLIMIT_NOFILE} by {@link SocketResourceTest}: fills the fd
@@ -31,26 +30,12 @@ public final class EmfileProbe {
             TcpSocket pending = TcpSocket.connect(l.localAddress());
             System.out.println("events " + queue.getEvents(1, 4, 10, TimeUnit.SECONDS, out));
             List<Integer> fillers = new ArrayList<>();
-            int[] pipe = new int[2];
             // Load every class the steps below use while descriptors remain (classes on a
             // directory class path are files: loading one at EMFILE fails for good).
             try (TcpListener idle = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1, false)) {
                 idle.accept();
             }
-            Fd.pipe(pipe);
-            Fd.close(Fd.dup(pipe[0]));
-            Fd.close(pipe[0]);
-            Fd.close(pipe[1]);
-            fillers.add(0);
-            fillers.clear();
-            while (fillers.size() < 100_000 && Fd.pipe(pipe) == 0) {
-                fillers.add(pipe[0]);
-                fillers.add(pipe[1]);
-            }
-            // A pipe needs two slots: fill the last odd one too.
-            for (int d = Fd.dup(fillers.get(0)); d >= 0; d = Fd.dup(fillers.get(0))) {
-                fillers.add(d);
-            }
+            fillers.addAll(org.kevent.ChildJvm.fillDescriptorTable());
             String outcome;
             try {
                 TcpSocket s = l.accept();
@@ -58,9 +43,7 @@ public final class EmfileProbe {
             } catch (KeventException e) {
                 outcome = "failed " + e.call() + " " + e.errorName();
             }
-            for (int fd : fillers) {
-                Fd.close(fd);
-            }
+            org.kevent.ChildJvm.free(fillers);
             System.out.println(outcome);
             System.out.println("still ready " + queue.poll(out));
             TcpSocket accepted = Loopback.acceptWithin(l);

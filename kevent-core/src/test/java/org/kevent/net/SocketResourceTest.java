@@ -71,19 +71,8 @@ class SocketResourceTest {
                 "still ready 1", "echo 5");
     }
 
-    /** Runs a command; its output lines, or null if it cannot run, fails, or takes over 60 s. */
     private static String[] run(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String text = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                System.err.println(String.join(" ", command) + " failed:\n" + text);
-                return null;
-            }
-            return text.lines().toArray(String[]::new);
-        } catch (IOException | InterruptedException e) {
-            return null;
-        }
+        return org.kevent.ChildJvm.run(command);
     }
 
     @Test

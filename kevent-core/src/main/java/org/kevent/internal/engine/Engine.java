@@ -660,12 +660,12 @@ public final class Engine implements ExpiryHandler {
         int f = i.flags;
         if ((f & Kevent.REQ_ONESHOT) != 0 || (i.retFlags & Kevent.RET_BROKEN) != 0) {
             // A BROKEN interest is delivered once and then removed: its source is gone.
-            unregister(i);
+            retire(i);
         } else if ((f & Kevent.REQ_DISPATCH) != 0) {
             i.enabled = false;
         } else if (i.type == EventType.TIMER && i.period == 0) {
             // A one-shot timer has nothing more to say; keeping it would only leak it.
-            unregister(i);
+            retire(i);
         } else {
             // Level and ET: the condition of timers and user events is "undelivered activity",
             // which delivery just consumed; fd kinds re-check or re-arm their source.
@@ -829,6 +829,12 @@ public final class Engine implements ExpiryHandler {
             }
             ring.consumer = me;
             try {
+                // Look at the clock and the kernel first, as getEvents does: with min already met
+                // the wait below is skipped, and a due timer or a ready descriptor would be missed.
+                if (readyCount < ring.free()) {
+                    harvest();
+                }
+                expireDue();
                 fillRing();
                 int readable = (int) (ring.end - ring.committed);
                 if (readable < min) {
@@ -941,6 +947,17 @@ public final class Engine implements ExpiryHandler {
         i.readyNext = null;
         i.onReady = false;
         readyCount--;
+    }
+
+    /**
+     * Removes an interest that its own delivery ended (ONESHOT, BROKEN, a one-shot timer). Unlike a
+     * caller's REMOVE, this does not tombstone ring slots it filled earlier: those events were
+     * delivered and must stay readable (KEVENT.md §6). The slots keep a stale owner reference,
+     * which the generation check of {@link Ring} ignores once the object is reused.
+     */
+    private void retire(Interest i) {
+        i.ringRefs = 0;
+        unregister(i);
     }
 
     private void unregister(Interest i) {

@@ -1,0 +1,64 @@
+package org.kevent.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+import org.kevent.cli.stress.Scenario;
+import org.kevent.cli.stress.StressRunner;
+import org.kevent.cli.stress.StressStats;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kevent stress}: the concurrency stress scenarios of {@code org.kevent.cli.stress}, one
+ * after another, then a summary. Exit status 1 if anything was lost or duplicated, a waiter got
+ * stuck, or a scenario thread failed.
+ */
+@Command(name = "stress",
+        description = {"Hammer queues from many threads (user events, ring, timers, close, loopback sockets)",
+                "and check that nothing is lost or duplicated and no waiter gets stuck; exit 1 if so."})
+final class StressCommand implements Callable<Integer> {
+    private final PrintStream out;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Option(names = "--seconds", paramLabel = "N", defaultValue = "10",
+            description = "Total time, shared by the scenarios, at least 1 (default: ${DEFAULT-VALUE}).")
+    private int seconds;
+
+    @Option(names = "--scenario", paramLabel = "NAME", split = ",",
+            description = "Run only these scenarios (user-events, ring, timers, close, sockets; default: all).")
+    private java.util.List<String> only;
+
+    StressCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (seconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--seconds must be at least 1, got " + seconds);
+        }
+        // Overwrite the progress line only on a terminal: in a log, one line per second reads better.
+        boolean terminal = out == System.out && System.console() != null && System.console().isTerminal();
+        Scenario[] chosen = Scenario.all();
+        if (only != null) {
+            chosen = java.util.Arrays.stream(chosen).filter(s -> only.contains(s.name())).toArray(Scenario[]::new);
+            if (chosen.length != only.size()) {
+                throw new ParameterException(spec.commandLine(), "unknown scenario in " + only
+                        + "; known: user-events, ring, timers, close, sockets");
+            }
+        }
+        StressStats stats = new StressRunner(out, terminal, chosen).run(Duration.ofSeconds(seconds));
+        return stats.clean() ? 0 : 1;
+    }
+}

