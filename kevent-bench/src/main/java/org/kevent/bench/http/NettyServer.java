@@ -32,6 +32,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import org.kevent.bench.support.Transport;
 
 /**
  * The Netty 4.2 peers of {@code kevent bench http}: the TechEmpower plaintext server shape on one
@@ -43,7 +44,7 @@ import java.nio.charset.StandardCharsets;
  * full response ({@code Hello, World!}, text/plain, Content-Length, keep-alive). Answers are written
  * on read and flushed once per read batch ({@code channelReadComplete}), so pipelined requests read
  * together leave in one write. A transport whose native library cannot load prints
- * {@code unavailable: CAUSE} on standard error and exits with {@link #EXIT_UNAVAILABLE}.
+ * {@code unavailable: CAUSE} on standard error and exits with {@link Transport#EXIT_UNAVAILABLE}.
  *
  * <h2>Threading</h2>
  * One {@link MultiThreadIoEventLoopGroup} of THREADS loops, built from the transport's
@@ -52,9 +53,6 @@ import java.nio.charset.StandardCharsets;
  * every other server in the comparison.
  */
 public final class NettyServer {
-    /** Exit status when the transport is unavailable on this machine. */
-    static final int EXIT_UNAVAILABLE = 3;
-
     private NettyServer() {
     }
 
@@ -70,12 +68,12 @@ public final class NettyServer {
                 channel = NioServerSocketChannel.class;
             }
             case "epoll" -> {
-                requireAvailable(Epoll.isAvailable(), Epoll.unavailabilityCause());
+                Transport.requireAvailable(Epoll.isAvailable(), Epoll.unavailabilityCause());
                 factory = EpollIoHandler.newFactory();
                 channel = EpollServerSocketChannel.class;
             }
             case "io_uring" -> {
-                requireAvailable(IoUring.isAvailable(), IoUring.unavailabilityCause());
+                Transport.requireAvailable(IoUring.isAvailable(), IoUring.unavailabilityCause());
                 factory = IoUringIoHandler.newFactory();
                 channel = IoUringServerSocketChannel.class;
             }
@@ -100,13 +98,6 @@ public final class NettyServer {
             listener.closeFuture().sync();
         } finally {
             group.shutdownGracefully();
-        }
-    }
-
-    private static void requireAvailable(boolean available, Throwable cause) {
-        if (!available) {
-            System.err.println("unavailable: " + cause);
-            System.exit(EXIT_UNAVAILABLE);
         }
     }
 
