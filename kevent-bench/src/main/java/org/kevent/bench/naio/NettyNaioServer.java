@@ -1,27 +1,15 @@
 package org.kevent.bench.naio;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultFileRegion;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringServerSocketChannel;
 import java.io.File;
 import java.util.Locale;
 
+import org.kevent.bench.support.FlushPerBatch;
+import org.kevent.bench.support.NettyServers;
 import org.kevent.bench.support.Transport;
 
 /**
@@ -32,12 +20,12 @@ import org.kevent.bench.support.Transport;
  * native epoll transport and answers each request byte with a {@link DefaultFileRegion} of the
  * whole file, which the epoll channel writes with {@code sendfile}.
  * {@code ... NettyNaioServer echo PORT} runs on the native io_uring transport
- * ({@link IoUringIoHandler}) and writes every buffer it reads back, flushed once per read batch.
- * A transport that cannot load exits through {@link Transport#requireAvailable}.
+ * ({@link IoUringIoHandler}) and writes every buffer it reads back. Both flush once per read
+ * batch. A transport that cannot load exits through {@link Transport#requireAvailable}.
  *
  * <h2>Threading</h2>
- * One {@link MultiThreadIoEventLoopGroup} of one thread runs the listener and every connection,
- * like the kevent server's one thread.
+ * One event loop runs the listener and every connection ({@link NettyServers}), like the kevent
+ * server's one thread.
  */
 public final class NettyNaioServer {
     private NettyNaioServer() {
@@ -46,40 +34,13 @@ public final class NettyNaioServer {
     public static void main(String[] args) throws Exception {
         Part part = Part.valueOf(args[0].toUpperCase(Locale.ROOT));
         int port = Integer.parseInt(args[1]);
-        IoHandlerFactory factory;
-        Class<? extends ServerChannel> channel;
-        ChannelHandler handler;
         if (part == Part.SENDFILE) {
-            Transport.requireAvailable(Epoll.isAvailable(), Epoll.unavailabilityCause());
-            factory = EpollIoHandler.newFactory();
-            channel = EpollServerSocketChannel.class;
-            handler = new FileHandler(new File(args[2]));
+            FileHandler files = new FileHandler(new File(args[2]));
+            NettyServers.serve("epoll", port, 1, () -> new ChannelHandler[] {files},
+                    "netty epoll FileRegion on 127.0.0.1:" + port + ", one event-loop thread");
         } else {
-            Transport.requireAvailable(IoUring.isAvailable(), IoUring.unavailabilityCause());
-            factory = IoUringIoHandler.newFactory();
-            channel = IoUringServerSocketChannel.class;
-            handler = EchoHandler.INSTANCE;
-        }
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, factory);
-        try {
-            ServerBootstrap b = new ServerBootstrap()
-                    .group(group)
-                    .channel(channel)
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(handler);
-                        }
-                    });
-            var listener = b.bind("127.0.0.1", port).sync().channel();
-            System.out.println("netty " + (part == Part.SENDFILE ? "epoll FileRegion" : "io_uring echo") + " on 127.0.0.1:"
-                    + port + ", one event-loop thread");
-            listener.closeFuture().sync();
-        } finally {
-            group.shutdownGracefully();
+            NettyServers.serve("io_uring", port, 1, () -> new ChannelHandler[] {EchoHandler.INSTANCE},
+                    "netty io_uring echo on 127.0.0.1:" + port + ", one event-loop thread");
         }
     }
 
@@ -88,7 +49,7 @@ public final class NettyNaioServer {
      * closes its file when released, so one shared channel would be closed after the first.
      */
     @ChannelHandler.Sharable
-    private static final class FileHandler extends ChannelInboundHandlerAdapter {
+    private static final class FileHandler extends FlushPerBatch {
         private final File file;
         private final long size;
 
@@ -108,36 +69,16 @@ public final class NettyNaioServer {
                 requests.release();
             }
         }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
     }
 
-    /** Writes back what it reads; one flush per read batch. */
+    /** Writes back what it reads. */
     @ChannelHandler.Sharable
-    private static final class EchoHandler extends ChannelInboundHandlerAdapter {
+    private static final class EchoHandler extends FlushPerBatch {
         static final EchoHandler INSTANCE = new EchoHandler();
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ctx.write(msg, ctx.voidPromise());
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
     }
 }
