@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.kevent.EventBuffer;
 import org.kevent.EventType;
 import org.kevent.Kevent;
+import org.kevent.KeventException;
 import org.kevent.KeventQueue;
 import org.kevent.Ukevent;
 import org.kevent.net.NativeFile;
@@ -97,9 +98,20 @@ public final class KeventNaioServer {
     }
 
     private void acceptAll() {
-        TcpSocket s;
-        while ((s = listener.accept()) != null) {
-            s.setTcpNoDelay(true);
+        for (;;) {
+            TcpSocket s;
+            try {
+                s = listener.accept();
+                if (s == null) {
+                    return;
+                }
+                s.setTcpNoDelay(true);
+            } catch (KeventException e) {
+                // A connection reset before accept concerns that connection only; the level
+                // ACCEPT interest fires again for the ones still queued.
+                System.out.println("accept: " + e.getMessage());
+                return;
+            }
             Conn c = connections.add(s, ByteBuffer.allocateDirect(sendfile ? 1 : Part.MESSAGE_BYTES));
             receive(c);
         }
@@ -115,7 +127,7 @@ public final class KeventNaioServer {
         if (c == null) {
             return; // a request of a connection already closed, completed as cancelled
         }
-        if (events == Kevent.NAIO_RECV) {
+        if ((events & Kevent.NAIO_RECV) != 0) {
             if (data < c.buffer.capacity()) {
                 connections.close(c); // end of stream mid-message, or an error
             } else if (sendfile) {
@@ -125,7 +137,7 @@ public final class KeventNaioServer {
                 queue.aioSend(c.socket, c.buffer, c.cookie, 0);
             }
         } else {
-            long expected = events == Kevent.NAIO_SENDFILE ? fileBytes : Part.MESSAGE_BYTES;
+            long expected = (events & Kevent.NAIO_SENDFILE) != 0 ? fileBytes : Part.MESSAGE_BYTES;
             if (data != expected) {
                 connections.close(c);
             } else {
