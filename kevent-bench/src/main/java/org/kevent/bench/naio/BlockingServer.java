@@ -50,6 +50,7 @@ public final class BlockingServer {
     private BlockingServer() {
     }
 
+    /** @param args see the class documentation */
     public static void main(String[] args) throws Exception {
         boolean virtual = switch (args[0]) {
             case "virtual" -> true;

@@ -61,6 +61,7 @@ public final class KeventNaioServer {
         this.fileBytes = file == null ? 0 : file.size();
     }
 
+    /** @param args see the class documentation */
     public static void main(String[] args) {
         try {
             Part part = Part.valueOf(args[0].toUpperCase(java.util.Locale.ROOT));

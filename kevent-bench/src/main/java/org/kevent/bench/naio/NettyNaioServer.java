@@ -31,6 +31,7 @@ public final class NettyNaioServer {
     private NettyNaioServer() {
     }
 
+    /** @param args see the class documentation */
     public static void main(String[] args) throws Exception {
         Part part = Part.valueOf(args[0].toUpperCase(Locale.ROOT));
         int port = Integer.parseInt(args[1]);

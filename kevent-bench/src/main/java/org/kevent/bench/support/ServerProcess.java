@@ -57,6 +57,7 @@ public final class ServerProcess implements AutoCloseable {
         return sp;
     }
 
+    /** @return the server's process id: the JVM or the C binary itself */
     public long pid() {
         return process.pid();
     }
@@ -66,6 +67,7 @@ public final class ServerProcess implements AutoCloseable {
         return log;
     }
 
+    /** @return whether the process is still running */
     public boolean alive() {
         return process.isAlive();
     }
@@ -153,6 +155,7 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Same as {@link #stop()}. */
     @Override
     public void close() {
         stop();
