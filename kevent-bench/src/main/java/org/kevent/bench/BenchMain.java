@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.kevent.bench.support.Output;
 
 /**
  * Entry point of {@code ./kevent bench NAME [--json FILE] [options]}.
@@ -36,12 +37,18 @@ public final class BenchMain {
                     + "  round trip of one connection with 0 vs N idle registered connections", IdleBench::run, true),
             new Bench("http", org.kevent.bench.http.HttpBench.USAGE, (report, options) -> {
                 options.allowOnly(org.kevent.bench.http.HttpBench.OPTIONS);
-                org.kevent.bench.http.HttpBench.run(new org.kevent.bench.http.HttpBench.Hooks(report::header, report::metric,
-                        report::note, rows -> {
-                            Report.Table t = report.table(rows.getFirst());
-                            rows.stream().skip(1).forEach(t::row);
-                            t.print();
-                        }), options.values(), options.json());
+                org.kevent.bench.http.HttpBench.run(output(report), options.values(), options.json());
+            }, false),
+            new Bench("naio", org.kevent.bench.naio.NaioBench.USAGE, (report, options) -> {
+                options.allowOnly(org.kevent.bench.naio.NaioBench.OPTIONS);
+                org.kevent.bench.naio.NaioBench.Settings settings;
+                try {
+                    settings = org.kevent.bench.naio.NaioBench.Settings.of(options.intOption("seconds", 8),
+                            options.intOption("rounds", 3), options.values().get("part"), options.values().get("only"));
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(e.getMessage());
+                }
+                org.kevent.bench.naio.NaioBench.run(output(report), settings);
             }, false));
 
     /** Set in a JVM this class started for a benchmark, so it runs the benchmark instead of forking again. */
@@ -170,6 +177,15 @@ public final class BenchMain {
             }
         }
         return new Options(json, values);
+    }
+
+    /** The report, as the runners in sub-packages see it. */
+    private static Output output(Report report) {
+        return new Output(report::header, report::metric, report::note, rows -> {
+            Report.Table t = report.table(rows.getFirst());
+            rows.stream().skip(1).forEach(t::row);
+            t.print();
+        });
     }
 
     private static void usage(String problem) {

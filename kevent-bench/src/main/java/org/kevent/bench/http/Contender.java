@@ -3,8 +3,9 @@ package org.kevent.bench.http;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import org.kevent.bench.support.Host;
+import org.kevent.bench.support.ServerProcess;
 
 /**
  * One server in the comparison: its key (used in JSON and {@code --only}), the name printed in the
@@ -49,22 +50,13 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
         });
     }
 
-    /** The JVM flags of every Java server: the runner's own JDK, a fixed pre-touched heap, FFM allowed. */
-    static List<String> jvm(String java, String classPath, List<String> extra) {
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xms256m", "-Xmx256m",
-                "-XX:+AlwaysPreTouch"));
-        cmd.addAll(extra);
-        cmd.addAll(List.of("-cp", classPath));
-        return cmd;
-    }
-
     /** evserver from the CLI jar: {@code org.kevent.cli.Main serve --port P --threads N}. */
     static Contender evserver(String java, Path cliJar, String unavailable) {
         if (unavailable != null) {
             return missing(EVSERVER, "evserver (kevent)", unavailable);
         }
         return new Contender(EVSERVER, "evserver (kevent)", null, (port, threads) -> {
-            List<String> cmd = jvm(java, cliJar.toString(), List.of());
+            List<String> cmd = ServerProcess.javaCommand(java, cliJar.toString(), List.of());
             cmd.addAll(List.of("org.kevent.cli.Main", "serve", "--port", Integer.toString(port), "--threads",
                     Integer.toString(threads)));
             return cmd;
@@ -74,7 +66,7 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
     /** Netty on {@code nio}, {@code epoll} or {@code io_uring}; its leak detector off, as in TechEmpower's runs. */
     static Contender netty(String java, String classPath, String transport) {
         return new Contender("netty-" + transport, "netty " + transport, null, (port, threads) -> {
-            List<String> cmd = jvm(java, classPath, List.of("-Dio.netty.leakDetection.level=disabled"));
+            List<String> cmd = ServerProcess.javaCommand(java, classPath, List.of("-Dio.netty.leakDetection.level=disabled"));
             cmd.addAll(List.of(NettyServer.class.getName(), transport, Integer.toString(port), Integer.toString(threads)));
             return cmd;
         });
@@ -82,7 +74,7 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
 
     static Contender selector(String java, String classPath) {
         return new Contender("nio-selector", "java.nio Selector", null, (port, threads) -> {
-            List<String> cmd = jvm(java, classPath, List.of());
+            List<String> cmd = ServerProcess.javaCommand(java, classPath, List.of());
             cmd.addAll(List.of(SelectorServer.class.getName(), Integer.toString(port), Integer.toString(threads)));
             return cmd;
         });
@@ -91,7 +83,7 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
     /** Server threads = carrier threads: the scheduler's parallelism and its maximum pool size. */
     static Contender virtualThreads(String java, String classPath) {
         return new Contender("virtual-threads", "virtual thread/conn", null, (port, threads) -> {
-            List<String> cmd = jvm(java, classPath, List.of("-Djdk.virtualThreadScheduler.parallelism=" + threads,
+            List<String> cmd = ServerProcess.javaCommand(java, classPath, List.of("-Djdk.virtualThreadScheduler.parallelism=" + threads,
                     "-Djdk.virtualThreadScheduler.maxPoolSize=" + threads));
             cmd.addAll(List.of(VirtualThreadServer.class.getName(), Integer.toString(port)));
             return cmd;
@@ -107,15 +99,15 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
         if (!Files.isRegularFile(source)) {
             return missing(key, name, "no C source at " + source);
         }
-        String gcc = Wrk.onPath("gcc");
+        String gcc = Host.onPath("gcc");
         if (gcc == null) {
             return missing(key, name, "gcc is not on the PATH");
         }
         Path binary = workDir.resolve(key);
         try {
-            String out = Wrk.command(List.of(gcc, "-O2", "-o", binary.toString(), source.toString(), "-lpthread"));
+            String out = Host.command(List.of(gcc, "-O2", "-o", binary.toString(), source.toString(), "-lpthread"));
             if (!Files.isExecutable(binary)) {
-                return missing(key, name, "gcc -O2 " + source + " failed: " + Wrk.lastLine(out));
+                return missing(key, name, "gcc -O2 " + source + " failed: " + Host.lastLine(out));
             }
         } catch (IOException e) {
             return missing(key, name, "gcc failed: " + e.getMessage());

@@ -2,15 +2,14 @@ package org.kevent.bench.http;
 
 import java.util.Arrays;
 import java.util.List;
+import org.kevent.bench.support.Spread;
 
 /**
  * Every figure of one thread count: per server, workload and round, req/s, p50 and p99 latency and
  * server CPU per request; NaN where a run failed or did not happen.
  *
  * <h2>Semantics</h2>
- * Medians and ranges skip NaN. A {@link #paired paired ratio} divides each round's figure by the
- * same round's figure of the peer, over the rounds where both exist, so a round that was slow for
- * everyone (a colleague's build) cancels out.
+ * Medians, ranges and paired ratios are {@link Spread}s: NaN skipped, ratios paired by round.
  */
 final class Figures {
     /** What is measured per run. */
@@ -26,19 +25,6 @@ final class Figures {
         Measure(String key, String unit) {
             this.key = key;
             this.unit = unit;
-        }
-    }
-
-    /** A median and the range it came from; NaN when there was nothing to take it from. */
-    record Spread(double median, double min, double max, int n) {
-        static Spread of(double[] values) {
-            double[] v = Arrays.stream(values).filter(Double::isFinite).sorted().toArray();
-            if (v.length == 0) {
-                return new Spread(Double.NaN, Double.NaN, Double.NaN, 0);
-            }
-            int n = v.length;
-            double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-            return new Spread(median, v[0], v[n - 1], n);
         }
     }
 
@@ -92,12 +78,6 @@ final class Figures {
         if (server < 0 || peer < 0) {
             return Spread.of(new double[0]);
         }
-        double[] a = rounds(m, server, workload);
-        double[] b = rounds(m, peer, workload);
-        double[] r = new double[rounds];
-        for (int k = 0; k < rounds; k++) {
-            r[k] = a[k] / b[k];
-        }
-        return Spread.of(r);
+        return Spread.paired(rounds(m, server, workload), rounds(m, peer, workload));
     }
 }

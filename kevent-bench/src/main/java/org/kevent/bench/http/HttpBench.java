@@ -1,16 +1,16 @@
 package org.kevent.bench.http;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
+import org.kevent.bench.support.Host;
+import org.kevent.bench.support.Output;
+import org.kevent.bench.support.ServerProcess;
+import org.kevent.bench.support.Transport;
 
 /**
  * {@code ./kevent bench http}: evserver against Netty 4.2 (nio, native epoll, native io_uring), a raw
@@ -40,17 +40,6 @@ public final class HttpBench {
     /** Every option {@code http} accepts. */
     public static final String[] OPTIONS = {"rounds", "duration", "warmup", "threads", "only", "cli-jar", "c-reference"};
 
-    /** Where the runner prints and records: the parts of the benchmark report it uses. */
-    public record Hooks(BiConsumer<String, String> header, MetricSink metric, Consumer<String> note,
-                        Consumer<List<String[]>> table) {
-    }
-
-    /** Records one value for {@code --json}. */
-    @FunctionalInterface
-    public interface MetricSink {
-        void metric(String variant, String metric, double value, String unit);
-    }
-
     private static final long START_TIMEOUT_MILLIS = 30_000;
     /**
      * At start each server gets this many per-round warm-ups of every workload, and at least
@@ -60,7 +49,7 @@ public final class HttpBench {
     private static final int INITIAL_WARMUP_FACTOR = 3;
     private static final int INITIAL_WARMUP_MIN_SECONDS = 5;
 
-    private final Hooks out;
+    private final Output out;
     private final int roundsCount;
     private final int seconds;
     private final int warmupSeconds;
@@ -72,7 +61,7 @@ public final class HttpBench {
     private Wrk wrk;
     private Path pipelineScript;
 
-    private HttpBench(Hooks out, Map<String, String> options) throws IOException {
+    private HttpBench(Output out, Map<String, String> options) throws IOException {
         this.out = out;
         this.options = options;
         this.roundsCount = positive(options, "rounds", 5);
@@ -85,7 +74,7 @@ public final class HttpBench {
             default -> throw new IllegalArgumentException("--threads takes 1, 2 or both, got " + options.get("threads"));
         };
         this.only = options.containsKey("only") ? List.of(options.get("only").split(",")) : null;
-        this.root = repositoryRoot();
+        this.root = Host.repositoryRoot();
         this.workDir = root.resolve("kevent-bench/target/http-bench");
         Files.createDirectories(workDir);
     }
@@ -97,7 +86,7 @@ public final class HttpBench {
      * @param options the command-line options without dashes (see {@link #OPTIONS})
      * @param json    the {@code --json} file or null; the chart goes next to it
      */
-    public static void run(Hooks out, Map<String, String> options, Path json) throws Exception {
+    public static void run(Output out, Map<String, String> options, Path json) throws Exception {
         HttpBench bench;
         try {
             bench = new HttpBench(out, options);
@@ -122,7 +111,7 @@ public final class HttpBench {
         List<Contender> contenders = contenders();
         out.note().accept("wrk: " + wrk.executable() + " -t1, " + seconds + " s per run, warm-up " + warmupSeconds
                 + " s per server per round at c=256 (" + initialWarmupSeconds() + " s of each workload at start); " + roundsCount + " rounds, order rotated each round");
-        out.note().accept("load average at start: " + loadAverage() + "; work dir " + workDir);
+        out.note().accept("load average at start: " + Host.loadAverage() + "; work dir " + workDir);
         for (Contender c : contenders) {
             if (!c.available()) {
                 out.note().accept(c.key() + ": not available (" + c.unavailable() + ")");
@@ -136,7 +125,7 @@ public final class HttpBench {
             Tables.print(out, f, seconds);
             Tables.record(out.metric(), f);
         }
-        out.note().accept("load average at end: " + loadAverage());
+        out.note().accept("load average at end: " + Host.loadAverage());
         Path svg = json != null ? json.resolveSibling(svgName(json)) : workDir.resolveSibling("http-bench.svg");
         Files.writeString(svg, SvgChart.render(all, machineNote()));
         out.note().accept("chart: " + svg.toAbsolutePath());
@@ -156,9 +145,8 @@ public final class HttpBench {
     // ---------------------------------------------------------------------------------- servers
 
     private List<Contender> contenders() throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String cp = System.getProperty("java.class.path");
+        String java = Host.java();
+        String cp = Host.classPath();
         List<Contender> list = new ArrayList<>();
         list.add(evserver(java));
         list.add(Contender.netty(java, cp, "nio"));
@@ -198,7 +186,7 @@ public final class HttpBench {
     }
 
     private void buildCliJar() throws IOException, InterruptedException {
-        String mvn = Wrk.onPath("mvn");
+        String mvn = Host.onPath("mvn");
         if (mvn == null) {
             out.note().accept("kevent-cli jar missing and mvn is not on the PATH: cannot build it");
             return;
@@ -246,7 +234,7 @@ public final class HttpBench {
             p.stop();
             if (c.key().equals(Contender.EVSERVER) && p.exitStatus() != null && p.exitStatus() == 2) {
                 problem = "the CLI jar has no serve command yet: " + p.logHead();
-            } else if (p.exitStatus() != null && p.exitStatus() == NettyServer.EXIT_UNAVAILABLE) {
+            } else if (p.exitStatus() != null && p.exitStatus() == Transport.EXIT_UNAVAILABLE) {
                 problem = "transport unavailable: " + p.logTail();
             }
             out.note().accept(c.key() + ": not available (" + problem + ")");
@@ -331,23 +319,9 @@ public final class HttpBench {
             f.set(Figures.Measure.P50, s, w, round, res.p50Micros());
             f.set(Figures.Measure.P99, s, w, round, res.p99Micros());
             if (before >= 0 && after >= 0 && res.requests() > 0) {
-                f.set(Figures.Measure.CPU_PER_REQ, s, w, round, (after - before) * 1e6 / CLOCK_TICKS / res.requests());
+                f.set(Figures.Measure.CPU_PER_REQ, s, w, round, (after - before) * 1e6 / ServerProcess.CLOCK_TICKS / res.requests());
             }
             f.errors[s][w] += res.socketErrors() + res.non2xx();
-        }
-    }
-
-    /** {@code getconf CLK_TCK}: the unit of {@code /proc/PID/stat}'s utime and stime. */
-    private static final long CLOCK_TICKS = clockTicks();
-
-    private static long clockTicks() {
-        try {
-            return Long.parseLong(Wrk.command(List.of("getconf", "CLK_TCK")).strip());
-        } catch (IOException | RuntimeException e) {
-            return 100; // USER_HZ on every Linux architecture the JDK runs on
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 100;
         }
     }
 
@@ -384,28 +358,6 @@ public final class HttpBench {
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + key + " expects whole seconds (5 or 5s), got " + v);
-        }
-    }
-
-    /** The repository this jar was built in (…/kevent-bench/target/x.jar), else the working directory. */
-    private static Path repositoryRoot() {
-        try {
-            Path jar = Path.of(HttpBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path root = jar.getParent() == null ? null : jar.toAbsolutePath().getParent().getParent().getParent();
-            if (root != null && Files.isRegularFile(root.resolve("pom.xml")) && Files.isDirectory(root.resolve("kevent-bench"))) {
-                return root;
-            }
-        } catch (URISyntaxException | RuntimeException e) {
-            // fall through to the working directory
-        }
-        return Path.of("").toAbsolutePath();
-    }
-
-    private static String loadAverage() {
-        try {
-            return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
-        } catch (IOException e) {
-            return "?";
         }
     }
 }

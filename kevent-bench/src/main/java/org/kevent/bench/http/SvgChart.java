@@ -2,6 +2,7 @@ package org.kevent.bench.http;
 
 import java.util.List;
 import java.util.Locale;
+import org.kevent.bench.support.Spread;
 
 /**
  * The chart of {@code kevent bench http}, hand-written SVG: one row per server-thread count, six
@@ -67,7 +68,7 @@ final class SvgChart {
         text(svg, x, y - 8, title, "start", 11);
         double top = 0;
         for (int s = 0; s < f.servers.size(); s++) {
-            Figures.Spread sp = f.spread(m, s, w);
+            Spread sp = f.spread(m, s, w);
             if (Double.isFinite(sp.max())) {
                 top = Math.max(top, sp.max());
             }
@@ -83,7 +84,7 @@ final class SvgChart {
         int n = Math.max(1, f.servers.size());
         double barW = (PANEL_W - 10.0) / n;
         for (int s = 0; s < f.servers.size(); s++) {
-            Figures.Spread sp = f.spread(m, s, w);
+            Spread sp = f.spread(m, s, w);
             if (!Double.isFinite(sp.median()) || top <= 0) {
                 continue;
             }

@@ -3,6 +3,8 @@ package org.kevent.bench.http;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.kevent.bench.support.Spread;
+import org.kevent.bench.support.Output;
 
 /**
  * What the http runner prints and records for one thread count: a table per workload, the issue's
@@ -40,7 +42,7 @@ final class Tables {
             new Target("p99 ≤ Netty epoll, pipelined ×16", Figures.Measure.P99, Workload.PIPELINED,
                     Contender.NETTY_EPOLL, 1.0, true));
 
-    static void print(HttpBench.Hooks out, Figures f, int seconds) {
+    static void print(Output out, Figures f, int seconds) {
         int epoll = f.index(Contender.NETTY_EPOLL);
         int floor = f.index(Contender.C_FLOOR);
         String t = f.threads + " thread" + (f.threads == 1 ? "" : "s");
@@ -71,13 +73,13 @@ final class Tables {
         printTargets(out, f);
     }
 
-    private static void printTargets(HttpBench.Hooks out, Figures f) {
+    private static void printTargets(Output out, Figures f) {
         int ev = f.index(Contender.EVSERVER);
         String t = f.threads + " thread" + (f.threads == 1 ? "" : "s");
         out.note().accept("targets (issue 3), evserver with " + t + ", on the median paired ratio:");
         for (Target target : TARGETS) {
             int w = List.of(Workload.ALL).indexOf(target.workload());
-            Figures.Spread r = f.paired(target.measure(), ev, f.index(target.peer()), w);
+            Spread r = f.paired(target.measure(), ev, f.index(target.peer()), w);
             String verdict;
             if (ev < 0) {
                 verdict = "n/a (evserver not loaded)";
@@ -94,7 +96,7 @@ final class Tables {
     }
 
     /** Records every per-round figure, the medians and ranges, and the paired ratios. */
-    static void record(HttpBench.MetricSink sink, Figures f) {
+    static void record(Output.MetricSink sink, Figures f) {
         int epoll = f.index(Contender.NETTY_EPOLL);
         int floor = f.index(Contender.C_FLOOR);
         for (int s = 0; s < f.servers.size(); s++) {
@@ -105,7 +107,7 @@ final class Tables {
                     for (int r = 0; r < rounds.length; r++) {
                         sink.metric(variant, m.key + "_round" + (r + 1), rounds[r], m.unit);
                     }
-                    Figures.Spread sp = f.spread(m, s, w);
+                    Spread sp = f.spread(m, s, w);
                     sink.metric(variant, m.key + "_median", sp.median(), m.unit);
                     sink.metric(variant, m.key + "_min", sp.min(), m.unit);
                     sink.metric(variant, m.key + "_max", sp.max(), m.unit);
@@ -117,12 +119,12 @@ final class Tables {
         }
     }
 
-    private static void recordRatio(HttpBench.MetricSink sink, Figures f, Figures.Measure m, int s, int peer, int w,
+    private static void recordRatio(Output.MetricSink sink, Figures f, Figures.Measure m, int s, int peer, int w,
                                     String variant, String peerKey) {
         if (peer < 0 || peer == s) {
             return;
         }
-        Figures.Spread r = f.paired(m, s, peer, w);
+        Spread r = f.paired(m, s, peer, w);
         sink.metric(variant, m.key + "_vs_" + peerKey + "_paired_median", r.median(), "x");
         sink.metric(variant, m.key + "_vs_" + peerKey + "_paired_min", r.min(), "x");
         sink.metric(variant, m.key + "_vs_" + peerKey + "_paired_max", r.max(), "x");
@@ -136,14 +138,8 @@ final class Tables {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%,." + digits + "f", v);
     }
 
-    /** "1.02× (0.95..1.10)"; an empty cell for the peer itself; n/a without paired rounds. */
-    private static String ratio(Figures.Spread r) {
-        if (r == null) {
-            return "—";
-        }
-        if (r.n() == 0) {
-            return "n/a";
-        }
-        return String.format(Locale.ROOT, "%.2f× (%.2f..%.2f)", r.median(), r.min(), r.max());
+    /** A paired ratio cell; "—" for the peer itself. */
+    private static String ratio(Spread r) {
+        return r == null ? "—" : r.ratio();
     }
 }

@@ -11,6 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.kevent.bench.support.Host.command;
+import static org.kevent.bench.support.Host.lastLine;
+import static org.kevent.bench.support.Host.onPath;
+
 /**
  * The load generator: finds (or installs) wrk, runs it, and reads its report.
  *
@@ -168,34 +172,5 @@ final class Wrk {
             case "m" -> value * 60e6;
             default -> throw new IllegalArgumentException("unknown time unit " + unit);
         };
-    }
-
-    /** @return the absolute path of {@code name} on the PATH, or null */
-    static String onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (Files.isExecutable(p)) {
-                return p.toAbsolutePath().toString();
-            }
-        }
-        return null;
-    }
-
-    /** Runs a command to completion (at most 10 minutes); returns its combined output. */
-    static String command(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        try {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(10, TimeUnit.MINUTES);
-            return out;
-        } finally {
-            p.destroyForcibly();
-        }
-    }
-
-    static String lastLine(String out) {
-        String[] lines = out.strip().split("\n");
-        return lines.length == 0 ? "" : lines[lines.length - 1].strip();
     }
 }

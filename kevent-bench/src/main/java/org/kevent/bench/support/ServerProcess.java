@@ -1,4 +1,4 @@
-package org.kevent.bench.http;
+package org.kevent.bench.support;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,12 +25,15 @@ import java.util.concurrent.TimeUnit;
  * <h2>Threading</h2>
  * {@link #stop()} and the hook may race; both are idempotent.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
+    /** {@code getconf CLK_TCK}: the unit of {@code /proc/PID/stat}'s utime and stime. */
+    public static final long CLOCK_TICKS = clockTicks();
+
     private static final Set<ServerProcess> LIVE = ConcurrentHashMap.newKeySet();
     private static final long STOP_GRACE_MILLIS = 2_000;
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(ServerProcess::stopAll, "http-bench-cleanup"));
+        Runtime.getRuntime().addShutdownHook(new Thread(ServerProcess::stopAll, "bench-server-cleanup"));
     }
 
     private final Process process;
@@ -41,7 +45,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Starts {@code command} with standard output and error appended to {@code log}. */
-    static ServerProcess start(List<String> command, Path log) throws IOException {
+    public static ServerProcess start(List<String> command, Path log) throws IOException {
         Files.deleteIfExists(log);
         Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -53,21 +57,28 @@ final class ServerProcess implements AutoCloseable {
         return sp;
     }
 
-    long pid() {
+    /** @return the server's process id: the JVM or the C binary itself */
+    public long pid() {
         return process.pid();
     }
 
-    boolean alive() {
+    /** @return the file the process's output goes to */
+    public Path log() {
+        return log;
+    }
+
+    /** @return whether the process is still running */
+    public boolean alive() {
         return process.isAlive();
     }
 
     /** @return the exit status if the process has ended, else null */
-    Integer exitStatus() {
+    public Integer exitStatus() {
         return process.isAlive() ? null : process.exitValue();
     }
 
     /** @return the last lines of the log, one string, for an error message */
-    String logTail() {
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())).strip();
@@ -77,7 +88,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** @return the first line of the log (a usage error's own message), or an empty string */
-    String logHead() {
+    public String logHead() {
         try (var lines = Files.lines(log)) {
             return lines.findFirst().orElse("").strip();
         } catch (IOException | RuntimeException e) {
@@ -91,7 +102,7 @@ final class ServerProcess implements AutoCloseable {
      *
      * @return null when it listens, else why not
      */
-    String awaitListening(int port, long timeoutMillis) throws InterruptedException {
+    public String awaitListening(int port, long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -110,7 +121,7 @@ final class ServerProcess implements AutoCloseable {
     /**
      * @return {@code utime + stime} of the process in clock ticks, or -1 if it is gone
      */
-    long cpuTicks() {
+    public long cpuTicks() {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
             // Field 2, the command name, may hold spaces and parentheses: count from the last ')'.
@@ -121,8 +132,14 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** @return {@link #cpuTicks()} in seconds, or NaN if the process is gone */
+    public double cpuSeconds() {
+        long ticks = cpuTicks();
+        return ticks < 0 ? Double.NaN : ticks / (double) CLOCK_TICKS;
+    }
+
     /** Stops the process: SIGTERM, then SIGKILL after a grace period; waits a bounded time. */
-    void stop() {
+    public void stop() {
         LIVE.remove(this);
         if (!process.isAlive()) {
             return;
@@ -138,24 +155,49 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Same as {@link #stop()}. */
     @Override
     public void close() {
         stop();
     }
 
     /** Stops every process still running; what the shutdown hook runs. */
-    static void stopAll() {
+    public static void stopAll() {
         for (ServerProcess sp : List.copyOf(LIVE)) {
             sp.stop();
         }
     }
 
     /** @return a TCP port on 127.0.0.1 that was free a moment ago */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress("127.0.0.1", 0));
             return s.getLocalPort();
+        }
+    }
+
+    /**
+     * The start of every Java server's command line: the runner's own JDK, FFM allowed, a fixed
+     * pre-touched heap (so neither heap growth nor its shrink lands inside a measurement), the
+     * {@code extra} flags, and the class path ({@link Host#classPath()}: the bench jar). The main class and its arguments follow.
+     */
+    public static List<String> javaCommand(String java, String classPath, List<String> extra) {
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xms256m", "-Xmx256m",
+                "-XX:+AlwaysPreTouch"));
+        cmd.addAll(extra);
+        cmd.addAll(List.of("-cp", classPath));
+        return cmd;
+    }
+
+    private static long clockTicks() {
+        try {
+            return Long.parseLong(Host.command(List.of("getconf", "CLK_TCK")).strip());
+        } catch (IOException | RuntimeException e) {
+            return 100; // USER_HZ on every Linux architecture the JDK runs on
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
         }
     }
 }
