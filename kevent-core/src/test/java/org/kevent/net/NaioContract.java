@@ -240,6 +240,37 @@ abstract class NaioContract {
         }
     }
 
+    /**
+     * Many sendfiles from the thread that waits on the queue (an event loop, whose submissions
+     * are batched into its next wait) over sockets with small buffers: each resumes many times,
+     * and none may stall on a resubmission the kernel never saw.
+     */
+    @Test
+    void manySendfilesOfAnEventLoopAllFinish() throws Exception {
+        Path f = Files.write(dir.resolve("m.bin"), random(4 << 20, 5));
+        List<Loopback> pairs = new ArrayList<>();
+        List<CompletableFuture<byte[]>> readers = new ArrayList<>();
+        try (NativeFile file = NativeFile.open(f)) {
+            queue.poll(new EventBuffer(1)); // this thread is now the queue's event loop
+            long[] ids = new long[16];
+            for (int k = 0; k < ids.length; k++) {
+                Loopback p = Loopback.open();
+                pairs.add(p);
+                p.client.setSendBufferSize(16 * 1024);
+                ids[k] = queue.aioSendfile(p.client, file, 0, 4 << 20);
+                readers.add(CompletableFuture.supplyAsync(() -> Loopback.readExactly(p.server, 4 << 20),
+                        r -> Thread.ofPlatform().start(r)));
+            }
+            byte[] content = Files.readAllBytes(f);
+            for (int k = 0; k < ids.length; k++) {
+                assertThat(await(ids[k]).data()).isEqualTo(4 << 20);
+                assertThat(readers.get(k).get(30, TimeUnit.SECONDS)).isEqualTo(content);
+            }
+        } finally {
+            pairs.forEach(Loopback::close);
+        }
+    }
+
     @Test
     void aFileTruncatedDuringSendfileGivesTheRealCount() throws Exception {
         Path f = dir.resolve("big.bin");

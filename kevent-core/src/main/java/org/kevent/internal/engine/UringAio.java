@@ -213,11 +213,19 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
 
     @Override
     void beforeWait() {
-        if (ring.pending() > 0) {
-            submitNow();
-        }
-        if (ring.ready() > 0 || (ring.sqFlags() & IoUring.SQ_CQ_OVERFLOW) != 0) {
-            reapAll();
+        // Reaping can queue new SQEs (a resumed sendfile's poll, the rest of a send), and a
+        // submission can complete at once: go round until neither is left, or the thread would
+        // sleep on SQEs the kernel never saw.
+        for (;;) {
+            if (ring.pending() > 0) {
+                submitNow();
+            }
+            if (ring.ready() > 0 || (ring.sqFlags() & IoUring.SQ_CQ_OVERFLOW) != 0) {
+                reapAll();
+            }
+            if (ring.pending() == 0) {
+                return;
+            }
         }
     }
 
