@@ -43,6 +43,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--root", paramLabel = "DIR", description = "Serve the files under DIR (default: /plaintext only).")
     private Path root;
 
+    @Option(names = "--aio", description = "Move every connection's bytes through network AIO (aioRecv, aioSend,"
+            + " aioSendfile; io_uring when the kernel allows it) instead of readiness events.")
+    private boolean aio;
+
     ServeCommand(PrintStream out) {
         this.out = out;
     }
@@ -57,7 +61,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         EvServer server;
         try {
-            server = EvServer.start(new InetSocketAddress(host, port), threads, root);
+            server = EvServer.start(new InetSocketAddress(host, port), threads, root, aio);
         } catch (IOException | KeventException e) {
             spec.commandLine().getErr().println("kevent serve: " + e.getMessage());
             return 1;

@@ -29,6 +29,8 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
     static final String C_FLOOR = "c-floor";
     /** The key of the server the targets are about. */
     static final String EVSERVER = "evserver";
+    /** The key of evserver on network AIO ({@code serve --aio}), issue 5's variant. */
+    static final String EVSERVER_AIO = "evserver-aio";
 
     /** Builds a server's command line. */
     @FunctionalInterface
@@ -52,13 +54,24 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
 
     /** evserver from the CLI jar: {@code org.kevent.cli.Main serve --port P --threads N}. */
     static Contender evserver(String java, Path cliJar, String unavailable) {
+        return evserver(EVSERVER, "evserver (kevent)", java, cliJar, unavailable, List.of());
+    }
+
+    /** evserver with {@code --aio}: requests and responses through io_uring. */
+    static Contender evserverAio(String java, Path cliJar, String unavailable) {
+        return evserver(EVSERVER_AIO, "evserver --aio (kevent)", java, cliJar, unavailable, List.of("--aio"));
+    }
+
+    private static Contender evserver(String key, String name, String java, Path cliJar, String unavailable,
+                                      List<String> extra) {
         if (unavailable != null) {
-            return missing(EVSERVER, "evserver (kevent)", unavailable);
+            return missing(key, name, unavailable);
         }
-        return new Contender(EVSERVER, "evserver (kevent)", null, (port, threads) -> {
+        return new Contender(key, name, null, (port, threads) -> {
             List<String> cmd = ServerProcess.javaCommand(java, cliJar.toString(), List.of());
             cmd.addAll(List.of("org.kevent.cli.Main", "serve", "--port", Integer.toString(port), "--threads",
                     Integer.toString(threads)));
+            cmd.addAll(extra);
             return cmd;
         });
     }

@@ -149,6 +149,7 @@ public final class HttpBench {
         String cp = Host.classPath();
         List<Contender> list = new ArrayList<>();
         list.add(evserver(java));
+        list.add(evserverAio(java));
         list.add(Contender.netty(java, cp, "nio"));
         list.add(Contender.netty(java, cp, "epoll"));
         list.add(Contender.netty(java, cp, "io_uring"));
@@ -162,7 +163,7 @@ public final class HttpBench {
         if (only != null) {
             list.removeIf(c -> !only.contains(c.key()));
             if (list.isEmpty()) {
-                throw new IllegalArgumentException("--only matches no server; keys: evserver, netty-nio, netty-epoll,"
+                throw new IllegalArgumentException("--only matches no server; keys: evserver, evserver-aio, netty-nio, netty-epoll,"
                         + " netty-io_uring, nio-selector, virtual-threads, c-floor, c-reference");
             }
         }
@@ -183,6 +184,17 @@ public final class HttpBench {
             return Contender.evserver(java, jar, "no CLI jar at " + jar);
         }
         return Contender.evserver(java, jar, null);
+    }
+
+    /** evserver {@code --aio} from the same CLI jar. */
+    private Contender evserverAio(String java) throws IOException, InterruptedException {
+        if (only != null && !only.contains(Contender.EVSERVER_AIO)) {
+            return Contender.evserverAio(java, null, "not selected by --only");
+        }
+        Contender plain = evserver(java);
+        Path jar = options.containsKey("cli-jar") ? Path.of(options.get("cli-jar"))
+                : root.resolve("kevent-cli/target/kevent-cli-all.jar");
+        return Contender.evserverAio(java, jar, plain.available() || only != null ? null : plain.unavailable());
     }
 
     private void buildCliJar() throws IOException, InterruptedException {

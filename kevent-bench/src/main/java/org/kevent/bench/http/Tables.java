@@ -74,6 +74,7 @@ final class Tables {
     }
 
     private static void printTargets(Output out, Figures f) {
+        printAioTarget(out, f);
         int ev = f.index(Contender.EVSERVER);
         String t = f.threads + " thread" + (f.threads == 1 ? "" : "s");
         out.note().accept("targets (issue 3), evserver with " + t + ", on the median paired ratio:");
@@ -93,6 +94,28 @@ final class Tables {
             out.note().accept("  " + target.what() + ": " + verdict);
         }
         out.note().accept("");
+    }
+
+    /** Issue 5: evserver --aio spends at most 0.85× the C epoll floor's CPU per request at c=256. */
+    private static void printAioTarget(Output out, Figures f) {
+        int aio = f.index(Contender.EVSERVER_AIO);
+        int floor = f.index(Contender.C_FLOOR);
+        if (aio < 0) {
+            return;
+        }
+        String what = "CPU/request ≤ 0.85× C floor, c=256";
+        int w = List.of(Workload.ALL).indexOf(Workload.C256);
+        Spread r = f.paired(Figures.Measure.CPU_PER_REQ, aio, floor, w);
+        String verdict;
+        if (floor < 0 || r.n() == 0) {
+            verdict = "n/a (no paired round with " + Contender.C_FLOOR + ")";
+        } else {
+            boolean met = r.median() <= 0.85;
+            verdict = (met ? "met" : "NOT MET") + " (" + ratio(r) + ")";
+            out.metric().metric(Contender.EVSERVER_AIO + "/t" + f.threads, "target " + what, met ? 1 : 0, "met");
+        }
+        out.note().accept("target (issue 5), evserver --aio with " + f.threads + " thread"
+                + (f.threads == 1 ? "" : "s") + ": " + what + ": " + verdict);
     }
 
     /** Records every per-round figure, the medians and ranges, and the paired ratios. */

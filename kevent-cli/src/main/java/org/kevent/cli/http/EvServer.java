@@ -69,6 +69,23 @@ public final class EvServer implements AutoCloseable {
      * @throws KeventException if a listener cannot be bound
      */
     public static EvServer start(InetSocketAddress local, int threads, Path root) throws IOException {
+        return start(local, threads, root, false);
+    }
+
+    /**
+     * As {@link #start(InetSocketAddress, int, Path)}; with {@code aio}, every connection's bytes
+     * move through network AIO requests ({@code aioRecv}, {@code aioSend}, {@code aioSendfile})
+     * instead of readiness events and nonblocking calls.
+     *
+     * @param local   the address
+     * @param threads at least 1
+     * @param root    files to serve, or null
+     * @param aio     whether to serve through network AIO
+     * @return the running server
+     * @throws IOException     if the root is not a directory
+     * @throws KeventException if a listener cannot be bound or AIO cannot start
+     */
+    public static EvServer start(InetSocketAddress local, int threads, Path root, boolean aio) throws IOException {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
@@ -81,7 +98,7 @@ public final class EvServer implements AutoCloseable {
                 bound = l.localAddress();
                 Worker w;
                 try {
-                    w = new Worker(l, new HttpProcessor(files));
+                    w = new Worker(l, new HttpProcessor(files), aio);
                 } catch (RuntimeException e) {
                     l.close();
                     throw e;
@@ -92,7 +109,9 @@ public final class EvServer implements AutoCloseable {
             started.forEach(Worker::closeResources);
             throw e;
         }
-        EvServer server = new EvServer(bound, started.get(0).queue.engineName());
+        KeventQueue first = started.get(0).queue;
+        EvServer server = new EvServer(bound, aio ? first.engineName() + " + aio " + first.aioEngineName()
+                : first.engineName());
         server.workers.addAll(started);
         for (int i = 0; i < started.size(); i++) {
             Thread t = new Thread(started.get(i), "evserver-" + i);
@@ -107,7 +126,7 @@ public final class EvServer implements AutoCloseable {
         return address;
     }
 
-    /** @return the queue engine's name, e.g. {@code epoll} */
+    /** @return the queue engine's name, e.g. {@code linux-epoll}, with the AIO engine's in AIO mode */
     public String engineName() {
         return engine;
     }
@@ -184,13 +203,26 @@ public final class EvServer implements AutoCloseable {
         volatile long acceptBackoffs;
         /** {@code open.size()}, published for other threads (tests); written by the worker only. */
         volatile int openCount;
+        /** Whether connections run on network AIO ({@code serve --aio}). */
+        final boolean aio;
+        /** AIO mode: connections by the slot in their requests' cookies (slot | generation << 32). */
+        private HttpConnection[] slots = new HttpConnection[64];
+        private int[] generations = new int[64];
+        private int[] freeSlots = new int[64];
+        private int freeCount;
+        private int slotsUsed;
 
-        Worker(TcpListener listener, HttpProcessor processor) {
+        Worker(TcpListener listener, HttpProcessor processor, boolean aio) {
             this.listener = listener;
             this.processor = processor;
+            this.aio = aio;
             this.queue = KeventQueue.open();
             try {
                 queue.add(acceptInterest());
+                if (aio) {
+                    // Chooses the engine now, so a refused io_uring shows before the first client.
+                    queue.aioEngineName();
+                }
             } catch (RuntimeException e) {
                 queue.close();
                 throw e;
@@ -208,7 +240,9 @@ public final class EvServer implements AutoCloseable {
                 while (running) {
                     int n = queue.getEvents(1, BATCH, -1, TimeUnit.MILLISECONDS, ev);
                     for (int i = 0; i < n; i++) {
-                        if (ev.attachment(i) instanceof HttpConnection c) {
+                        if (ev.type(i) == EventType.NAIO) {
+                            onCompletion(ev.cookie(i), ev.events(i), ev.data(i));
+                        } else if (ev.attachment(i) instanceof HttpConnection c) {
                             onConnection(c, ev.flags(i));
                         } else {
                             onListenerOrTimer(ev.type(i), ev.flags(i));
@@ -248,6 +282,90 @@ public final class EvServer implements AutoCloseable {
             }
         }
 
+        // ------------------------------------------------------------------ AIO mode
+
+        /** A request of an AIO connection ended: take its result, then let the processor go on. */
+        private void onCompletion(long cookie, int events, long result) {
+            HttpConnection c = bySlot(cookie);
+            if (c == null) {
+                return; // a request of a connection already closed, ended as cancelled
+            }
+            AioIo io = (AioIo) c.io();
+            boolean ok = (events & Kevent.NAIO_RECV) != 0 ? io.received(result) : io.sent(events, result);
+            if (!ok) {
+                closeConnection(c);
+                return;
+            }
+            drive(c, io);
+        }
+
+        private void drive(HttpConnection c, AioIo io) {
+            if (!io.closing) {
+                int r;
+                try {
+                    r = processor.serve(c);
+                } catch (RuntimeException e) {
+                    r = HttpProcessor.CLOSE;
+                }
+                io.flush();
+                if (r != HttpProcessor.CLOSE) {
+                    if (io.wantRecv()) {
+                        io.postRecv();
+                    }
+                    return;
+                }
+                // An error answer or the end of the stream: close once what is queued is sent.
+                io.closing = true;
+            }
+            if (!io.busy()) {
+                closeConnection(c);
+            }
+        }
+
+        private HttpConnection bySlot(long cookie) {
+            int slot = (int) cookie;
+            if (slot < 0 || slot >= slotsUsed || generations[slot] != (int) (cookie >>> 32)) {
+                return null;
+            }
+            return slots[slot];
+        }
+
+        private void registerAio(TcpSocket s) {
+            int slot;
+            if (freeCount > 0) {
+                slot = freeSlots[--freeCount];
+            } else {
+                if (slotsUsed == slots.length) {
+                    slots = java.util.Arrays.copyOf(slots, slotsUsed * 2);
+                    generations = java.util.Arrays.copyOf(generations, slotsUsed * 2);
+                    freeSlots = java.util.Arrays.copyOf(freeSlots, slotsUsed * 2);
+                }
+                slot = slotsUsed++;
+            }
+            AioIo io = new AioIo(queue, s, (long) generations[slot] << 32 | slot);
+            HttpConnection c = new HttpConnection(io);
+            slots[slot] = c;
+            open.add(c);
+            openCount = open.size();
+            try {
+                s.setTcpNoDelay(true);
+                io.postRecv();
+            } catch (RuntimeException e) {
+                closeConnection(c);
+            }
+        }
+
+        private void releaseSlot(AioIo io) {
+            int slot = (int) io.cookie;
+            if (slots[slot] != null && generations[slot] == (int) (io.cookie >>> 32)) {
+                slots[slot] = null;
+                generations[slot]++;
+                freeSlots[freeCount++] = slot;
+            }
+        }
+
+        // ------------------------------------------------------------------ readiness mode
+
         private void onBroken(HttpConnection c) {
             if (open.contains(c)) {
                 closeConnection(c);
@@ -255,7 +373,7 @@ public final class EvServer implements AutoCloseable {
         }
 
         private void rearm(HttpConnection c, boolean send) {
-            TcpSocket s = ((SocketIo) c.io()).socket;
+            TcpSocket s = socketOf(c);
             int interest = send ? RECV_INTEREST | Kevent.SOCKET_SEND : RECV_INTEREST;
             try {
                 queue.modify(Ukevent.socket(s, interest).withFlags(Kevent.REQ_ET).withAttachment(c));
@@ -297,6 +415,10 @@ public final class EvServer implements AutoCloseable {
         }
 
         private void register(TcpSocket s) {
+            if (aio) {
+                registerAio(s);
+                return;
+            }
             HttpConnection c = new HttpConnection(new SocketIo(s));
             try {
                 s.setTcpNoDelay(true);
@@ -327,10 +449,15 @@ public final class EvServer implements AutoCloseable {
         }
 
         private void closeConnection(HttpConnection c) {
-            open.remove(c);
+            if (!open.remove(c)) {
+                return;
+            }
             openCount = open.size();
             c.release();
-            TcpSocket s = ((SocketIo) c.io()).socket;
+            TcpSocket s = socketOf(c);
+            if (c.io() instanceof AioIo io) {
+                releaseSlot(io);
+            }
             try {
                 // Remove the interest before the close: closing alone leaves it registered until
                 // its BROKEN delivery, and a socket accepted later in this same batch gets the same
@@ -344,6 +471,10 @@ public final class EvServer implements AutoCloseable {
             } catch (RuntimeException ignored) {
                 // Closing is best effort: the descriptor is released either way.
             }
+        }
+
+        private static TcpSocket socketOf(HttpConnection c) {
+            return c.io() instanceof AioIo io ? io.socket : ((SocketIo) c.io()).socket;
         }
 
         void closeResources() {

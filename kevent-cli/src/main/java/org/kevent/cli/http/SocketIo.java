@@ -38,6 +38,11 @@ final class SocketIo implements HttpIo {
         return n;
     }
 
+    /** @return the native file behind a body this class opened */
+    static NativeFile nativeFile(FileBody body) {
+        return ((NativeBody) body).file;
+    }
+
     /** Opens files natively; the {@link StaticFiles.Opener} of the server. */
     static FileBody open(Path realFile) throws IOException {
         return new NativeBody(NativeFile.open(realFile));
