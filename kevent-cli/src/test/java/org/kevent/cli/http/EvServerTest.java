@@ -42,8 +42,13 @@ class EvServerTest {
         }
     }
 
+    /** @return whether the server under test runs on network AIO ({@code serve --aio}) */
+    boolean aio() {
+        return false;
+    }
+
     private EvServer start(int threads) throws IOException {
-        server = EvServer.start(new InetSocketAddress("127.0.0.1", 0), threads, root);
+        server = EvServer.start(new InetSocketAddress("127.0.0.1", 0), threads, root, aio());
         return server;
     }
 
