@@ -578,6 +578,7 @@ public final class KeventQueue implements AutoCloseable {
         private Poller poller;
         private String aioEngine;
         private int aioRingEntries;
+        private boolean singleIssuer;
 
         private Builder() {
         }
@@ -597,6 +598,23 @@ public final class KeventQueue implements AutoCloseable {
                 throw new IllegalArgumentException("AIO engine must be io_uring, readiness or auto, got " + name);
             }
             this.aioEngine = name;
+            return this;
+        }
+
+        /**
+         * Declares that one thread makes every network AIO request on the queue and every wait:
+         * the first thread that submits a request. io_uring then runs with {@code SINGLE_ISSUER}
+         * and {@code DEFER_TASKRUN} where the kernel has them: completions are processed in a batch
+         * when that thread waits, instead of interrupting it one by one. Afterwards, a request or
+         * a wait from another thread throws {@link IllegalStateException}; closing a socket from
+         * another thread still ends its requests (as cancelled, once the owner waits again). The
+         * readiness engine ignores the setting.
+         *
+         * @param on whether the queue has a single issuer
+         * @return this builder
+         */
+        public Builder singleIssuer(boolean on) {
+            this.singleIssuer = on;
             return this;
         }
 
@@ -639,7 +657,7 @@ public final class KeventQueue implements AutoCloseable {
         public KeventQueue open() {
             Poller p = poller != null ? poller : EpollPoller.open();
             Engine engine = new Engine(p, clock, maxInterests);
-            engine.configureAio(aioEngine, aioRingEntries);
+            engine.configureAio(aioEngine, aioRingEntries, singleIssuer);
             // INODE on inotify; the instance is made with the first INODE interest, not here.
             engine.installKind(EventType.INODE, org.kevent.internal.engine.InodeKind.create(engine,
                     new org.kevent.internal.linux.LinuxInotify()));

@@ -11,6 +11,16 @@ public final class NaioQueues {
      * @return an open queue
      */
     public static KeventQueue open(String engine, int ringEntries) {
-        return KeventQueue.builder().aioEngine(engine).aioRingEntries(ringEntries).open();
+        return open(engine, ringEntries, false);
+    }
+
+    /**
+     * @param engine       {@code io_uring} or {@code readiness}
+     * @param ringEntries  io_uring completion ring size (0: default)
+     * @param singleIssuer {@link KeventQueue.Builder#singleIssuer}
+     * @return an open queue
+     */
+    public static KeventQueue open(String engine, int ringEntries, boolean singleIssuer) {
+        return KeventQueue.builder().aioEngine(engine).aioRingEntries(ringEntries).singleIssuer(singleIssuer).open();
     }
 }

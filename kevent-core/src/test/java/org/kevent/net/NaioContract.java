@@ -60,7 +60,12 @@ abstract class NaioContract {
     abstract String engine();
 
     KeventQueue open(int ringEntries) {
-        return NaioQueues.open(engine(), ringEntries);
+        return NaioQueues.open(engine(), ringEntries, singleIssuer());
+    }
+
+    /** @return whether the queues are opened with {@code singleIssuer(true)} */
+    boolean singleIssuer() {
+        return false;
     }
 
     @BeforeEach

@@ -216,7 +216,9 @@ public final class EvServer implements AutoCloseable {
             this.listener = listener;
             this.processor = processor;
             this.aio = aio;
-            this.queue = KeventQueue.open();
+            // One thread per queue: with AIO, io_uring may batch completion work for that thread
+            // (SINGLE_ISSUER | DEFER_TASKRUN) instead of interrupting it per completion.
+            this.queue = KeventQueue.builder().singleIssuer(aio).open();
             try {
                 queue.add(acceptInterest());
                 if (aio) {

@@ -33,6 +33,7 @@ final class Aio extends SourceKind {
     private AioBackend backend;
     private String engineChoice;
     private int ringEntries;
+    private boolean singleIssuer;
     private long nextId = 1;
     private AioOp freeOps;
     private long started;
@@ -114,9 +115,17 @@ final class Aio extends SourceKind {
         return b;
     }
 
-    void configure(String engineName, int cqEntries) {
+    void configure(String engineName, int cqEntries, boolean oneIssuer) {
         this.engineChoice = engineName;
         this.ringEntries = cqEntries;
+        this.singleIssuer = oneIssuer;
+    }
+
+    /** Before a thread waits: in single-issuer mode only the owner may (it reaps). */
+    void checkWaiter() {
+        if (backend != null) {
+            backend.checkIssuer("waiting");
+        }
     }
 
     private AioBackend choose() {
@@ -125,10 +134,10 @@ final class Aio extends SourceKind {
             case "readiness":
                 return new ReadinessAio(engine, this);
             case "io_uring":
-                return UringAio.open(engine, this, ringEntries);
+                return UringAio.open(engine, this, ringEntries, singleIssuer);
             case "auto":
                 try {
-                    return UringAio.open(engine, this, ringEntries);
+                    return UringAio.open(engine, this, ringEntries, singleIssuer);
                 } catch (KeventException refused) {
                     System.getLogger("org.kevent").log(System.Logger.Level.INFO,
                             "network AIO runs on readiness: io_uring is not available ({0})", refused.getMessage());
@@ -181,6 +190,7 @@ final class Aio extends SourceKind {
 
     private AioOp newOp(int opBit, int flags, long cookie, Object attachment, int maxInterests) {
         AioBackend b = backend();
+        b.checkIssuer("a network AIO request");
         if (engine.registeredLocked() >= maxInterests) {
             throw new KeventException("aio", "ENOSPC", "the queue's registration cap of " + maxInterests
                     + " interests (requests included) is reached (KeventQueue.Builder.maxInterests)");

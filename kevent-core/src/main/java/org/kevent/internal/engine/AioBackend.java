@@ -31,6 +31,15 @@ abstract class AioBackend {
     /** The socket is closing (its requests were cancelled): nothing may name its descriptor after this returns. */
     abstract void socketClosing(AioSocket s);
 
+    /**
+     * Checks the calling thread may make a request or wait on the queue.
+     *
+     * @param what the call, for the message
+     * @throws IllegalStateException if it may not
+     */
+    void checkIssuer(String what) {
+    }
+
     /** A thread is about to wait in the kernel (or has just collected its events). */
     void beforeWait() {
     }

@@ -460,6 +460,7 @@ public final class Engine implements ExpiryHandler {
         lockHot();
         try {
             ensureOpen("getEvents");
+            aio.checkWaiter();
             WaitEvent event = awaitReady(min, max, deadline);
             int n = deliver(max, out);
             loopThread = Thread.currentThread();
@@ -745,9 +746,17 @@ public final class Engine implements ExpiryHandler {
      *
      * @param engineName   {@code io_uring}, {@code readiness}, {@code auto}, or null for the system property
      * @param ringEntries  io_uring completion ring size, 0 for the default (tests make it small)
+     * @param singleIssuer whether one thread makes every request and every wait (io_uring SINGLE_ISSUER)
      */
-    public void configureAio(String engineName, int ringEntries) {
-        aio.configure(engineName, ringEntries);
+    public void configureAio(String engineName, int ringEntries, boolean singleIssuer) {
+        aio.configure(engineName, ringEntries, singleIssuer);
+    }
+
+    /** Makes a thread waiting in the kernel come back and run {@link #harvest}'s work. Lock held. */
+    void nudgeKernelWait() {
+        if (pollerActive && !wakeSent) {
+            wakePoller();
+        }
     }
 
     /** Makes an interest for a source that is not registered by ctl (a NAIO request). Lock held. */
@@ -822,6 +831,7 @@ public final class Engine implements ExpiryHandler {
         lockHot();
         try {
             ensureOpen("ring await");
+            aio.checkWaiter();
             Thread me = Thread.currentThread();
             if (ring.consumer != null && ring.consumer != me) {
                 throw new IllegalStateException("ring has one consumer; " + ring.consumer.getName()

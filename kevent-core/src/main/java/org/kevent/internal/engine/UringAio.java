@@ -9,6 +9,7 @@ import org.kevent.EventType;
 import org.kevent.Kevent;
 import org.kevent.KeventException;
 import org.kevent.internal.sys.Errno;
+import org.kevent.internal.sys.EventFd;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.IoUring;
 import org.kevent.internal.sys.Sockets;
@@ -50,6 +51,11 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
 
     private final IoUring ring;
     private long token;
+    /** SINGLE_ISSUER | DEFER_TASKRUN took: one owner submits and reaps; an eventfd tells of completions. */
+    private final boolean deferred;
+    private int eventFd = -1;
+    /** The thread that enabled the ring (single-issuer mode), or null. */
+    private Thread owner;
     private final ArrayDeque<ByteBuffer> stages = new ArrayDeque<>();
     /** Requests with an operation in the kernel. */
     private int inKernel;
@@ -57,6 +63,7 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
     private UringAio(Engine engine, Aio aio, IoUring ring) {
         super(engine, aio);
         this.ring = ring;
+        this.deferred = (ring.setupFlags() & IoUring.SETUP_DEFER_TASKRUN) != 0;
     }
 
     /**
@@ -64,13 +71,18 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
      *
      * @throws KeventException naming what the kernel refused
      */
-    static UringAio open(Engine engine, Aio aio, int cqEntries) {
+    static UringAio open(Engine engine, Aio aio, int cqEntries, boolean singleIssuer) {
         int refusal = Integer.getInteger(SIMULATED_REFUSAL, 0);
         if (refusal > 0) {
             throw Errno.exception("io_uring_setup", refusal, "refused on purpose (-D" + SIMULATED_REFUSAL + ")");
         }
         int cq = cqEntries > 0 ? cqEntries : CQ_ENTRIES;
-        IoUring ring = IoUring.open(Math.min(ENTRIES, cq), cq, IoUring.SETUP_SUBMIT_ALL);
+        int flags = IoUring.SETUP_SUBMIT_ALL;
+        if (singleIssuer) {
+            // Disabled until its owner's first submission, which makes that thread the issuer.
+            flags |= IoUring.SETUP_SINGLE_ISSUER | IoUring.SETUP_DEFER_TASKRUN | IoUring.SETUP_R_DISABLED;
+        }
+        IoUring ring = IoUring.open(Math.min(ENTRIES, cq), cq, flags);
         int probe = ring.probe(IoUring.OP_SEND, IoUring.OP_RECV, IoUring.OP_POLL_ADD, IoUring.OP_ASYNC_CANCEL);
         if (probe != 0) {
             ring.close();
@@ -84,8 +96,30 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
                     "the kernel's io_uring may drop completions (no IORING_FEAT_NODROP, before 5.5)");
         }
         UringAio uring = new UringAio(engine, aio, ring);
-        long token = engine.watchFd(ring.fd(), SocketKind.EPOLLIN, uring);
+        int watched = ring.fd();
+        int events = SocketKind.EPOLLIN;
+        if (uring.deferred) {
+            // With DEFER_TASKRUN the ring's fd does not wake a sleeping epoll (kernel 6.18, see
+            // IoUringTest); an eventfd the kernel signals per completion does. Edge-triggered: an
+            // edge per signal, so it never needs reading.
+            int efd = EventFd.create(0, EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK);
+            int r = efd < 0 ? efd : ring.registerEventFd(efd);
+            if (r < 0) {
+                if (efd >= 0) {
+                    Fd.close(efd);
+                }
+                ring.close();
+                throw Errno.exception(efd < 0 ? "eventfd" : "io_uring_register", -r, "IORING_REGISTER_EVENTFD");
+            }
+            uring.eventFd = efd;
+            watched = efd;
+            events |= SocketKind.EPOLLET;
+        }
+        long token = engine.watchFd(watched, events, uring);
         if (token < 0) {
+            if (uring.eventFd >= 0) {
+                Fd.close(uring.eventFd);
+            }
             ring.close();
             throw Errno.exception("epoll_ctl", (int) -token, "adding the io_uring to the queue");
         }
@@ -98,9 +132,35 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
         return "io_uring";
     }
 
+    /** @return whether SINGLE_ISSUER | DEFER_TASKRUN are in force */
+    boolean singleIssuer() {
+        return deferred;
+    }
+
     @Override
     public void onFdEvents(int epollEvents) {
+        if (deferred) {
+            // Completion work waits for its issuer to ask: run it, then collect.
+            ring.enter(true, 0);
+        }
         reapAll();
+    }
+
+    /**
+     * In single-issuer mode, only the owner (the first thread to submit) may submit and reap.
+     *
+     * @throws IllegalStateException naming both threads, if the caller is not the owner
+     */
+    @Override
+    void checkIssuer(String what) {
+        if (deferred && owner != null && owner != Thread.currentThread()) {
+            throw new IllegalStateException(what + " on a single-issuer queue from " + Thread.currentThread().getName()
+                    + ": only " + owner.getName() + ", which made its first network AIO request, may do that");
+        }
+    }
+
+    private boolean onOwner() {
+        return !deferred || owner == null || owner == Thread.currentThread();
     }
 
     // ------------------------------------------------------------------------------ submission
@@ -196,8 +256,20 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
     }
 
     private void submitNow() {
+        if (!onOwner()) {
+            // Another thread (closing a socket) may not submit: the owner does at its next wait.
+            engine.nudgeKernelWait();
+            return;
+        }
+        if (deferred && owner == null) {
+            int r = ring.enable();
+            if (r < 0) {
+                throw Errno.exception("io_uring_register", -r, "IORING_REGISTER_ENABLE_RINGS");
+            }
+            owner = Thread.currentThread();
+        }
         for (;;) {
-            int r = ring.enter(false, 0);
+            int r = ring.enter(deferred, 0);
             if (r >= 0 || r == -Errno.EINTR) {
                 return;
             }
@@ -303,14 +375,24 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
     @Override
     void socketClosing(AioSocket s) {
         // The cancels are prepared; the kernel must see them, and every SQE naming the
-        // descriptor, before the number can be reused.
-        if (ring.pending() > 0) {
+        // descriptor, before the number can be reused. A thread that may not submit turns the
+        // unsubmitted SQEs naming it into no-ops instead (their requests end as cancelled).
+        if (!onOwner()) {
+            ring.neutralizePending(s.socket.fd());
+            engine.nudgeKernelWait();
+        } else if (ring.pending() > 0) {
             submitNow();
         }
     }
 
     @Override
     void shutdown() {
+        if (!onOwner()) {
+            // Neither submit nor reap is allowed here: the kernel cancels everything when the
+            // ring closes, but on its own schedule, so no buffer may be freed under it.
+            keepInKernelBuffers();
+            return;
+        }
         if (ring.pending() > 0) {
             submitNow();
         }
@@ -322,6 +404,10 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
             }
             reapAll();
         }
+        keepInKernelBuffers();
+    }
+
+    private void keepInKernelBuffers() {
         if (inKernel > 0) {
             aio.forEachActive(op -> {
                 if (op.inKernel) {
@@ -342,8 +428,11 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
 
     @Override
     void close() {
-        engine.unwatchFd(token, ring.fd());
+        engine.unwatchFd(token, eventFd >= 0 ? eventFd : ring.fd());
         ring.close();
+        if (eventFd >= 0) {
+            Fd.close(eventFd);
+        }
     }
 
     // ------------------------------------------------------------------------------ staging

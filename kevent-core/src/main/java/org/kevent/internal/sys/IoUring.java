@@ -44,6 +44,8 @@ public final class IoUring implements AutoCloseable {
     // io_uring_setup flags (linux/io_uring.h)
     /** Clamp entries to the maximum instead of failing. */
     public static final int SETUP_CLAMP = 1 << 4;
+    /** Created disabled: the task that enables it ({@link #enable}) is its single issuer. */
+    public static final int SETUP_R_DISABLED = 1 << 6;
     /** {@code cq_entries} in the params is valid. */
     public static final int SETUP_CQSIZE = 1 << 3;
     /** Keep submitting a batch past a failed SQE. */
@@ -105,6 +107,7 @@ public final class IoUring implements AutoCloseable {
     // register opcodes
     private static final int REGISTER_EVENTFD = 4;
     private static final int REGISTER_PROBE = 8;
+    private static final int REGISTER_ENABLE_RINGS = 12;
 
     // mmap
     private static final long OFF_SQ_RING = 0;
@@ -243,7 +246,7 @@ public final class IoUring implements AutoCloseable {
      *                         {@code mmap} or {@code io_uring_register}
      */
     public static IoUring open(int entries, int cqEntries, int flags) {
-        int[] drops = {SETUP_NO_SQARRAY, SETUP_DEFER_TASKRUN | SETUP_SINGLE_ISSUER,
+        int[] drops = {SETUP_NO_SQARRAY, SETUP_DEFER_TASKRUN | SETUP_SINGLE_ISSUER | SETUP_R_DISABLED,
             SETUP_COOP_TASKRUN | SETUP_TASKRUN_FLAG, SETUP_SUBMIT_ALL};
         int want = flags | SETUP_CQSIZE | SETUP_CLAMP;
         try (Arena arena = Arena.ofConfined()) {
@@ -355,6 +358,40 @@ public final class IoUring implements AutoCloseable {
             }
             return 0;
         }
+    }
+
+    /**
+     * Enables a ring set up with {@link #SETUP_R_DISABLED}; with {@link #SETUP_SINGLE_ISSUER} the
+     * calling thread becomes the only one allowed to submit (and, with DEFER_TASKRUN, to reap).
+     *
+     * @return 0 or {@code -errno}
+     */
+    public int enable() {
+        return (int) syscall4(SYS_REGISTER, fd, REGISTER_ENABLE_RINGS, 0, 0);
+    }
+
+    /**
+     * Turns every SQE written but not yet submitted that names {@code targetFd} into a no-op (its
+     * user data kept, so it still completes, with 0): a descriptor about to be closed by a thread
+     * that may not submit must not be reached through a stale SQE once its number is reused.
+     *
+     * @param targetFd the descriptor
+     * @return how many SQEs were neutralized
+     */
+    public int neutralizePending(int targetFd) {
+        int n = 0;
+        for (int k = sqPublished; k != sqTail; k++) {
+            long base = SQE_SIZE * (k & sqMask);
+            int op = sqes.get(JAVA_BYTE, base + SQE_OPCODE);
+            if (op != OP_ASYNC_CANCEL && op != OP_NOP && sqes.get(JAVA_INT, base + SQE_FD) == targetFd) {
+                long userData = sqes.get(JAVA_LONG, base + SQE_USER_DATA);
+                sqes.asSlice(base, SQE_SIZE).fill((byte) 0);
+                sqes.set(JAVA_BYTE, base + SQE_OPCODE, (byte) OP_NOP);
+                sqes.set(JAVA_LONG, base + SQE_USER_DATA, userData);
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
