@@ -66,7 +66,8 @@ public final class KeventNaioServer {
         try {
             Part part = Part.valueOf(args[0].toUpperCase(java.util.Locale.ROOT));
             int port = Integer.parseInt(args[1]);
-            try (KeventQueue queue = KeventQueue.open();
+            // One thread does everything: io_uring may batch completion work for it (SINGLE_ISSUER).
+            try (KeventQueue queue = KeventQueue.builder().singleIssuer(true).open();
                  NativeFile file = part == Part.SENDFILE ? NativeFile.open(Path.of(args[2])) : null) {
                 // Before listening: an engine that cannot start must fail before the runner connects.
                 System.out.println("aio engine: " + queue.aioEngineName());
