@@ -22,10 +22,26 @@ class ReadmeExampleTest {
 
     @Test
     void quickstartCompilesAndPrintsTimerAndUserEvents(@TempDir Path dir) throws Exception {
+        List<String> lines = compileAndRun(dir, "quickstart", "Quickstart");
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(lines).anyMatch(l -> l.equals("USER 2 data=1 cookie=42"));
+        assertThat(lines).anyMatch(l -> l.startsWith("TIMER 1 data="));
+    }
+
+    @Test
+    void aioExampleCompilesAndPrintsBothCompletions(@TempDir Path dir) throws Exception {
+        List<String> lines = compileAndRun(dir, "aio", "AioHello");
+        assertThat(lines).contains("NAIO SEND bytes=5 cookie=2", "NAIO RECV bytes=5 cookie=1");
+        assertThat(lines.getLast()).matches("received hello on (io_uring|readiness)");
+    }
+
+    /** Compiles the README block {@code <!-- example:NAME -->} as class {@code className}, runs it, returns its lines. */
+    private List<String> compileAndRun(Path dir, String name, String className) throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
-        Matcher m = Pattern.compile("<!-- example:quickstart[^>]*-->\\s*```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
-        assertThat(m.find()).as("README has the quickstart block").isTrue();
-        Path source = dir.resolve("Quickstart.java");
+        Matcher m = Pattern.compile("<!-- example:" + name + "[^>]*-->\\s*```java\\n(.*?)```", Pattern.DOTALL)
+                .matcher(readme);
+        assertThat(m.find()).as("README has the %s block", name).isTrue();
+        Path source = dir.resolve(className + ".java");
         Files.writeString(source, m.group(1));
 
         ToolProvider javac = ToolProvider.findFirst("javac").orElseThrow();
@@ -39,13 +55,10 @@ class ReadmeExampleTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            loader.loadClass("Quickstart").getMethod("main", String[].class).invoke(null, (Object) new String[0]);
+            loader.loadClass(className).getMethod("main", String[].class).invoke(null, (Object) new String[0]);
         } finally {
             System.setOut(original);
         }
-        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
-        assertThat(lines).hasSizeGreaterThanOrEqualTo(3);
-        assertThat(lines).anyMatch(l -> l.equals("USER 2 data=1 cookie=42"));
-        assertThat(lines).anyMatch(l -> l.startsWith("TIMER 1 data="));
+        return captured.toString(StandardCharsets.UTF_8).lines().toList();
     }
 }
