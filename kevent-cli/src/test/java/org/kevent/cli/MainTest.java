@@ -110,7 +110,7 @@ class MainTest {
 
     @Test
     void stressForOneSecondPrintsProgressAndAnOkSummary() {
-        // Not sockets here: see StressScenariosTest for the lost ET RECV edge it sometimes finds.
+        // Not sockets here: StressScenariosTest runs it for 30 s.
         Run r = run("stress", "--seconds", "1", "--scenario", "user-events,close");
 
         assertThat(r.status()).as(r.out() + r.err()).isZero();
