@@ -7,6 +7,8 @@ import org.kevent.EventRing;
 import org.kevent.EventType;
 import org.kevent.KeventQueue;
 import org.kevent.Ukevent;
+import org.kevent.net.TcpListener;
+import org.kevent.net.TcpSocket;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -16,6 +18,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -236,5 +239,72 @@ public class EngineBenchmark {
         }
         ring.commit(end);
         return sum;
+    }
+
+    // ---------------------------------------------------------------------------------- network AIO
+
+    /** A loopback connection, a queue on the chosen AIO engine, and two direct buffers of 1 KiB. */
+    @State(Scope.Thread)
+    public static class Aio {
+        @Param({"io_uring", "readiness"})
+        public String engine;
+        KeventQueue queue;
+        TcpListener listener;
+        TcpSocket client;
+        TcpSocket server;
+        java.nio.ByteBuffer out;
+        java.nio.ByteBuffer in;
+        EventBuffer events;
+
+        @Setup(Level.Trial)
+        public void open() {
+            queue = KeventQueue.builder().aioEngine(engine).singleIssuer(true).open();
+            listener = TcpListener.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
+                    4, false);
+            client = TcpSocket.connect(listener.localAddress());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((server = listener.accept()) == null) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no connection to accept within 10 s");
+                }
+                Thread.onSpinWait();
+            }
+            out = java.nio.ByteBuffer.allocateDirect(1024);
+            in = java.nio.ByteBuffer.allocateDirect(1024);
+            events = new EventBuffer(4);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            client.close();
+            server.close();
+            listener.close();
+            queue.close();
+        }
+    }
+
+    /**
+     * One aioRecv of 1 KiB on one end and one aioSend of 1 KiB on the other, both completions
+     * taken: one op is the round trip through the kernel and the queue.
+     */
+    @Benchmark
+    public long aioSendRecv(Aio a) {
+        a.out.clear();
+        a.in.clear();
+        a.queue.aioRecv(a.server, a.in, 1, 0);
+        a.queue.aioSend(a.client, a.out, 2, 0);
+        long bytes = 0;
+        int done = 0;
+        while (done < 2) {
+            int n = a.queue.getEvents(1, 4, 1, TimeUnit.SECONDS, a.events);
+            if (n == 0) {
+                throw new IllegalStateException("no completion within 1 s");
+            }
+            for (int i = 0; i < n; i++) {
+                bytes += a.events.data(i);
+            }
+            done += n;
+        }
+        return bytes;
     }
 }

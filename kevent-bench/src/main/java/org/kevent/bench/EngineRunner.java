@@ -36,7 +36,8 @@ final class EngineRunner {
             new Target("triggerDeliverOneThreadB1", "triggerDeliverOneThreadB1 (B=1)", "events/s", 0),
             new Target("triggerDeliverTwoThreads", "triggerDeliverTwoThreads (consumer)", "events/s", 0),
             new Target("timerAddCancel", "timerAddCancel", "ops/s", 0),
-            new Target("ringTriggerDeliver", "ringTriggerDeliver (B=64)", "events/s", 0));
+            new Target("ringTriggerDeliver", "ringTriggerDeliver (B=64)", "events/s", 0),
+            new Target("aioSendRecv", "aioSendRecv (1 KiB each way)", "round trips/s", 0));
 
     private EngineRunner() {
     }
@@ -87,18 +88,22 @@ final class EngineRunner {
             boolean sure = target.minScore() == 0 || Double.isNaN(error) || score - error >= target.minScore();
             boolean quiet = alloc < ZERO_ALLOC_BYTES;
             String goal = (target.minScore() > 0 ? "≥ " + Report.millions(target.minScore()) + ", " : "") + "≈ 0 B/op";
-            t.row(target.label(), Report.grouped(score), Report.grouped(error), target.unit(),
+            String engine = r.getParams().getParam("engine");
+            String label = engine == null ? target.label() : target.label() + " [" + engine + "]";
+            t.row(label, Report.grouped(score), Report.grouped(error), target.unit(),
                     String.format(java.util.Locale.ROOT, "%.3f", alloc), goal, fast && quiet ? (sure ? "yes" : "yes*") : "NO");
-            report.metric(target.method(), "score", score, target.unit());
-            report.metric(target.method(), "score_error", error, target.unit());
-            report.metric(target.method(), "alloc_norm", alloc, "B/op");
+            String variant = engine == null ? target.method() : target.method() + "/" + engine;
+            report.metric(variant, "score", score, target.unit());
+            report.metric(variant, "score_error", error, target.unit());
+            report.metric(variant, "alloc_norm", alloc, "B/op");
             if (target.method().equals("triggerDeliverTwoThreads")) {
                 extraRow(report, t, secondary, "produce", "  producer trigger() calls", "calls/s");
                 extraRow(report, t, secondary, "triggers", "  triggers carried by delivered events", "triggers/s");
             }
         }
         t.print();
-        report.note("Score: JMH throughput; one op = one delivered event (B=64 via @OperationsPerInvocation) or one add+remove pair.");
+        report.note("Score: JMH throughput; one op = one delivered event (B=64 via @OperationsPerInvocation), one add+remove pair,"
+                + " or one aioRecv + aioSend of 1 KiB over loopback with both completions taken (single-issuer queue).");
         report.note("Two threads: producer trigger(id) over 1024 user events, consumer getEvents(1, 256, 10 ms); the score is"
                 + " the consumer's delivered events/s (@AuxCounters), its alloc is bytes per delivered event.");
         report.note("alloc: gc.alloc.rate.norm; ≈ 0 means < " + ZERO_ALLOC_BYTES + " B/op."
