@@ -115,7 +115,54 @@ class SafetyFdCycleTest {
                     f.size();
                 }
             }
+        },
+        /** A queue whose io_uring (ring fd, mmaps) carries a send, a receive and a sendfile. */
+        AIO_IO_URING {
+            @Override
+            void cycle(Path dir, KeventQueue shared) throws Exception {
+                aioCycle(dir, "io_uring", false);
+            }
+        },
+        /** The same on a single-issuer queue: ring, registered eventfd. */
+        AIO_IO_URING_SINGLE_ISSUER {
+            @Override
+            void cycle(Path dir, KeventQueue shared) throws Exception {
+                aioCycle(dir, "io_uring", true);
+            }
+        },
+        /** The same on the readiness engine: the duplicated socket descriptors it watches. */
+        AIO_READINESS {
+            @Override
+            void cycle(Path dir, KeventQueue shared) throws Exception {
+                aioCycle(dir, "readiness", false);
+            }
         };
+
+        /** A send, a receive, a sendfile left pending at close, and a file closed under its request. */
+        static void aioCycle(Path dir, String engine, boolean singleIssuer) throws Exception {
+            try (KeventQueue q = NaioQueues.open(engine, 0, singleIssuer);
+                 TcpListener l = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4, false);
+                 TcpSocket c = TcpSocket.connect(l.localAddress())) {
+                TcpSocket s = null;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (s == null && System.nanoTime() < deadline) {
+                    s = l.accept();
+                }
+                assertThat(s).as("accepted within 10 s").isNotNull();
+                try (TcpSocket server = s; NativeFile f = NativeFile.open(dir.resolve("file"))) {
+                    q.aioRecv(server, java.nio.ByteBuffer.allocateDirect(4));
+                    q.aioSend(c, java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3, 4}));
+                    q.aioSendfile(c, f, 0, 4);
+                    q.aioRecv(c, java.nio.ByteBuffer.allocateDirect(4)); // still pending at close
+                    EventBuffer events = new EventBuffer(8);
+                    int got = 0;
+                    while (got < 3 && System.nanoTime() < deadline) {
+                        got += q.getEvents(1, 8, 1, TimeUnit.SECONDS, events);
+                    }
+                    assertThat(got).as("completions within 10 s").isEqualTo(3);
+                }
+            }
+        }
 
         abstract void cycle(Path dir, KeventQueue shared) throws Exception;
     }
