@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code kevent demo}: runs {@link Demo} with the timer and user-event sections. */
 @Command(name = "demo",
-        description = {"Print timer, user, file and socket events from one queue as they arrive, then a summary.",
+        description = {"Print timer, user, file, socket and network AIO events from one queue as they arrive, then a summary.",
                 "Ctrl-C stops it early and still prints the summary."})
 final class DemoCommand implements Callable<Integer> {
     private final PrintStream out;
@@ -38,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--seconds must be at least 1, got " + seconds);
         }
         Demo demo = new Demo(out, Duration.ofSeconds(seconds), List.of(new TimerSection(), new UserSection(),
-                new InodeSection(), new EchoSection()));
+                new InodeSection(), new EchoSection(), new AioSection()));
         // The launcher execs the JVM, so Ctrl-C lands here: stop the loop and let it print the summary.
         Thread hook = new Thread(demo::stopAndAwait, "kevent-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

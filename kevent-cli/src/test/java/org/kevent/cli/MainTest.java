@@ -43,6 +43,11 @@ class MainTest {
                 .containsPattern("(?m)^\\s+\\d+\\s+SOCKET\\s+\\d+\\s+CONNECT\\s+DONE.*connected")
                 .containsPattern("(?m)^\\s+\\d+\\s+SOCKET\\s+\\d+\\s+RECV\\s+DONE.*got 'ping 1' back")
                 .containsPattern("(?m)^  echo\\s+[1-9]\\d* pings sent, [1-9]\\d* echoed back")
+                .containsPattern("(?m)^\\s+\\d+\\s+NAIO\\s+\\d+\\s+RECV\\s+DONE\\s+5\\s+received 'aio 1'")
+                .containsPattern("(?m)^\\s+\\d+\\s+NAIO\\s+\\d+\\s+SEND\\s+DONE\\s+5\\s+sent 5 B")
+                .containsPattern("(?m)^  aio\\s+[1-9]\\d* requests, [1-9]\\d* completions, [1-9]\\d* bytes, engine (io_uring|readiness)")
+                .containsPattern("(?m)^  engine\\s+\\S+, network AIO on (io_uring|readiness)")
+                .doesNotContain("MISSING COMPLETIONS")
                 .doesNotContain("MISSING ECHOES")
                 .doesNotContain("MISMATCH");
         assertThat(r.err()).isEmpty();

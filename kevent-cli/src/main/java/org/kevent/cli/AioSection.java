@@ -1,0 +1,129 @@
+package org.kevent.cli;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.kevent.EventBuffer;
+import org.kevent.EventType;
+import org.kevent.Kevent;
+import org.kevent.KeventQueue;
+import org.kevent.QueueClosedException;
+import org.kevent.Ukevent;
+import org.kevent.net.TcpListener;
+import org.kevent.net.TcpSocket;
+
+/**
+ * Network AIO on the same queue: a loopback connection, and a periodic timer that starts an
+ * {@code aioRecv} on one end and an {@code aioSend} of a short message on the other; both
+ * completions arrive as NAIO events among the timers, user events, file events and sockets.
+ */
+final class AioSection implements DemoSection {
+    private static final long TIMER = 910;
+    private static final long EVERY_NANOS = 400_000_000L;
+    /** Cookies of this section's requests: NAIO events carry their buffer, not the section. */
+    static final long COOKIE_BASE = 0xA10_0000L;
+
+    private TcpListener listener;
+    private TcpSocket client;
+    private TcpSocket server;
+    private KeventQueue queue;
+    private final ByteBuffer in = ByteBuffer.allocateDirect(64);
+    private int started;
+    private int completed;
+    private long bytes;
+    private boolean receiving;
+
+    @Override
+    public String name() {
+        return "aio";
+    }
+
+    @Override
+    public List<Ukevent> interests(long originNanos) {
+        listener = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4, false);
+        client = TcpSocket.connect(listener.localAddress());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while ((server = listener.accept()) == null && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        return List.of(Ukevent.timerAt(TIMER, originNanos + EVERY_NANOS).withPeriodNanos(EVERY_NANOS));
+    }
+
+    @Override
+    public void start(KeventQueue q) {
+        this.queue = q;
+    }
+
+    @Override
+    public void stop() {
+        if (client != null) {
+            client.close();   // ends a receive still under way as cancelled
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (listener != null) {
+            listener.close();
+        }
+        try {
+            if (queue != null) {
+                queue.remove(EventType.TIMER, TIMER);
+            }
+        } catch (QueueClosedException closed) {
+            // the demo is over either way
+        }
+    }
+
+    /** @return whether a NAIO event with this cookie is one of this section's requests */
+    static boolean owns(long cookie) {
+        return cookie >= COOKIE_BASE && cookie < COOKIE_BASE + 1_000_000;
+    }
+
+    @Override
+    public String note(EventType type, long id) {
+        return type == EventType.TIMER ? "aio: every 400 ms, a send and a receive"
+                : "aio: request, engine " + queue.aioEngineName();
+    }
+
+    @Override
+    public String data2(EventBuffer events, int i) {
+        if (events.type(i) == EventType.TIMER) {
+            return startPair();
+        }
+        completed++;
+        long result = events.data(i);
+        if (result < 0) {
+            return (events.events(i) == Kevent.NAIO_RECV ? "receive" : "send") + " ended: errno " + -result;
+        }
+        bytes += result;
+        if (events.events(i) == Kevent.NAIO_RECV) {
+            receiving = false;
+            byte[] got = new byte[(int) result];
+            in.flip().get(got);
+            return "received '" + new String(got, StandardCharsets.US_ASCII) + "'";
+        }
+        return "sent " + result + " B";
+    }
+
+    private String startPair() {
+        if (receiving || server == null || !client.isOpen()) {
+            return "previous exchange under way";
+        }
+        byte[] msg = ("aio " + (started / 2 + 1)).getBytes(StandardCharsets.US_ASCII);
+        in.clear().limit(msg.length);
+        queue.aioRecv(server, in, COOKIE_BASE + started++, 0);
+        receiving = true;
+        queue.aioSend(client, ByteBuffer.wrap(msg), COOKIE_BASE + started++, 0);
+        return "started aioRecv + aioSend of " + msg.length + " B";
+    }
+
+    @Override
+    public List<String> summary() {
+        return List.of(started + " requests, " + completed + " completions, " + bytes + " bytes, engine "
+                + (queue == null ? "?" : queue.aioEngineName())
+                + (started - completed > 2 ? " (MISSING COMPLETIONS)" : ""));
+    }
+}
