@@ -60,7 +60,7 @@ class StressScenariosTest {
 
     @Test
     void scenariosHaveDistinctNames() {
-        assertThat(Arrays.stream(Scenario.all()).map(Scenario::name)).doesNotHaveDuplicates().hasSize(5);
+        assertThat(Arrays.stream(Scenario.all()).map(Scenario::name)).doesNotHaveDuplicates().hasSize(6);
     }
 
     /** A scenario that reports what its books found, to check the runner's verdict. */
