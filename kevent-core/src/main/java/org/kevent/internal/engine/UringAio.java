@@ -53,6 +53,8 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
     private long token;
     /** SINGLE_ISSUER | DEFER_TASKRUN took: one owner submits and reaps; an eventfd tells of completions. */
     private final boolean deferred;
+    /** The kernel flags waiting completion work in the SQ ring ({@code IORING_SQ_TASKRUN}). */
+    private final boolean taskrunFlag;
     private int eventFd = -1;
     /** The thread that enabled the ring (single-issuer mode), or null. */
     private Thread owner;
@@ -64,6 +66,7 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
         super(engine, aio);
         this.ring = ring;
         this.deferred = (ring.setupFlags() & IoUring.SETUP_DEFER_TASKRUN) != 0;
+        this.taskrunFlag = (ring.setupFlags() & IoUring.SETUP_TASKRUN_FLAG) != 0;
     }
 
     /**
@@ -80,7 +83,8 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
         int flags = IoUring.SETUP_SUBMIT_ALL;
         if (singleIssuer) {
             // Disabled until its owner's first submission, which makes that thread the issuer.
-            flags |= IoUring.SETUP_SINGLE_ISSUER | IoUring.SETUP_DEFER_TASKRUN | IoUring.SETUP_R_DISABLED;
+            flags |= IoUring.SETUP_SINGLE_ISSUER | IoUring.SETUP_DEFER_TASKRUN | IoUring.SETUP_R_DISABLED
+                    | IoUring.SETUP_TASKRUN_FLAG;
         }
         IoUring ring = IoUring.open(Math.min(ENTRIES, cq), cq, flags);
         int probe = ring.probe(IoUring.OP_SEND, IoUring.OP_RECV, IoUring.OP_POLL_ADD, IoUring.OP_ASYNC_CANCEL);
@@ -139,8 +143,9 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
 
     @Override
     public void onFdEvents(int epollEvents) {
-        if (deferred) {
-            // Completion work waits for its issuer to ask: run it, then collect.
+        if (deferred && workWaits()) {
+            // Completion work waits for its issuer to ask: run it, then collect. The flag is
+            // clear when the enter before the wait already ran it, which saves a system call.
             ring.enter(true, 0);
         }
         reapAll();
@@ -157,6 +162,11 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
             throw new IllegalStateException(what + " on a single-issuer queue from " + Thread.currentThread().getName()
                     + ": only " + owner.getName() + ", which made its first network AIO request, may do that");
         }
+    }
+
+    /** @return whether deferred completion work may be waiting (always, if the kernel does not flag it) */
+    private boolean workWaits() {
+        return !taskrunFlag || (ring.sqFlags() & IoUring.SQ_TASKRUN) != 0;
     }
 
     private boolean onOwner() {
@@ -289,7 +299,8 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
         // submission can complete at once: go round until neither is left, or the thread would
         // sleep on SQEs the kernel never saw.
         for (;;) {
-            if (ring.pending() > 0) {
+            if (ring.pending() > 0 || (deferred && taskrunFlag && onOwner() && workWaits())) {
+                // With DEFER_TASKRUN one enter submits and runs the completion work that waits.
                 submitNow();
             }
             if (ring.ready() > 0 || (ring.sqFlags() & IoUring.SQ_CQ_OVERFLOW) != 0) {
