@@ -94,13 +94,7 @@ class SafetyFdCycleTest {
                 try (KeventQueue q = KeventQueue.open();
                      TcpListener l = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4, false);
                      TcpSocket c = TcpSocket.connect(l.localAddress())) {
-                    TcpSocket s = null;
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    while (s == null && System.nanoTime() < deadline) {
-                        s = l.accept();
-                    }
-                    assertThat(s).as("accepted within 10 s").isNotNull();
-                    try (TcpSocket server = s) {
+                    try (TcpSocket server = acceptWithin(l)) {
                         q.add(Ukevent.socket(server, Kevent.SOCKET_RECV));
                         q.add(Ukevent.socket(c, Kevent.SOCKET_SEND | Kevent.SOCKET_CONNECT));
                         q.poll(new EventBuffer(4));
@@ -143,18 +137,13 @@ class SafetyFdCycleTest {
             try (KeventQueue q = NaioQueues.open(engine, 0, singleIssuer);
                  TcpListener l = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4, false);
                  TcpSocket c = TcpSocket.connect(l.localAddress())) {
-                TcpSocket s = null;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (s == null && System.nanoTime() < deadline) {
-                    s = l.accept();
-                }
-                assertThat(s).as("accepted within 10 s").isNotNull();
-                try (TcpSocket server = s; NativeFile f = NativeFile.open(dir.resolve("file"))) {
+                try (TcpSocket server = acceptWithin(l); NativeFile f = NativeFile.open(dir.resolve("file"))) {
                     q.aioRecv(server, java.nio.ByteBuffer.allocateDirect(4));
                     q.aioSend(c, java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3, 4}));
                     q.aioSendfile(c, f, 0, 4);
                     q.aioRecv(c, java.nio.ByteBuffer.allocateDirect(4)); // still pending at close
                     EventBuffer events = new EventBuffer(8);
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                     int got = 0;
                     while (got < 3 && System.nanoTime() < deadline) {
                         got += q.getEvents(1, 8, 1, TimeUnit.SECONDS, events);
@@ -165,6 +154,16 @@ class SafetyFdCycleTest {
         }
 
         abstract void cycle(Path dir, KeventQueue shared) throws Exception;
+
+        static TcpSocket acceptWithin(TcpListener l) {
+            TcpSocket s = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (s == null && System.nanoTime() < deadline) {
+                s = l.accept();
+            }
+            assertThat(s).as("accepted within 10 s").isNotNull();
+            return s;
+        }
     }
 
     @ParameterizedTest

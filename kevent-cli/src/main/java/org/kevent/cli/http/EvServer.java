@@ -458,15 +458,17 @@ public final class EvServer implements AutoCloseable {
             c.release();
             TcpSocket s = socketOf(c);
             if (c.io() instanceof AioIo io) {
+                // No SOCKET interest to remove: closing the socket ends its requests.
                 releaseSlot(io);
-            }
-            try {
-                // Remove the interest before the close: closing alone leaves it registered until
-                // its BROKEN delivery, and a socket accepted later in this same batch gets the same
-                // fd number, so its ADD would collide with the (SOCKET, fd) key and fail.
-                queue.remove(EventType.SOCKET, s.id());
-            } catch (RuntimeException ignored) {
-                // Queue closing or interest already gone: the close below still releases the fd.
+            } else {
+                try {
+                    // Remove the interest before the close: closing alone leaves it registered
+                    // until its BROKEN delivery, and a socket accepted later in this same batch
+                    // gets the same fd number, so its ADD would collide with the (SOCKET, fd) key.
+                    queue.remove(EventType.SOCKET, s.id());
+                } catch (RuntimeException ignored) {
+                    // Queue closing or interest already gone: the close below still releases the fd.
+                }
             }
             try {
                 s.close();

@@ -112,8 +112,6 @@ final class AioScenario implements Scenario {
         boolean idlePending;
         final long[] sent = new long[CONNECTIONS];
         final long[] received = new long[CONNECTIONS];
-        /** Offset of the first byte of each send buffer's current content in its stream. */
-        final long[] sendBase = new long[CONNECTIONS];
         long started;
         long completions;
         long inFlightAtClose;
@@ -253,7 +251,6 @@ final class AioScenario implements Scenario {
                 b.put(pattern(c, base + k));
             }
             b.flip();
-            sendBase[c] = base;
         }
 
         private void send(int c) {

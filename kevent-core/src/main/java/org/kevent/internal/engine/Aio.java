@@ -221,19 +221,15 @@ final class Aio extends SourceKind {
             return;
         }
         AioSocket s = sockets.get(socket);
-        if (s == null) {
-            if (!socket.isOpen()) {
-                end(op, -Errno.EBADF);
-                return;
-            }
+        if (s == null && socket.isOpen()) {
             s = new AioSocket(socket, this);
-            if (!socket.addAioUser(s)) {
-                end(op, -Errno.EBADF);
-                return;
+            if (socket.addAioUser(s)) {
+                sockets.put(socket, s);
+            } else {
+                s = null; // closing meanwhile
             }
-            sockets.put(socket, s);
         }
-        if (s.closing || !socket.isOpen()) {
+        if (s == null || s.closing || !socket.isOpen()) {
             end(op, -Errno.EBADF);
             return;
         }

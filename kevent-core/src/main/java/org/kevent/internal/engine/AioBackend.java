@@ -2,6 +2,10 @@ package org.kevent.internal.engine;
 
 import java.nio.ByteBuffer;
 
+import org.kevent.Kevent;
+import org.kevent.internal.sys.Errno;
+import org.kevent.internal.sys.Sockets;
+
 /**
  * How network AIO requests reach the kernel: io_uring ({@link UringAio}) or nonblocking calls
  * driven by readiness ({@link ReadinessAio}). Both report through {@link Aio#end} with identical
@@ -15,6 +19,11 @@ abstract class AioBackend {
         this.engine = engine;
         this.aio = aio;
     }
+
+    /** {@link #transferNow}: the request ended. */
+    static final int ENDED = 0;
+    /** {@link #transferNow}: the socket would block; the request waits for readiness. */
+    static final int BLOCKED = 1;
 
     /** @return {@code "io_uring"} or {@code "readiness"} */
     abstract String name();
@@ -53,4 +62,54 @@ abstract class AioBackend {
 
     /** Releases kernel resources; after {@link #shutdown}. */
     abstract void close();
+
+    /**
+     * Moves a request with nonblocking calls until it ends or the socket would block: the whole
+     * of the readiness engine, and io_uring's sendfile (sendfile(2) between two polls).
+     *
+     * @return {@link #ENDED} or {@link #BLOCKED}
+     */
+    final int transferNow(AioOp op) {
+        int fd = op.socket.socket.fd();
+        if (fd < 0) {
+            aio.end(op, -Errno.EBADF);
+            return ENDED;
+        }
+        for (;;) {
+            long n;
+            try {
+                n = transfer(op, fd);
+            } catch (IndexOutOfBoundsException moved) {
+                // The caller moved the buffer's position or limit under its request.
+                aio.end(op, -Errno.EFAULT);
+                return ENDED;
+            }
+            if (n > 0) {
+                op.done += n;
+                if (op.done == op.total || op.partial()) {
+                    aio.end(op, op.done);
+                    return ENDED;
+                }
+            } else if (n == 0) {
+                // recv: end of stream; sendfile: the file ended before the length.
+                aio.end(op, op.done);
+                return ENDED;
+            } else if (n == -Errno.EAGAIN) {
+                return BLOCKED;
+            } else if (n != -Errno.EINTR) {
+                aio.end(op, n);
+                return ENDED;
+            }
+        }
+    }
+
+    private static long transfer(AioOp op, int fd) {
+        int index = op.start + (int) op.done;
+        int chunk = (int) Math.min(op.remaining(), Integer.MAX_VALUE);
+        return switch (op.op) {
+            case Kevent.NAIO_SEND -> Sockets.send(fd, op.buffer, index, chunk);
+            case Kevent.NAIO_RECV -> Sockets.recv(fd, op.buffer, index, chunk);
+            default -> Sockets.sendfile(fd, op.fileFd, op.fileOffset + op.done, op.remaining());
+        };
+    }
 }

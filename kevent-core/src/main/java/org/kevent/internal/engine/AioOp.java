@@ -45,9 +45,8 @@ final class AioOp {
     boolean cancelRequested;
     /** Backend-private: the request has work in the kernel (an SQE not yet completed). */
     boolean inKernel;
-    /** Backend-private: staging memory of a heap buffer (io_uring), and what of it is in use. */
+    /** Backend-private: staging memory of a heap buffer (io_uring). */
     ByteBuffer stage;
-    int staged;
 
     /** Next request of the same socket and direction. */
     AioOp next;
@@ -72,7 +71,6 @@ final class AioOp {
         fileFd = -1;
         socket = null;
         stage = null;
-        staged = 0;
         next = null;
         done = 0;
         total = 0;

@@ -1211,9 +1211,7 @@ public final class Engine implements ExpiryHandler {
         for (Waiter w = waitersHead; w != null; w = w.next) {
             signal(w);
         }
-        if (pollerActive && !wakeSent) {
-            wakePoller();
-        }
+        nudgeKernelWait();
     }
 
     private void signal(Waiter w) {

@@ -1,9 +1,7 @@
 package org.kevent.internal.engine;
 
-import org.kevent.Kevent;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
-import org.kevent.internal.sys.Sockets;
 
 /**
  * Network AIO without io_uring: nonblocking {@code send}/{@code recv}/{@code sendfile} tried at
@@ -63,60 +61,15 @@ final class ReadinessAio extends AioBackend {
         }
         s.driving = true;
         try {
-            while (s.sendHead != null && s.sendHead.state == AioOp.ACTIVE && step(s.sendHead)) {
+            while (s.sendHead != null && s.sendHead.state == AioOp.ACTIVE && transferNow(s.sendHead) == ENDED) {
                 // the head ended; go on with the next one
             }
-            while (s.recvHead != null && s.recvHead.state == AioOp.ACTIVE && step(s.recvHead)) {
+            while (s.recvHead != null && s.recvHead.state == AioOp.ACTIVE && transferNow(s.recvHead) == ENDED) {
                 // likewise
             }
         } finally {
             s.driving = false;
         }
-    }
-
-    /** @return true if the request ended, false if it waits for readiness */
-    private boolean step(AioOp op) {
-        int fd = op.socket.socket.fd();
-        if (fd < 0) {
-            aio.end(op, -Errno.EBADF);
-            return true;
-        }
-        for (;;) {
-            long n;
-            try {
-                n = transfer(op, fd);
-            } catch (IndexOutOfBoundsException moved) {
-                // The caller moved the buffer's position or limit under its request.
-                aio.end(op, -Errno.EFAULT);
-                return true;
-            }
-            if (n > 0) {
-                op.done += n;
-                if (op.done == op.total || op.partial()) {
-                    aio.end(op, op.done);
-                    return true;
-                }
-            } else if (n == 0) {
-                // recv: end of stream; sendfile: the file ended before the length.
-                aio.end(op, op.done);
-                return true;
-            } else if (n == -Errno.EAGAIN) {
-                return false;
-            } else if (n != -Errno.EINTR) {
-                aio.end(op, n);
-                return true;
-            }
-        }
-    }
-
-    private static long transfer(AioOp op, int fd) {
-        int index = op.start + (int) op.done;
-        int chunk = (int) Math.min(op.remaining(), Integer.MAX_VALUE);
-        return switch (op.op) {
-            case Kevent.NAIO_SEND -> Sockets.send(fd, op.buffer, index, chunk);
-            case Kevent.NAIO_RECV -> Sockets.recv(fd, op.buffer, index, chunk);
-            default -> Sockets.sendfile(fd, op.fileFd, op.fileOffset + op.done, op.remaining());
-        };
     }
 
     @Override

@@ -209,7 +209,6 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
                 if (send) {
                     target.put(0, op.buffer, op.start + (int) op.done, length);
                 }
-                op.staged = length;
             }
             int msgFlags = (send ? Sockets.MSG_NOSIGNAL : 0) | (op.partial() ? 0 : Sockets.MSG_WAITALL);
             long userData = op.id << 1;
@@ -225,33 +224,13 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
         inKernel(op);
     }
 
+    /** sendfile(2) as far as the socket takes it, then a ring poll for room to go on. */
     private void driveSendfile(AioOp op) {
-        int fd = op.socket.socket.fd();
-        if (fd < 0) {
-            aio.end(op, -Errno.EBADF);
-            return;
-        }
-        for (;;) {
-            long n = Sockets.sendfile(fd, op.fileFd, op.fileOffset + op.done, op.remaining());
-            if (n > 0) {
-                op.done += n;
-                if (op.done == op.total || op.partial()) {
-                    aio.end(op, op.done);
-                    return;
-                }
-            } else if (n == 0) {
-                aio.end(op, op.done);
-                return;
-            } else if (n == -Errno.EAGAIN) {
-                while (!ring.prepPoll(fd, Fd.POLLOUT, op.id << 1)) {
-                    submitNow();
-                }
-                inKernel(op);
-                return;
-            } else if (n != -Errno.EINTR) {
-                aio.end(op, n);
-                return;
+        if (transferNow(op) == BLOCKED) {
+            while (!ring.prepPoll(op.socket.socket.fd(), Fd.POLLOUT, op.id << 1)) {
+                submitNow();
             }
+            inKernel(op);
         }
     }
 

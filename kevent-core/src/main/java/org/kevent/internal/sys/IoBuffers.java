@@ -41,4 +41,44 @@ public final class IoBuffers {
         String kind = MemorySegment.ofBuffer(buffer).scope().getClass().getName();
         return kind.endsWith("SharedSession") || kind.endsWith("ConfinedSession");
     }
+
+    /**
+     * Base addresses of direct buffers by identity. {@link MemorySegment#ofBuffer} allocates a
+     * segment and a session per call, which C2 removes on some compilations and not on others
+     * (measured: 66–72 B per send+receive when it does not), so each owner remembers the address of
+     * index 0 of the buffers it saw. Keys are weak: a remembered buffer is still freed once its user
+     * drops it, and a dead key never matches. Not thread-safe: one per owner (a ring, a thread).
+     */
+    static final class AddressCache {
+        private static final int SLOTS = 256;
+        @SuppressWarnings("unchecked")
+        private final java.lang.ref.WeakReference<ByteBuffer>[] keys = new java.lang.ref.WeakReference[SLOTS];
+        private final long[] bases = new long[SLOTS];
+
+        /**
+         * @param direct a direct buffer
+         * @return the address of its index 0
+         */
+        long base(ByteBuffer direct) {
+            int slot = System.identityHashCode(direct) & (SLOTS - 1);
+            java.lang.ref.WeakReference<ByteBuffer> key = keys[slot];
+            if (key != null && key.get() == direct) {
+                return bases[slot];
+            }
+            long base = MemorySegment.ofBuffer(direct).address() - direct.position();
+            keys[slot] = new java.lang.ref.WeakReference<>(direct);
+            bases[slot] = base;
+            return base;
+        }
+    }
+
+    /**
+     * The address of {@code direct[index, index + length)}, bounds-checked like {@link #region}.
+     *
+     * @throws IndexOutOfBoundsException unless the region lies between the buffer's position and limit
+     */
+    static long address(AddressCache cache, ByteBuffer direct, int index, int length) {
+        java.util.Objects.checkFromIndexSize(index - direct.position(), length, direct.remaining());
+        return cache.base(direct) + index;
+    }
 }

@@ -78,22 +78,8 @@ public final class IoUring implements AutoCloseable {
     public static final int OP_SEND = 26;
     /** recv(2). */
     public static final int OP_RECV = 27;
-    /** splice(2). */
-    public static final int OP_SPLICE = 30;
     /** Highest opcode the probe asks about. */
     private static final int PROBE_OPS = 256;
-
-    // SQE flags
-    /** The next SQE starts only after this one succeeded. */
-    public static final int SQE_IO_LINK = 1 << 2;
-
-    // cancel flags
-    /** Cancel every match, not only the first. */
-    public static final int CANCEL_ALL = 1;
-    /** Match by file descriptor. */
-    public static final int CANCEL_FD = 1 << 1;
-    /** Match any request. */
-    public static final int CANCEL_ANY = 1 << 2;
 
     // SQ ring flags
     /** The CQ overflowed: completions wait in the kernel until an enter with GETEVENTS. */
@@ -136,20 +122,16 @@ public final class IoUring implements AutoCloseable {
     private static final long O_RING_ENTRIES = 12;
     private static final long O_SQ_FLAGS = 16;
     private static final long O_SQ_ARRAY = 24;
-    private static final long O_CQ_OVERFLOW = 16;
     private static final long O_CQ_CQES = 20;
 
     // struct io_uring_sqe (64 bytes)
     private static final long SQE_SIZE = 64;
     private static final long SQE_OPCODE = 0;
-    private static final long SQE_FLAGS = 1;
     private static final long SQE_FD = 4;
-    private static final long SQE_OFF = 8;
     private static final long SQE_ADDR = 16;
     private static final long SQE_LEN = 24;
     private static final long SQE_OP_FLAGS = 28;
     private static final long SQE_USER_DATA = 32;
-    private static final long SQE_SPLICE_FD_IN = 44;
     // struct io_uring_cqe (16 bytes)
     private static final long CQE_SIZE = 16;
     private static final long CQE_USER_DATA = 0;
@@ -182,24 +164,18 @@ public final class IoUring implements AutoCloseable {
     private final int sqMask;
     private final int sqEntries;
     private final int cqMask;
-    private final int cqEntries;
     private final long sqHeadOff;
     private final long sqTailOff;
     private final long sqFlagsOff;
     private final long cqHeadOff;
     private final long cqTailOff;
-    private final long cqOverflowOff;
     private final long cqesOff;
-    private static final int ADDRESS_CACHE = 256;
-    @SuppressWarnings("unchecked")
-    private final java.lang.ref.WeakReference<ByteBuffer>[] addressKeys = new java.lang.ref.WeakReference[ADDRESS_CACHE];
-    private final long[] addressBases = new long[ADDRESS_CACHE];
+    private final IoBuffers.AddressCache addresses = new IoBuffers.AddressCache();
     /** Our copy of the SQ tail: SQEs up to it are written; the kernel sees them after {@link #enter}. */
     private int sqTail;
     /** SQ tail as published to the kernel. */
     private int sqPublished;
     private int cqHead;
-    private long enters;
     private boolean closed;
 
     private IoUring(int fd, int setupFlags, int features, MemorySegment params, MemorySegment sqRing,
@@ -220,10 +196,8 @@ public final class IoUring implements AutoCloseable {
         this.sqEntries = sqRing.get(JAVA_INT, params.get(JAVA_INT, P_SQ_OFF + O_RING_ENTRIES));
         this.cqHeadOff = params.get(JAVA_INT, P_CQ_OFF + O_HEAD);
         this.cqTailOff = params.get(JAVA_INT, P_CQ_OFF + O_TAIL);
-        this.cqOverflowOff = params.get(JAVA_INT, P_CQ_OFF + O_CQ_OVERFLOW);
         this.cqesOff = params.get(JAVA_INT, P_CQ_OFF + O_CQ_CQES);
         this.cqMask = cqRing.get(JAVA_INT, params.get(JAVA_INT, P_CQ_OFF + O_RING_MASK));
-        this.cqEntries = cqRing.get(JAVA_INT, params.get(JAVA_INT, P_CQ_OFF + O_RING_ENTRIES));
         this.sqTail = (int) INT.getAcquire(sqRing, sqTailOff);
         this.sqPublished = sqTail;
         this.cqHead = (int) INT.getAcquire(cqRing, cqHeadOff);
@@ -326,19 +300,9 @@ public final class IoUring implements AutoCloseable {
         return features;
     }
 
-    /** @return completion ring size */
-    public int cqEntries() {
-        return cqEntries;
-    }
-
     /** @return submission ring size */
     public int sqEntries() {
         return sqEntries;
-    }
-
-    /** @return {@code io_uring_enter} calls made */
-    public long enters() {
-        return enters;
     }
 
     /**
@@ -389,7 +353,8 @@ public final class IoUring implements AutoCloseable {
             int op = sqes.get(JAVA_BYTE, base + SQE_OPCODE);
             if (op != OP_ASYNC_CANCEL && op != OP_NOP && sqes.get(JAVA_INT, base + SQE_FD) == targetFd) {
                 long userData = sqes.get(JAVA_LONG, base + SQE_USER_DATA);
-                sqes.asSlice(base, SQE_SIZE).fill((byte) 0);
+                // Everything else zero: 6.x reads NOP flags from the op-flags word.
+                zeroSqe(base);
                 sqes.set(JAVA_BYTE, base + SQE_OPCODE, (byte) OP_NOP);
                 sqes.set(JAVA_LONG, base + SQE_USER_DATA, userData);
                 n++;
@@ -424,20 +389,32 @@ public final class IoUring implements AutoCloseable {
         return sqEntries - (sqTail - (int) INT.getAcquire(sqRing, sqHeadOff));
     }
 
-    private long nextSqe() {
-        if (sqSpace() <= 0) {
-            return -1;
-        }
-        long base = SQE_SIZE * (sqTail & sqMask);
-        // Eight words rather than a slice's fill(): no segment object per SQE.
+    /** Eight words rather than a slice's fill(): no segment object per SQE. */
+    private void zeroSqe(long base) {
         for (long w = 0; w < SQE_SIZE; w += 8) {
             sqes.set(JAVA_LONG, base + w, 0L);
         }
-        return base;
     }
 
-    private void commitSqe() {
+    /**
+     * Writes one SQE — the fields every opcode we use needs, the rest zero — and counts it.
+     *
+     * @return false if the submission ring is full
+     */
+    private boolean prep(int opcode, int fd, long address, int length, int opFlags, long userData) {
+        if (sqSpace() <= 0) {
+            return false;
+        }
+        long base = SQE_SIZE * (sqTail & sqMask);
+        zeroSqe(base);
+        sqes.set(JAVA_BYTE, base + SQE_OPCODE, (byte) opcode);
+        sqes.set(JAVA_INT, base + SQE_FD, fd);
+        sqes.set(JAVA_LONG, base + SQE_ADDR, address);
+        sqes.set(JAVA_INT, base + SQE_LEN, length);
+        sqes.set(JAVA_INT, base + SQE_OP_FLAGS, opFlags);
+        sqes.set(JAVA_LONG, base + SQE_USER_DATA, userData);
         sqTail++;
+        return true;
     }
 
     /**
@@ -466,39 +443,10 @@ public final class IoUring implements AutoCloseable {
             throw new IllegalArgumentException("io_uring needs a direct buffer");
         }
         // Bounds-checked against the buffer: the kernel must never reach past it.
-        java.util.Objects.checkFromIndexSize(index - buffer.position(), length, buffer.remaining());
-        long address = baseAddress(buffer) + index;
-        long s = nextSqe();
-        if (s < 0) {
-            return false;
-        }
-        sqes.set(JAVA_BYTE, s + SQE_OPCODE, (byte) op);
-        sqes.set(JAVA_INT, s + SQE_FD, sockFd);
-        sqes.set(JAVA_LONG, s + SQE_ADDR, address);
-        sqes.set(JAVA_INT, s + SQE_LEN, length);
-        sqes.set(JAVA_INT, s + SQE_OP_FLAGS, msgFlags);
-        sqes.set(JAVA_LONG, s + SQE_USER_DATA, userData);
-        commitSqe();
+        boolean queued = prep(op, sockFd, IoBuffers.address(addresses, buffer, index, length), length, msgFlags,
+                userData);
         Reference.reachabilityFence(buffer);
-        return true;
-    }
-
-    /**
-     * The address of a direct buffer's index 0. {@link MemorySegment#ofBuffer} allocates a
-     * segment and a session per call, which the JIT does not remove on this path (measured: 66 B
-     * per send+receive), so base addresses are cached by buffer identity. The keys are weak: a
-     * cached buffer is still freed when its user drops it, and a dead key never matches.
-     */
-    private long baseAddress(ByteBuffer buffer) {
-        int slot = System.identityHashCode(buffer) & (ADDRESS_CACHE - 1);
-        java.lang.ref.WeakReference<ByteBuffer> key = addressKeys[slot];
-        if (key != null && key.get() == buffer) {
-            return addressBases[slot];
-        }
-        long base = MemorySegment.ofBuffer(buffer).address() - buffer.position();
-        addressKeys[slot] = new java.lang.ref.WeakReference<>(buffer);
-        addressBases[slot] = base;
-        return base;
+        return queued;
     }
 
     /**
@@ -507,39 +455,7 @@ public final class IoUring implements AutoCloseable {
      * @return false if the submission ring is full
      */
     public boolean prepPoll(int pollFd, int events, long userData) {
-        long s = nextSqe();
-        if (s < 0) {
-            return false;
-        }
-        sqes.set(JAVA_BYTE, s + SQE_OPCODE, (byte) OP_POLL_ADD);
-        sqes.set(JAVA_INT, s + SQE_FD, pollFd);
-        sqes.set(JAVA_INT, s + SQE_OP_FLAGS, events);
-        sqes.set(JAVA_LONG, s + SQE_USER_DATA, userData);
-        commitSqe();
-        return true;
-    }
-
-    /**
-     * Queues a {@code splice} of up to {@code length} bytes from {@code fdIn} at {@code offIn}
-     * ({@code -1}: a pipe) to {@code fdOut}.
-     *
-     * @return false if the submission ring is full
-     */
-    public boolean prepSplice(int fdIn, long offIn, int fdOut, int length, int sqeFlags, long userData) {
-        long s = nextSqe();
-        if (s < 0) {
-            return false;
-        }
-        sqes.set(JAVA_BYTE, s + SQE_OPCODE, (byte) OP_SPLICE);
-        sqes.set(JAVA_BYTE, s + SQE_FLAGS, (byte) sqeFlags);
-        sqes.set(JAVA_INT, s + SQE_FD, fdOut);
-        sqes.set(JAVA_LONG, s + SQE_OFF, -1L);
-        sqes.set(JAVA_LONG, s + SQE_ADDR, offIn);
-        sqes.set(JAVA_INT, s + SQE_LEN, length);
-        sqes.set(JAVA_INT, s + SQE_SPLICE_FD_IN, fdIn);
-        sqes.set(JAVA_LONG, s + SQE_USER_DATA, userData);
-        commitSqe();
-        return true;
+        return prep(OP_POLL_ADD, pollFd, 0, 0, events, userData);
     }
 
     /**
@@ -548,34 +464,7 @@ public final class IoUring implements AutoCloseable {
      * @return false if the submission ring is full
      */
     public boolean prepCancel(long target, long userData) {
-        long s = nextSqe();
-        if (s < 0) {
-            return false;
-        }
-        sqes.set(JAVA_BYTE, s + SQE_OPCODE, (byte) OP_ASYNC_CANCEL);
-        sqes.set(JAVA_INT, s + SQE_FD, -1);
-        sqes.set(JAVA_LONG, s + SQE_ADDR, target);
-        sqes.set(JAVA_LONG, s + SQE_USER_DATA, userData);
-        commitSqe();
-        return true;
-    }
-
-    /**
-     * Queues a cancel of every request: {@link #CANCEL_ANY} | {@link #CANCEL_ALL}.
-     *
-     * @return false if the submission ring is full
-     */
-    public boolean prepCancelAll(long userData) {
-        long s = nextSqe();
-        if (s < 0) {
-            return false;
-        }
-        sqes.set(JAVA_BYTE, s + SQE_OPCODE, (byte) OP_ASYNC_CANCEL);
-        sqes.set(JAVA_INT, s + SQE_FD, -1);
-        sqes.set(JAVA_INT, s + SQE_OP_FLAGS, CANCEL_ANY | CANCEL_ALL);
-        sqes.set(JAVA_LONG, s + SQE_USER_DATA, userData);
-        commitSqe();
-        return true;
+        return prep(OP_ASYNC_CANCEL, -1, target, 0, 0, userData);
     }
 
     /**
@@ -584,14 +473,7 @@ public final class IoUring implements AutoCloseable {
      * @return false if the submission ring is full
      */
     public boolean prepNop(long userData) {
-        long s = nextSqe();
-        if (s < 0) {
-            return false;
-        }
-        sqes.set(JAVA_BYTE, s + SQE_OPCODE, (byte) OP_NOP);
-        sqes.set(JAVA_LONG, s + SQE_USER_DATA, userData);
-        commitSqe();
-        return true;
+        return prep(OP_NOP, 0, 0, 0, 0, userData);
     }
 
     /**
@@ -612,7 +494,6 @@ public final class IoUring implements AutoCloseable {
         int r;
         do {
             r = (int) enter(fd, toSubmit, minComplete, getEvents ? ENTER_GETEVENTS : 0);
-            enters++;
             // An interrupted wait consumed nothing it reports: resubmitting 0 is harmless.
         } while (r == -Errno.EINTR && toSubmit == 0);
         return r;
@@ -621,11 +502,6 @@ public final class IoUring implements AutoCloseable {
     /** @return the SQ ring's flags ({@link #SQ_CQ_OVERFLOW}, {@link #SQ_TASKRUN}) */
     public int sqFlags() {
         return (int) INT.getAcquire(sqRing, sqFlagsOff);
-    }
-
-    /** @return completions the kernel dropped (always 0 with {@link #FEAT_NODROP}) */
-    public int cqOverflowCount() {
-        return (int) INT.getAcquire(cqRing, cqOverflowOff);
     }
 
     // ------------------------------------------------------------------------------ completion

@@ -255,16 +255,21 @@ public final class Sockets {
      * @throws IndexOutOfBoundsException if the region is not between position and limit
      */
     public static long recv(int fd, ByteBuffer dst, int index, int length) {
-        MemorySegment region = IoBuffers.region(dst, index, length);
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((long) Recv.HANDLE.invokeExact(s.errno, fd, region, (long) length, 0), s);
+            if (dst.isDirect()) {
+                long address = IoBuffers.address(SCRATCH.get().addresses, dst, index, length);
+                return Native.result((long) RecvAt.HANDLE.invokeExact(s.errno, fd, address, (long) length, 0), s);
+            }
+            return Native.result((long) Recv.HANDLE.invokeExact(s.errno, fd, IoBuffers.region(dst, index, length),
+                    (long) length, 0), s);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         } finally {
             Reference.reachabilityFence(dst);
         }
     }
+
 
     /**
      * Sends {@code src[index, index + length)} with {@code MSG_NOSIGNAL}; bounds as
@@ -273,16 +278,22 @@ public final class Sockets {
      * @return bytes sent, or {@code -errno}
      */
     public static long send(int fd, ByteBuffer src, int index, int length) {
-        MemorySegment region = IoBuffers.region(src, index, length);
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((long) Send.HANDLE.invokeExact(s.errno, fd, region, (long) length, MSG_NOSIGNAL), s);
+            if (src.isDirect()) {
+                long address = IoBuffers.address(SCRATCH.get().addresses, src, index, length);
+                return Native.result((long) SendAt.HANDLE.invokeExact(s.errno, fd, address, (long) length,
+                        MSG_NOSIGNAL), s);
+            }
+            return Native.result((long) Send.HANDLE.invokeExact(s.errno, fd, IoBuffers.region(src, index, length),
+                    (long) length, MSG_NOSIGNAL), s);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         } finally {
             Reference.reachabilityFence(src);
         }
     }
+
 
     /**
      * Sends {@code src[off..off+len)} with {@code MSG_NOSIGNAL}.
@@ -496,6 +507,8 @@ public final class Sockets {
         final MemorySegment value = arena.allocate(8, 8);
         final MemorySegment iov = arena.allocate(MAX_IOV * IOVEC_SIZE, 8);
         final MemorySegment msghdr = arena.allocate(MSGHDR_SIZE, 8);
+        /** Direct buffers' addresses for {@link #recv(int, ByteBuffer, int, int)} and its send. */
+        final IoBuffers.AddressCache addresses = new IoBuffers.AddressCache();
         private MemorySegment staging;
 
         MemorySegment staging() {
@@ -565,6 +578,21 @@ public final class Sockets {
     private static final class Send {
         static final MethodHandle HANDLE = criticalHeap("send",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    /**
+     * {@code recv} with the buffer as a raw address (a direct buffer's, from an
+     * {@link IoBuffers.AddressCache}): no segment object per call. Critical: nonblocking only.
+     */
+    private static final class RecvAt {
+        static final MethodHandle HANDLE = Native.downcall("recv",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), true);
+    }
+
+    /** {@code send} with the buffer as a raw address, as {@link RecvAt}. */
+    private static final class SendAt {
+        static final MethodHandle HANDLE = Native.downcall("send",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), true);
     }
 
     /** {@code ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)}. */
