@@ -65,9 +65,11 @@ public enum EventType {
     /**
      * Network AIO: one per request made by {@link KeventQueue#aioSend}, {@link KeventQueue#aioRecv}
      * or {@link KeventQueue#aioSendfile}; the id is the request id. Made by those calls, never by
-     * {@code ctl}; delivered exactly once, then gone.
+     * {@code ctl}; delivered exactly once, then gone. A {@link KeventQueue#aioRecvMultishot}
+     * request is delivered once per arrival ({@link Kevent#RET_MORE}) and then once more, last.
      */
-    NAIO(Kevent.NAIO_SEND | Kevent.NAIO_RECV | Kevent.NAIO_SENDFILE, "SEND", "RECV", "SENDFILE");
+    NAIO(Kevent.NAIO_SEND | Kevent.NAIO_RECV | Kevent.NAIO_SENDFILE | Kevent.NAIO_RECV_MULTISHOT,
+            "SEND", "RECV", "SENDFILE", "RECV_MULTISHOT");
 
     private static final EventType[] VALUES = values();
 

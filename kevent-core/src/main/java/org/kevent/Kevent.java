@@ -46,6 +46,11 @@ public final class Kevent {
     public static final int RET_DONE = 1;
     /** The record failed (see its reason), or the source died: delivered once, then removed. */
     public static final int RET_BROKEN = 1 << 1;
+    /**
+     * A multishot receive delivered one of its arrivals and goes on: more events of the same
+     * request follow, and the one without this flag is its last.
+     */
+    public static final int RET_MORE = 1 << 2;
 
     /** USER: {@link KeventQueue#trigger} was called; data holds how many triggers were coalesced. */
     public static final int USER_TRIGGER = 1;
@@ -120,6 +125,14 @@ public final class Kevent {
     public static final int NAIO_RECV = 1 << 1;
     /** NAIO: an {@code aioSendfile} completed; {@code data} is the bytes sent or the negative errno. */
     public static final int NAIO_SENDFILE = 1 << 2;
+    /**
+     * NAIO: an {@code aioRecvMultishot} request received data or ended. With {@link #RET_MORE}:
+     * {@code data} is the bytes received, {@code data2} the id of the queue's buffer that holds
+     * them (give it back with {@code aioReleaseBuffer}), the attachment a view of it. Without: the
+     * request's one last event; {@code data} is 0 at end of stream or the negative errno, and
+     * {@code data2} the bytes it received in all.
+     */
+    public static final int NAIO_RECV_MULTISHOT = 1 << 3;
 
     /**
      * Network AIO option: complete a request with its first partial transfer instead of going on
@@ -162,7 +175,8 @@ public final class Kevent {
         StringBuilder sb = new StringBuilder();
         append(sb, flags, RET_DONE, "DONE");
         append(sb, flags, RET_BROKEN, "BROKEN");
-        appendUnknown(sb, flags & ~(RET_DONE | RET_BROKEN));
+        append(sb, flags, RET_MORE, "MORE");
+        appendUnknown(sb, flags & ~(RET_DONE | RET_BROKEN | RET_MORE));
         return sb.toString();
     }
 

@@ -423,6 +423,62 @@ public final class KeventQueue implements AutoCloseable {
     }
 
     /**
+     * Starts a multishot receive; see {@link #aioRecvMultishot(TcpSocket, long)}.
+     *
+     * @param socket the socket
+     * @return the request id
+     */
+    public long aioRecvMultishot(TcpSocket socket) {
+        return aioRecvMultishot(socket, 0);
+    }
+
+    /**
+     * Starts a multishot receive: one request that receives for as long as the stream lasts, into
+     * buffers the queue owns, with one event per arrival — no buffer to supply and no request to
+     * renew per read. On io_uring it is one armed {@code recv} whose completions name a buffer the
+     * kernel took from the queue's provided-buffer ring; on the readiness engine each readable edge
+     * is read into free buffers. The events are identical.
+     *
+     * <p>Each arrival is a {@link EventType#NAIO} event with events
+     * {@link Kevent#NAIO_RECV_MULTISHOT} and {@link Kevent#RET_MORE}: data = bytes received (at
+     * least 1), data2 = the buffer's id, attachment = a {@link ByteBuffer} view of it holding the
+     * bytes from position 0 to its limit. The buffer is lent: read it, then give it back with
+     * {@link #aioReleaseBuffer}; until then the queue cannot use it again. When every buffer is
+     * lent, receiving pauses (the bytes wait in the socket, nothing is lost) and resumes as soon as
+     * one comes back — a consumer that holds buffers slows its peers down, it does not lose data.
+     *
+     * <p>The request ends exactly once, with one more event without {@code RET_MORE}, after every
+     * arrival: data = 0 at end of stream, or the negative errno ({@code -ECANCELED} after
+     * {@link #aioCancel}, a close of the socket or of the queue), with {@link Kevent#RET_BROKEN};
+     * data2 = bytes received in all. Arrivals that reached the queue before a cancel are still
+     * delivered first. Requests on one socket's receive side run in order: an {@code aioRecv}
+     * made after this one starts when it ends. Buffer count and size are set by
+     * {@link Builder#aioRecvBuffers}; the pool is made at the first multishot request.
+     *
+     * @param socket the socket
+     * @param cookie returned with every event of the request
+     * @return the request id
+     * @throws QueueClosedException if the queue is closed
+     */
+    public long aioRecvMultishot(TcpSocket socket, long cookie) {
+        Objects.requireNonNull(socket, "socket");
+        return engine.aioStartMultishot(NetAccess.state(socket), cookie);
+    }
+
+    /**
+     * Gives back a buffer a {@link Kevent#NAIO_RECV_MULTISHOT} event lent (its data2). Its view
+     * must not be used afterwards: the queue fills it again with other bytes. Any thread may call.
+     *
+     * @param bufferId the event's data2
+     * @throws IllegalArgumentException if no buffer of this queue has that id
+     * @throws IllegalStateException    if that buffer is not lent (released twice, or never handed out)
+     * @throws QueueClosedException     if the queue is closed
+     */
+    public void aioReleaseBuffer(int bufferId) {
+        engine.aioReleaseBuffer(bufferId);
+    }
+
+    /**
      * Starts an asynchronous {@code sendfile}; see
      * {@link #aioSendfile(TcpSocket, NativeFile, long, long, long, int)}.
      *
@@ -579,8 +635,38 @@ public final class KeventQueue implements AutoCloseable {
         private String aioEngine;
         private int aioRingEntries;
         private boolean singleIssuer;
+        private int recvBuffers;
+        private int recvBufferSize;
 
         private Builder() {
+        }
+
+        /**
+         * Sizes the queue's pool of multishot receive buffers ({@link KeventQueue#aioRecvMultishot}):
+         * {@code count} buffers of {@code size} bytes, one direct allocation made at the first
+         * multishot request. Default: 256 × 16 KiB. An arrival never exceeds {@code size}; more
+         * buffers let more arrivals wait unread before receiving pauses.
+         *
+         * @param count a power of two from 1 to 32768
+         * @param size  bytes per buffer, from 1 to 1 MiB; {@code count * size} at most 1 GiB
+         * @return this builder
+         * @throws IllegalArgumentException outside those bounds
+         */
+        public Builder aioRecvBuffers(int count, int size) {
+            if (count < 1 || count > 32768 || Integer.bitCount(count) != 1) {
+                throw new IllegalArgumentException("receive buffer count must be a power of two from 1 to 32768, got "
+                        + count);
+            }
+            if (size < 1 || size > 1 << 20) {
+                throw new IllegalArgumentException("receive buffer size must be from 1 to 1048576 bytes, got " + size);
+            }
+            if ((long) count * size > 1L << 30) {
+                throw new IllegalArgumentException("receive buffers of " + count + " × " + size
+                        + " B exceed 1 GiB");
+            }
+            this.recvBuffers = count;
+            this.recvBufferSize = size;
+            return this;
         }
 
         /**
@@ -657,7 +743,7 @@ public final class KeventQueue implements AutoCloseable {
         public KeventQueue open() {
             Poller p = poller != null ? poller : EpollPoller.open();
             Engine engine = new Engine(p, clock, maxInterests);
-            engine.configureAio(aioEngine, aioRingEntries, singleIssuer);
+            engine.configureAio(aioEngine, aioRingEntries, singleIssuer, recvBuffers, recvBufferSize);
             // INODE on inotify; the instance is made with the first INODE interest, not here.
             engine.installKind(EventType.INODE, org.kevent.internal.engine.InodeKind.create(engine,
                     new org.kevent.internal.linux.LinuxInotify()));

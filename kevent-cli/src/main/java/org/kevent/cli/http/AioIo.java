@@ -10,26 +10,37 @@ import org.kevent.net.TcpSocket;
  * {@link HttpIo} of {@code serve --aio}: the connection's bytes move through network AIO requests
  * on the worker's queue instead of nonblocking calls, so {@link HttpProcessor} runs unchanged.
  *
- * <p><b>Semantics</b>: {@link #recv} hands out what the last {@code aioRecv} completion brought
- * and reports "would block" once that is consumed; {@link #send} appends to an output buffer that
+ * <p><b>Semantics</b>: one {@code aioRecvMultishot} request receives for the connection's life;
+ * its arrivals (buffers lent by the queue) wait here in order, {@link #recv} copies from them and
+ * gives each buffer back as soon as it is consumed, and reports "would block" once all are;
+ * {@link #send} appends to an output buffer that
  * {@link #flush} sends with one {@code aioSend} after the processor returns, and reports "would
  * block" while a send is in flight (the buffer belongs to that request); {@link #sendFile} sends
  * the buffered head, then the file with {@code aioSendfile}, both queued at once (requests of one
- * direction run in order). The worker posts the next {@code aioRecv} through {@link #wantRecv}
- * only once the input is consumed, which is the back-pressure on a client that pipelines faster
- * than it reads.
+ * direction run in order). Back-pressure on a client that pipelines faster than it reads: once
+ * more than {@link #MAX_HELD} arrivals wait unread, the receive is cancelled (its buffers would
+ * otherwise starve every other connection of the worker's pool), and {@link #wantRecv} arms a new
+ * one when the input is consumed.
  *
  * <p><b>Threading</b>: the worker's thread only.
  */
 final class AioIo implements HttpIo {
-    private static final int IN_BYTES = 16 * 1024;
     private static final int OUT_BYTES = 16 * 1024;
+    /** Arrivals a connection may hold unread before its receive pauses. */
+    static final int MAX_HELD = 4;
 
     final TcpSocket socket;
     final long cookie;
     private final KeventQueue queue;
-    private final ByteBuffer in = ByteBuffer.allocateDirect(IN_BYTES);
     private final ByteBuffer out = ByteBuffer.allocateDirect(OUT_BYTES);
+    /** Arrivals not yet consumed, oldest first: views of lent buffers and their ids. */
+    private ByteBuffer[] held = new ByteBuffer[MAX_HELD * 2];
+    private int[] heldIds = new int[MAX_HELD * 2];
+    private int heldFirst;
+    private int heldCount;
+    private long recvRequest;
+    /** The receive was cancelled for back-pressure; its end is no failure. */
+    private boolean paused;
     /** Send-side requests in flight (a head and a file count two). */
     int sending;
     boolean receiving;
@@ -43,20 +54,33 @@ final class AioIo implements HttpIo {
         this.queue = queue;
         this.socket = socket;
         this.cookie = cookie;
-        in.limit(0);
     }
 
     @Override
     public int recv(byte[] buf, int off, int len) {
-        if (receiving) {
-            return 0;   // the input buffer belongs to the receive in flight
-        }
-        int n = Math.min(len, in.remaining());
-        if (n > 0) {
-            in.get(buf, off, n);
+        while (heldCount > 0) {
+            ByteBuffer v = held[heldFirst];
+            if (!v.hasRemaining()) {
+                releaseFirst();
+                continue;
+            }
+            int n = Math.min(len, v.remaining());
+            v.get(buf, off, n);
+            if (!v.hasRemaining()) {
+                // Consumed: the queue may fill it again at once.
+                releaseFirst();
+            }
             return n;
         }
         return endOfStream ? -1 : 0;
+    }
+
+    private void releaseFirst() {
+        int id = heldIds[heldFirst];
+        held[heldFirst] = null;
+        heldFirst = (heldFirst + 1) % held.length;
+        heldCount--;
+        queue.aioReleaseBuffer(id);
     }
 
     @Override
@@ -90,32 +114,60 @@ final class AioIo implements HttpIo {
         }
     }
 
-    /** @return whether a receive should be posted: input consumed, none in flight, stream open */
+    /** @return whether a receive should be armed: input consumed, none under way, stream open */
     boolean wantRecv() {
-        return !receiving && !endOfStream && !in.hasRemaining() && !closing;
+        return !receiving && !endOfStream && heldCount == 0 && !closing;
     }
 
     void postRecv() {
-        in.clear();
-        queue.aioRecv(socket, in, cookie, Kevent.AIO_PARTIAL);
+        recvRequest = queue.aioRecvMultishot(socket, cookie);
         receiving = true;
+        paused = false;
+    }
+
+    /** An arrival: a lent buffer to read, given back once consumed. */
+    void arrived(int bufferId, ByteBuffer view) {
+        if (heldCount == held.length) {
+            // Arrivals already on their way when the pause below cancelled the receive.
+            ByteBuffer[] views = new ByteBuffer[held.length * 2];
+            int[] ids = new int[held.length * 2];
+            for (int k = 0; k < heldCount; k++) {
+                views[k] = held[(heldFirst + k) % held.length];
+                ids[k] = heldIds[(heldFirst + k) % held.length];
+            }
+            held = views;
+            heldIds = ids;
+            heldFirst = 0;
+        }
+        int k = (heldFirst + heldCount) % held.length;
+        held[k] = view;
+        heldIds[k] = bufferId;
+        heldCount++;
+        if (heldCount > MAX_HELD && receiving && !paused) {
+            paused = true;
+            queue.aioCancel(recvRequest);
+        }
     }
 
     /**
-     * A receive completed.
+     * The receive ended (its last event).
      *
      * @return false if the connection failed
      */
-    boolean received(long result) {
+    boolean recvEnded(long result) {
         receiving = false;
-        if (result < 0) {
-            return false;
-        }
         if (result == 0) {
             endOfStream = true;
+            return true;
         }
-        in.flip();
-        return true;
+        return paused && result == -125; // ECANCELED by our pause
+    }
+
+    /** Gives back every buffer still held (the connection closes). */
+    void releaseAll() {
+        while (heldCount > 0) {
+            releaseFirst();
+        }
     }
 
     /**

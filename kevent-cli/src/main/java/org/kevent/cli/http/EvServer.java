@@ -218,7 +218,8 @@ public final class EvServer implements AutoCloseable {
             this.aio = aio;
             // One thread per queue: with AIO, io_uring may batch completion work for that thread
             // (SINGLE_ISSUER | DEFER_TASKRUN) instead of interrupting it per completion.
-            this.queue = KeventQueue.builder().singleIssuer(aio).open();
+            // Requests are small: many small receive buffers, so every connection can hold some.
+            this.queue = KeventQueue.builder().singleIssuer(aio).aioRecvBuffers(1024, 8 * 1024).open();
             try {
                 queue.add(acceptInterest());
                 if (aio) {
@@ -243,7 +244,8 @@ public final class EvServer implements AutoCloseable {
                     int n = queue.getEvents(1, BATCH, -1, TimeUnit.MILLISECONDS, ev);
                     for (int i = 0; i < n; i++) {
                         if (ev.type(i) == EventType.NAIO) {
-                            onCompletion(ev.cookie(i), ev.events(i), ev.data(i));
+                            onCompletion(ev.cookie(i), ev.events(i), ev.flags(i), ev.data(i), ev.data2(i),
+                                    ev.attachment(i));
                         } else if (ev.attachment(i) instanceof HttpConnection c) {
                             onConnection(c, ev.flags(i));
                         } else {
@@ -286,14 +288,28 @@ public final class EvServer implements AutoCloseable {
 
         // ------------------------------------------------------------------ AIO mode
 
-        /** A request of an AIO connection ended: take its result, then let the processor go on. */
-        private void onCompletion(long cookie, int events, long result) {
+        /** An AIO connection's request ended or brought bytes: take the result, then let the processor go on. */
+        private void onCompletion(long cookie, int events, int flags, long result, long data2, Object attachment) {
             HttpConnection c = bySlot(cookie);
+            boolean arrival = (flags & Kevent.RET_MORE) != 0;
             if (c == null) {
-                return; // a request of a connection already closed, ended as cancelled
+                // A request of a connection already closed, ended as cancelled; its arrivals'
+                // buffers still go back to the pool.
+                if (arrival) {
+                    queue.aioReleaseBuffer((int) data2);
+                }
+                return;
             }
             AioIo io = (AioIo) c.io();
-            boolean ok = (events & Kevent.NAIO_RECV) != 0 ? io.received(result) : io.sent(events, result);
+            boolean ok;
+            if (arrival) {
+                io.arrived((int) data2, (java.nio.ByteBuffer) attachment);
+                ok = true;
+            } else if ((events & Kevent.NAIO_RECV_MULTISHOT) != 0) {
+                ok = io.recvEnded(result);
+            } else {
+                ok = io.sent(events, result);
+            }
             if (!ok) {
                 closeConnection(c);
                 return;
@@ -460,6 +476,11 @@ public final class EvServer implements AutoCloseable {
             if (c.io() instanceof AioIo io) {
                 // No SOCKET interest to remove: closing the socket ends its requests.
                 releaseSlot(io);
+                try {
+                    io.releaseAll();
+                } catch (RuntimeException ignored) {
+                    // The queue is closing: the pool goes with it.
+                }
             } else {
                 try {
                     // Remove the interest before the close: closing alone leaves it registered

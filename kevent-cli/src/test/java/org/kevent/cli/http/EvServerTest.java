@@ -119,6 +119,39 @@ class EvServerTest {
     }
 
     @Test
+    void aClientThatPipelinesWithoutReadingStallsNobodyElseAndGetsEveryAnswerLater() throws Exception {
+        Files.write(root.resolve("big.bin"), new byte[64 * 1024]);
+        start(1);
+        Socket greedy = connect();
+        // 12 MB of requests, more than a worker's receive buffers (8 MiB in AIO mode) hold, for
+        // 128 MB of answers, more than the socket buffers hold: the server must stop reading.
+        int requests = 2_000;
+        String padded = "GET /big.bin HTTP/1.1\r\nHost: t\r\nX-Pad: " + "p".repeat(6000) + "\r\n\r\n";
+        // Its writes block once the server stops reading it: from another thread.
+        java.util.concurrent.CompletableFuture<Void> writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                write(greedy, padded.repeat(requests));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, r -> Thread.ofPlatform().daemon().start(r));
+        Thread.sleep(200);
+        Socket polite = connect();
+        InputStream politeIn = new BufferedInputStream(polite.getInputStream());
+        for (int i = 0; i < 3; i++) {
+            write(polite, GET_PLAIN);
+            assertThat(read(politeIn, false).body()).isEqualTo("Hello, World!");
+        }
+        InputStream in = new BufferedInputStream(greedy.getInputStream());
+        for (int i = 0; i < requests; i++) {
+            Exchange.Response r = read(in, false);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).hasSize(64 * 1024);
+        }
+        writer.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
     void sendsALargeFileToASlowReaderAndAnswersTheNextRequestAfterIt() throws Exception {
         byte[] big = new byte[8 << 20];
         new Random(7).nextBytes(big);

@@ -39,6 +39,12 @@ final class Aio extends SourceKind {
     private long started;
     private long ended;
     private long cancelled;
+    /** The multishot receive buffers, made at the first multishot request. */
+    private RecvPool pool;
+    private int poolCount = DEFAULT_POOL_COUNT;
+    private int poolSize = DEFAULT_POOL_SIZE;
+    static final int DEFAULT_POOL_COUNT = 256;
+    static final int DEFAULT_POOL_SIZE = 16 * 1024;
 
     Aio(Engine engine) {
         super(engine);
@@ -65,6 +71,77 @@ final class Aio extends SourceKind {
                 + " aioCancel, not by ctl");
     }
 
+    @Override
+    boolean hasExtras() {
+        return true;
+    }
+
+    /** A multishot request's queued arrivals are distinct events: all may go out in one call. */
+    @Override
+    boolean manyPerCall() {
+        return true;
+    }
+
+    @Override
+    void fill(Interest i, EventSlots out, int n) {
+        if (i.sourceState instanceof AioOp op && op.multishot()) {
+            int id = op.chunkHead;
+            if (id >= 0) {
+                out.data[n] = pool.chunkLength[id];
+                out.data2[n] = id;
+                out.attachments[n] = takeArrival(op, id);
+                out.flags[n] = Kevent.RET_DONE | Kevent.RET_MORE;
+            } else {
+                out.data[n] = op.result;
+                out.data2[n] = op.done;
+                out.flags[n] = lastEvent(i, op);
+            }
+        }
+    }
+
+    @Override
+    void fillRing(Interest i, Ring ring, long seq) {
+        if (i.sourceState instanceof AioOp op && op.multishot()) {
+            int id = op.chunkHead;
+            if (id >= 0) {
+                long length = pool.chunkLength[id];
+                ring.put(seq, i, EventType.NAIO.ordinal(), Kevent.NAIO_RECV_MULTISHOT, Kevent.RET_DONE | Kevent.RET_MORE,
+                        i.id, length, id, i.cookie, takeArrival(op, id));
+            } else {
+                int flags = lastEvent(i, op);
+                ring.put(seq, i, EventType.NAIO.ordinal(), Kevent.NAIO_RECV_MULTISHOT, flags, i.id, op.result,
+                        op.done, i.cookie, null);
+            }
+        }
+    }
+
+    private java.nio.ByteBuffer takeArrival(AioOp op, int id) {
+        int next = pool.chunkNext[id];
+        op.chunkHead = next;
+        if (next < 0) {
+            op.chunkTail = -1;
+        }
+        return pool.lend(id);
+    }
+
+    /** The request's last event goes out: ONESHOT from here, so this delivery removes it. */
+    private static int lastEvent(Interest i, AioOp op) {
+        if (op.state != AioOp.ENDED) {
+            throw new IllegalStateException("multishot request " + op.id + " delivered with nothing to say");
+        }
+        i.flags |= Kevent.REQ_ONESHOT;
+        return Kevent.RET_DONE | (op.result < 0 ? Kevent.RET_BROKEN : 0);
+    }
+
+    /** A multishot arrival went out: the next one (or the last event) is ready at once. */
+    @Override
+    void delivered(Interest i) {
+        if (i.sourceState instanceof AioOp op && (op.chunkHead >= 0 || op.state == AioOp.ENDED)) {
+            i.readyEvents = Kevent.NAIO_RECV_MULTISHOT;
+            engine.ready(i);
+        }
+    }
+
     /** The request's completion was handed out (or the queue closed): the buffer goes back. */
     @Override
     void detach(Interest i) {
@@ -73,6 +150,14 @@ final class Aio extends SourceKind {
             return;
         }
         i.sourceState = null;
+        if (op.multishot()) {
+            // Arrivals never handed out (the queue closed first) go back to the pool.
+            for (int b = op.chunkHead; b >= 0; b = pool.chunkNext[b]) {
+                pool.unqueue(b);
+                backend.bufferFreed(b);
+            }
+            op.chunkHead = op.chunkTail = -1;
+        }
         if (op.state == AioOp.ENDED && op.buffer != null && op.done > 0) {
             op.buffer.position(op.start + (int) op.done);
         }
@@ -115,10 +200,25 @@ final class Aio extends SourceKind {
         return b;
     }
 
-    void configure(String engineName, int cqEntries, boolean oneIssuer) {
+    void configure(String engineName, int cqEntries, boolean oneIssuer, int recvBuffers, int recvBufferSize) {
         this.engineChoice = engineName;
         this.ringEntries = cqEntries;
         this.singleIssuer = oneIssuer;
+        if (recvBuffers > 0) {
+            this.poolCount = recvBuffers;
+            this.poolSize = recvBufferSize;
+        }
+    }
+
+    /** @return the receive buffer pool, made (and handed to the engine) at first use */
+    RecvPool pool() {
+        RecvPool p = pool;
+        if (p == null) {
+            p = new RecvPool(poolCount, poolSize);
+            pool = p;
+            backend.poolReady(p);
+        }
+        return p;
     }
 
     /** Before a thread waits: in single-issuer mode only the owner may (it reaps). */
@@ -159,7 +259,7 @@ final class Aio extends SourceKind {
             throw new IllegalArgumentException("the buffer views an arena its owner can close: the request could"
                     + " not keep its memory alive. Use ByteBuffer.allocateDirect, Arena.ofAuto() or a heap buffer");
         }
-        AioOp op = newOp(opBit, flags, cookie, buffer, maxInterests);
+        AioOp op = newOp(opBit, flags, cookie, buffer, maxInterests, Kevent.REQ_ONESHOT);
         op.buffer = buffer;
         op.start = buffer.position();
         op.total = buffer.remaining();
@@ -174,7 +274,7 @@ final class Aio extends SourceKind {
      */
     long startSendfile(SocketState socket, NativeFile file, long offset, long length, long cookie, int flags,
                        int maxInterests) {
-        AioOp op = newOp(Kevent.NAIO_SENDFILE, flags, cookie, file, maxInterests);
+        AioOp op = newOp(Kevent.NAIO_SENDFILE, flags, cookie, file, maxInterests, Kevent.REQ_ONESHOT);
         op.fileOffset = offset;
         op.total = length;
         int fd = NetAccess.acquireFile(file);
@@ -188,7 +288,57 @@ final class Aio extends SourceKind {
         return op.id;
     }
 
-    private AioOp newOp(int opBit, int flags, long cookie, Object attachment, int maxInterests) {
+    /**
+     * Starts a multishot receive: an event per arrival, in a buffer of the queue's pool, until end
+     * of stream, an error or a cancel.
+     *
+     * @return the request id
+     */
+    long startMultishot(SocketState socket, long cookie, int maxInterests) {
+        // Not ONESHOT: each arrival is a delivery that keeps the interest; the last event makes
+        // it ONESHOT as it goes out (fill), so that delivery removes it.
+        AioOp op = newOp(Kevent.NAIO_RECV_MULTISHOT, 0, cookie, null, maxInterests, 0);
+        pool();
+        op.total = Long.MAX_VALUE;
+        launch(op, socket);
+        return op.id;
+    }
+
+    /** A multishot request received {@code length} bytes in pool buffer {@code id}: queue its event. */
+    void arrived(AioOp op, int id, int length) {
+        RecvPool p = pool;
+        p.queued(id, length);
+        if (op.chunkTail < 0) {
+            op.chunkHead = id;
+        } else {
+            p.chunkNext[op.chunkTail] = id;
+        }
+        op.chunkTail = id;
+        op.done += length;
+        Interest i = op.interest;
+        i.readyEvents = Kevent.NAIO_RECV_MULTISHOT;
+        if (!engine.isClosedLocked()) {
+            engine.ready(i);
+        }
+    }
+
+    /**
+     * The caller gives back a buffer a multishot event lent it.
+     *
+     * @throws IllegalArgumentException if no such buffer
+     * @throws IllegalStateException    if it is not lent
+     */
+    void releaseBuffer(int id) {
+        RecvPool p = pool;
+        if (p == null) {
+            throw new IllegalStateException("receive buffer " + id + ": this queue has lent no buffer"
+                    + " (no aioRecvMultishot was made)");
+        }
+        p.giveBack(id);
+        backend.bufferFreed(id);
+    }
+
+    private AioOp newOp(int opBit, int flags, long cookie, Object attachment, int maxInterests, int reqFlags) {
         AioBackend b = backend();
         b.checkIssuer("a network AIO request");
         if (engine.registeredLocked() >= maxInterests) {
@@ -206,7 +356,7 @@ final class Aio extends SourceKind {
         op.op = opBit;
         op.flags = flags;
         op.state = AioOp.QUEUED;
-        Interest i = engine.newInterest(EventType.NAIO, op.id, opBit, Kevent.REQ_ONESHOT, cookie, attachment);
+        Interest i = engine.newInterest(EventType.NAIO, op.id, opBit, reqFlags, cookie, attachment);
         i.kind = this;
         i.sourceState = op;
         op.interest = i;
@@ -284,9 +434,14 @@ final class Aio extends SourceKind {
         }
         Interest i = op.interest;
         i.readyEvents = op.op;
-        i.pending = result;
-        i.data2 = result < 0 ? op.done : 0;
-        i.retFlags = result < 0 ? Kevent.RET_BROKEN : 0;
+        if (op.multishot()) {
+            // Its last event goes out after every arrival still queued (fill).
+            op.result = result;
+        } else {
+            i.pending = result;
+            i.data2 = result < 0 ? op.done : 0;
+            i.retFlags = result < 0 ? Kevent.RET_BROKEN : 0;
+        }
         AioSocket s = op.socket;
         if (s != null) {
             AioOp next = s.unlink(op);

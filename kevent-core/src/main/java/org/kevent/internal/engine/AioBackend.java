@@ -56,6 +56,12 @@ abstract class AioBackend {
     /** The queue is closing: every request was asked to cancel; returns once none is in the kernel. */
     abstract void shutdown();
 
+    /** The multishot receive pool was made: the backend decides where its free buffers live. */
+    abstract void poolReady(RecvPool pool);
+
+    /** A pool buffer became free (given back, or never handed out): it may be filled again. */
+    abstract void bufferFreed(int id);
+
     /** Gives back a staging buffer of a request that ended. */
     void releaseStage(ByteBuffer stage) {
     }

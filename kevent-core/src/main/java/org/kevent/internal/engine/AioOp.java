@@ -22,7 +22,7 @@ final class AioOp {
     /** The request's interest (type NAIO, id = request id) while the request lives. */
     Interest interest;
     long id;
-    /** {@link Kevent#NAIO_SEND}, {@link Kevent#NAIO_RECV} or {@link Kevent#NAIO_SENDFILE}. */
+    /** {@link Kevent#NAIO_SEND}, {@link Kevent#NAIO_RECV}, {@link Kevent#NAIO_SENDFILE} or {@link Kevent#NAIO_RECV_MULTISHOT}. */
     int op;
     /** {@link Kevent#AIO_PARTIAL} or 0. */
     int flags;
@@ -48,6 +48,16 @@ final class AioOp {
     /** Backend-private: staging memory of a heap buffer (io_uring). */
     ByteBuffer stage;
 
+    /** Multishot: buffers filled and not yet handed out (a FIFO through {@link RecvPool#chunkNext}), -1 if none. */
+    int chunkHead = -1;
+    int chunkTail = -1;
+    /** Multishot: the result of its last event, once it ended. */
+    long result;
+    /** Backend-private, multishot: the pool buffer an emulated receive fills, or -1. */
+    int bufferId = -1;
+    /** Backend-private, multishot: waiting for a buffer to be given back. */
+    boolean starved;
+
     /** Next request of the same socket and direction. */
     AioOp next;
     AioOp freeNext;
@@ -61,7 +71,11 @@ final class AioOp {
     }
 
     boolean isSendSide() {
-        return op != Kevent.NAIO_RECV;
+        return op != Kevent.NAIO_RECV && op != Kevent.NAIO_RECV_MULTISHOT;
+    }
+
+    boolean multishot() {
+        return op == Kevent.NAIO_RECV_MULTISHOT;
     }
 
     void clear() {
@@ -76,6 +90,11 @@ final class AioOp {
         total = 0;
         cancelRequested = false;
         inKernel = false;
+        chunkHead = -1;
+        chunkTail = -1;
+        result = 0;
+        bufferId = -1;
+        starved = false;
         state = QUEUED;
     }
 }

@@ -747,9 +747,38 @@ public final class Engine implements ExpiryHandler {
      * @param engineName   {@code io_uring}, {@code readiness}, {@code auto}, or null for the system property
      * @param ringEntries  io_uring completion ring size, 0 for the default (tests make it small)
      * @param singleIssuer whether one thread makes every request and every wait (io_uring SINGLE_ISSUER)
+     * @param recvBuffers  multishot receive buffers, 0 for the default
+     * @param recvBufferSize bytes per receive buffer
      */
-    public void configureAio(String engineName, int ringEntries, boolean singleIssuer) {
-        aio.configure(engineName, ringEntries, singleIssuer);
+    public void configureAio(String engineName, int ringEntries, boolean singleIssuer, int recvBuffers,
+                             int recvBufferSize) {
+        aio.configure(engineName, ringEntries, singleIssuer, recvBuffers, recvBufferSize);
+    }
+
+    /**
+     * Starts a multishot network AIO receive.
+     *
+     * @return the request id
+     */
+    public long aioStartMultishot(SocketState socket, long cookie) {
+        lockHot();
+        try {
+            ensureOpen("aioRecvMultishot");
+            return aio.startMultishot(socket, cookie, maxInterests);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives back a receive buffer a multishot event lent. */
+    public void aioReleaseBuffer(int bufferId) {
+        lockHot();
+        try {
+            ensureOpen("aioReleaseBuffer");
+            aio.releaseBuffer(bufferId);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Makes a thread waiting in the kernel come back and run {@link #harvest}'s work. Lock held. */

@@ -1,7 +1,10 @@
 package org.kevent.internal.engine;
 
+import java.util.ArrayDeque;
+
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
+import org.kevent.internal.sys.Sockets;
 
 /**
  * Network AIO without io_uring: nonblocking {@code send}/{@code recv}/{@code sendfile} tried at
@@ -16,6 +19,10 @@ import org.kevent.internal.sys.Fd;
 final class ReadinessAio extends AioBackend {
     private static final int WATCH_EVENTS = SocketKind.EPOLLIN | SocketKind.EPOLLOUT | SocketKind.EPOLLRDHUP
             | SocketKind.EPOLLET;
+
+    private RecvPool pool;
+    /** Multishot requests that stopped for want of a free buffer (may hold stale entries: see {@link AioOp#starved}). */
+    private final ArrayDeque<AioOp> starved = new ArrayDeque<>();
 
     ReadinessAio(Engine engine, Aio aio) {
         super(engine, aio);
@@ -64,7 +71,9 @@ final class ReadinessAio extends AioBackend {
             while (s.sendHead != null && s.sendHead.state == AioOp.ACTIVE && transferNow(s.sendHead) == ENDED) {
                 // the head ended; go on with the next one
             }
-            while (s.recvHead != null && s.recvHead.state == AioOp.ACTIVE && transferNow(s.recvHead) == ENDED) {
+            AioOp r;
+            while ((r = s.recvHead) != null && r.state == AioOp.ACTIVE
+                    && (r.multishot() ? receiveMultishot(r) : transferNow(r)) == ENDED) {
                 // likewise
             }
         } finally {
@@ -72,9 +81,68 @@ final class ReadinessAio extends AioBackend {
         }
     }
 
+    /**
+     * A multishot receive: each recv into a free pool buffer is one arrival, until the socket
+     * would block, the pool runs dry (the request waits for a buffer to come back), or it ends.
+     */
+    private int receiveMultishot(AioOp op) {
+        int fd = op.socket.socket.fd();
+        if (fd < 0) {
+            aio.end(op, -Errno.EBADF);
+            return ENDED;
+        }
+        RecvPool p = pool;
+        for (;;) {
+            int id = p.take();
+            if (id < 0) {
+                if (!op.starved) {
+                    op.starved = true;
+                    starved.addLast(op);
+                }
+                return BLOCKED;
+            }
+            long n = Sockets.recv(fd, p.slab, id * p.size, p.size);
+            if (n > 0) {
+                aio.arrived(op, id, (int) n);
+                continue;
+            }
+            p.push(id);
+            if (n == -Errno.EAGAIN) {
+                return BLOCKED;
+            }
+            if (n != -Errno.EINTR) {
+                // 0: end of stream.
+                aio.end(op, n);
+                return ENDED;
+            }
+        }
+    }
+
+    @Override
+    void poolReady(RecvPool p) {
+        pool = p;
+        p.stockAll();
+    }
+
+    @Override
+    void bufferFreed(int id) {
+        pool.push(id);
+        // Each starved request had its socket readable and no edge will come again: try it now.
+        for (int k = starved.size(); k > 0 && pool.available() > 0 && !engine.isClosedLocked(); k--) {
+            AioOp op = starved.pollFirst();
+            if (op.starved) {
+                op.starved = false;
+                if (op.state == AioOp.ACTIVE && !op.socket.closing) {
+                    drive(op.socket);
+                }
+            }
+        }
+    }
+
     @Override
     void cancel(AioOp op) {
         // Nothing of a readiness request is in the kernel between two steps.
+        op.starved = false;
         aio.end(op, -Errno.ECANCELED);
     }
 

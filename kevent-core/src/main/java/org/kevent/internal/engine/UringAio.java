@@ -48,6 +48,12 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
      * sysctl a test must not flip on a shared machine.
      */
     static final String SIMULATED_REFUSAL = "kevent.test.ioUringSetupErrno";
+    /**
+     * Test switch: behave as a kernel without provided-buffer rings (before 5.19), so multishot
+     * receives run as one-shot receives into pool buffers.
+     */
+    static final String NO_BUFFER_RING = "kevent.test.noBufferRing";
+    private static final int BUFFER_GROUP = 0;
 
     private final IoUring ring;
     private long token;
@@ -61,6 +67,13 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
     private final ArrayDeque<ByteBuffer> stages = new ArrayDeque<>();
     /** Requests with an operation in the kernel. */
     private int inKernel;
+    private RecvPool pool;
+    /** The pool's free buffers as the kernel's provided-buffer ring; null where the kernel has none. */
+    private IoUring.BufferRing bufferRing;
+    /** Buffers in {@link #bufferRing} the kernel has not consumed. */
+    private int inRing;
+    /** Multishot requests that stopped for want of a free buffer (may hold stale entries: see {@link AioOp#starved}). */
+    private final ArrayDeque<AioOp> starved = new ArrayDeque<>();
 
     private UringAio(Engine engine, Aio aio, IoUring ring) {
         super(engine, aio);
@@ -179,8 +192,90 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
     void start(AioOp op) {
         if (op.op == Kevent.NAIO_SENDFILE) {
             driveSendfile(op);
+        } else if (op.multishot()) {
+            submitMultishot(op);
         } else {
             submitBuffer(op);
+        }
+    }
+
+    /**
+     * Arms a multishot receive: one SQE whose completions each carry a buffer of the provided
+     * ring, or — without provided rings — a one-shot receive into a pool buffer, re-armed per
+     * arrival. With no free buffer the request waits for one to come back.
+     */
+    private void submitMultishot(AioOp op) {
+        int fd = op.socket.socket.fd();
+        if (fd < 0) {
+            aio.end(op, -Errno.EBADF);
+            return;
+        }
+        long userData = op.id << 1;
+        if (bufferRing != null) {
+            if (inRing == 0) {
+                starve(op);
+                return;
+            }
+            while (!ring.prepRecvMultishot(fd, bufferRing.group(), userData)) {
+                submitNow();
+            }
+        } else {
+            int id = pool.take();
+            if (id < 0) {
+                starve(op);
+                return;
+            }
+            op.bufferId = id;
+            while (!ring.prepRecv(fd, pool.slab, id * pool.size, pool.size, 0, userData)) {
+                submitNow();
+            }
+        }
+        inKernel(op);
+    }
+
+    private void starve(AioOp op) {
+        if (!op.starved) {
+            op.starved = true;
+            starved.addLast(op);
+        }
+    }
+
+    @Override
+    void poolReady(RecvPool p) {
+        pool = p;
+        IoUring.BufferRing br = Boolean.getBoolean(NO_BUFFER_RING) ? null
+                : ring.registerBufferRing(BUFFER_GROUP, p.slab, p.count, p.size);
+        if (br == null) {
+            p.stockAll();
+            return;
+        }
+        for (int k = 0; k < p.count; k++) {
+            br.provide(k);
+        }
+        br.publish();
+        inRing = p.count;
+        bufferRing = br;
+    }
+
+    @Override
+    void bufferFreed(int id) {
+        if (bufferRing != null) {
+            bufferRing.provide(id);
+            bufferRing.publish();
+            inRing++;
+        } else {
+            pool.push(id);
+        }
+        if (!starved.isEmpty() && !engine.isClosedLocked()) {
+            for (int k = starved.size(); k > 0 && (bufferRing != null ? inRing : pool.available()) > 0; k--) {
+                AioOp op = starved.pollFirst();
+                if (op.starved) {
+                    op.starved = false;
+                    if (op.state == AioOp.ACTIVE && !op.cancelRequested && !op.socket.closing) {
+                        submitMultishot(op);
+                    }
+                }
+            }
         }
     }
 
@@ -316,6 +411,10 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
         if (i == null || !(i.sourceState instanceof AioOp op) || !op.inKernel) {
             throw new IllegalStateException("io_uring completion for no request under way: user data " + userData);
         }
+        if (op.multishot()) {
+            completeMultishot(op, result, flags);
+            return;
+        }
         op.inKernel = false;
         inKernel--;
         if (op.op == Kevent.NAIO_SENDFILE) {
@@ -348,10 +447,44 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
         }
     }
 
+    private void completeMultishot(AioOp op, int result, int flags) {
+        int id;
+        if ((flags & IoUring.CQE_F_BUFFER) != 0) {
+            id = flags >>> IoUring.CQE_BUFFER_SHIFT;
+            inRing--;
+        } else {
+            id = op.bufferId;
+            op.bufferId = -1;
+        }
+        if (id >= 0) {
+            if (result > 0) {
+                aio.arrived(op, id, result);
+            } else {
+                bufferFreed(id);
+            }
+        }
+        if ((flags & IoUring.CQE_F_MORE) != 0) {
+            return; // still armed
+        }
+        op.inKernel = false;
+        inKernel--;
+        if (op.cancelRequested) {
+            aio.end(op, -Errno.ECANCELED);
+        } else if (result > 0 || result == -Errno.ENOBUFS || result == -Errno.EINTR || result == -Errno.EAGAIN) {
+            // The kernel stopped (the ring ran dry, or a one-shot receive of the emulation): re-arm,
+            // or wait for a buffer to come back.
+            submitMultishot(op);
+        } else {
+            // 0: end of stream.
+            aio.end(op, result);
+        }
+    }
+
     // ------------------------------------------------------------------------------ cancel, close
 
     @Override
     void cancel(AioOp op) {
+        op.starved = false;
         if (!op.inKernel) {
             aio.end(op, -Errno.ECANCELED);
             return;
@@ -402,7 +535,7 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
             aio.forEachActive(op -> {
                 if (op.inKernel) {
                     synchronized (KEPT_FOREVER) {
-                        KEPT_FOREVER.add(op.buffer != null ? op.buffer : op.file);
+                        KEPT_FOREVER.add(op.buffer != null ? op.buffer : op.file != null ? op.file : pool.slab);
                         if (op.stage != null) {
                             KEPT_FOREVER.add(op.stage);
                             op.stage = null;
@@ -418,6 +551,9 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
 
     @Override
     void close() {
+        if (bufferRing != null) {
+            bufferRing.unregister();
+        }
         engine.unwatchFd(token, eventFd >= 0 ? eventFd : ring.fd());
         ring.close();
         if (eventFd >= 0) {

@@ -94,6 +94,8 @@ public final class IoUring implements AutoCloseable {
     private static final int REGISTER_EVENTFD = 4;
     private static final int REGISTER_PROBE = 8;
     private static final int REGISTER_ENABLE_RINGS = 12;
+    private static final int REGISTER_PBUF_RING = 22;
+    private static final int UNREGISTER_PBUF_RING = 23;
 
     // mmap
     private static final long OFF_SQ_RING = 0;
@@ -127,6 +129,13 @@ public final class IoUring implements AutoCloseable {
     // struct io_uring_sqe (64 bytes)
     private static final long SQE_SIZE = 64;
     private static final long SQE_OPCODE = 0;
+    private static final long SQE_FLAGS = 1;
+    private static final long SQE_IOPRIO = 2;
+    private static final long SQE_BUF_GROUP = 40;
+    /** {@code IOSQE_BUFFER_SELECT}: the kernel picks the buffer from a provided group. */
+    private static final int SQE_BUFFER_SELECT = 1 << 5;
+    /** {@code IORING_RECV_MULTISHOT} in the SQE's ioprio: one receive SQE, a completion per arrival. */
+    private static final int RECV_MULTISHOT = 1 << 1;
     private static final long SQE_FD = 4;
     private static final long SQE_ADDR = 16;
     private static final long SQE_LEN = 24;
@@ -137,6 +146,12 @@ public final class IoUring implements AutoCloseable {
     private static final long CQE_USER_DATA = 0;
     private static final long CQE_RES = 8;
     private static final long CQE_FLAGS = 12;
+    /** {@code IORING_CQE_F_BUFFER}: the completion used provided buffer {@code flags >>> 16}. */
+    public static final int CQE_F_BUFFER = 1;
+    /** {@code IORING_CQE_F_MORE}: a multishot request goes on; without it, it ended. */
+    public static final int CQE_F_MORE = 1 << 1;
+    /** {@code IORING_CQE_BUFFER_SHIFT}. */
+    public static final int CQE_BUFFER_SHIFT = 16;
 
     private static final VarHandle INT = JAVA_INT.varHandle();
 
@@ -437,6 +452,25 @@ public final class IoUring implements AutoCloseable {
         return prepBufferOp(OP_RECV, sockFd, buffer, index, length, msgFlags, userData);
     }
 
+    /**
+     * Queues a multishot {@code recv}: it stays armed and posts a completion (flag
+     * {@link #CQE_F_MORE}) each time data arrives, in a buffer the kernel takes from provided
+     * buffer group {@code group} ({@link #CQE_F_BUFFER}); a completion without {@code F_MORE}
+     * ends it ({@code -ENOBUFS} when the group ran dry, 0 at end of stream, {@code -errno}).
+     *
+     * @return false if the submission ring is full
+     */
+    public boolean prepRecvMultishot(int sockFd, int group, long userData) {
+        if (!prep(OP_RECV, sockFd, 0, 0, 0, userData)) {
+            return false;
+        }
+        long base = SQE_SIZE * ((sqTail - 1) & sqMask);
+        sqes.set(JAVA_BYTE, base + SQE_FLAGS, (byte) SQE_BUFFER_SELECT);
+        sqes.set(JAVA_SHORT, base + SQE_IOPRIO, (short) RECV_MULTISHOT);
+        sqes.set(JAVA_SHORT, base + SQE_BUF_GROUP, (short) group);
+        return true;
+    }
+
     private boolean prepBufferOp(int op, int sockFd, ByteBuffer buffer, int index, int length, int msgFlags,
                                  long userData) {
         if (!buffer.isDirect()) {
@@ -553,6 +587,126 @@ public final class IoUring implements AutoCloseable {
         munmap(sqRing, sqRingSize);
         Fd.close(fd);
     }
+
+    // ------------------------------------------------------------------------------ provided buffers
+
+    /**
+     * Registers a ring of provided buffers ({@code IORING_REGISTER_PBUF_RING}, Linux 5.19): the
+     * {@code count} buffers of {@code size} bytes that tile {@code slab}, buffer {@code k} at
+     * offset {@code k * size}, handed to the kernel later by {@link BufferRing#provide}.
+     *
+     * @param group the buffer group id SQEs name
+     * @param slab  direct memory the caller keeps reachable for the ring's life
+     * @param count buffers, a power of two up to 32768
+     * @param size  bytes per buffer
+     * @return the ring, or null if this kernel has no provided-buffer rings ({@code EINVAL})
+     * @throws KeventException naming {@code io_uring_register} for any other refusal
+     */
+    public BufferRing registerBufferRing(int group, ByteBuffer slab, int count, int size) {
+        if (Integer.bitCount(count) != 1 || count > 32768 || size <= 0 || !slab.isDirect()
+                || (long) count * size > slab.capacity() || slab.position() != 0) {
+            throw new IllegalArgumentException("buffer ring of " + count + " × " + size + " B in " + slab.capacity() + " B");
+        }
+        // The kernel wants the ring page-aligned; direct memory the collector frees keeps it valid
+        // for as long as anyone holds this object, even past an unregister.
+        // alignedSlice rounds both ends to the alignment: ask for whole pages plus one.
+        int bytes = (BufferRing.ENTRY_SIZE * count + PAGE - 1) & -PAGE;
+        ByteBuffer ringMemory = ByteBuffer.allocateDirect(bytes + PAGE).alignedSlice(PAGE);
+        MemorySegment entries = MemorySegment.ofBuffer(ringMemory);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment reg = arena.allocate(40, 8);
+            reg.set(JAVA_LONG, 0, entries.address());
+            reg.set(JAVA_INT, 8, count);
+            reg.set(JAVA_SHORT, 12, (short) group);
+            int r = (int) syscall4(SYS_REGISTER, fd, REGISTER_PBUF_RING, reg.address(), 1);
+            if (r == -Errno.EINVAL) {
+                return null;
+            }
+            if (r < 0) {
+                throw Errno.exception("io_uring_register", -r, "IORING_REGISTER_PBUF_RING");
+            }
+        }
+        return new BufferRing(this, group, ringMemory, entries, slab, count, size);
+    }
+
+    private static final int PAGE = 4096;
+
+    /**
+     * A registered ring of provided buffers. {@link #provide} writes an entry at our tail;
+     * {@link #publish} makes every written entry visible to the kernel (store-release of the
+     * tail, which lives in the first entry's last two bytes). Not thread-safe (the queue lock).
+     */
+    public static final class BufferRing {
+        static final int ENTRY_SIZE = 16;
+        private static final long TAIL = 14;
+        private final IoUring ring;
+        private final int group;
+        @SuppressWarnings("unused") // keeps the ring's memory alive while the kernel may read it
+        private final ByteBuffer memory;
+        private final MemorySegment entries;
+        /** Held so the collector cannot free the buffers' memory while the kernel may write it. */
+        private final ByteBuffer slab;
+        private final long slabBase;
+        private final int mask;
+        private final int size;
+        private final int count;
+        private int tail;
+        private boolean registered = true;
+
+        private BufferRing(IoUring ring, int group, ByteBuffer memory, MemorySegment entries, ByteBuffer slab,
+                           int count, int size) {
+            this.ring = ring;
+            this.group = group;
+            this.memory = memory;
+            this.entries = entries;
+            this.slab = slab;
+            this.slabBase = MemorySegment.ofBuffer(slab).address() - slab.position();
+            this.mask = count - 1;
+            this.count = count;
+            this.size = size;
+        }
+
+        /** @return the group id SQEs name */
+        public int group() {
+            return group;
+        }
+
+        /**
+         * Queues buffer {@code id} for the kernel (visible after {@link #publish}).
+         *
+         * @throws IndexOutOfBoundsException unless {@code 0 <= id < count}
+         */
+        public void provide(int id) {
+            java.util.Objects.checkIndex(id, count);
+            long e = (long) ENTRY_SIZE * (tail & mask);
+            // The tail shares entry 0's last two bytes: write only addr, len and bid.
+            entries.set(JAVA_LONG, e, slabBase + (long) id * size);
+            entries.set(JAVA_INT, e + 8, size);
+            entries.set(JAVA_SHORT, e + 12, (short) id);
+            tail++;
+        }
+
+        /** Makes every provided buffer visible to the kernel. */
+        public void publish() {
+            SHORT.setRelease(entries, TAIL, (short) tail);
+        }
+
+        /** Unregisters the ring (before the io_uring closes). Idempotent. */
+        public void unregister() {
+            if (!registered || ring.closed) {
+                registered = false;
+                return;
+            }
+            registered = false;
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment reg = arena.allocate(40, 8);
+                reg.set(JAVA_SHORT, 12, (short) group);
+                syscall4(SYS_REGISTER, ring.fd, UNREGISTER_PBUF_RING, reg.address(), 1);
+            }
+        }
+    }
+
+    private static final VarHandle SHORT = JAVA_SHORT.varHandle();
 
     // ------------------------------------------------------------------------------ syscalls
 

@@ -85,6 +85,61 @@ class IoUringTest {
     }
 
     @Test
+    void aMultishotRecvFillsProvidedBuffersOneCompletionPerArrivalUntilTheRingRunsDry() {
+        try (IoUring ring = IoUring.open(8, 16, 0)) {
+            ByteBuffer slab = ByteBuffer.allocateDirect(2 * 64);
+            IoUring.BufferRing buffers = ring.registerBufferRing(5, slab, 2, 64);
+            assertThat(buffers).as("provided-buffer rings (Linux 5.19+)").isNotNull();
+            buffers.provide(1);
+            buffers.provide(0);
+            buffers.publish();
+            assertThat(ring.prepRecvMultishot(pair[1], 5, 9)).isTrue();
+            ring.enter(false, 0);
+            for (String word : new String[] {"one", "three", "lost?"}) {
+                Sockets.send(pair[0], word.getBytes(), 0, word.length());
+                int before = completions.size();
+                while (completions.size() == before) {
+                    ring.enter(true, 1);
+                    ring.reap(sink);
+                }
+            }
+            // Buffers in the order provided, each completion naming its buffer; the third
+            // arrival finds the ring empty and ends the request with ENOBUFS, its bytes left in
+            // the socket.
+            assertThat(completions).hasSize(3);
+            long[] a = completions.get(0);
+            long[] b = completions.get(1);
+            long[] c = completions.get(2);
+            assertThat(a[0]).isEqualTo(9);
+            assertThat(a[1]).isEqualTo(3);
+            assertThat(a[2]).isEqualTo((1L << IoUring.CQE_BUFFER_SHIFT) | IoUring.CQE_F_BUFFER | IoUring.CQE_F_MORE);
+            assertThat(b[1]).isEqualTo(5);
+            assertThat(b[2]).isEqualTo(IoUring.CQE_F_BUFFER | IoUring.CQE_F_MORE);
+            assertThat(c[1]).isEqualTo(-Errno.ENOBUFS);
+            assertThat(c[2] & IoUring.CQE_F_MORE).as("the request ended").isZero();
+            byte[] got = new byte[5];
+            slab.get(64, got, 0, 3);
+            assertThat(new String(got, 0, 3)).isEqualTo("one");
+            slab.get(0, got, 0, 5);
+            assertThat(new String(got)).isEqualTo("three");
+            byte[] left = new byte[8];
+            assertThat(Sockets.recv(pair[1], left, 0, 8)).isEqualTo(5);
+            buffers.unregister();
+            buffers.unregister();
+        }
+    }
+
+    @Test
+    void aBufferRingLargerThanItsSlabIsRefused() {
+        try (IoUring ring = IoUring.open(8, 16, 0)) {
+            assertThatThrownBy(() -> ring.registerBufferRing(0, ByteBuffer.allocateDirect(100), 2, 64))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> ring.registerBufferRing(0, ByteBuffer.allocateDirect(300), 3, 64))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void aRegionPastTheBufferIsRefusedBeforeTheKernelSeesIt() {
         try (IoUring ring = IoUring.open(8, 16, 0)) {
             ByteBuffer small = ByteBuffer.allocateDirect(4);

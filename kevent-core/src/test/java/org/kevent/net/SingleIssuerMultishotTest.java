@@ -1,0 +1,14 @@
+package org.kevent.net;
+
+/** {@link MultishotContract} on io_uring with SINGLE_ISSUER | DEFER_TASKRUN. */
+class SingleIssuerMultishotTest extends MultishotContract {
+    @Override
+    String engine() {
+        return "io_uring";
+    }
+
+    @Override
+    boolean singleIssuer() {
+        return true;
+    }
+}
