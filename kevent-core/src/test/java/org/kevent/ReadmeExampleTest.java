@@ -35,6 +35,14 @@ class ReadmeExampleTest {
         assertThat(lines.getLast()).matches("received hello on (io_uring|readiness)");
     }
 
+    @Test
+    void multishotExampleReceivesTheWholeStreamThenItsEnd(@TempDir Path dir) throws Exception {
+        List<String> lines = compileAndRun(dir, "multishot", "MultishotHello");
+        assertThat(lines).containsExactly("end: data=0 bytes=12",
+                lines.getLast());
+        assertThat(lines.getLast()).matches("received 'hello, world' on (io_uring|readiness)");
+    }
+
     /** Compiles the README block {@code <!-- example:NAME -->} as class {@code className}, runs it, returns its lines. */
     private List<String> compileAndRun(Path dir, String name, String className) throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));

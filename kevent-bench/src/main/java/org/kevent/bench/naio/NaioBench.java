@@ -47,7 +47,8 @@ public final class NaioBench {
     /** Every option {@code naio} accepts. */
     public static final String[] OPTIONS = {"seconds", "rounds", "part", "only"};
     /** Every server key, for {@code --only}. */
-    public static final List<String> KEYS = List.of(Server.KEVENT, Server.KEVENT_READINESS, "platform-threads",
+    public static final List<String> KEYS = List.of(Server.KEVENT, Server.KEVENT_READINESS, Server.KEVENT_MULTISHOT,
+            "platform-threads",
             Server.VIRTUAL, Server.NETTY_EPOLL, Server.NETTY_IO_URING);
 
     private static final long START_TIMEOUT_MILLIS = 30_000;

@@ -21,6 +21,8 @@ import org.kevent.bench.support.ServerProcess;
 record Server(String key, String name, String io, Launcher command) {
     /** The kevent server on the engine the queue picks (io_uring where the kernel allows it). */
     static final String KEVENT = "kevent";
+    /** The kevent echo server on multishot receives (echo only). */
+    static final String KEVENT_MULTISHOT = "kevent-multishot";
     /** The kevent server forced to the readiness engine. */
     static final String KEVENT_READINESS = "kevent-readiness";
     /** The peer of the 1.3× targets. */
@@ -56,6 +58,10 @@ record Server(String key, String name, String io, Launcher command) {
         list.add(java(KEVENT, "kevent aio", "?", List.of(), KeventNaioServer.class, List.of(part.key), fileArg));
         list.add(java(KEVENT_READINESS, "kevent aio (readiness)", "?", List.of("-Dkevent.aio=readiness"),
                 KeventNaioServer.class, List.of(part.key), fileArg));
+        if (part == Part.ECHO) {
+            list.add(java(KEVENT_MULTISHOT, "kevent aio multishot", "?", List.of(), KeventNaioServer.class,
+                    List.of(KeventNaioServer.MULTISHOT), fileArg));
+        }
         if (part == Part.SENDFILE) {
             list.add(java("platform-threads", "platform thread/conn", "transferTo", List.of(), BlockingServer.class,
                     List.of("platform", part.key), fileArg));

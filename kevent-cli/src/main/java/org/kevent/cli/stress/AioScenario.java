@@ -22,15 +22,18 @@ import org.kevent.net.TcpSocket;
  * connection, re-posted on completion), while another thread cancels requests at random with
  * {@code aioCancel}. A ninth connection never carries data: its receive is always pending, so
  * cancels also hit requests that are surely in the kernel (most data requests end within
- * microseconds, before a cancel can reach them). Half the budget on io_uring, half on the
- * readiness engine.
+ * microseconds, before a cancel can reach them). Odd connections receive through
+ * {@code aioRecvMultishot} instead, from a pool of only 16 buffers of 1 KiB, and the canceller
+ * thread — not the loop — gives their buffers back, so receiving pauses on an empty pool and
+ * resumes from another thread. Half the budget on io_uring, half on the readiness engine.
  *
  * <p>Books: every request started ends exactly once (a second completion, or one for a request
  * never started, is a duplicate; a request without its completion once the queue closed is lost —
  * the queue's own {@code aioStarted}/{@code aioEnded} counters are compared too); a cancelled
  * request's partial transfer (data2) moves its buffer like a completed one, so each stream stays
  * whole: at the end the bytes received equal the bytes sent and every byte is the one sent at its
- * offset.
+ * offset. A multishot request's arrivals come before its one last event, whose data2 must equal
+ * the bytes they carried.
  */
 final class AioScenario implements Scenario {
     private static final int CONNECTIONS = 8;
@@ -57,7 +60,7 @@ final class AioScenario implements Scenario {
     private void runOn(String engine, Duration budget, StressStats stats) throws InterruptedException {
         String label = name() + "/" + engine;
         Workers workers = new Workers(label, stats);
-        KeventQueue queue = KeventQueue.builder().aioEngine(engine).open();
+        KeventQueue queue = KeventQueue.builder().aioEngine(engine).aioRecvBuffers(16, 1024).open();
         Loop loop = new Loop(queue, label, stats);
         try {
             loop.connect();
@@ -65,6 +68,10 @@ final class AioScenario implements Scenario {
             Thread looping = workers.start("loop", () -> loop.run(end));
             workers.start("canceller", () -> {
                 while (looping.isAlive()) {
+                    for (Integer b; (b = loop.toRelease.poll()) != null; ) {
+                        queue.aioReleaseBuffer(b);
+                        stats.operations(1);
+                    }
                     Long[] ids = loop.inFlight.keySet().toArray(new Long[0]);
                     if (ids.length > 0 && queue.aioCancel(ids[ThreadLocalRandom.current().nextInt(ids.length)])) {
                         loop.cancels.increment();
@@ -104,6 +111,10 @@ final class AioScenario implements Scenario {
         final String label;
         final StressStats stats;
         final ConcurrentHashMap<Long, Boolean> inFlight = new ConcurrentHashMap<>();
+        /** Multishot buffers the loop has read, for the canceller thread to give back. */
+        final java.util.concurrent.ConcurrentLinkedQueue<Integer> toRelease = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        /** Per connection: bytes the current multishot request's arrivals carried. */
+        final long[] multishotBytes = new long[CONNECTIONS + 1];
         final java.util.concurrent.atomic.LongAdder cancels = new java.util.concurrent.atomic.LongAdder();
         final TcpSocket[] clients = new TcpSocket[CONNECTIONS + 1];
         final TcpSocket[] servers = new TcpSocket[CONNECTIONS + 1];
@@ -190,6 +201,10 @@ final class AioScenario implements Scenario {
                 return;
             }
             long id = events.id(i);
+            if ((events.flags(i) & Kevent.RET_MORE) != 0) {
+                arrival(events, i, id);
+                return;
+            }
             if (inFlight.remove(id) == null) {
                 stats.duplicated(1, label + ": a completion of request " + id + ", which was not in flight");
                 return;
@@ -211,7 +226,16 @@ final class AioScenario implements Scenario {
                 }
                 return;
             }
-            if (events.events(i) == Kevent.NAIO_RECV) {
+            if (events.events(i) == Kevent.NAIO_RECV_MULTISHOT) {
+                if (events.data2(i) != multishotBytes[c]) {
+                    stats.failed(label + ": multishot request " + id + " says " + events.data2(i)
+                            + " bytes in all, its arrivals carried " + multishotBytes[c]);
+                }
+                if (result == 0) {
+                    stats.failed(label + ": connection " + c + " ended its stream");
+                }
+                recv(c);
+            } else if (events.events(i) == Kevent.NAIO_RECV) {
                 check(c, moved);
                 recv(c);
             } else {
@@ -226,10 +250,29 @@ final class AioScenario implements Scenario {
             }
         }
 
+        private void arrival(EventBuffer events, int i, long id) {
+            int c = (int) events.cookie(i);
+            if (!inFlight.containsKey(id)) {
+                stats.duplicated(1, label + ": an arrival of request " + id + ", which was not in flight");
+            }
+            ByteBuffer view = (ByteBuffer) events.attachment(i);
+            if (view.remaining() != events.data(i)) {
+                stats.failed(label + ": an arrival of " + events.data(i) + " bytes lent a view of " + view.remaining());
+            }
+            multishotBytes[c] += view.remaining();
+            checkBytes(c, view);
+            toRelease.add((int) events.data2(i));
+        }
+
         /** The receive moved in[c]'s position by what it got; check those bytes, keep the rest. */
         private void check(int c, long moved) {
             ByteBuffer b = in[c];
             b.flip();
+            checkBytes(c, b);
+            b.clear();
+        }
+
+        private void checkBytes(int c, ByteBuffer b) {
             int k = 0;
             while (b.hasRemaining()) {
                 byte got = b.get();
@@ -240,7 +283,6 @@ final class AioScenario implements Scenario {
                 k++;
             }
             received[c] += k;
-            b.clear();
         }
 
         private void fill(int c) {
@@ -261,7 +303,13 @@ final class AioScenario implements Scenario {
         }
 
         private void recv(int c) {
-            long id = queue.aioRecv(servers[c], in[c], c, 0);
+            long id;
+            if (c % 2 == 1 && c != IDLE) {
+                multishotBytes[c] = 0;
+                id = queue.aioRecvMultishot(servers[c], c);
+            } else {
+                id = queue.aioRecv(servers[c], in[c], c, 0);
+            }
             inFlight.put(id, Boolean.TRUE);
             started++;
             stats.operations(1);
