@@ -37,7 +37,8 @@ final class EngineRunner {
             new Target("triggerDeliverTwoThreads", "triggerDeliverTwoThreads (consumer)", "events/s", 0),
             new Target("timerAddCancel", "timerAddCancel", "ops/s", 0),
             new Target("ringTriggerDeliver", "ringTriggerDeliver (B=64)", "events/s", 0),
-            new Target("aioSendRecv", "aioSendRecv (1 KiB each way)", "round trips/s", 0));
+            new Target("aioSendRecv", "aioSendRecv (1 KiB each way)", "round trips/s", 0),
+            new Target("aioMultishotRecv", "aioMultishotRecv (1 KiB arrivals)", "KiB/s", 0));
 
     private EngineRunner() {
     }
