@@ -38,7 +38,11 @@ import org.kevent.bench.support.Transport;
  * The clients run in this JVM on the same two cores: their CPU is not counted against a server,
  * but they compete with it, so bytes/s moves with the machine's load while bytes per CPU-second
  * is the steadier figure. On loopback the receiving side's TCP work partly runs in the sender's
- * context (softirq), so a server's CPU includes some of it — equally for every server.
+ * context (softirq), so a server's CPU includes some of it — but not equally for every server:
+ * how much lands in its context depends on when it runs (a thread that sleeps in {@code sendfile}
+ * leaves more of it to the clients' threads and ksoftirqd). So the table also gives bytes per
+ * CPU-second of the whole machine (server, clients, kernel threads: the busy time of
+ * {@code /proc/stat} over the window), the cost of a byte wherever it is paid.
  */
 public final class NaioBench {
     /** The usage line after {@code naio}. */
@@ -273,10 +277,12 @@ public final class NaioBench {
             TimeUnit.SECONDS.sleep(warmSeconds);
             long b0 = load.bytes();
             double c0 = r.process().cpuSeconds();
+            double m0 = org.kevent.bench.support.Host.machineBusySeconds();
             long t0 = System.nanoTime();
             TimeUnit.SECONDS.sleep(seconds);
             long b1 = load.bytes();
             double c1 = r.process().cpuSeconds();
+            double m1 = org.kevent.bench.support.Host.machineBusySeconds();
             long t1 = System.nanoTime();
             problem = load.failure();
             if (problem == null && !r.process().alive()) {
@@ -287,7 +293,7 @@ public final class NaioBench {
                 problem = "no bytes in " + seconds + " s";
             }
             if (problem == null && seconds > 0) {
-                runs.set(s, round, b1 - b0, (t1 - t0) / 1e9, c1 - c0);
+                runs.set(s, round, b1 - b0, (t1 - t0) / 1e9, c1 - c0, m1 - m0);
             }
         } catch (IOException e) {
             problem = "load: " + e;

@@ -29,7 +29,8 @@ final class NaioTables {
         String netty = Server.nettyPeer(r.part);
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"naio " + r.part.key + ": " + r.part.title, "engine / I/O", "MiB/s", "CPU s",
-                "MiB per CPU-s", "B/CPU-s ÷ virtual", "B/CPU-s ÷ netty", "B/s ÷ virtual", "B/s ÷ netty"});
+                "MiB per CPU-s", "B/CPU-s ÷ virtual", "B/CPU-s ÷ netty", "B/s ÷ virtual", "B/s ÷ netty",
+                "MiB per machine CPU-s", "÷ virtual", "÷ netty"});
         for (int s = 0; s < r.servers.size(); s++) {
             String key = r.servers.get(s).key();
             rows.add(new String[] {
@@ -41,12 +42,16 @@ final class NaioTables {
                     ratio(r, Runs.Measure.BYTES_PER_CPU_S, s, key, Server.VIRTUAL),
                     ratio(r, Runs.Measure.BYTES_PER_CPU_S, s, key, netty),
                     ratio(r, Runs.Measure.BYTES_PER_S, s, key, Server.VIRTUAL),
-                    ratio(r, Runs.Measure.BYTES_PER_S, s, key, netty)});
+                    ratio(r, Runs.Measure.BYTES_PER_S, s, key, netty),
+                    mib(r.spread(Runs.Measure.BYTES_PER_MACHINE_CPU_S, s).median()),
+                    ratio(r, Runs.Measure.BYTES_PER_MACHINE_CPU_S, s, key, Server.VIRTUAL),
+                    ratio(r, Runs.Measure.BYTES_PER_MACHINE_CPU_S, s, key, netty)});
         }
         out.table().accept(rows);
         out.note().accept("medians over " + r.rounds + " rounds of " + seconds + " s; ratios paired by round: median "
                 + "(min..max) of this round's figure ÷ the same round's peer figure; bytes = what the clients read "
-                + "(file bytes, or echoed bytes); CPU = server process utime+stime over the measured window");
+                + "(file bytes, or echoed bytes); CPU = server process utime+stime over the measured window; machine "
+                + "CPU = busy time of all cores (server, load clients, kernel threads) over the same window");
         for (int s = 0; s < r.servers.size(); s++) {
             if (r.failed[s] != null) {
                 out.note().accept(r.servers.get(s).key() + ": failed: " + r.failed[s]);
@@ -109,7 +114,8 @@ final class NaioTables {
                 if (peer.equals(key) || r.index(peer) < 0) {
                     continue;
                 }
-                for (Runs.Measure m : List.of(Runs.Measure.BYTES_PER_S, Runs.Measure.BYTES_PER_CPU_S)) {
+                for (Runs.Measure m : List.of(Runs.Measure.BYTES_PER_S, Runs.Measure.BYTES_PER_CPU_S,
+                        Runs.Measure.BYTES_PER_MACHINE_CPU_S)) {
                     Spread p = r.paired(m, s, peer);
                     sink.metric(variant, m.key + "_vs_" + peer + "_paired_median", p.median(), "x");
                     sink.metric(variant, m.key + "_vs_" + peer + "_paired_min", p.min(), "x");

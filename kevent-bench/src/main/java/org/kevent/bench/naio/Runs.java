@@ -17,7 +17,10 @@ final class Runs {
         SECONDS("seconds", "s"),
         CPU_SECONDS("cpu_s", "s"),
         BYTES_PER_S("bytes_per_s", "B/s"),
-        BYTES_PER_CPU_S("bytes_per_cpu_s", "B/CPU-s");
+        BYTES_PER_CPU_S("bytes_per_cpu_s", "B/CPU-s"),
+        /** Busy CPU seconds of the whole machine (server, load clients, kernel threads) over the window. */
+        MACHINE_CPU_SECONDS("machine_cpu_s", "s"),
+        BYTES_PER_MACHINE_CPU_S("bytes_per_machine_cpu_s", "B/CPU-s");
 
         final String key;
         final String unit;
@@ -52,14 +55,20 @@ final class Runs {
         }
     }
 
-    /** Records one turn: bytes read over {@code seconds} of wall time, with {@code cpuSeconds} of server CPU. */
-    void set(int server, int round, long bytes, double seconds, double cpuSeconds) {
+    /**
+     * Records one turn: bytes read over {@code seconds} of wall time, with {@code cpuSeconds} of
+     * server CPU and {@code machineCpuSeconds} of the whole machine's.
+     */
+    void set(int server, int round, long bytes, double seconds, double cpuSeconds, double machineCpuSeconds) {
         values[Measure.BYTES.ordinal()][server][round] = bytes;
         values[Measure.SECONDS.ordinal()][server][round] = seconds;
         values[Measure.CPU_SECONDS.ordinal()][server][round] = cpuSeconds;
         values[Measure.BYTES_PER_S.ordinal()][server][round] = bytes / seconds;
         // A turn whose CPU rounded to 0 ticks has no meaningful ratio: NaN, not infinity.
         values[Measure.BYTES_PER_CPU_S.ordinal()][server][round] = cpuSeconds > 0 ? bytes / cpuSeconds : Double.NaN;
+        values[Measure.MACHINE_CPU_SECONDS.ordinal()][server][round] = machineCpuSeconds;
+        values[Measure.BYTES_PER_MACHINE_CPU_S.ordinal()][server][round] =
+                machineCpuSeconds > 0 ? bytes / machineCpuSeconds : Double.NaN;
     }
 
     double[] rounds(Measure m, int server) {

@@ -75,6 +75,31 @@ public final class Host {
         }
     }
 
+    /**
+     * @return CPU seconds the whole machine has been busy since boot, over every core (the
+     *         {@code cpu} line of {@code /proc/stat}, all but idle and iowait), or NaN if unreadable
+     */
+    public static double machineBusySeconds() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (line.startsWith("cpu ")) {
+                    String[] f = line.trim().split("\\s+");
+                    long busy = 0;
+                    // user nice system idle iowait irq softirq steal (guest time is inside user)
+                    for (int k = 1; k <= 8 && k < f.length; k++) {
+                        if (k != 4 && k != 5) {
+                            busy += Long.parseLong(f[k]);
+                        }
+                    }
+                    return busy / (double) ServerProcess.CLOCK_TICKS;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // NaN below
+        }
+        return Double.NaN;
+    }
+
     /** @return the {@code java} executable of this JVM: servers run on the runner's own JDK */
     public static String java() {
         return ProcessHandle.current().info().command()

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 
 import org.kevent.Kevent;
 import org.kevent.internal.sys.Errno;
+import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
 
 /**
@@ -68,6 +69,40 @@ abstract class AioBackend {
 
     /** Releases kernel resources; after {@link #shutdown}. */
     abstract void close();
+
+    /**
+     * Watches a socket for readiness in the queue's epoll set through a duplicate of its
+     * descriptor: a SOCKET interest of the same queue may already hold the original, and epoll
+     * keys registrations by descriptor.
+     *
+     * @return false if it could not be watched; {@code op} then ended with the errno
+     */
+    final boolean watch(AioSocket s, AioOp op, int epollEvents, FdWatcher watcher) {
+        int fd = s.socket.fd();
+        int dup = fd < 0 ? -Errno.EBADF : Fd.dup(fd);
+        if (dup < 0) {
+            aio.end(op, dup);
+            return false;
+        }
+        long token = engine.watchFd(dup, epollEvents, watcher);
+        if (token < 0) {
+            Fd.close(dup);
+            aio.end(op, token);
+            return false;
+        }
+        s.watchFd = dup;
+        s.watchToken = token;
+        return true;
+    }
+
+    /** Stops watching a socket {@link #watch} watched, if it did. */
+    final void unwatch(AioSocket s) {
+        if (s.watchFd >= 0) {
+            engine.unwatchFd(s.watchToken, s.watchFd);
+            Fd.close(s.watchFd);
+            s.watchFd = -1;
+        }
+    }
 
     /**
      * Moves a request with nonblocking calls until it ends or the socket would block: the whole

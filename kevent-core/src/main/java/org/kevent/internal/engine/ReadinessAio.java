@@ -3,7 +3,6 @@ package org.kevent.internal.engine;
 import java.util.ArrayDeque;
 
 import org.kevent.internal.sys.Errno;
-import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
 
 /**
@@ -36,28 +35,10 @@ final class ReadinessAio extends AioBackend {
     @Override
     void start(AioOp op) {
         AioSocket s = op.socket;
-        if (s.watchFd < 0 && !watch(s, op)) {
+        if (s.watchFd < 0 && !watch(s, op, WATCH_EVENTS, events -> drive(s))) {
             return;
         }
         drive(s);
-    }
-
-    private boolean watch(AioSocket s, AioOp op) {
-        int fd = s.socket.fd();
-        int dup = fd < 0 ? -Errno.EBADF : Fd.dup(fd);
-        if (dup < 0) {
-            aio.end(op, dup);
-            return false;
-        }
-        long token = engine.watchFd(dup, WATCH_EVENTS, events -> drive(s));
-        if (token < 0) {
-            Fd.close(dup);
-            aio.end(op, token);
-            return false;
-        }
-        s.watchFd = dup;
-        s.watchToken = token;
-        return true;
     }
 
     /** Moves the heads of both directions as far as the socket lets them, without recursion. */
@@ -148,11 +129,7 @@ final class ReadinessAio extends AioBackend {
 
     @Override
     void socketClosing(AioSocket s) {
-        if (s.watchFd >= 0) {
-            engine.unwatchFd(s.watchToken, s.watchFd);
-            Fd.close(s.watchFd);
-            s.watchFd = -1;
-        }
+        unwatch(s);
     }
 
     @Override

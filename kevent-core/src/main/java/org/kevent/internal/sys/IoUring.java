@@ -70,8 +70,6 @@ public final class IoUring implements AutoCloseable {
     // opcodes
     /** No operation. */
     public static final int OP_NOP = 0;
-    /** poll(2) one fd, one-shot. */
-    public static final int OP_POLL_ADD = 6;
     /** Cancel requests. */
     public static final int OP_ASYNC_CANCEL = 14;
     /** send(2). */
@@ -481,15 +479,6 @@ public final class IoUring implements AutoCloseable {
                 userData);
         Reference.reachabilityFence(buffer);
         return queued;
-    }
-
-    /**
-     * Queues a one-shot {@code poll} of {@code pollFd} for {@code events} ({@code POLL*} bits).
-     *
-     * @return false if the submission ring is full
-     */
-    public boolean prepPoll(int pollFd, int events, long userData) {
-        return prep(OP_POLL_ADD, pollFd, 0, 0, events, userData);
     }
 
     /**
