@@ -18,17 +18,25 @@ import org.kevent.net.TcpSocket;
 /**
  * Network AIO on the same queue: a loopback connection, and a periodic timer that starts an
  * {@code aioRecv} on one end and an {@code aioSend} of a short message on the other; both
- * completions arrive as NAIO events among the timers, user events, file events and sockets.
+ * completions arrive as NAIO events among the timers, user events, file events and sockets. A
+ * second connection has one {@code aioRecvMultishot} for the whole demo: each tick writes a short
+ * message into it with a plain send, and each arrival comes as an event lending a queue buffer,
+ * given back at once.
  */
 final class AioSection implements DemoSection {
     private static final long TIMER = 910;
     private static final long EVERY_NANOS = 400_000_000L;
     /** Cookies of this section's requests: NAIO events carry their buffer, not the section. */
     static final long COOKIE_BASE = 0xA10_0000L;
+    /** Cookie of the multishot request (inside the section's cookie range). */
+    private static final long MULTISHOT_COOKIE = COOKIE_BASE + 999_999;
 
     private TcpListener listener;
     private TcpSocket client;
     private TcpSocket server;
+    private TcpSocket client2;
+    private TcpSocket server2;
+    private int arrivals;
     private KeventQueue queue;
     private final ByteBuffer in = ByteBuffer.allocateDirect(64);
     private int started;
@@ -45,25 +53,35 @@ final class AioSection implements DemoSection {
     public List<Ukevent> interests(long originNanos) {
         listener = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4, false);
         client = TcpSocket.connect(listener.localAddress());
+        server = acceptWithin5s();
+        client2 = TcpSocket.connect(listener.localAddress());
+        server2 = acceptWithin5s();
+        return List.of(Ukevent.timerAt(TIMER, originNanos + EVERY_NANOS).withPeriodNanos(EVERY_NANOS));
+    }
+
+    private TcpSocket acceptWithin5s() {
+        TcpSocket s;
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while ((server = listener.accept()) == null && System.nanoTime() < deadline) {
+        while ((s = listener.accept()) == null && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        return List.of(Ukevent.timerAt(TIMER, originNanos + EVERY_NANOS).withPeriodNanos(EVERY_NANOS));
+        return s;
     }
 
     @Override
     public void start(KeventQueue q) {
         this.queue = q;
+        if (server2 != null) {
+            q.aioRecvMultishot(server2, MULTISHOT_COOKIE);
+        }
     }
 
     @Override
     public void stop() {
-        if (client != null) {
-            client.close();   // ends a receive still under way as cancelled
-        }
-        if (server != null) {
-            server.close();
+        for (TcpSocket s : new TcpSocket[] {client, server, client2, server2}) {
+            if (s != null) {
+                s.close();   // ends a request still under way as cancelled
+            }
         }
         if (listener != null) {
             listener.close();
@@ -93,6 +111,9 @@ final class AioSection implements DemoSection {
         if (events.type(i) == EventType.TIMER) {
             return startPair();
         }
+        if (events.cookie(i) == MULTISHOT_COOKIE) {
+            return multishot(events, i);
+        }
         completed++;
         long result = events.data(i);
         if (result < 0) {
@@ -108,6 +129,18 @@ final class AioSection implements DemoSection {
         return "sent " + result + " B";
     }
 
+    private String multishot(EventBuffer events, int i) {
+        if ((events.flags(i) & Kevent.RET_MORE) == 0) {
+            return "multishot ended: " + (events.data(i) < 0 ? "errno " + -events.data(i) : "end of stream");
+        }
+        arrivals++;
+        ByteBuffer lent = (ByteBuffer) events.attachment(i);
+        String text = StandardCharsets.US_ASCII.decode(lent).toString();
+        int bufferId = (int) events.data2(i);
+        queue.aioReleaseBuffer(bufferId);
+        return "arrival '" + text + "' in lent buffer " + bufferId;
+    }
+
     private String startPair() {
         if (receiving || server == null || !client.isOpen()) {
             return "previous exchange under way";
@@ -117,13 +150,19 @@ final class AioSection implements DemoSection {
         queue.aioRecv(server, in, COOKIE_BASE + started++, 0);
         receiving = true;
         queue.aioSend(client, ByteBuffer.wrap(msg), COOKIE_BASE + started++, 0);
-        return "started aioRecv + aioSend of " + msg.length + " B";
+        if (client2 != null && client2.isOpen()) {
+            byte[] m = ("ms " + (started / 2)).getBytes(StandardCharsets.US_ASCII);
+            client2.send(m, 0, m.length);
+        }
+        return "started aioRecv + aioSend of " + msg.length + " B, sent 'ms " + (started / 2) + "' to the multishot";
     }
 
     @Override
     public List<String> summary() {
         return List.of(started + " requests, " + completed + " completions, " + bytes + " bytes, engine "
                 + (queue == null ? "?" : queue.aioEngineName())
-                + (started - completed > 2 ? " (MISSING COMPLETIONS)" : ""));
+                + (started - completed > 2 ? " (MISSING COMPLETIONS)" : ""),
+                arrivals + " multishot arrivals in lent buffers"
+                + (started / 2 - arrivals > 1 ? " (MISSING ARRIVALS)" : ""));
     }
 }
