@@ -12,7 +12,9 @@ package org.kevent;
  * @param aioStarted network AIO requests started
  * @param aioEnded   network AIO requests ended (completed, failed or cancelled), delivered or not
  * @param aioCancelled network AIO requests ended as cancelled (explicitly, by a socket's or the queue's close)
+ * @param aioBuffersLent multishot receive buffers handed out and not yet given back now: a figure
+ *                       that only grows points at a consumer that forgets {@code aioReleaseBuffer}
  */
 public record QueueStats(long registered, long ready, long delivered, long syscalls, long overflows, long wakeups,
-                         long aioStarted, long aioEnded, long aioCancelled) {
+                         long aioStarted, long aioEnded, long aioCancelled, long aioBuffersLent) {
 }

@@ -215,9 +215,11 @@ abstract class MultishotContract {
         assertThat(held).hasSize(8).allMatch(Arrival::more);
         assertThat(new HashSet<>(heldIds)).as("eight distinct buffers").hasSize(8);
         assertThat(take(queue, false, 200)).as("no buffer is free: receiving paused").isEmpty();
+        assertThat(queue.stats().aioBuffersLent()).isEqualTo(8);
         for (int bid : heldIds) {
             queue.aioReleaseBuffer(bid);
         }
+        assertThat(queue.stats().aioBuffersLent()).isZero();
         List<Arrival> rest = drain(queue, id);
         sender.join();
         List<Arrival> all = new ArrayList<>(held);

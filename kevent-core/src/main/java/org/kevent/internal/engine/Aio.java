@@ -525,4 +525,8 @@ final class Aio extends SourceKind {
     long cancelled() {
         return cancelled;
     }
+
+    long buffersLent() {
+        return pool == null ? 0 : pool.lent();
+    }
 }

@@ -1330,7 +1330,7 @@ public final class Engine implements ExpiryHandler {
         lockHot();
         try {
             return new QueueStats(table.size(), readyCount, delivered, poller.syscalls(), overflows, wakeups,
-                    aio.started(), aio.ended(), aio.cancelled());
+                    aio.started(), aio.ended(), aio.cancelled(), aio.buffersLent());
         } finally {
             lock.unlock();
         }
