@@ -210,13 +210,16 @@ final class Aio extends SourceKind {
         }
     }
 
-    /** @return the receive buffer pool, made (and handed to the engine) at first use */
+    /**
+     * @return the receive buffer pool, made (and handed to the engine) at first use; if the engine
+     *         refuses it (an exception), the next call tries again
+     */
     RecvPool pool() {
         RecvPool p = pool;
         if (p == null) {
             p = new RecvPool(poolCount, poolSize);
+            backend().poolReady(p);
             pool = p;
-            backend.poolReady(p);
         }
         return p;
     }
@@ -295,10 +298,12 @@ final class Aio extends SourceKind {
      * @return the request id
      */
     long startMultishot(SocketState socket, long cookie, int maxInterests) {
+        // The pool first: if it cannot be made, no request exists that would have to end.
+        backend().checkIssuer("a network AIO request");
+        pool();
         // Not ONESHOT: each arrival is a delivery that keeps the interest; the last event makes
         // it ONESHOT as it goes out (fill), so that delivery removes it.
         AioOp op = newOp(Kevent.NAIO_RECV_MULTISHOT, 0, cookie, null, maxInterests, 0);
-        pool();
         op.total = Long.MAX_VALUE;
         launch(op, socket);
         return op.id;
