@@ -621,7 +621,15 @@ public final class IoUring implements AutoCloseable {
     private static final int PAGE = 4096;
 
     /**
-     * A registered ring of provided buffers. {@link #provide} writes an entry at our tail;
+     * A registered ring of provided buffers: {@code count} entries of {@code struct io_uring_buf},
+     * the tail sharing entry 0's last field ({@code struct io_uring_buf_ring}).
+     *
+     * <pre>
+     *   entry k (16 B)   addr u64 @0 | len u32 @8 | bid u16 @12 | resv u16 @14 (entry 0: the tail)
+     *   registration     io_uring_buf_reg: ring_addr u64 @0 | ring_entries u32 @8 | bgid u16 @12 | flags u16 @14 | resv
+     * </pre>
+     *
+     * {@link #provide} writes an entry at our tail;
      * {@link #publish} makes every written entry visible to the kernel (store-release of the
      * tail, which lives in the first entry's last two bytes). Not thread-safe (the queue lock).
      */
@@ -677,6 +685,8 @@ public final class IoUring implements AutoCloseable {
 
         /** Makes every provided buffer visible to the kernel. */
         public void publish() {
+            // Release pairs with the kernel's smp_load_acquire of this tail when it selects a
+            // buffer (io_ring_buffer_select): the entries written above are seen whole.
             SHORT.setRelease(entries, TAIL, (short) tail);
         }
 
