@@ -3,7 +3,6 @@ package org.kevent;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.kevent.internal.engine.Poller;
 import org.kevent.internal.engine.TimerWheel;
 
 /**
@@ -11,7 +10,7 @@ import org.kevent.internal.engine.TimerWheel;
  * the earlier of the armed timer and the timeout, as the kernel would, and records each timeout.
  * {@link #interruptNextPolls} makes polls return early, as an EINTR would.
  */
-final class FakePoller implements Poller {
+final class FakePoller extends NoFdPoller {
     private final ManualClock clock;
     final List<Long> timeouts = new ArrayList<>();
     private long armed = TimerWheel.NO_DEADLINE;
@@ -70,40 +69,6 @@ final class FakePoller implements Poller {
 
     synchronized long armed() {
         return armed;
-    }
-
-    @Override
-    public int ctlFd(int op, int fd, int events, long token) {
-        return 0;
-    }
-
-    @Override
-    public int polledCount() {
-        return 0;
-    }
-
-    @Override
-    public long polledToken(int k) {
-        throw new IndexOutOfBoundsException(k);
-    }
-
-    @Override
-    public int polledEvents(int k) {
-        throw new IndexOutOfBoundsException(k);
-    }
-
-    @Override
-    public int exportFd() {
-        throw new UnsupportedOperationException("fake poller has no fd");
-    }
-
-    @Override
-    public void setReadable(boolean readable) {
-    }
-
-    @Override
-    public long syscalls() {
-        return 0;
     }
 
     @Override

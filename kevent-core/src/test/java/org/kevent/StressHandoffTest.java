@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import org.kevent.internal.engine.Poller;
 
 /**
  * The wake-up hand-off between a thread sleeping in the kernel (the poller) and threads parked
@@ -20,7 +19,7 @@ import org.kevent.internal.engine.Poller;
 class StressHandoffTest {
 
     /** A kernel whose wait returns only on {@link #wakeup()} or when the test releases it. */
-    static final class GatePoller implements Poller {
+    static final class GatePoller extends NoFdPoller {
         final List<Thread> pollers = new ArrayList<>();
         private boolean woken;
         private boolean released;
@@ -64,44 +63,6 @@ class StressHandoffTest {
         public synchronized void wakeup() {
             woken = true;
             notifyAll();
-        }
-
-        @Override
-        public void armTimer(long deadlineNanos) {
-        }
-
-        @Override
-        public int ctlFd(int op, int fd, int events, long token) {
-            return 0;
-        }
-
-        @Override
-        public int polledCount() {
-            return 0;
-        }
-
-        @Override
-        public long polledToken(int k) {
-            throw new IndexOutOfBoundsException(k);
-        }
-
-        @Override
-        public int polledEvents(int k) {
-            throw new IndexOutOfBoundsException(k);
-        }
-
-        @Override
-        public int exportFd() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void setReadable(boolean readable) {
-        }
-
-        @Override
-        public long syscalls() {
-            return 0;
         }
 
         @Override

@@ -46,10 +46,6 @@ final class AioScenario implements Scenario {
         return "aio";
     }
 
-    static byte pattern(int connection, long offset) {
-        return (byte) ((connection * 31 + offset) % 251);
-    }
-
     @Override
     public void run(Duration budget, StressStats stats) throws InterruptedException {
         Duration half = budget.dividedBy(2);
@@ -276,7 +272,7 @@ final class AioScenario implements Scenario {
             int k = 0;
             while (b.hasRemaining()) {
                 byte got = b.get();
-                if (got != pattern(c, received[c] + k)) {
+                if (got != SocketScenario.pattern(c, received[c] + k)) {
                     stats.failed(label + ": connection " + c + " byte " + (received[c] + k) + " is " + got);
                     break;
                 }
@@ -290,7 +286,7 @@ final class AioScenario implements Scenario {
             b.clear();
             long base = sent[c];
             for (int k = 0; k < CHUNK; k++) {
-                b.put(pattern(c, base + k));
+                b.put(SocketScenario.pattern(c, base + k));
             }
             b.flip();
         }

@@ -35,7 +35,7 @@ final class SocketScenario implements Scenario {
         return "sockets";
     }
 
-    /** The byte client {@code c} sends at stream offset {@code offset}. */
+    /** The byte stream {@code c} carries at offset {@code offset} (this scenario's and the aio one's). */
     static byte pattern(int c, long offset) {
         return (byte) ((c * 37 + offset) % 251);
     }

@@ -1,6 +1,7 @@
 package org.kevent.internal.engine;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 
 import org.kevent.Kevent;
 import org.kevent.internal.sys.Errno;
@@ -15,6 +16,12 @@ import org.kevent.internal.sys.Sockets;
 abstract class AioBackend {
     protected final Engine engine;
     protected final Aio aio;
+    /**
+     * Multishot requests that stopped for want of a free pool buffer, oldest first. An entry whose
+     * {@link AioOp#starved} is false is stale (the request was cancelled, or its op recycled) and
+     * is skipped.
+     */
+    private final ArrayDeque<AioOp> starved = new ArrayDeque<>();
 
     AioBackend(Engine engine, Aio aio) {
         this.engine = engine;
@@ -62,6 +69,33 @@ abstract class AioBackend {
 
     /** A pool buffer became free (given back, or never handed out): it may be filled again. */
     abstract void bufferFreed(int id);
+
+    /** @return pool buffers the engine could fill now */
+    abstract int freeBuffers();
+
+    /** Goes on with a multishot request that waited for a buffer. */
+    abstract void resumeMultishot(AioOp op);
+
+    /** A multishot request cannot go on until a buffer comes back. */
+    final void starve(AioOp op) {
+        if (!op.starved) {
+            op.starved = true;
+            starved.addLast(op);
+        }
+    }
+
+    /** After a buffer came back: resume waiting requests, oldest first, while buffers are free. */
+    final void resumeStarved() {
+        for (int k = starved.size(); k > 0 && freeBuffers() > 0 && !engine.isClosedLocked(); k--) {
+            AioOp op = starved.pollFirst();
+            if (op.starved) {
+                op.starved = false;
+                if (op.state == AioOp.ACTIVE && !op.cancelRequested && !op.socket.closing) {
+                    resumeMultishot(op);
+                }
+            }
+        }
+    }
 
     /** Gives back a staging buffer of a request that ended. */
     void releaseStage(ByteBuffer stage) {

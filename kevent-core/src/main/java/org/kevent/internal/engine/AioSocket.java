@@ -79,8 +79,4 @@ final class AioSocket {
         }
         return null;
     }
-
-    boolean idle() {
-        return sendHead == null && recvHead == null;
-    }
 }

@@ -1,7 +1,5 @@
 package org.kevent.internal.engine;
 
-import java.util.ArrayDeque;
-
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Sockets;
 
@@ -20,8 +18,6 @@ final class ReadinessAio extends AioBackend {
             | SocketKind.EPOLLET;
 
     private RecvPool pool;
-    /** Multishot requests that stopped for want of a free buffer (may hold stale entries: see {@link AioOp#starved}). */
-    private final ArrayDeque<AioOp> starved = new ArrayDeque<>();
 
     ReadinessAio(Engine engine, Aio aio) {
         super(engine, aio);
@@ -76,10 +72,7 @@ final class ReadinessAio extends AioBackend {
         for (;;) {
             int id = p.take();
             if (id < 0) {
-                if (!op.starved) {
-                    op.starved = true;
-                    starved.addLast(op);
-                }
+                starve(op);
                 return BLOCKED;
             }
             long n = Sockets.recv(fd, p.slab, id * p.size, p.size);
@@ -108,16 +101,18 @@ final class ReadinessAio extends AioBackend {
     @Override
     void bufferFreed(int id) {
         pool.push(id);
-        // Each starved request had its socket readable and no edge will come again: try it now.
-        for (int k = starved.size(); k > 0 && pool.available() > 0 && !engine.isClosedLocked(); k--) {
-            AioOp op = starved.pollFirst();
-            if (op.starved) {
-                op.starved = false;
-                if (op.state == AioOp.ACTIVE && !op.socket.closing) {
-                    drive(op.socket);
-                }
-            }
-        }
+        resumeStarved();
+    }
+
+    @Override
+    int freeBuffers() {
+        return pool.available();
+    }
+
+    /** Its socket was readable when the pool ran dry, and no edge will come again: read now. */
+    @Override
+    void resumeMultishot(AioOp op) {
+        drive(op.socket);
     }
 
     @Override

@@ -73,8 +73,6 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
     private IoUring.BufferRing bufferRing;
     /** Buffers in {@link #bufferRing} the kernel has not consumed. */
     private int inRing;
-    /** Multishot requests that stopped for want of a free buffer (may hold stale entries: see {@link AioOp#starved}). */
-    private final ArrayDeque<AioOp> starved = new ArrayDeque<>();
 
     private UringAio(Engine engine, Aio aio, IoUring ring) {
         super(engine, aio);
@@ -234,13 +232,6 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
         inKernel(op);
     }
 
-    private void starve(AioOp op) {
-        if (!op.starved) {
-            op.starved = true;
-            starved.addLast(op);
-        }
-    }
-
     @Override
     void poolReady(RecvPool p) {
         pool = p;
@@ -267,17 +258,17 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
         } else {
             pool.push(id);
         }
-        if (!starved.isEmpty() && !engine.isClosedLocked()) {
-            for (int k = starved.size(); k > 0 && (bufferRing != null ? inRing : pool.available()) > 0; k--) {
-                AioOp op = starved.pollFirst();
-                if (op.starved) {
-                    op.starved = false;
-                    if (op.state == AioOp.ACTIVE && !op.cancelRequested && !op.socket.closing) {
-                        submitMultishot(op);
-                    }
-                }
-            }
-        }
+        resumeStarved();
+    }
+
+    @Override
+    int freeBuffers() {
+        return bufferRing != null ? inRing : pool.available();
+    }
+
+    @Override
+    void resumeMultishot(AioOp op) {
+        submitMultishot(op);
     }
 
     private void submitBuffer(AioOp op) {

@@ -657,7 +657,7 @@ public final class IoUring implements AutoCloseable {
             this.memory = memory;
             this.entries = entries;
             this.slab = slab;
-            this.slabBase = MemorySegment.ofBuffer(slab).address() - slab.position();
+            this.slabBase = MemorySegment.ofBuffer(slab).address();
             this.mask = count - 1;
             this.count = count;
             this.size = size;

@@ -1,0 +1,47 @@
+package org.kevent;
+
+import org.kevent.internal.engine.Poller;
+
+/**
+ * The part every kernel stand-in of the engine tests shares: no descriptors to watch, none ever
+ * reported, no readiness fd to export, no system calls. Subclasses decide how a poll waits.
+ */
+abstract class NoFdPoller implements Poller {
+    @Override
+    public void armTimer(long deadlineNanos) {
+    }
+
+    @Override
+    public int ctlFd(int op, int fd, int events, long token) {
+        return 0;
+    }
+
+    @Override
+    public int polledCount() {
+        return 0;
+    }
+
+    @Override
+    public long polledToken(int k) {
+        throw new IndexOutOfBoundsException(k);
+    }
+
+    @Override
+    public int polledEvents(int k) {
+        throw new IndexOutOfBoundsException(k);
+    }
+
+    @Override
+    public int exportFd() {
+        throw new UnsupportedOperationException(name() + " poller has no fd");
+    }
+
+    @Override
+    public void setReadable(boolean readable) {
+    }
+
+    @Override
+    public long syscalls() {
+        return 0;
+    }
+}
