@@ -7,7 +7,7 @@ import org.kevent.internal.engine.Ring;
 import org.kevent.internal.engine.RingDescriptor;
 
 /**
- * Ring delivery (the seed's {@code kevent_wait}/{@code kevent_commit}, KEVENT.md §6): events are
+ * Ring delivery (the seed's {@code kevent_wait}/{@code kevent_commit}, docs/SEMANTICS.md §6): events are
  * copied once into slots that the consumer reads in place and releases in bulk.
  *
  * <pre>{@code

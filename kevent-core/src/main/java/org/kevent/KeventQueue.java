@@ -556,7 +556,7 @@ public final class KeventQueue implements AutoCloseable {
     }
 
     /**
-     * Opens this queue's event ring (KEVENT.md §6), once: events are then taken in place with
+     * Opens this queue's event ring (docs/SEMANTICS.md §6), once: events are then taken in place with
      * {@link EventRing#await} and released with {@link EventRing#commit}.
      *
      * @param capacity slots, a power of two from 1 to 2^20

@@ -12,7 +12,7 @@ import java.util.Objects;
  * (type, id) only, so {@code Ukevent.user(7)} removes the user event 7 whatever its flags.
  *
  * <p>Flags and event bits are not checked here: a record with unknown bits or an empty mask is
- * rejected by the queue, per record, with {@code EINVAL} (KEVENT.md §3), so that a bad record in a
+ * rejected by the queue, per record, with {@code EINVAL} (docs/SEMANTICS.md §3), so that a bad record in a
  * batch never stops the others.
  *
  * <h2>Timers</h2>

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-/** KEVENT.md §1: closing a queue. */
+/** docs/SEMANTICS.md §1: closing a queue. */
 class CloseTest {
 
     @Test

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
-/** KEVENT.md §5: exactly once, also with many threads calling ctl, trigger and getEvents at once. */
+/** docs/SEMANTICS.md §5: exactly once, also with many threads calling ctl, trigger and getEvents at once. */
 class ConcurrencyTest {
 
     @Test

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** KEVENT.md §4: control records, one result each, never stopping at a failed one. */
+/** docs/SEMANTICS.md §4: control records, one result each, never stopping at a failed one. */
 class ControlTest {
     private KeventQueue queue;
     private final EventBuffer out = new EventBuffer(16);

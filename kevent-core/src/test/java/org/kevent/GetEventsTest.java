@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** KEVENT.md §5: waiting for events. */
+/** docs/SEMANTICS.md §5: waiting for events. */
 class GetEventsTest {
     private KeventQueue queue;
     private final EventBuffer out = new EventBuffer(8);

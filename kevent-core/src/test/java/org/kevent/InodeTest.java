@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kevent.internal.engine.CtlError;
 import org.kevent.internal.engine.InodeErrors;
 
-/** INODE interests on real temporary directories (KEVENT.md §2, issue 4). */
+/** INODE interests on real temporary directories (docs/SEMANTICS.md §2, issue 4). */
 class InodeTest {
     private static final long WAIT_MILLIS = 5_000;
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A reference model of one queue's USER and TIMER semantics (KEVENT.md §3–6), written from the
+ * A reference model of one queue's USER and TIMER semantics (docs/SEMANTICS.md §3–6), written from the
  * specification and kept small enough to check by reading. {@link ModelPropertiesTest} runs random
  * operation sequences against it and against a real {@link KeventQueue} on a manual clock, and
  * compares every result and every delivered event.

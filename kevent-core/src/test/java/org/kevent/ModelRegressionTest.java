@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.kevent.internal.sys.Fd;
 
 /**
- * The disagreements {@link ModelPropertiesTest} found between the queue and KEVENT.md, each
+ * The disagreements {@link ModelPropertiesTest} found between the queue and docs/SEMANTICS.md, each
  * pinned as a plain test on the smallest sequence that showed it (docs/RELIABILITY.md lists them).
  */
 class ModelRegressionTest {
@@ -57,7 +57,7 @@ class ModelRegressionTest {
      * Found as: {@code ctl(ADD, timer(0, 0ms).period(1ms)); ring.await(min=0); ctl(MODIFY,
      * timer(0, 0ms)); getEvents(...)}. An interest removed by its own delivery (ONESHOT, a one-shot
      * timer) tombstoned the slots it had filled before, so an event already delivered into the ring
-     * read as removed: a lost event (KEVENT.md §6).
+     * read as removed: a lost event (docs/SEMANTICS.md §6).
      */
     @Test
     void aSlotFilledBeforeAnInterestsOneshotDeliveryStaysReadable() {
@@ -79,7 +79,7 @@ class ModelRegressionTest {
         }
     }
 
-    /** An explicit REMOVE still tombstones the unread slot (KEVENT.md §4), after the fix as before. */
+    /** An explicit REMOVE still tombstones the unread slot (docs/SEMANTICS.md §4), after the fix as before. */
     @Test
     void aSlotOfAnInterestRemovedByTheCallerReadsAsRemoved() {
         try (KeventQueue queue = KeventQueue.open()) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kevent.internal.sys.Fd;
 
-/** POLL interests on real pipes (KEVENT.md §2–3). */
+/** POLL interests on real pipes (docs/SEMANTICS.md §2–3). */
 class PollTest {
     private KeventQueue queue;
     private final int[] pipe = new int[2];

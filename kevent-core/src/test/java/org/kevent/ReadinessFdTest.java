@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.kevent.internal.sys.Epoll;
 import org.kevent.internal.sys.Fd;
 
-/** KEVENT.md §1: the queue's own fd is readable while its ready list is non-empty. */
+/** docs/SEMANTICS.md §1: the queue's own fd is readable while its ready list is non-empty. */
 class ReadinessFdTest {
     private final KeventQueue queue = KeventQueue.open();
     private final EventBuffer out = new EventBuffer(4);

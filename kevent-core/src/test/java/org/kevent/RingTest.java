@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** KEVENT.md §6: ring delivery. */
+/** docs/SEMANTICS.md §6: ring delivery. */
 class RingTest {
     private final KeventQueue queue = KeventQueue.open();
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** KEVENT.md §3: level, ET, ONESHOT, DISPATCH, WAKEUP_ALL. */
+/** docs/SEMANTICS.md §3: level, ET, ONESHOT, DISPATCH, WAKEUP_ALL. */
 class TriggerModesTest {
     private KeventQueue queue;
     private final EventBuffer out = new EventBuffer(8);

@@ -1,6 +1,6 @@
 /**
  * Sockets the library owns, watched through a {@link org.kevent.KeventQueue} as
- * {@link org.kevent.EventType#SOCKET} interests (KEVENT.md §2–3).
+ * {@link org.kevent.EventType#SOCKET} interests (docs/SEMANTICS.md §2–3).
  *
  * <h2>Semantics</h2>
  * Every socket is TCP (IPv4 or IPv6), nonblocking and close-on-exec. Calls never block and never

@@ -38,7 +38,7 @@ import org.kevent.QueueStats;
 import org.kevent.Ukevent;
 
 /**
- * Network AIO (KEVENT.md §7), the same rules for both engines: each subclass names one, and every
+ * Network AIO (docs/SEMANTICS.md §7), the same rules for both engines: each subclass names one, and every
  * test here runs on it over real loopback sockets.
  */
 abstract class NaioContract {

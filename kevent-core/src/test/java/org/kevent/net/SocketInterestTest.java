@@ -22,7 +22,7 @@ import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
 
-/** SOCKET interests on real loopback sockets (KEVENT.md §2–4). */
+/** SOCKET interests on real loopback sockets (docs/SEMANTICS.md §2–4). */
 class SocketInterestTest {
     private KeventQueue queue;
     private Loopback pair;

@@ -13,7 +13,7 @@ import org.kevent.Ukevent;
  * Close while threads wait: round after round, a queue gets three threads blocked in
  * {@code getEvents} without a timeout and one in a ring {@code await}, then another thread closes
  * it. Every one of them must leave with {@code QueueClosedException} within the stuck bound
- * (KEVENT.md §1: close wakes every waiter); one that does not is stuck, one that returns events
+ * (docs/SEMANTICS.md §1: close wakes every waiter); one that does not is stuck, one that returns events
  * (nothing was ever triggered) is a duplicate.
  */
 final class CloseScenario implements Scenario {

@@ -12,7 +12,7 @@ import org.kevent.KeventQueue;
 import org.kevent.Ukevent;
 
 /**
- * Ring delivery (KEVENT.md §6) under contention: one consumer takes events in place with
+ * Ring delivery (docs/SEMANTICS.md §6) under contention: one consumer takes events in place with
  * {@code await}/{@code commit} from a small ring (so it is often full), two threads trigger 32
  * ET interests, and one thread keeps modifying their cookies and adding and removing interests
  * nobody triggers.

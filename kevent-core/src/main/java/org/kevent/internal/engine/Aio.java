@@ -12,7 +12,7 @@ import org.kevent.internal.sys.Errno;
 import org.kevent.net.NativeFile;
 
 /**
- * Network AIO in one queue (KEVENT.md §7): the NAIO kind, the requests, and the engine that runs
+ * Network AIO in one queue (docs/SEMANTICS.md §7): the NAIO kind, the requests, and the engine that runs
  * them — io_uring ({@link UringAio}) or nonblocking calls driven by readiness ({@link ReadinessAio}).
  *
  * <h2>Semantics</h2>

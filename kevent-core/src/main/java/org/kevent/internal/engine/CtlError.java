@@ -1,7 +1,7 @@
 package org.kevent.internal.engine;
 
 /**
- * Why one control record failed: the symbolic errno of KEVENT.md §4 and a message naming the record.
+ * Why one control record failed: the symbolic errno of docs/SEMANTICS.md §4 and a message naming the record.
  *
  * @param errorName e.g. {@code "EEXIST"}
  * @param message   what was wrong, in words

@@ -16,7 +16,7 @@ import org.kevent.Ukevent;
  * reached only through the {@link Poller}.
  *
  * <h2>Semantics</h2>
- * KEVENT.md §3–6. An interest goes on the ready list when its source has undelivered activity and
+ * docs/SEMANTICS.md §3–6. An interest goes on the ready list when its source has undelivered activity and
  * it is enabled; delivery copies the event out and applies the trigger mode (level re-check, ET
  * re-arm, ONESHOT removal, DISPATCH disable).
  *
@@ -654,7 +654,7 @@ public final class Engine implements ExpiryHandler {
         return n;
     }
 
-    /** Applies the trigger mode after an interest's event was handed out (KEVENT.md §3). */
+    /** Applies the trigger mode after an interest's event was handed out (docs/SEMANTICS.md §3). */
     private void afterDelivery(Interest i) {
         i.pending = 0;
         i.readyEvents = 0;
@@ -680,7 +680,7 @@ public final class Engine implements ExpiryHandler {
     // ---------------------------------------------------------------------------------- network AIO
 
     /**
-     * Starts a network AIO send or receive (KEVENT.md §7).
+     * Starts a network AIO send or receive (docs/SEMANTICS.md §7).
      *
      * @param op     {@code Kevent.NAIO_SEND} or {@code Kevent.NAIO_RECV}
      * @param socket the socket's storage
@@ -991,7 +991,7 @@ public final class Engine implements ExpiryHandler {
     /**
      * Removes an interest that its own delivery ended (ONESHOT, BROKEN, a one-shot timer). Unlike a
      * caller's REMOVE, this does not tombstone ring slots it filled earlier: those events were
-     * delivered and must stay readable (KEVENT.md §6). The slots keep a stale owner reference,
+     * delivered and must stay readable (docs/SEMANTICS.md §6). The slots keep a stale owner reference,
      * which the generation check of {@link Ring} ignores once the object is reused.
      */
     private void retire(Interest i) {

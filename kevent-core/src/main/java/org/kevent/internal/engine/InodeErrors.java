@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import org.kevent.internal.sys.Errno;
 
 /**
- * The errors of INODE control records, in words that say what to do (KEVENT.md §4): the watch
+ * The errors of INODE control records, in words that say what to do (docs/SEMANTICS.md §4): the watch
  * and instance limits name their sysctl and its current value.
  */
 public final class InodeErrors {

@@ -14,7 +14,7 @@ import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Inotify;
 
 /**
- * INODE interests (KEVENT.md §2) on inotify: one instance per queue, opened on the first INODE
+ * INODE interests (docs/SEMANTICS.md §2) on inotify: one instance per queue, opened on the first INODE
  * interest and registered once in the queue's epoll set; its records are read into native memory
  * and parsed in place when the queue harvests kernel readiness.
  *

@@ -5,7 +5,7 @@ import org.kevent.internal.sys.Sockets;
 
 /**
  * Network AIO without io_uring: nonblocking {@code send}/{@code recv}/{@code sendfile} tried at
- * once, and again whenever the queue's epoll reports the socket — the fallback KEVENT.md §7 asks
+ * once, and again whenever the queue's epoll reports the socket — the fallback docs/SEMANTICS.md §7 asks
  * for, with the same completions as {@link UringAio}.
  *
  * <p>Each socket with requests is watched edge-triggered through a duplicate of its descriptor: a

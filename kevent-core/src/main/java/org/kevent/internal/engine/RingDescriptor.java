@@ -1,7 +1,7 @@
 package org.kevent.internal.engine;
 
 /**
- * Layout of one ring slot in the ring's {@code long[]} word array (KEVENT.md §6).
+ * Layout of one ring slot in the ring's {@code long[]} word array (docs/SEMANTICS.md §6).
  *
  * <pre>
  *   word  0        ID        the interest id

@@ -7,7 +7,7 @@ import org.kevent.internal.sys.Sockets;
 
 /**
  * SOCKET interests: the library's own sockets, each registered in the queue's epoll set with
- * {@code EPOLLET} whatever the mode, the modes being kept in user space (KEVENT.md §3).
+ * {@code EPOLLET} whatever the mode, the modes being kept in user space (docs/SEMANTICS.md §3).
  *
  * <h2>Semantics</h2>
  * <ul>
