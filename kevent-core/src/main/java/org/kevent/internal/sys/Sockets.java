@@ -8,6 +8,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.ref.Reference;
@@ -22,8 +23,10 @@ import java.util.Objects;
 /**
  * Bindings for TCP sockets: {@code socket}, {@code bind}, {@code listen}, {@code accept4},
  * {@code connect}, {@code recv}, {@code send}, {@code sendmsg} (gathering write), {@code sendfile},
- * {@code shutdown}, {@code setsockopt}/{@code getsockopt}, {@code getsockname}/{@code getpeername},
- * plus {@code open}/{@code lseek} for the read-only files {@code sendfile} reads.
+ * {@code shutdown}, {@code setsockopt}/{@code getsockopt} (of an {@code int} and of a
+ * {@link Linger struct linger}), {@code getsockname}/{@code getpeername}, the {@code close} of a
+ * lingering socket ({@link #closeLingering}), plus {@code open}/{@code lseek} for the read-only
+ * files {@code sendfile} reads.
  *
  * <p><b>Semantics.</b> Every method returns {@code -errno} on failure and never throws for one,
  * except the address queries ({@link #localAddress}, {@link #remoteAddress}), which throw
@@ -63,6 +66,13 @@ public final class Sockets {
     public static final int SO_KEEPALIVE = 9; // asm-generic/socket.h
     /** Several sockets may bind the same port; the kernel spreads connections among them. */
     public static final int SO_REUSEPORT = 15; // asm-generic/socket.h
+    /** What {@code close} does with unsent data: a {@link Linger struct linger}. */
+    public static final int SO_LINGER = 13; // asm-generic/socket.h
+    /**
+     * What {@link #getLinger} returns for {@code SO_LINGER} off: below every {@code -errno}
+     * (Linux's are -4095..-1) and every timeout, so one {@code int} tells all three apart.
+     */
+    public static final int LINGER_OFF = Integer.MIN_VALUE;
     /** TCP protocol level (netinet/in.h). */
     public static final int IPPROTO_TCP = 6;
     /** Disable Nagle's algorithm (netinet/tcp.h). */
@@ -210,6 +220,72 @@ public final class Sockets {
             int r = Native.result((int) GetSockOpt.HANDLE.invokeExact(s.errno, fd, level, option,
                     sc.value, sc.len), s);
             return r < 0 ? r : sc.value.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * {@code setsockopt(SO_LINGER)}.
+     *
+     * @param on      linger on: {@code close} waits up to {@code seconds} for unsent data to be
+     *                acknowledged, or with 0 resets the connection and drops it; off (the default):
+     *                {@code close} returns at once and the kernel sends the rest in the background
+     * @param seconds the timeout, ignored when off; the caller keeps it small enough for
+     *                {@code seconds * HZ} to fit 32 bits, which older kernels compute unchecked
+     * @return 0 or {@code -errno}
+     */
+    public static int setLinger(int fd, boolean on, int seconds) {
+        Native.Scratch s = Native.scratch();
+        MemorySegment v = SCRATCH.get().value;
+        v.set(JAVA_INT, Linger.ONOFF_OFFSET, on ? 1 : 0);
+        v.set(JAVA_INT, Linger.LINGER_OFFSET, on ? seconds : 0);
+        try {
+            return Native.result((int) SetSockOpt.HANDLE.invokeExact(s.errno, fd, SOL_SOCKET, SO_LINGER, v,
+                    (int) Linger.SIZE), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * {@code getsockopt(SO_LINGER)}.
+     *
+     * @return the timeout in whole seconds (&ge; 0) when on, {@link #LINGER_OFF} when off, or
+     *         {@code -errno} ({@code -EBADF}, {@code -ENOTSOCK})
+     */
+    public static int getLinger(int fd) {
+        Native.Scratch s = Native.scratch();
+        Scratch sc = SCRATCH.get();
+        sc.value.asSlice(0, Linger.SIZE).fill((byte) 0);
+        sc.len.set(JAVA_INT, 0, (int) Linger.SIZE);
+        try {
+            int r = Native.result((int) GetSockOpt.HANDLE.invokeExact(s.errno, fd, SOL_SOCKET, SO_LINGER,
+                    sc.value, sc.len), s);
+            if (r < 0) {
+                return r;
+            }
+            return sc.value.get(JAVA_INT, Linger.ONOFF_OFFSET) == 0
+                    ? LINGER_OFF : sc.value.get(JAVA_INT, Linger.LINGER_OFFSET);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * Closes a socket whose {@code SO_LINGER} is on with a positive timeout. Linux then waits in
+     * {@code close} (also for a nonblocking socket) until the unsent data is acknowledged or the
+     * timeout passes, so this is an ordinary downcall: {@link Fd#close}, linked critical, would
+     * hold every other thread of the JVM at its next safepoint for as long. {@code EINTR} is
+     * success, for {@link Fd#close}'s reason: the descriptor is released either way.
+     *
+     * @return 0 or {@code -errno}; the descriptor is closed either way unless {@code -EBADF}
+     */
+    public static int closeLingering(int fd) {
+        Native.Scratch s = Native.scratch();
+        try {
+            int r = Native.result((int) LingeringClose.HANDLE.invokeExact(s.errno, fd), s);
+            return r == -Errno.EINTR ? 0 : r;
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -499,11 +575,43 @@ public final class Sockets {
         throw new IllegalArgumentException("unresolved address " + address + ": resolve it first");
     }
 
+    /**
+     * Descriptor of {@code struct linger} ({@code bits/socket.h}), 8 bytes on every Linux ABI:
+     * <pre>
+     *  0                 4                 8
+     * +-----------------+-----------------+
+     * | l_onoff (s32)   | l_linger (s32)  |
+     * +-----------------+-----------------+
+     * </pre>
+     * {@code l_linger} is in whole seconds.
+     *
+     * <p><b>Threading.</b> Constants only.
+     */
+    public static final class Linger {
+        /** Layout of the struct. */
+        public static final MemoryLayout LAYOUT = MemoryLayout.structLayout(
+                JAVA_INT.withName("l_onoff"),
+                JAVA_INT.withName("l_linger"))
+                .withName("linger");
+        /** Bytes of the struct: 8. */
+        public static final long SIZE = LAYOUT.byteSize();
+        /** Offset of {@code l_onoff}: nonzero for on. */
+        public static final long ONOFF_OFFSET =
+                LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("l_onoff"));
+        /** Offset of {@code l_linger}: the timeout in seconds. */
+        public static final long LINGER_OFFSET =
+                LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("l_linger"));
+
+        private Linger() {
+        }
+    }
+
     /** Per-thread structs of the socket calls; errno goes through {@link Native#scratch()}. */
     private static final class Scratch {
         private final Arena arena = Arena.ofAuto();
         final MemorySegment addr = arena.allocate(SOCKADDR_STORAGE_SIZE, 8);
         final MemorySegment len = arena.allocate(8, 8);
+        /** An {@code int} or {@code off_t} value, or a {@link Linger struct linger}: 8 bytes. */
         final MemorySegment value = arena.allocate(8, 8);
         final MemorySegment iov = arena.allocate(MAX_IOV * IOVEC_SIZE, 8);
         final MemorySegment msghdr = arena.allocate(MSGHDR_SIZE, 8);
@@ -605,6 +713,12 @@ public final class Sockets {
     private static final class SendFile {
         static final MethodHandle HANDLE = Native.downcall("sendfile",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG), false);
+    }
+
+    /** {@code int close(int fd)}, not critical: see {@link #closeLingering}. */
+    private static final class LingeringClose {
+        static final MethodHandle HANDLE = Native.downcall("close",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
     }
 
     /** {@code int shutdown(int fd, int how)}. */

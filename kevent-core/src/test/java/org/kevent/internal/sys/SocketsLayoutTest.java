@@ -7,7 +7,10 @@ import java.net.InetSocketAddress;
 
 import org.junit.jupiter.api.Test;
 
-/** sockaddr sizes are the kernel's on every Linux ABI; an address survives bind and getsockname. */
+/**
+ * sockaddr and linger sizes are the kernel's on every Linux ABI; an address survives bind and
+ * getsockname, a linger setsockopt and getsockopt.
+ */
 class SocketsLayoutTest {
 
     @Test
@@ -15,6 +18,42 @@ class SocketsLayoutTest {
         assertThat(SockaddrIn.SIZE).isEqualTo(16);
         assertThat(SockaddrIn6.SIZE).isEqualTo(28);
         assertThat(SockaddrIn6.SCOPE_ID_OFFSET).isEqualTo(24);
+    }
+
+    @Test
+    void lingerIsTwoIntsInEightBytes() {
+        assertThat(Sockets.Linger.SIZE).isEqualTo(8);
+        assertThat(Sockets.Linger.ONOFF_OFFSET).isZero();
+        assertThat(Sockets.Linger.LINGER_OFFSET).isEqualTo(4);
+    }
+
+    @Test
+    void aLingerRoundTripsThroughTheKernelAndOffIsNeitherATimeoutNorAnErrno() {
+        int fd = Sockets.socket(false);
+        assertThat(fd).isNotNegative();
+        try {
+            assertThat(Sockets.getLinger(fd)).isEqualTo(Sockets.LINGER_OFF);
+            assertThat(Sockets.setLinger(fd, true, 7)).isZero();
+            assertThat(Sockets.getLinger(fd)).isEqualTo(7);
+            assertThat(Sockets.setLinger(fd, true, 0)).isZero();
+            assertThat(Sockets.getLinger(fd)).isZero();
+            assertThat(Sockets.setLinger(fd, false, 9)).isZero();
+            assertThat(Sockets.getLinger(fd)).isEqualTo(Sockets.LINGER_OFF);
+        } finally {
+            Fd.close(fd);
+        }
+        assertThat(Sockets.getLinger(fd)).isEqualTo(-Errno.EBADF);
+        assertThat(Sockets.setLinger(fd, true, 0)).isEqualTo(-Errno.EBADF);
+    }
+
+    @Test
+    void aLingeringSocketClosesThroughTheOrdinaryCloseOnce() {
+        int fd = Sockets.socket(false);
+        assertThat(fd).isNotNegative();
+        assertThat(Sockets.setLinger(fd, true, 1)).isZero();
+
+        assertThat(Sockets.closeLingering(fd)).as("unconnected: nothing to wait for").isZero();
+        assertThat(Sockets.closeLingering(fd)).isEqualTo(-Errno.EBADF);
     }
 
     @Test
