@@ -3,7 +3,9 @@ package org.kevent.net;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.kevent.KeventException;
 import org.kevent.internal.engine.NetAccess;
@@ -23,7 +25,9 @@ import org.kevent.internal.sys.Sockets;
  * ({@code ECONNRESET}, {@code EPIPE}, ...). A reset that a queue already reported as
  * {@link org.kevent.Kevent#SOCKET_ERR} is thrown by the next {@code recv} that reaches the end of
  * the stream, so the error is seen whichever side looks first. Heap buffers and arrays go to the
- * kernel without a staging copy; nothing on these paths allocates.
+ * kernel without a staging copy; nothing on these paths allocates. {@link #close} ends the
+ * connection with FIN after the data already sent; {@link #abort} ends it with RST and drops
+ * that data.
  *
  * <h2>Threading</h2>
  * Any thread. See the package documentation for close during a call.
@@ -32,6 +36,12 @@ public final class TcpSocket implements AutoCloseable {
     static {
         NetAccess.installSockets(socket -> socket.state);
     }
+
+    /**
+     * Longest {@code SO_LINGER} timeout set, in seconds: {@code java.net.Socket}'s cap, and small
+     * enough that {@code seconds * HZ} fits the 32 bits older kernels compute it in.
+     */
+    private static final int MAX_LINGER_SECONDS = 65_535;
 
     private final SocketState state;
     private final int id;
@@ -333,6 +343,74 @@ public final class TcpSocket implements AutoCloseable {
         return getOption(Sockets.SOL_SOCKET, Sockets.SO_KEEPALIVE, "SO_KEEPALIVE") != 0;
     }
 
+    /**
+     * Sets what {@link #close} does with data not yet sent ({@code SO_LINGER}):
+     * <ul>
+     *   <li>{@code null}: off, the default. {@code close} returns at once; the kernel goes on
+     *       sending what is queued, then ends the connection with FIN.</li>
+     *   <li>zero: every {@code close} resets the connection and drops unsent data, as
+     *       {@link #abort} does.</li>
+     *   <li>positive: {@code close} sends FIN after the queued data, then waits in the kernel
+     *       until the peer has acknowledged it all or the timeout has passed; the kernel finishes
+     *       the close in the background either way.</li>
+     * </ul>
+     * The kernel counts whole seconds: a fraction of a second rounds up (500 ms lingers 1 s;
+     * rounding down would make it zero, a reset), and anything beyond 65 535 s (about 18 hours)
+     * is capped there, as {@code java.net.Socket.setSoLinger} caps it.
+     *
+     * <p>Linux waits in {@code close} even for a nonblocking socket: with a positive timeout,
+     * {@code close} blocks the calling thread (a virtual thread keeps its carrier) for up to that
+     * long.
+     *
+     * @param timeout the linger timeout, or {@code null} for off
+     * @throws IllegalArgumentException if {@code timeout} is negative (likely an arithmetic
+     *                                  slip: it is not taken as off)
+     * @throws KeventException naming {@code setsockopt} and the errno ({@code EBADF} once closed)
+     */
+    public void setLinger(Duration timeout) {
+        int seconds = timeout == null ? -1 : lingerSeconds(timeout);
+        if (seconds > 0) {
+            // Before the option: from then on close may wait in the kernel, and a close racing
+            // this call must not take the critical path. Left set if the call fails: harmless.
+            state.lingers(true);
+        }
+        int r = Sockets.setLinger(openFd(state, "setsockopt"), seconds >= 0, Math.max(seconds, 0));
+        if (r < 0) {
+            throw Errno.exception("setsockopt", -r, "SO_LINGER on socket " + id);
+        }
+        if (seconds <= 0) {
+            state.lingers(false);
+        }
+    }
+
+    private static int lingerSeconds(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("linger timeout must not be negative, got " + timeout
+                    + " (null turns SO_LINGER off)");
+        }
+        long seconds = timeout.getSeconds();
+        if (seconds >= MAX_LINGER_SECONDS) {
+            return MAX_LINGER_SECONDS;
+        }
+        return (int) seconds + (timeout.getNano() > 0 ? 1 : 0);
+    }
+
+    /**
+     * @return the {@code SO_LINGER} timeout in whole seconds as the kernel keeps it (see
+     *         {@link #setLinger}), or empty when off (the default)
+     * @throws KeventException naming {@code getsockopt} and the errno ({@code EBADF} once closed)
+     */
+    public Optional<Duration> linger() {
+        int r = Sockets.getLinger(openFd(state, "getsockopt"));
+        if (r == Sockets.LINGER_OFF) {
+            return Optional.empty();
+        }
+        if (r < 0) {
+            throw Errno.exception("getsockopt", -r, "SO_LINGER on socket " + id);
+        }
+        return Optional.of(Duration.ofSeconds(r));
+    }
+
     /** @return the receive buffer size the kernel uses ({@code SO_RCVBUF}) */
     public int receiveBufferSize() {
         return getOption(Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, "SO_RCVBUF");
@@ -390,11 +468,38 @@ public final class TcpSocket implements AutoCloseable {
 
     /**
      * Closes the socket: each interest on it, in every queue, is delivered once more with
-     * {@link org.kevent.Kevent#RET_BROKEN} and then removed. Idempotent.
+     * {@link org.kevent.Kevent#RET_BROKEN} and then removed; each pending network AIO request on
+     * it ends cancelled. Idempotent. The connection ends with FIN after the data already sent
+     * (unless {@link #setLinger} or {@link #abort} say otherwise).
      */
     @Override
     public void close() {
         state.close();
+    }
+
+    /**
+     * Resets the connection and closes the socket: {@code SO_LINGER} {on, 0}, then {@link #close}.
+     * The kernel sends RST rather than FIN and drops what was not yet sent; the peer reads what had
+     * already arrived, then its {@code recv} fails with {@code ECONNRESET} (a queue watching the
+     * peer reports {@link org.kevent.Kevent#SOCKET_ERR} with {@code ECONNRESET}, or
+     * {@link org.kevent.Kevent#SOCKET_HUP}).
+     *
+     * <p>Otherwise it is {@link #close}: each interest on the socket, in every queue, is delivered
+     * once more with {@link org.kevent.Kevent#RET_BROKEN} and then removed; each pending network
+     * AIO request on it ends cancelled ({@code -ECANCELED}); the descriptor is closed once. Like
+     * {@code close}, idempotent: once the socket is closed or closing (by {@code close} or
+     * {@code abort}, on any thread), it does nothing, and the connection ends as that close ended
+     * it.
+     *
+     * @throws KeventException naming {@code setsockopt} and the errno if {@code SO_LINGER} could
+     *                         not be set; the socket is closed all the same, then gracefully
+     */
+    public void abort() {
+        int r = state.abort();
+        if (r < 0) {
+            throw Errno.exception("setsockopt", -r, "SO_LINGER {on, 0} to abort socket " + id
+                    + ": closed gracefully instead");
+        }
     }
 
     @Override

@@ -453,6 +453,26 @@ abstract class NaioContract {
     }
 
     @Test
+    void abortEndsPendingAioRequestsAsCancelledInEveryQueueAndResetsThePeer() {
+        try (KeventQueue other = open(0)) {
+            long a = queue.aioRecv(pair.server, ByteBuffer.allocateDirect(10));
+            long b = other.aioRecv(pair.server, ByteBuffer.allocate(10));
+            long c = queue.aioRecv(pair.server, ByteBuffer.allocateDirect(10));
+
+            pair.server.abort();
+
+            for (Completion done : List.of(await(a), await(c), await(other, b))) {
+                assertThat(done.data()).isEqualTo(-125);
+                assertThat(done.broken()).isTrue();
+            }
+            assertThat(queue.stats().aioCancelled()).isEqualTo(2);
+            assertThat(TcpSocketTest.recvUntilNotZeroOrError(pair.client))
+                    .as("the requests' hold on the socket did not turn the reset into a FIN")
+                    .isEqualTo("ECONNRESET");
+        }
+    }
+
+    @Test
     void ctlCannotMakeRemoveOrModifyARequest() {
         long id = queue.aioRecv(pair.server, ByteBuffer.allocate(4));
         var results = queue.ctl(CtlOp.REMOVE, Ukevent.user(1));

@@ -147,6 +147,16 @@ class TcpSocketTest {
         }
     }
 
+    /** @return how reading ends (bounded wait): "eof", the errno's name, or "data" if bytes come */
+    static String recvUntilNotZeroOrError(TcpSocket s) {
+        try {
+            int r = recvUntilNotZero(s);
+            return r < 0 ? "eof" : r == 0 ? "nothing within 10 s" : "data";
+        } catch (KeventException e) {
+            return e.errorName();
+        }
+    }
+
     @Test
     void optionsAndAddressesReadBack() {
         try (Loopback p = Loopback.open()) {

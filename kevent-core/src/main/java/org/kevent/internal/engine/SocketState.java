@@ -80,6 +80,8 @@ public final class SocketState {
     private volatile int readiness;
     private volatile int connectState;
     private volatile int error;
+    /** SO_LINGER is (or may be) on with a positive timeout: {@link #close} may wait in the kernel. */
+    private volatile boolean lingers;
 
     private SocketKind.Link[] links = NO_LINKS;
     private int linkCount;
@@ -318,7 +320,46 @@ public final class SocketState {
         int f = fd;
         fd = -1;
         unregister(f, this);
-        return Fd.close(f);
+        return lingers ? Sockets.closeLingering(f) : Fd.close(f);
+    }
+
+    /**
+     * Records whether {@code SO_LINGER} is on with a positive timeout, so that {@link #close}
+     * goes through {@link Sockets#closeLingering}, which may wait in the kernel, rather than the
+     * critical {@link Fd#close}, which must not. Call it with true before setting such a linger
+     * and with false after clearing it: in between, the slower close is harmless, the critical
+     * one is not.
+     *
+     * @param positive whether a close may linger
+     */
+    public void lingers(boolean positive) {
+        lingers = positive;
+    }
+
+    /**
+     * Closes abortively: {@code SO_LINGER} {on, 0}, then {@link #close}, so the kernel resets the
+     * connection (RST rather than FIN) and drops unsent data; interests and requests end as
+     * {@link #close} ends them. Does nothing once {@link #close} has started: the socket is
+     * closed, however that close ended the connection.
+     *
+     * @return 0, or {@code -errno} of {@code setsockopt}; the socket is closed either way (then
+     *         gracefully)
+     */
+    public int abort() {
+        int r;
+        synchronized (this) {
+            if (closed) {
+                return 0;
+            }
+            // Under the monitor and before close() sets closed: no close can have released the
+            // descriptor yet, so the option lands on this socket, never on a reused number.
+            r = Sockets.setLinger(fd, true, 0);
+            if (r == 0) {
+                lingers = false; // a zero linger never waits: the critical close is safe again
+            }
+        }
+        close();
+        return r;
     }
 
     // ------------------------------------------------------------------------------ fd table
