@@ -58,7 +58,8 @@ import org.kevent.net.TcpSocket;
  *   <li>An interrupt reaches a thread sleeping in the kernel at its next wake-up, not at once:
  *       native calls cannot be interrupted from Java.</li>
  *   <li>{@link #readinessFd()} has a cost: once handed out, the queue keeps the descriptor's
- *       readability in step with its ready list, one system call per empty/non-empty change.</li>
+ *       readability in step with its ready list, one system call per empty/non-empty change, and
+ *       two more around a wait for more events than are ready.</li>
  * </ul>
  */
 public final class KeventQueue implements AutoCloseable {
@@ -575,8 +576,23 @@ public final class KeventQueue implements AutoCloseable {
      * Returns a file descriptor that is readable while this queue has ready events, so the queue
      * can be watched by another queue, by epoll, or by a poll loop. The queue owns it: do not close it.
      *
-     * @return the descriptor
+     * <p>It is readable whenever a {@code getEvents(0, ...)} would take something: an event on the
+     * ready list, a timer that is due, a watched descriptor with news, all without anyone waiting in
+     * this queue; and it stops being readable once they are taken. One exception: while a thread
+     * sleeps in this queue's {@link #getEvents} (or {@link EventRing#await}) for more events than are
+     * ready, the ready ones do not make it readable; they are that thread's, and it leaves the
+     * descriptor readable if it leaves events behind.
+     *
+     * <p><b>Nesting</b> (docs/SEMANTICS.md §1, §4). The descriptor is the queue's own epoll instance,
+     * so queues watching queues nest exactly as deep as plain epoll instances do: the kernel's
+     * {@code EP_MAX_NESTS}, a chain of five queues or epoll descriptors on Linux 6.18. This method
+     * never fails for depth; the {@link CtlOp#ADD} of a POLL interest that would nest one level
+     * deeper, or close a cycle, fails for that record with {@code ELOOP} (the rest of its batch
+     * applies), as does an {@code epoll_ctl} of one's own on a chain already five deep.
+     *
+     * @return the descriptor; the same one on every call
      * @throws QueueClosedException if the queue is closed
+     * @throws KeventException      if the kernel refuses the resources (an eventfd) on the first call
      */
     public int readinessFd() {
         return engine.readinessFd();

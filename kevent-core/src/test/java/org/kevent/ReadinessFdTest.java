@@ -3,6 +3,7 @@ package org.kevent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -65,5 +66,51 @@ class ReadinessFdTest {
         } finally {
             Fd.close(outer);
         }
+    }
+
+    @Test
+    void aWaiterForMoreThanIsReadyDoesNotSpinOnAnExportedQueue() {
+        int fd = queue.readinessFd();
+        queue.add(Ukevent.user(1));
+        queue.trigger(1);
+        long before = queue.stats().syscalls();
+        long start = System.nanoTime();
+        assertThat(queue.getEvents(2, 4, 300, TimeUnit.MILLISECONDS, out)).as("the one ready at the timeout").isEqualTo(1);
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+        assertThat(queue.stats().syscalls() - before).as("system calls of a 300 ms wait for min 2 with 1 ready")
+                .isLessThan(20);
+        assertThat(readable(fd, 0)).isFalse();
+    }
+
+    @Test
+    void theFdStaysReadableWhenAWaiterForMoreThanWasReadyLeavesEventsBehind() throws Exception {
+        int fd = queue.readinessFd();
+        for (long id = 1; id <= 3; id++) {
+            queue.add(Ukevent.user(id));
+        }
+        queue.trigger(1);
+        EventBuffer got = new EventBuffer(2);
+        CompletableFuture<Integer> waiter = TestQueues.async(() -> queue.getEvents(2, 2, 10, TimeUnit.SECONDS, got));
+        TestQueues.await("waiter blocks", () -> queue.waitingThreads() == 1);
+        queue.trigger(new long[] {2, 3}, 0, 2);
+        assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(readable(fd, 0)).as("one event left behind").isTrue();
+        assertThat(queue.poll(out)).isEqualTo(1);
+        assertThat(readable(fd, 0)).isFalse();
+    }
+
+    @Test
+    void aDrainDuringAWaitForMoreLeavesTheFdNotReadable() throws Exception {
+        int fd = queue.readinessFd();
+        queue.add(Ukevent.user(1));
+        queue.trigger(1);
+        EventBuffer got = new EventBuffer(4);
+        CompletableFuture<Integer> waiter = TestQueues.async(() -> queue.getEvents(2, 4, 300, TimeUnit.MILLISECONDS, got));
+        TestQueues.await("waiter blocks", () -> queue.waitingThreads() == 1);
+        assertThat(queue.poll(out)).as("a zero-timeout call takes it while the waiter sleeps").isEqualTo(1);
+        assertThat(waiter.get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(readable(fd, 0)).isFalse();
+        queue.trigger(1);
+        assertThat(readable(fd, 0)).isTrue();
     }
 }

@@ -79,7 +79,8 @@ final class PollKind extends SourceKind {
             case Errno.EEXIST -> CtlError.of("EEXIST", "fd " + fd + " is already in this queue's kernel set "
                     + "(another interest watches the same descriptor)");
             case Errno.EINVAL -> CtlError.of("EINVAL", "fd " + fd + " cannot be watched (is it this queue's own descriptor?)");
-            case Errno.ELOOP -> CtlError.of("ELOOP", "fd " + fd + " would make a loop of nested queues");
+            case Errno.ELOOP -> CtlError.of("ELOOP", "fd " + fd + " would make a loop of nested queues, or nest "
+                    + "queues or epoll instances deeper than the kernel allows (a chain of five on Linux)");
             default -> CtlError.of(Errno.name(errno), Errno.message(errno) + " (epoll_ctl on fd " + fd + ")");
         };
     }

@@ -35,14 +35,21 @@ public interface Poller {
 
     /**
      * Enables readiness tracking and returns the descriptor that is readable while the queue has
-     * ready events (see {@link #setReadable}).
+     * ready events (see {@link #setReadable}) or kernel activity that a {@code poll(0)} would collect
+     * (a fired timer, a ready watched descriptor). Queues watch each other through it, so it must
+     * not wrap the kernel wait set in one more epoll level: the kernel limits nesting depth, and
+     * queues nest as deep as plain epoll instances (docs/SEMANTICS.md §1). It may fail for lack of
+     * resources, never for nesting depth. Called again, it returns the same descriptor.
      *
      * @return the file descriptor
      */
     int exportFd();
 
     /**
-     * Sets whether the exported descriptor reads as readable. Called only after {@link #exportFd}.
+     * Sets whether the exported descriptor reads as readable. Called only after {@link #exportFd},
+     * on a change. While a blocking {@link #poll} is under way the poller may keep the descriptor
+     * non-readable and apply the last value when the poll ends: a ready list that does not meet
+     * the poller's {@code min} must not end its wait.
      *
      * @param readable whether the ready list is non-empty
      */

@@ -10,20 +10,42 @@ import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.TimerFd;
 
 /**
- * The Linux backend of a queue: one epoll instance holding an eventfd for wake-ups and a timerfd
- * armed to the timer wheel's nearest deadline.
+ * The Linux backend of a queue: one epoll instance holding an eventfd for wake-ups, a timerfd
+ * armed to the timer wheel's nearest deadline, the watched descriptors, and, once the readiness fd
+ * was asked for, an eventfd mirroring the ready list.
  *
  * <pre>
  *   epfd ──┬── wakeFd  (eventfd)  written by another thread to end a poll early
- *          └── timerFd (timerfd)  CLOCK_MONOTONIC, absolute, = TimerWheel.nextDeadline()
+ *          ├── timerFd (timerfd)  CLOCK_MONOTONIC, absolute, = TimerWheel.nextDeadline()
+ *          ├── watched fds        POLL, SOCKET, INODE and AIO sources; other queues' epfds
+ *          └── readyFd (eventfd)  added by the first exportFd(): non-zero while the engine's
+ *                                 ready list is non-empty, except during a blocking poll
  *
- *   exported readiness fd (made on first request):
- *   outerFd ──┬── epfd             readable when a timer fired or a wake-up is pending
- *             └── readyFd (eventfd) non-zero while the engine's ready list is non-empty
+ *   exported readiness fd = epfd itself
  * </pre>
  *
- * <p>The ready-list eventfd lives in a second epoll instance on purpose: in {@code epfd} it would
- * keep the poller's own wait returning at once whenever fewer than {@code min} events are ready.
+ * <p>The exported descriptor is the wait set itself, not a second epoll instance around it: the
+ * kernel limits how deep epoll instances nest (EP_MAX_NESTS, counted in epoll instances whatever
+ * else they hold), so one instance per queue lets queues nest exactly as deep as plain epoll
+ * instances, and the ADD that would go deeper fails with {@code ELOOP} like a cycle. Because
+ * {@code epfd} is readable whenever a timer fired, a watched descriptor has events the engine has
+ * not collected, or {@code readyFd} is set, an outside watcher sees everything a
+ * {@code getEvents(0, ...)} could take, with nobody inside the queue.
+ *
+ * <p>{@code readyFd} inside {@code epfd} would keep a blocking poll returning at once whenever
+ * fewer than {@code min} events are ready. So a blocking {@link #poll} <em>hides</em> it: it zeroes
+ * the counter before {@code epoll_wait} and sets it again afterwards if the engine still wants it
+ * set. {@link #setReadable} and the hiding share a small monitor, so the counter is non-zero
+ * exactly when the engine wants it readable and no blocking poll is under way, whatever the
+ * interleaving. While a thread sleeps in the queue's kernel wait, ready events therefore do not
+ * make the exported fd readable: they belong to that thread, which wakes for them once its
+ * {@code min} is met and leaves the fd readable if it leaves events behind. A non-blocking poll
+ * (harvest) does not hide; it just skips {@code readyFd}'s event.
+ *
+ * <p><b>Cost</b> once exported: an eventfd write when the ready list becomes non-empty and a read
+ * when it becomes empty (each made at the end of a blocking poll instead if one is under way), plus
+ * a read and a write around a blocking poll that starts with events ready ({@code min} above the
+ * ready count). Never exported: nothing, {@code poll} only tests a field.
  *
  * <p><b>Threading:</b> see {@link Poller}. The syscall counter is written by the polling thread
  * and by lock holders; hand-over of the poller role goes through the queue lock, so plain fields
@@ -32,8 +54,7 @@ import org.kevent.internal.sys.TimerFd;
 public final class EpollPoller implements Poller {
     private static final long WAKE = 1;
     private static final long TIMER = 2;
-    private static final long INNER = 3;
-    private static final long READY = 4;
+    private static final long READY = 3;
     private static final int MAX_EVENTS = 64;
 
     private final int epfd;
@@ -44,8 +65,14 @@ public final class EpollPoller implements Poller {
     private final long[] polledTokens = new long[MAX_EVENTS];
     private final int[] polledEvents = new int[MAX_EVENTS];
     private int polled;
-    private int outerFd = -1;
+    /** The ready-list eventfd, -1 until exported; written under the queue lock, read by {@link #poll}. */
     private int readyFd = -1;
+    /** Guards {@link #wantReadable}, {@link #hidden} and the counter of {@link #readyFd}. */
+    private final Object readyLock = new Object();
+    /** What the engine last asked for through {@link #setReadable}. */
+    private boolean wantReadable;
+    /** Whether a blocking poll is under way with {@link #readyFd} zeroed. */
+    private boolean hidden;
     private long pollSyscalls;
     private long lockedSyscalls;
     private boolean closed;
@@ -102,7 +129,18 @@ public final class EpollPoller implements Poller {
     @Override
     public void poll(long timeoutNanos) {
         polled = 0;
-        int n = Epoll.wait(epfd, events, MAX_EVENTS, timeoutNanos);
+        boolean hid = timeoutNanos != 0 && readyFd >= 0;
+        if (hid) {
+            hideReady();
+        }
+        int n;
+        try {
+            n = Epoll.wait(epfd, events, MAX_EVENTS, timeoutNanos);
+        } finally {
+            if (hid) {
+                showReady();
+            }
+        }
         pollSyscalls++;
         if (n < 0) {
             if (n == -Errno.EINTR) {
@@ -119,10 +157,35 @@ public final class EpollPoller implements Poller {
             } else if (data == TIMER) {
                 TimerFd.read(timerFd);
                 pollSyscalls++;
+            } else if (data == READY) {
+                // The ready list's own flag, for outside watchers: the engine knows its ready list.
+                continue;
             } else {
                 polledTokens[polled] = data;
                 polledEvents[polled] = events.events(k);
                 polled++;
+            }
+        }
+    }
+
+    /** Zeroes {@link #readyFd} for a blocking poll, which it would otherwise end at once. */
+    private void hideReady() {
+        synchronized (readyLock) {
+            hidden = true;
+            if (wantReadable) {
+                EventFd.read(readyFd);
+                pollSyscalls++;
+            }
+        }
+    }
+
+    /** Sets {@link #readyFd} again after a blocking poll if the engine wants it set by now. */
+    private void showReady() {
+        synchronized (readyLock) {
+            hidden = false;
+            if (wantReadable) {
+                EventFd.write(readyFd, 1);
+                pollSyscalls++;
             }
         }
     }
@@ -171,43 +234,47 @@ public final class EpollPoller implements Poller {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The descriptor is {@code epfd} itself, so exporting adds no epoll level: it adds
+     * {@code readyFd} to {@code epfd} (an eventfd and an {@code epoll_ctl}, which cannot fail for
+     * nesting depth since an eventfd is no epoll instance).
+     */
     @Override
     public int exportFd() {
-        if (outerFd >= 0) {
-            return outerFd;
-        }
-        int outer = Epoll.create();
-        if (outer < 0) {
-            throw Errno.exception("epoll_create1", -outer, "exporting the queue's readiness fd");
+        if (readyFd >= 0) {
+            return epfd;
         }
         int ready = EventFd.create(0, EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK);
         if (ready < 0) {
-            Fd.close(outer);
             throw Errno.exception("eventfd", -ready, "exporting the queue's readiness fd");
         }
-        int r = Epoll.ctl(outer, Epoll.EPOLL_CTL_ADD, epfd, Epoll.EPOLLIN, INNER);
-        if (r == 0) {
-            r = Epoll.ctl(outer, Epoll.EPOLL_CTL_ADD, ready, Epoll.EPOLLIN, READY);
-        }
-        lockedSyscalls += 4;
+        int r = Epoll.ctl(epfd, Epoll.EPOLL_CTL_ADD, ready, Epoll.EPOLLIN, READY);
+        lockedSyscalls += 2;
         if (r < 0) {
             Fd.close(ready);
-            Fd.close(outer);
             throw Errno.exception("epoll_ctl", -r, "exporting the queue's readiness fd");
         }
-        outerFd = outer;
         readyFd = ready;
-        return outer;
+        return epfd;
     }
 
     @Override
     public void setReadable(boolean readable) {
-        if (readable) {
-            EventFd.write(readyFd, 1);
-        } else {
-            EventFd.read(readyFd);
+        synchronized (readyLock) {
+            wantReadable = readable;
+            if (hidden) {
+                // The blocking poll sets the counter when it ends, from wantReadable.
+                return;
+            }
+            if (readable) {
+                EventFd.write(readyFd, 1);
+            } else {
+                EventFd.read(readyFd);
+            }
+            lockedSyscalls++;
         }
-        lockedSyscalls++;
     }
 
     @Override
@@ -221,8 +288,7 @@ public final class EpollPoller implements Poller {
             return;
         }
         closed = true;
-        if (outerFd >= 0) {
-            Fd.close(outerFd);
+        if (readyFd >= 0) {
             Fd.close(readyFd);
         }
         Fd.close(timerFd);
