@@ -17,17 +17,21 @@ abstract class NoFdPoller implements Poller {
     }
 
     @Override
-    public int polledCount() {
+    public void harvest(boolean kernelWaitUnderway) {
+    }
+
+    @Override
+    public int polledCount(int set) {
         return 0;
     }
 
     @Override
-    public long polledToken(int k) {
+    public long polledToken(int set, int k) {
         throw new IndexOutOfBoundsException(k);
     }
 
     @Override
-    public int polledEvents(int k) {
+    public int polledEvents(int set, int k) {
         throw new IndexOutOfBoundsException(k);
     }
 

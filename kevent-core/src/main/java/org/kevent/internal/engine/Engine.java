@@ -1,7 +1,6 @@
 package org.kevent.internal.engine;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.kevent.EventType;
@@ -22,28 +21,20 @@ import org.kevent.Ukevent;
  *
  * <h2>Threading</h2>
  * One {@link ReentrantLock} guards all state; every public method may be called from any thread.
- * Blocking waiters follow a leader/followers scheme: the first thread that must block becomes the
- * <em>poller</em> and sleeps in the kernel ({@link Poller#poll}) without the lock; later ones park
- * on their own {@link Condition}. Readiness wakes one waiter whose {@code min} is met (wake-one), or
- * every waiter for a {@link Kevent#REQ_WAKEUP_ALL} interest. A thread leaving after taking events
- * passes the baton to the next eligible waiter if events remain, and a leaving poller hands the
- * kernel wait to a parked waiter, so no wake-up is lost.
- *
- * <p>The poller is woken through the kernel ({@link Poller#wakeup}) only on a state change
- * ({@code wakeSent} false to true), so a burst of triggers costs one eventfd write at most.
- *
- * <h2>Caveats</h2>
- * Thread interruption is honoured by threads parked in Java at once and by the poller at its next
- * kernel wake-up: a downcall cannot be interrupted by {@link Thread#interrupt()}.
+ * Who waits how — one thread in the kernel, the others parked, who is woken for what — is the
+ * {@link WaitProtocol}, with its state table and invariants. The engine tells it when the ready
+ * list grows and when a thread is done taking events; the protocol calls back for the kernel
+ * side (harvest, kernel wait, dispatch).
  */
 public final class Engine implements ExpiryHandler {
     /** Deadline meaning "wait forever". */
-    public static final long FOREVER = Long.MAX_VALUE;
+    public static final long FOREVER = WaitProtocol.FOREVER;
 
     private static final int EXPIRE_BATCH = 1 << 16;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition pollerLeft = lock.newCondition();
+    private final WaitProtocol waits;
+    private final Kernel kernel;
     private final Poller poller;
     private final NanoClock clock;
     private final int maxInterests;
@@ -55,15 +46,7 @@ public final class Engine implements ExpiryHandler {
     private int readyCount;
     private Interest freeList;
 
-    private Waiter waitersHead;
-    private Waiter waitersTail;
-    private Waiter freeWaiters;
-
-    private boolean pollerActive;
-    private boolean wakeSent;
-    private int pollerNeed;
     private long armedDeadline = TimerWheel.NO_DEADLINE;
-    private boolean wakeupPending;
     private boolean exported;
     private boolean exportedReadable;
     private int exportedFd = -1;
@@ -94,7 +77,6 @@ public final class Engine implements ExpiryHandler {
     private long delivered;
     /** Numbers delivery calls, so a call can tell an interest it already handed out. */
     private long deliveryEpoch;
-    private long wakeups;
     private long overflows;
 
     /** Set while {@link #expireTimers} runs: wake-ups are deferred to the end of the batch. */
@@ -113,6 +95,8 @@ public final class Engine implements ExpiryHandler {
         this.clock = clock;
         this.maxInterests = maxInterests;
         this.wheel = new TimerWheel(clock.nanoTime());
+        this.kernel = new Kernel();
+        this.waits = new WaitProtocol(lock, kernel);
         java.util.Arrays.fill(watcherGenerations, 1);
         kinds[EventType.POLL.ordinal()] = new PollKind(this);
         kinds[EventType.SOCKET.ordinal()] = new SocketKind(this);
@@ -276,7 +260,7 @@ public final class Engine implements ExpiryHandler {
             wheel.schedule(i, deadline);
             if (deadline <= now) {
                 expireTimers(now);
-            } else if (pollerActive || exported) {
+            } else if (waits.pollerBusy() || exported) {
                 armTimer(now);
             }
         } else if (i.readyEvents != 0 && !i.onReady) {
@@ -432,13 +416,7 @@ public final class Engine implements ExpiryHandler {
         lockHot();
         try {
             ensureOpen("wakeup");
-            wakeupPending = true;
-            Waiter w = waitersHead;
-            if (w != null) {
-                signal(w);
-            } else if (pollerActive) {
-                wakePoller();
-            }
+            waits.wakeup();
         } finally {
             lock.unlock();
         }
@@ -461,10 +439,15 @@ public final class Engine implements ExpiryHandler {
         try {
             ensureOpen("getEvents");
             aio.checkWaiter();
-            WaitEvent event = awaitReady(min, max, deadline);
-            int n = deliver(max, out);
-            loopThread = Thread.currentThread();
-            passBaton();
+            WaitEvent event = blocking(min, deadline) ? newWaitEvent(min) : null;
+            int n = 0;
+            try {
+                waits.await(min, max, deadline, event);
+                n = deliver(max, out);
+                loopThread = Thread.currentThread();
+            } finally {
+                waits.restore();
+            }
             if (event != null) {
                 commit(event, n);
             }
@@ -498,116 +481,16 @@ public final class Engine implements ExpiryHandler {
         return clock.nanoTime();
     }
 
-    private WaitEvent awaitReady(int need, int room, long deadline) {
-        Waiter w = null;
-        WaitEvent event = null;
-        if (readyCount < room) {
-            // Room for more than is ready: ask the kernel once, as epoll_wait would.
-            harvest();
-        }
-        try {
-            for (;;) {
-                long now = expireDue();
-                if (readyCount >= need || need == 0) {
-                    return event;
-                }
-                if (deadline == Long.MIN_VALUE) {
-                    return event;
-                }
-                if (wakeupPending) {
-                    wakeupPending = false;
-                    return event;
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    return event;
-                }
-                if (now == Long.MIN_VALUE) {
-                    now = clock.nanoTime();
-                }
-                if (deadline != FOREVER && now >= deadline) {
-                    return event;
-                }
-                if (event == null && WaitEvent.TYPE.isEnabled()) {
-                    event = new WaitEvent();
-                    event.begin();
-                    event.min = need;
-                }
-                if (!pollerActive) {
-                    if (w != null) {
-                        // A poller must not also sit in the waiter list: a signal meant for a
-                        // parked waiter would reach nobody.
-                        dequeueWaiter(w);
-                        w = null;
-                    }
-                    pollAsLeader(need, deadline, now);
-                    if (event != null) {
-                        event.kernelWaits++;
-                    }
-                } else {
-                    if (w == null) {
-                        w = enqueueWaiter();
-                    }
-                    w.need = need;
-                    park(w, deadline, now);
-                }
-                ensureOpen("getEvents");
-            }
-        } finally {
-            if (w != null) {
-                dequeueWaiter(w);
-            }
-        }
+    /** Whether a wait may block, so its JFR event is worth making (the hot path makes none). */
+    private boolean blocking(int need, long deadline) {
+        return need > readyCount && deadline != WaitProtocol.NO_WAIT && WaitEvent.TYPE.isEnabled();
     }
 
-    /** After taking events: pass the baton if events remain that another waiter may want. */
-    private void passBaton() {
-        if (readyCount > 0) {
-            wakeOne();
-        }
-    }
-
-    private void pollAsLeader(int need, long deadline, long now) {
-        // Submit queued AIO before sleeping; what completed meanwhile may already be enough.
-        aio.beforeWait();
-        if (readyCount >= need) {
-            return;
-        }
-        pollerActive = true;
-        wakeSent = false;
-        pollerNeed = need;
-        armTimer(now);
-        long timeout = deadline == FOREVER ? -1 : deadline - now;
-        lock.unlock();
-        try {
-            poller.poll(timeout);
-        } finally {
-            lockHot();
-            pollerActive = false;
-            wakeSent = false;
-            if (!closed) {
-                dispatchPolled();
-            }
-            if (closed) {
-                pollerLeft.signalAll();
-            } else if (waitersHead != null) {
-                // Hand the kernel wait to a parked waiter: someone must keep watching the timers.
-                signal(waitersHead);
-            }
-        }
-    }
-
-    private void park(Waiter w, long deadline, long now) {
-        w.signalled = false;
-        try {
-            if (deadline == FOREVER) {
-                w.condition.await();
-            } else {
-                w.condition.awaitNanos(deadline - now);
-            }
-        } catch (InterruptedException e) {
-            // Keep the status for the caller, as Selector.select does; the loop returns at once.
-            Thread.currentThread().interrupt();
-        }
+    private static WaitEvent newWaitEvent(int need) {
+        WaitEvent event = new WaitEvent();
+        event.begin();
+        event.min = need;
+        return event;
     }
 
     private void commit(WaitEvent event, int delivered) {
@@ -783,9 +666,7 @@ public final class Engine implements ExpiryHandler {
 
     /** Makes a thread waiting in the kernel come back and run {@link #harvest}'s work. Lock held. */
     void nudgeKernelWait() {
-        if (pollerActive && !wakeSent) {
-            wakePoller();
-        }
+        waits.nudgeKernel();
     }
 
     /** Makes an interest for a source that is not registered by ctl (a NAIO request). Lock held. */
@@ -814,7 +695,7 @@ public final class Engine implements ExpiryHandler {
 
     /** @return whether a thread is waiting in the kernel right now (it will not submit before it wakes). Lock held. */
     boolean kernelWaitUnderway() {
-        return pollerActive;
+        return waits.kernelWaitUnderway();
     }
 
     /** @return whether the calling thread is the one that last took events (it will wait again). Lock held. */
@@ -871,23 +752,25 @@ public final class Engine implements ExpiryHandler {
                 // Look at the clock and the kernel first, as getEvents does: with min already met
                 // the wait below is skipped, and a due timer or a ready descriptor would be missed.
                 if (readyCount < ring.free()) {
-                    harvest();
+                    kernel.harvest(waits.kernelWaitUnderway());
                 }
                 expireDue();
                 fillRing();
                 int readable = (int) (ring.end - ring.committed);
                 if (readable < min) {
-                    WaitEvent event = awaitReady(Math.min(min - readable, ring.free()), ring.free(), deadline);
+                    int need = Math.min(min - readable, ring.free());
+                    WaitEvent event = blocking(need, deadline) ? newWaitEvent(need) : null;
+                    waits.await(need, ring.free(), deadline, event);
                     fillRing();
                     if (event != null) {
                         commit(event, (int) (ring.end - ring.committed));
                     }
                 }
-                passBaton();
                 loopThread = me;
                 return ring.end;
             } finally {
                 ring.consumer = null;
+                waits.restore();
             }
         } finally {
             lock.unlock();
@@ -962,9 +845,9 @@ public final class Engine implements ExpiryHandler {
             // Timer expiry wakes once for the whole batch, after the wheel is consistent again.
             expiryWakeAll |= (i.flags & Kevent.REQ_WAKEUP_ALL) != 0;
         } else if ((i.flags & Kevent.REQ_WAKEUP_ALL) != 0) {
-            wakeAll();
+            waits.readyForAll();
         } else {
-            wakeOne();
+            waits.restore();
         }
     }
 
@@ -1059,9 +942,9 @@ public final class Engine implements ExpiryHandler {
             expiring = false;
         }
         if (expiryWakeAll) {
-            wakeAll();
+            waits.readyForAll();
         } else if (readyCount > before) {
-            wakeOne();
+            waits.restore();
         }
         if (exported && armedDeadline <= now) {
             // The timerfd fired and reads as readable; re-arming resets it so an outside poller of
@@ -1194,102 +1077,70 @@ public final class Engine implements ExpiryHandler {
         poller.ctlFd(Poller.FD_DEL, fd, 0, token);
     }
 
-    /** Hands the descriptor events of the last poll to their watchers. Lock held. */
-    private void dispatchPolled() {
-        int n = poller.polledCount();
+    /** Hands the descriptor events of one poll to their watchers. Lock held. */
+    private void dispatchPolled(int set) {
+        int n = poller.polledCount(set);
         for (int k = 0; k < n; k++) {
-            long token = poller.polledToken(k);
+            long token = poller.polledToken(set, k);
             int slot = (int) token;
             if (slot >= 0 && slot < watchers.length && watcherGenerations[slot] == (int) (token >>> 32)) {
                 FdWatcher w = watchers[slot];
                 if (w != null) {
-                    w.onFdEvents(poller.polledEvents(k));
+                    w.onFdEvents(poller.polledEvents(set, k));
                 }
             }
         }
     }
 
-    /** Collects kernel readiness without blocking, if descriptors are watched and nobody polls. */
-    private void harvest() {
-        if (pollerActive) {
-            return;
+    /** The kernel side of {@link WaitProtocol}: every call but {@link #kernelWait} with the lock held. */
+    private final class Kernel implements WaitProtocol.Host {
+        @Override
+        public int readyCount() {
+            return readyCount;
         }
-        aio.beforeWait();
-        if (watchedFds > 0) {
-            poller.poll(0);
-            dispatchPolled();
+
+        @Override
+        public long expireDue() {
+            return Engine.this.expireDue();
         }
-    }
 
-    // ---------------------------------------------------------------------------------- waking
+        @Override
+        public long nanoTime() {
+            return clock.nanoTime();
+        }
 
-    private void wakeOne() {
-        for (Waiter w = waitersHead; w != null; w = w.next) {
-            if (w.need <= readyCount) {
-                // If it is already signalled it is on its way, and passes the baton when it leaves.
-                signal(w);
-                return;
+        @Override
+        public void harvest(boolean kernelWaitUnderway) {
+            aio.beforeWait();
+            // An exported queue harvests with nothing watched too: a fired timer or a stale wake-up
+            // left in the wait set would keep an outside watcher's view of it readable.
+            if (watchedFds > 0 || exported) {
+                poller.harvest(kernelWaitUnderway);
+                dispatchPolled(Poller.HARVEST_SET);
             }
         }
-        if (pollerActive && !wakeSent && pollerNeed <= readyCount) {
-            wakePoller();
-        }
-    }
 
-    private void wakeAll() {
-        for (Waiter w = waitersHead; w != null; w = w.next) {
-            signal(w);
+        @Override
+        public void beforeKernelWait(long now) {
+            // Submit queued AIO before sleeping; what completed meanwhile may already be enough.
+            aio.beforeWait();
+            armTimer(now);
         }
-        nudgeKernelWait();
-    }
 
-    private void signal(Waiter w) {
-        if (!w.signalled) {
-            w.signalled = true;
-            wakeups++;
-            w.condition.signal();
+        @Override
+        public void kernelWait(long timeoutNanos) {
+            poller.poll(timeoutNanos);
         }
-    }
 
-    private void wakePoller() {
-        wakeSent = true;
-        wakeups++;
-        poller.wakeup();
-    }
+        @Override
+        public void afterKernelWait() {
+            dispatchPolled(Poller.WAIT_SET);
+        }
 
-    private Waiter enqueueWaiter() {
-        Waiter w = freeWaiters;
-        if (w == null) {
-            w = new Waiter(lock.newCondition());
-        } else {
-            freeWaiters = w.next;
+        @Override
+        public void wakeKernel() {
+            poller.wakeup();
         }
-        w.signalled = false;
-        w.next = null;
-        w.prev = waitersTail;
-        if (waitersTail == null) {
-            waitersHead = w;
-        } else {
-            waitersTail.next = w;
-        }
-        waitersTail = w;
-        return w;
-    }
-
-    private void dequeueWaiter(Waiter w) {
-        if (w.prev == null) {
-            waitersHead = w.next;
-        } else {
-            w.prev.next = w.next;
-        }
-        if (w.next == null) {
-            waitersTail = w.prev;
-        } else {
-            w.next.prev = w.prev;
-        }
-        w.prev = null;
-        w.next = freeWaiters;
-        freeWaiters = w;
     }
 
     // ---------------------------------------------------------------------------------- fd, stats, close
@@ -1329,7 +1180,7 @@ public final class Engine implements ExpiryHandler {
     public QueueStats stats() {
         lockHot();
         try {
-            return new QueueStats(table.size(), readyCount, delivered, poller.syscalls(), overflows, wakeups,
+            return new QueueStats(table.size(), readyCount, delivered, poller.syscalls(), overflows, waits.wakeups(),
                     aio.started(), aio.ended(), aio.cancelled(), aio.buffersLent());
         } finally {
             lock.unlock();
@@ -1340,11 +1191,7 @@ public final class Engine implements ExpiryHandler {
     public int waitingThreads() {
         lockHot();
         try {
-            int n = pollerActive ? 1 : 0;
-            for (Waiter w = waitersHead; w != null; w = w.next) {
-                n++;
-            }
-            return n;
+            return waits.waitingThreads();
         } finally {
             lock.unlock();
         }
@@ -1372,16 +1219,7 @@ public final class Engine implements ExpiryHandler {
                 return;
             }
             closed = true;
-            for (Waiter w = waitersHead; w != null; w = w.next) {
-                w.signalled = true;
-                w.condition.signal();
-            }
-            if (pollerActive) {
-                poller.wakeup();
-                while (pollerActive) {
-                    pollerLeft.awaitUninterruptibly();
-                }
-            }
+            waits.close();
             // Requests end first (as cancelled), so no kernel work still points at a buffer below.
             aio.shutdown();
             readyHead = readyTail = null;
@@ -1450,18 +1288,5 @@ public final class Engine implements ExpiryHandler {
             return lo;
         }
         return (a ^ b) < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-
-    /** A thread parked in {@link #awaitReady}, waiting for {@code need} ready events. */
-    private static final class Waiter {
-        final Condition condition;
-        int need;
-        boolean signalled;
-        Waiter prev;
-        Waiter next;
-
-        Waiter(Condition condition) {
-            this.condition = condition;
-        }
     }
 }

@@ -6,8 +6,10 @@ package org.kevent.internal.engine;
  * backend implements it with epoll, an eventfd and a timerfd; tests implement it with fakes.
  *
  * <p><b>Threading:</b> {@link #poll} is called by at most one thread at a time, without the queue
- * lock held. Every other method is called with the queue lock held, {@link #wakeup} possibly while
- * another thread is inside {@link #poll}. {@link #close} is called once, after the last poll returned.
+ * lock held. Every other method is called with the queue lock held, possibly while another thread
+ * is inside {@link #poll}: {@link #harvest} too, so the two keep their results apart
+ * ({@link #WAIT_SET}, {@link #HARVEST_SET}); {@link #wakeup} also without the lock, from a thread
+ * that interrupts the one in {@link #poll}. {@link #close} is called once, after the last poll returned.
  */
 public interface Poller {
     /** @return a short name of the engine, e.g. {@code "linux-epoll"} */
@@ -23,7 +25,26 @@ public interface Poller {
      */
     void poll(long timeoutNanos);
 
-    /** Makes the ongoing or the next {@link #poll} return promptly. */
+    /**
+     * Collects descriptor events without blocking, into {@link #HARVEST_SET}, while another thread
+     * may be inside {@link #poll} (each kernel report reaches one of them).
+     *
+     * @param kernelWaitUnderway whether a thread is inside {@link #poll}: the wake-up and timer
+     *                           notifications are then left to it, so a harvest never swallows
+     *                           the wake-up meant for it; otherwise they are consumed here
+     * @throws org.kevent.KeventException if the kernel refuses for a reason other than EINTR
+     */
+    void harvest(boolean kernelWaitUnderway);
+
+    /** Result set of {@link #poll}, read by the polling thread once it holds the queue lock again. */
+    int WAIT_SET = 0;
+    /** Result set of {@link #harvest}, read by the lock holder that harvested. */
+    int HARVEST_SET = 1;
+
+    /**
+     * Makes the ongoing or the next {@link #poll} return promptly. Safe from any thread, with or
+     * without the queue lock.
+     */
     void wakeup();
 
     /**
@@ -74,20 +95,25 @@ public interface Poller {
      */
     int ctlFd(int op, int fd, int events, long token);
 
-    /** @return how many descriptor events the last {@link #poll} collected */
-    int polledCount();
+    /**
+     * @param set {@link #WAIT_SET} or {@link #HARVEST_SET}
+     * @return how many descriptor events the last call filling that set collected
+     */
+    int polledCount(int set);
 
     /**
-     * @param k index below {@link #polledCount()}
+     * @param set {@link #WAIT_SET} or {@link #HARVEST_SET}
+     * @param k   index below {@link #polledCount(int)}
      * @return the token of the k-th collected event
      */
-    long polledToken(int k);
+    long polledToken(int set, int k);
 
     /**
-     * @param k index below {@link #polledCount()}
+     * @param set {@link #WAIT_SET} or {@link #HARVEST_SET}
+     * @param k   index below {@link #polledCount(int)}
      * @return the {@code EPOLL*} bits of the k-th collected event
      */
-    int polledEvents(int k);
+    int polledEvents(int set, int k);
 
     /** @return system calls made so far */
     long syscalls();

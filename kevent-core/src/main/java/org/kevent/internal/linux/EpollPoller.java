@@ -60,11 +60,14 @@ public final class EpollPoller implements Poller {
     private final int epfd;
     private final int wakeFd;
     private final int timerFd;
-    private final EpollEventArray events;
-    /** Descriptor events of the last poll, copied out of the native array for the engine. */
-    private final long[] polledTokens = new long[MAX_EVENTS];
-    private final int[] polledEvents = new int[MAX_EVENTS];
-    private int polled;
+    /**
+     * One native array and one copy per result set: the blocking poll (without the queue lock) and
+     * a harvest (with it) may run at the same time.
+     */
+    private final EpollEventArray[] events;
+    private final long[][] polledTokens = new long[2][MAX_EVENTS];
+    private final int[][] polledEvents = new int[2][MAX_EVENTS];
+    private final int[] polled = new int[2];
     /** The ready-list eventfd, -1 until exported; written under the queue lock, read by {@link #poll}. */
     private int readyFd = -1;
     /** Guards {@link #wantReadable}, {@link #hidden} and the counter of {@link #readyFd}. */
@@ -81,7 +84,7 @@ public final class EpollPoller implements Poller {
         this.epfd = epfd;
         this.wakeFd = wakeFd;
         this.timerFd = timerFd;
-        this.events = new EpollEventArray(MAX_EVENTS);
+        this.events = new EpollEventArray[] {new EpollEventArray(MAX_EVENTS), new EpollEventArray(MAX_EVENTS)};
     }
 
     /**
@@ -128,44 +131,73 @@ public final class EpollPoller implements Poller {
 
     @Override
     public void poll(long timeoutNanos) {
-        polled = 0;
+        polled[WAIT_SET] = 0;
         boolean hid = timeoutNanos != 0 && readyFd >= 0;
         if (hid) {
             hideReady();
         }
         int n;
         try {
-            n = Epoll.wait(epfd, events, MAX_EVENTS, timeoutNanos);
+            n = Epoll.wait(epfd, events[WAIT_SET], MAX_EVENTS, timeoutNanos);
         } finally {
             if (hid) {
                 showReady();
             }
         }
         pollSyscalls++;
+        pollSyscalls += collect(WAIT_SET, n, true);
+    }
+
+    @Override
+    public void harvest(boolean kernelWaitUnderway) {
+        polled[HARVEST_SET] = 0;
+        int n = Epoll.wait(epfd, events[HARVEST_SET], MAX_EVENTS, 0);
+        lockedSyscalls++;
+        lockedSyscalls += collect(HARVEST_SET, n, !kernelWaitUnderway);
+    }
+
+    /**
+     * Copies the descriptor events of one epoll_wait into a result set.
+     *
+     * @param drain whether to consume the wake-up and timer notifications (only the thread in the
+     *              kernel wait, or a harvest while there is none: a harvest that drained the wake-up
+     *              eventfd under a sleeping poller would swallow its wake-up)
+     * @return system calls made for the draining
+     */
+    private int collect(int set, int n, boolean drain) {
         if (n < 0) {
             if (n == -Errno.EINTR) {
-                return;
+                return 0;
             }
             throw Errno.exception("epoll_wait", -n);
         }
+        EpollEventArray array = events[set];
+        long[] tokens = polledTokens[set];
+        int[] bits = polledEvents[set];
+        int count = 0;
+        int syscalls = 0;
         for (int k = 0; k < n; k++) {
-            long data = events.data(k);
+            long data = array.data(k);
             if (data == WAKE) {
-                // Drain so the next poll blocks again; EAGAIN just means another drain won.
-                EventFd.read(wakeFd);
-                pollSyscalls++;
+                if (drain) {
+                    // Drain so the next poll blocks again; EAGAIN just means another drain won.
+                    EventFd.read(wakeFd);
+                    syscalls++;
+                }
             } else if (data == TIMER) {
-                TimerFd.read(timerFd);
-                pollSyscalls++;
-            } else if (data == READY) {
-                // The ready list's own flag, for outside watchers: the engine knows its ready list.
-                continue;
-            } else {
-                polledTokens[polled] = data;
-                polledEvents[polled] = events.events(k);
-                polled++;
+                if (drain) {
+                    TimerFd.read(timerFd);
+                    syscalls++;
+                }
+            } else if (data != READY) {
+                // READY is the ready list's own flag, for outside watchers: the engine knows its list.
+                tokens[count] = data;
+                bits[count] = array.events(k);
+                count++;
             }
         }
+        polled[set] = count;
+        return syscalls;
     }
 
     /** Zeroes {@link #readyFd} for a blocking poll, which it would otherwise end at once. */
@@ -197,18 +229,18 @@ public final class EpollPoller implements Poller {
     }
 
     @Override
-    public int polledCount() {
-        return polled;
+    public int polledCount(int set) {
+        return polled[set];
     }
 
     @Override
-    public long polledToken(int k) {
-        return polledTokens[k];
+    public long polledToken(int set, int k) {
+        return polledTokens[set][k];
     }
 
     @Override
-    public int polledEvents(int k) {
-        return polledEvents[k];
+    public int polledEvents(int set, int k) {
+        return polledEvents[set][k];
     }
 
     @Override
@@ -294,6 +326,7 @@ public final class EpollPoller implements Poller {
         Fd.close(timerFd);
         Fd.close(wakeFd);
         Fd.close(epfd);
-        events.close();
+        events[WAIT_SET].close();
+        events[HARVEST_SET].close();
     }
 }
