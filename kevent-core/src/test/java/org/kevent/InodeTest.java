@@ -410,6 +410,24 @@ class InodeTest {
     }
 
     @Test
+    void modifyThatDropsEveryQueuedRecordTakesTheInterestOffTheReadyList() throws IOException {
+        queue.add(Ukevent.inode(1, dir, Kevent.INODE_CREATE | Kevent.INODE_REMOVE));
+        Files.createFile(dir.resolve("c"));
+        Files.createFile(dir.resolve("d"));
+        // Both records are read in this wait; "d" waits on the ready list as the pending event.
+        assertThat(queue.getEvents(1, 1, 5, TimeUnit.SECONDS, out)).isEqualTo(1);
+        assertThat(out.name(0)).isEqualTo("c");
+
+        queue.modify(Ukevent.inode(1, dir, Kevent.INODE_REMOVE));
+
+        assertThat(queue.stats().ready()).as("nothing left to deliver").isZero();
+        assertThat(queue.poll(out)).as("no empty event").isZero();
+        Files.delete(dir.resolve("d"));
+        assertThat(until(named(Kevent.INODE_REMOVE, "d"))).extracting(Ev::toString)
+                .containsExactly("1 REMOVE DONE d data=0 data2=0");
+    }
+
+    @Test
     void aKernelQueueOverflowReachesEveryInterestOnceAndARecursiveOneRelists(@TempDir Path quiet) throws IOException {
         int queued = maxQueuedEvents();
         assumeThat(queued).as("a kernel queue small enough to overflow in a test").isLessThanOrEqualTo(65_536);

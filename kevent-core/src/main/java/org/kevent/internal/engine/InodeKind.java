@@ -150,8 +150,14 @@ public final class InodeKind extends SourceKind {
         }
         popIfTaken(s);
         s.records.retain(i.events | Kevent.INODE_OVERFLOW | Kevent.INODE_ISDIR);
-        i.readyEvents = 0;
-        offer(s);
+        if (s.records.isEmpty()) {
+            // Everything it had queued was filtered away: it must not stay on the ready list with
+            // no event (one with no bits and a stale name would come out).
+            engine.notReady(i);
+        } else {
+            i.readyEvents = 0;
+            offer(s);
+        }
         return null;
     }
 
