@@ -41,11 +41,27 @@ public enum EventType {
      * {@link Kevent#INODE_MODIFY}, {@link Kevent#INODE_ATTRIB}, {@link Kevent#INODE_MOVED_FROM},
      * {@link Kevent#INODE_MOVED_TO}, {@link Kevent#INODE_CLOSE_WRITE}, {@link Kevent#INODE_DELETE_SELF};
      * {@link Kevent#INODE_OVERFLOW} is always delivered, {@link Kevent#INODE_ISDIR} is added for
-     * directory entries. One delivery is one kernel record: data = the rename cookie (MOVED_*), else
-     * 0; data2 = 1 for a CREATE found by a scan (a new subdirectory of a recursive interest, a
-     * rescan after an overflow) rather than reported by the kernel; the entry name, relative to the
-     * watched path, through {@link EventBuffer#nameLength}/{@link EventBuffer#copyName} (no
-     * allocation) or {@link EventBuffer#name}/{@link EventBuffer#path}.
+     * directory entries. data = the rename cookie when the event has MOVED_FROM or MOVED_TO, else
+     * 0; data2 = 1 when the event holds a CREATE found by a scan (a new subdirectory of a recursive
+     * interest, a rescan after an overflow) rather than reported by the kernel, else 0; the entry
+     * name, relative to the watched path, through {@link EventBuffer#nameLength}/{@link
+     * EventBuffer#copyName} (no allocation) or {@link EventBuffer#name}/{@link EventBuffer#path}.
+     *
+     * <p><b>Merging</b> (docs/SEMANTICS.md §1). Changes to one name (the relative name, so
+     * {@code "sub/file"} under a recursive interest; the watched inode itself counts as one name)
+     * made before that name's pending event is handed out come as that one event, its bits OR'ed:
+     * a write then a chmod is one MODIFY|ATTRIB event, a file created and removed between two waits
+     * one CREATE|REMOVE event. The event keeps the queue position of the name's first change;
+     * different names stay separate events, in the order of their first changes. The order of the
+     * changes inside one event is not kept: a consumer that needs it must wait more often. These
+     * never merge: into an event already handed out (a later change starts a new event); a file
+     * and a directory under one name (ISDIR describes the whole event); two renames with different
+     * cookies (an event carries one cookie); a MOVED_TO into an event queued before a pending
+     * MOVED_FROM (a rename's MOVED_FROM always comes out before its MOVED_TO, and both carry the
+     * cookie that pairs them); OVERFLOW, and DELETE_SELF with {@link Kevent#RET_BROKEN}. A change
+     * that merges takes no room in the interest's queue; OVERFLOW is reported when the queue of
+     * pending events is full, never silently. With {@link Kevent#REQ_ONESHOT} the one event
+     * delivered holds every change of its name; events of other names go with the interest.
      */
     INODE(Kevent.INODE_ALL | Kevent.INODE_OVERFLOW,
             "CREATE", "REMOVE", "MODIFY", "ATTRIB", "MOVED_FROM", "MOVED_TO", "CLOSE_WRITE", "DELETE_SELF",

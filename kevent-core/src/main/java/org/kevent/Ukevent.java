@@ -88,7 +88,9 @@ public final class Ukevent {
     /**
      * Inode notifications on a directory or a file (inotify). The queue resolves nothing: the path
      * is watched as it is given (a relative path against the working directory), and names in
-     * events are relative to it.
+     * events are relative to it. Changes to one name made before its event is handed out merge
+     * into that event, bits OR'ed; different names stay separate events ({@link EventType#INODE}
+     * has the exact rule, docs/SEMANTICS.md §1 the specification).
      *
      * @param id     the caller's id, unique among this queue's INODE interests
      * @param path   the directory or file to watch

@@ -120,11 +120,15 @@ final class InodeSection implements DemoSection {
     public String data2(EventBuffer events, int i) {
         int e = events.events(i);
         String name = events.name(i);
+        // One event may hold several changes of its name (g's MOVED_TO and REMOVE when both come
+        // before a wait): each bit counts on its own.
         if ((e & Kevent.INODE_CREATE) != 0 && name != null) {
             seen.add(name);
-        } else if ((e & Kevent.INODE_MOVED_TO) != 0) {
+        }
+        if ((e & Kevent.INODE_MOVED_TO) != 0) {
             renames++;
-        } else if ((e & Kevent.INODE_REMOVE) != 0 && (e & Kevent.INODE_ISDIR) == 0) {
+        }
+        if ((e & Kevent.INODE_REMOVE) != 0 && (e & Kevent.INODE_ISDIR) == 0) {
             removes++;
         }
         return name == null ? "-" : name;

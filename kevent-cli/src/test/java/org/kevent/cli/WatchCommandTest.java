@@ -46,16 +46,18 @@ class WatchCommandTest {
 
     @Test
     void printsOneLineWithTimeEventAndPathPerEvent(@TempDir Path dir) throws Exception {
+        Files.createFile(dir.resolve("old.txt"));
+        // Two names: changes to one name before a wait would merge into one event (CREATE|REMOVE).
         Run r = watch(dir, () -> {
             Files.createFile(dir.resolve("new.txt"));
-            Files.delete(dir.resolve("new.txt"));
+            Files.delete(dir.resolve("old.txt"));
         }, "watch", dir.toString(), "--events", "create,remove", "--count", "2");
 
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("watching " + dir + " for CREATE|REMOVE")
                 .containsPattern("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  CREATE\\s+" + java.util.regex.Pattern.quote(
                         dir.resolve("new.txt").toString()) + "$")
-                .containsPattern("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  REMOVE\\s+.*new\\.txt$");
+                .containsPattern("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  REMOVE\\s+.*old\\.txt$");
     }
 
     @Test

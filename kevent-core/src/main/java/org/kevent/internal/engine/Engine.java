@@ -385,6 +385,17 @@ public final class Engine implements ExpiryHandler {
     }
 
     /**
+     * Takes an interest off the ready list because its source has nothing left to report (a
+     * MODIFY filtered away everything it had queued): an interest on the ready list must have an
+     * event to hand out. For kinds; lock held.
+     */
+    void notReady(Interest i) {
+        i.readyEvents = 0;
+        unlinkReady(i);
+        syncExportedReadiness();
+    }
+
+    /**
      * Re-arms a DISPATCH interest disabled by its delivery.
      *
      * @param type the interest's type

@@ -20,17 +20,25 @@ import org.kevent.internal.sys.Inotify;
  *
  * <h2>Semantics</h2>
  * <ul>
- *   <li>One delivery is one kernel record. An interest is on the ready list at most once, so each
- *       keeps a FIFO ({@link InodeRecords}) and offers its next record when the previous one was
- *       delivered: in every mode (level and ET alike) each record is delivered once; ONESHOT
- *       delivers one record, DISPATCH one per enable.</li>
+ *   <li>One delivery is one event per name: kernel records of one interest and one name (relative
+ *       to the root) that arrive before that name's pending event is delivered merge into it, bits
+ *       OR'ed, at the FIFO position of the first (docs/SEMANTICS.md §1); different names stay
+ *       separate events. A file and a directory under one name, two rename cookies, and a
+ *       MOVED_TO that would overtake a pending MOVED_FROM stay separate too ({@link InodeRecords}
+ *       has the exact rule). An interest is on the ready list at most once, so each keeps a FIFO
+ *       of its pending events and offers the next when the previous one was delivered: in every
+ *       mode (level and ET alike) each event is delivered once; ONESHOT delivers one event (the
+ *       first name's, with everything merged into it), DISPATCH one per enable. A delivered event
+ *       takes nothing more: a later change starts a new one.</li>
  *   <li>Recursive: every directory of the tree has its own watch; a directory created or moved in
  *       is watched at once and then listed, its entries reported as CREATE with data2 = 1, so
  *       nothing created in it before the watch existed is missed (an entry created between the
- *       watch and the listing is reported twice). A directory moved out stops being watched.</li>
+ *       watch and the listing is reported twice, or once with data2 = 1 when the kernel's record
+ *       merges into the listing's). A directory moved out stops being watched.</li>
  *   <li>Overflow: {@code IN_Q_OVERFLOW} queues one OVERFLOW for every interest and counts once in
- *       the queue's overflow counter; so does an interest's own FIFO reaching
- *       {@code fs.inotify.max_queued_events} records. Until that OVERFLOW is delivered, kernel
+ *       the queue's overflow counter; so does an interest reaching
+ *       {@code fs.inotify.max_queued_events} pending events (a record that merges takes no room,
+ *       so the cap counts events, not changes). OVERFLOW never merges. Until it is delivered, kernel
  *       records for the interest are dropped; when it is delivered, a recursive interest re-scans
  *       its tree (adding missing watches) and queues a listing: CREATE, data2 = 1, for every
  *       entry. So the consumer rebuilds its view from the OVERFLOW on.</li>
@@ -150,8 +158,14 @@ public final class InodeKind extends SourceKind {
         }
         popIfTaken(s);
         s.records.retain(i.events | Kevent.INODE_OVERFLOW | Kevent.INODE_ISDIR);
-        i.readyEvents = 0;
-        offer(s);
+        if (s.records.isEmpty()) {
+            // Everything it had queued was filtered away: it must not stay on the ready list with
+            // no event (one with no bits and a stale name would come out).
+            engine.notReady(i);
+        } else {
+            i.readyEvents = 0;
+            offer(s);
+        }
         return null;
     }
 
@@ -193,7 +207,7 @@ public final class InodeKind extends SourceKind {
     @Override
     void fill(Interest i, EventSlots out, int n) {
         InodeState s = (InodeState) i.sourceState;
-        s.headTaken = true;
+        s.records.take();
         int len = s.records.headNameLength();
         out.nameBases[n] = s.root;
         out.nameOffsets[n] = out.namesUsed;
@@ -210,7 +224,7 @@ public final class InodeKind extends SourceKind {
     @Override
     void fillRing(Interest i, Ring ring, long seq) {
         // The ring has no name storage: the event goes out without its name.
-        ((InodeState) i.sourceState).headTaken = true;
+        ((InodeState) i.sourceState).records.take();
     }
 
     @Override
@@ -279,14 +293,14 @@ public final class InodeKind extends SourceKind {
         boolean isDir = (mask & Inotify.IN_ISDIR) != 0;
         int wanted = publicEvents(mask) & s.interest.events;
         if (wanted != 0) {
-            if (s.records.size() >= recordCap) {
+            long word = (wanted & (Kevent.INODE_MOVED_FROM | Kevent.INODE_MOVED_TO)) != 0 ? cookie : 0;
+            // A record that merges into a pending event costs no room, so only a new event can overflow.
+            if (!s.records.add(wanted | (isDir ? Kevent.INODE_ISDIR : 0), word, (byte) 0, prefix,
+                    nameLen > 0 ? name : null, 0, nameLen, recordCap)) {
                 overflow(s);
                 engine.countOverflow();
                 return;
             }
-            long word = (wanted & (Kevent.INODE_MOVED_FROM | Kevent.INODE_MOVED_TO)) != 0 ? cookie : 0;
-            s.records.append(wanted | (isDir ? Kevent.INODE_ISDIR : 0), word, (byte) 0, prefix,
-                    nameLen > 0 ? name : null, 0, nameLen);
             offer(s);
         }
         if (s.recursive && isDir && nameLen > 0) {
@@ -301,7 +315,7 @@ public final class InodeKind extends SourceKind {
 
     private void queueBroken(InodeState s) {
         s.broken = true;
-        s.records.append(Kevent.INODE_DELETE_SELF, 0, InodeRecords.BROKEN, null, null, 0, 0);
+        s.records.addUnmerged(Kevent.INODE_DELETE_SELF, InodeRecords.BROKEN);
         offer(s);
     }
 
@@ -310,7 +324,7 @@ public final class InodeKind extends SourceKind {
             return;
         }
         s.overflowPending = true;
-        s.records.append(Kevent.INODE_OVERFLOW, 0, (byte) 0, null, null, 0, 0);
+        s.records.addUnmerged(Kevent.INODE_OVERFLOW, (byte) 0);
         offer(s);
     }
 
@@ -329,10 +343,13 @@ public final class InodeKind extends SourceKind {
 
     // ---------------------------------------------------------------------------------- delivery
 
-    /** Makes the head record the interest's pending event, if it has none (lock held). */
+    /**
+     * Makes the head event the interest's pending event, or refreshes it when a record merged into
+     * the head while it waits on the ready list (lock held). A taken head is final.
+     */
     private void offer(InodeState s) {
         Interest i = s.interest;
-        if (s.headTaken || i.readyEvents != 0 || s.records.isEmpty()) {
+        if (s.records.headTaken() || s.records.isEmpty()) {
             return;
         }
         i.readyEvents = s.records.headEvents();
@@ -352,10 +369,9 @@ public final class InodeKind extends SourceKind {
     }
 
     private void popIfTaken(InodeState s) {
-        if (!s.headTaken) {
+        if (!s.records.headTaken()) {
             return;
         }
-        s.headTaken = false;
         boolean wasOverflow = s.records.headEvents() == Kevent.INODE_OVERFLOW;
         s.records.pop();
         s.interest.readyEvents = 0;
@@ -399,8 +415,9 @@ public final class InodeKind extends SourceKind {
                 byte[] entryName = entry.getFileName().toString().getBytes(Inotify.FILE_NAME_CHARSET);
                 boolean isDir = Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS);
                 if (report && (s.interest.events & Kevent.INODE_CREATE) != 0 && !s.broken) {
-                    s.records.append(Kevent.INODE_CREATE | (isDir ? Kevent.INODE_ISDIR : 0), 0, InodeRecords.SCANNED,
-                            prefix, entryName, 0, entryName.length);
+                    // A listing is not capped: it is what the consumer rebuilds its view from.
+                    s.records.add(Kevent.INODE_CREATE | (isDir ? Kevent.INODE_ISDIR : 0), 0, InodeRecords.SCANNED,
+                            prefix, entryName, 0, entryName.length, Integer.MAX_VALUE);
                     offer(s);
                 }
                 if (isDir) {

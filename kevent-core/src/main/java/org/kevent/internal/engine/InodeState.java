@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * What {@link InodeKind} keeps per INODE interest ({@code Interest.sourceState}): the watched
- * root, the watches it is a member of, and its FIFO of undelivered records. Guarded by the queue
+ * root, the watches it is a member of, and its FIFO of undelivered events. Guarded by the queue
  * lock.
  */
 final class InodeState {
@@ -14,8 +14,6 @@ final class InodeState {
     final boolean recursive;
     int rootWd = -1;
     final InodeRecords records = new InodeRecords();
-    /** The head record was handed out (fill); it is popped when the interest re-arms. */
-    boolean headTaken;
     /** A DELETE_SELF with BROKEN is queued: nothing more is queued after it. */
     boolean broken;
     /** An OVERFLOW is queued and not yet delivered: kernel records are dropped until it is. */
