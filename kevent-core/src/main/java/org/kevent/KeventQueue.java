@@ -48,15 +48,20 @@ import org.kevent.net.TcpSocket;
  * <h2>Threading</h2>
  * Every method may be called from any thread at any time. When several threads wait, a ready
  * event wakes one of them (no thundering herd) unless its interest has
- * {@link Kevent#REQ_WAKEUP_ALL}. The waiting thread itself sleeps in {@code epoll_wait}: there is
- * no hidden dispatcher thread.
+ * {@link Kevent#REQ_WAKEUP_ALL}; no waiter times out while an event it could take is obtainable,
+ * and a zero-timeout wait returns what is ready whoever else waits (docs/SEMANTICS.md §5). The
+ * waiting thread itself sleeps in {@code epoll_wait}, the others park behind it: there is no
+ * hidden dispatcher thread. Interrupting a waiting thread ends its wait at once with what is
+ * ready, its interrupt status kept, as {@link java.nio.channels.Selector#select()} does, also
+ * when it sleeps in the kernel.
+ *
+ * <p>Level interests that stay ready rotate through the ready list in FIFO order, so no ready
+ * interest is skipped for a round under any {@code max} (docs/SEMANTICS.md §3).
  *
  * <h2>Caveats</h2>
  * <ul>
  *   <li>{@link #close()} removes every interest and makes every waiting thread throw
  *       {@link QueueClosedException}; any later call throws it too.</li>
- *   <li>An interrupt reaches a thread sleeping in the kernel at its next wake-up, not at once:
- *       native calls cannot be interrupted from Java.</li>
  *   <li>{@link #readinessFd()} has a cost: once handed out, the queue keeps the descriptor's
  *       readability in step with its ready list, one system call per empty/non-empty change, and
  *       two more around a wait for more events than are ready.</li>

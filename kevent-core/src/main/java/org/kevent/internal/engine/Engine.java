@@ -762,9 +762,7 @@ public final class Engine implements ExpiryHandler {
             try {
                 // Look at the clock and the kernel first, as getEvents does: with min already met
                 // the wait below is skipped, and a due timer or a ready descriptor would be missed.
-                if (readyCount < ring.free()) {
-                    kernel.harvest(waits.kernelWaitUnderway());
-                }
+                kernel.harvest(waits.kernelWaitUnderway());
                 expireDue();
                 fillRing();
                 int readable = (int) (ring.end - ring.committed);

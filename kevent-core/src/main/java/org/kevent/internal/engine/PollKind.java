@@ -5,11 +5,22 @@ import org.kevent.Ukevent;
 import org.kevent.internal.sys.Errno;
 
 /**
- * POLL interests: readiness of any descriptor, straight from the queue's epoll set. The modes map
- * onto epoll's: level is epoll's level mode (the kernel re-checks the condition at the next
- * harvest, so a level interest keeps coming back while it holds), ET is {@code EPOLLET}, and
- * ONESHOT / DISPATCH are {@code EPOLLONESHOT}, re-armed with {@code EPOLL_CTL_MOD} by MODIFY or
- * enable.
+ * POLL interests: readiness of any descriptor, through the queue's epoll set.
+ *
+ * <ul>
+ *   <li>ET is {@code EPOLLET}: one report per new activity.</li>
+ *   <li>Level is {@code EPOLLONESHOT}, re-armed ({@code EPOLL_CTL_MOD}) after each delivery: the
+ *       re-arm makes the kernel re-check the condition at once (the seed's re-check after
+ *       delivery, docs/SEMANTICS.md §3) and queue the descriptor behind those re-armed before it,
+ *       so the next look at the kernel brings level interests that stay ready back in the order
+ *       they were delivered: they rotate in FIFO order under any {@code max}. Epoll's own level
+ *       mode would report every ready descriptor at every look, in the kernel's order, which
+ *       drifts away from the queue's and can skip an interest for a round; and it would keep a
+ *       thread waiting for more events than are ready returning from the kernel at once.</li>
+ *   <li>ONESHOT and DISPATCH are {@code EPOLLONESHOT} too, re-armed by MODIFY or enable.</li>
+ * </ul>
+ * The kernel, not the queue, holds a re-armed interest until it is ready again, so the queue's
+ * exported descriptor (the epoll set itself) stays readable exactly while it is.
  */
 final class PollKind extends SourceKind {
     // Kernel values shared by poll(2) and epoll (asm-generic/poll.h, sys/epoll.h).
@@ -55,6 +66,13 @@ final class PollKind extends SourceKind {
     }
 
     @Override
+    void delivered(Interest i) {
+        if ((i.flags & Kevent.REQ_ET) == 0) {
+            engine.rewatchFd(i.token, i.fd, epollEvents(i));
+        }
+    }
+
+    @Override
     void onFdEvents(Interest i, int epollEvents) {
         i.readyEvents |= epollEvents & (i.events | ALWAYS);
         i.pending = i.readyEvents;
@@ -62,14 +80,8 @@ final class PollKind extends SourceKind {
     }
 
     private static int epollEvents(Interest i) {
-        int e = i.events;
-        if ((i.flags & Kevent.REQ_ET) != 0) {
-            e |= EPOLLET;
-        }
-        if ((i.flags & (Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH)) != 0) {
-            e |= EPOLLONESHOT;
-        }
-        return e;
+        // Level, ONESHOT and DISPATCH alike report once and wait for a re-arm.
+        return i.events | ((i.flags & Kevent.REQ_ET) != 0 ? EPOLLET : EPOLLONESHOT);
     }
 
     private static CtlError error(int errno, int fd) {

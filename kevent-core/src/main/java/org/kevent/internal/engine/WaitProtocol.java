@@ -184,11 +184,11 @@ final class WaitProtocol {
      * @throws org.kevent.QueueClosedException if the queue is closed, also while waiting
      */
     void await(int need, int room, long deadline, WaitEvent event) {
-        if (host.readyCount() < room) {
-            // Room for more than is ready: ask the kernel once, as epoll_wait would; also while
-            // another thread sleeps in the kernel, so a zero-timeout wait sees what is ready now.
-            host.harvest(inKernel);
-        }
+        // Look at the kernel at every wait, also while another thread sleeps there, so that a
+        // zero-timeout wait sees what is ready now, and also with the ready list full, so that
+        // descriptors (and level interests re-armed after their delivery) take their turn behind
+        // what is queued instead of waiting for the list to run short.
+        host.harvest(inKernel);
         if (need == 0 || deadline == NO_WAIT) {
             host.expireDue();
             return;
