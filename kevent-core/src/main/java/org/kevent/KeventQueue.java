@@ -40,6 +40,10 @@ import org.kevent.net.TcpSocket;
  *       {@link Kevent#REQ_ET}, {@link Kevent#REQ_ONESHOT} (removed after delivery),
  *       {@link Kevent#REQ_DISPATCH} (disabled after delivery until {@link CtlOp#MODIFY} or
  *       {@link #enable}). An event is handed out exactly once.</li>
+ *   <li>Only {@link Kevent#REQ_ONESHOT} and a {@link Kevent#RET_BROKEN} delivery remove an
+ *       interest: a single-expiry timer that fired stays registered, disarmed, until
+ *       {@link CtlOp#MODIFY} re-arms it or {@link CtlOp#REMOVE} removes it
+ *       (docs/SEMANTICS.md §3).</li>
  *   <li>An interest already ready when added is queued, never reported through {@code ctl} and lost.</li>
  *   <li>A removed interest is never delivered afterwards, even if it was ready or sits unread in
  *       the ring.</li>

@@ -19,9 +19,13 @@ import java.util.Objects;
  * A timer's first deadline is relative ({@link #timer(long, Duration)}, {@link #timerNanos}) or
  * absolute on {@link System#nanoTime()}'s clock ({@link #timerAt}). {@link #withPeriod} makes it
  * periodic; a periodic timer keeps its phase (deadline + k·period) however late it is read, and
- * reports the expirations it missed. A one-shot timer is removed after its delivery unless it was
- * added with {@link Kevent#REQ_DISPATCH}, in which case it stays, disabled, until
- * {@link CtlOp#MODIFY} gives it a new deadline.
+ * reports the expirations it missed. Without a period (period 0) a timer expires once and then
+ * stays registered, disarmed, until {@link CtlOp#MODIFY} re-arms it with a new deadline or
+ * {@link CtlOp#REMOVE} removes it, as libuv's {@code uv_timer_again} or a kqueue re-add expect: only
+ * {@link Kevent#REQ_ONESHOT} (and a {@link Kevent#RET_BROKEN} delivery) removes an interest, so
+ * give a fire-and-forget timer {@code REQ_ONESHOT}, or its id stays taken. With
+ * {@link Kevent#REQ_DISPATCH} the delivery also disables it; MODIFY re-arms it
+ * (docs/SEMANTICS.md §3).
  */
 public final class Ukevent {
     private final EventType type;
@@ -160,7 +164,7 @@ public final class Ukevent {
     }
 
     /**
-     * A one-shot timer firing {@code delay} after it is added.
+     * A single-expiry timer firing {@code delay} after it is added.
      *
      * @param id    the caller's id, unique among this queue's timers (not the period)
      * @param delay time until the first expiry; zero or negative fires at once
@@ -171,7 +175,7 @@ public final class Ukevent {
     }
 
     /**
-     * A one-shot timer firing {@code delayNanos} after it is added.
+     * A single-expiry timer firing {@code delayNanos} after it is added.
      *
      * @param id         the caller's id, unique among this queue's timers
      * @param delayNanos nanoseconds until the first expiry; zero or negative fires at once
@@ -182,7 +186,7 @@ public final class Ukevent {
     }
 
     /**
-     * A one-shot timer firing at an absolute deadline of {@link System#nanoTime()}'s clock.
+     * A single-expiry timer firing at an absolute deadline of {@link System#nanoTime()}'s clock.
      *
      * @param id            the caller's id, unique among this queue's timers
      * @param deadlineNanos the {@code System.nanoTime()} value at which it fires
@@ -302,7 +306,7 @@ public final class Ukevent {
         return timerAbsolute;
     }
 
-    /** @return for a periodic timer: the period in ns; 0 for a one-shot timer and other types */
+    /** @return for a periodic timer: the period in ns; 0 for a single-expiry timer and other types */
     public long periodNanos() {
         return periodNanos;
     }

@@ -28,14 +28,15 @@ import java.util.Map;
  *   <li>A wait that must block "sleeps" until the next timer deadline or its own deadline: the
  *       manual clock of the test moves exactly there, as the fake kernel moves it.</li>
  *   <li>Delivery hands out the head of the ready list with {@code RET_DONE}, the current cookie,
- *       and the count, then applies the mode (§3): ONESHOT removes, DISPATCH disables, a one-shot
- *       timer (no DISPATCH) is removed, level and ET keep it (for USER and TIMER the condition is
- *       "undelivered activity", which the delivery consumed, so level and ET behave alike).</li>
+ *       and the count, then applies the mode (§3): ONESHOT removes, DISPATCH disables, level and ET
+ *       keep it (for USER and TIMER the condition is "undelivered activity", which the delivery
+ *       consumed, so level and ET behave alike). Only ONESHOT removes: a fired single-expiry
+ *       timer stays registered, disarmed, until MODIFY re-arms it or REMOVE removes it.</li>
  *   <li>MODIFY replaces flags and cookie and re-enables; a USER interest with undelivered triggers
  *       is queued again at once; a TIMER is re-armed from now and loses its old expirations.</li>
  *   <li>REMOVE (explicit) drops the interest from the ready list and marks its uncommitted ring
- *       slots removed (§4). A removal by the interest's own delivery (ONESHOT, a one-shot timer)
- *       is not a REMOVE: slots already in the ring stay delivered (§6: lost by nothing).</li>
+ *       slots removed (§4). A removal by the interest's own delivery (ONESHOT) is not a
+ *       REMOVE: slots already in the ring stay delivered (§6: lost by nothing).</li>
  *   <li>{@code wakeup()} makes the next blocking wait return at once, possibly with nothing; a
  *       wait that does not block (its {@code min} is already met, or zero) leaves it pending.</li>
  *   <li>Ring (§6): {@code await} looks at the clock like any wait, fills free slots from the ready
@@ -262,8 +263,6 @@ final class ModelQueue {
             table.remove(new Key(i.type, i.id));
         } else if ((i.flags & Kevent.REQ_DISPATCH) != 0) {
             i.enabled = false;
-        } else if (i.type == EventType.TIMER && i.period == 0) {
-            table.remove(new Key(i.type, i.id));
         }
         return ev;
     }

@@ -7,12 +7,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.kevent.EventType;
+import org.kevent.Kevent;
 import org.kevent.KeventQueue;
 import org.kevent.Ukevent;
 
 /**
- * One-shot timers from two threads (0–2 ms delays, fresh ids), one in eight cancelled right after
- * it is added, and two threads waiting in {@code getEvents} without a timeout.
+ * One-shot timers ({@link Kevent#REQ_ONESHOT}: fresh ids, so each must leave the queue with its
+ * delivery) from two threads (0–2 ms delays), one in eight cancelled right after it is added, and
+ * two threads waiting in {@code getEvents} without a timeout.
  *
  * <p>Books: every timer that was not cancelled fires exactly once, with one expiration; a timer
  * whose removal succeeded never fires; close wakes every waiter.
@@ -52,7 +54,7 @@ final class TimerScenario implements Scenario {
                             Thread.onSpinWait();
                         }
                         armed.add(id);
-                        queue.add(Ukevent.timerNanos(id, random.nextLong(2_000_000)));
+                        queue.add(Ukevent.timerNanos(id, random.nextLong(2_000_000)).withFlags(Kevent.REQ_ONESHOT));
                         stats.operations(1);
                         // A successful removal means the timer had not been delivered: it must never be.
                         if (random.nextInt(8) == 0 && queue.remove(EventType.TIMER, id)) {

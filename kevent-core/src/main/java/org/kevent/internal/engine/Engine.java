@@ -664,12 +664,11 @@ public final class Engine implements ExpiryHandler {
             retire(i);
         } else if ((f & Kevent.REQ_DISPATCH) != 0) {
             i.enabled = false;
-        } else if (i.type == EventType.TIMER && i.period == 0) {
-            // A one-shot timer has nothing more to say; keeping it would only leak it.
-            retire(i);
         } else {
             // Level and ET: the condition of timers and user events is "undelivered activity",
-            // which delivery just consumed; fd kinds re-check or re-arm their source.
+            // which delivery just consumed; fd kinds re-check or re-arm their source. A fired
+            // single-expiry timer stays too, disarmed: MODIFY re-arms it, REMOVE removes it, as
+            // uv_timer_again or kqueue's re-add expect; only ONESHOT and BROKEN remove (§3).
             SourceKind kind = kinds[i.type.ordinal()];
             if (kind != null) {
                 kind.delivered(i);
@@ -933,7 +932,7 @@ public final class Engine implements ExpiryHandler {
             }
             int generation = i.generation;
             afterDelivery(i);
-            // Removal by its own delivery (ONESHOT, one-shot timer) must not tombstone the slot
+            // Removal by its own delivery (ONESHOT, BROKEN) must not tombstone the slot
             // that delivery just filled: the slot only tracks an interest that lives on.
             r.adopt(seq, i, generation);
             n++;
@@ -989,7 +988,7 @@ public final class Engine implements ExpiryHandler {
     }
 
     /**
-     * Removes an interest that its own delivery ended (ONESHOT, BROKEN, a one-shot timer). Unlike a
+     * Removes an interest that its own delivery ended (ONESHOT, BROKEN). Unlike a
      * caller's REMOVE, this does not tombstone ring slots it filled earlier: those events were
      * delivered and must stay readable (docs/SEMANTICS.md §6). The slots keep a stale owner reference,
      * which the generation check of {@link Ring} ignores once the object is reused.
