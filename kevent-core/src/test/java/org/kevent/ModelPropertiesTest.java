@@ -91,8 +91,9 @@ class ModelPropertiesTest {
         Arbitrary<Integer> events = Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(1)),
                 Tuple.of(1, Arbitraries.of(0, 2)));
         Arbitrary<Integer> delayMs = Arbitraries.integers().between(-2, 6);
-        Arbitrary<Integer> periodMs = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(0)),
-                Tuple.of(2, Arbitraries.integers().between(1, 4)));
+        // A negative period, rarely: a per-record EINVAL that must leave the rest of the batch applied.
+        Arbitrary<Integer> periodMs = Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(0)),
+                Tuple.of(8, Arbitraries.integers().between(1, 4)), Tuple.of(1, Arbitraries.just(-1)));
         return Combinators.combine(Arbitraries.of(EventType.USER, EventType.TIMER), ids(), flags, events,
                         Arbitraries.longs().between(0, 99), delayMs, Arbitraries.of(false, false, false, true), periodMs)
                 .as(Rec::new);
@@ -143,7 +144,7 @@ class ModelPropertiesTest {
                 // Absolute deadlines land around the start of the clock: often already past.
                 r = absolute ? Ukevent.timerAt(id, TestQueues.START + (delayMs + 2) * 3 * ModelHarness.MS)
                         : Ukevent.timerNanos(id, delayMs * ModelHarness.MS);
-                if (periodMs > 0) {
+                if (periodMs != 0) {
                     r = r.withPeriodNanos(periodMs * ModelHarness.MS);
                 }
             }
@@ -160,7 +161,7 @@ class ModelPropertiesTest {
             } else {
                 sb.append("timer(").append(id).append(", ").append(delayMs).append("ms)");
             }
-            if (type == EventType.TIMER && periodMs > 0) {
+            if (type == EventType.TIMER && periodMs != 0) {
                 sb.append(".period(").append(periodMs).append("ms)");
             }
             if (flags != 0) {

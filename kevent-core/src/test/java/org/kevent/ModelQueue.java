@@ -15,8 +15,9 @@ import java.util.Map;
  * <h2>What it says</h2>
  * <ul>
  *   <li>Interests are keyed by (type, id); a batch record fails alone with {@code EINVAL} (bad
- *       flags, ONESHOT with DISPATCH, empty or foreign event bits: checked first), {@code EEXIST},
- *       {@code ENOENT} or {@code ENOSPC} (the cap) (§4).</li>
+ *       flags, ONESHOT with DISPATCH, empty or foreign event bits, a negative relative delay or a
+ *       negative period: checked first), {@code EEXIST}, {@code ENOENT} or {@code ENOSPC} (the
+ *       cap) (§4). An absolute deadline in the past is valid: it is due at once.</li>
  *   <li>The ready list is FIFO: an interest joins its tail when it gets activity while enabled and
  *       is not already on it; later activity only adds to its count (§1, §2 USER/TIMER).</li>
  *   <li>USER: {@code trigger} adds one to the count, also while disabled (§4, DISPATCH).</li>
@@ -159,7 +160,7 @@ final class ModelQueue {
             // Arming anew: expirations of an old setting are dropped, also from the ready list.
             i.count = 0;
             unready(i);
-            long deadline = r.timerAbsolute() ? r.timerValue() : now + Math.max(0, r.timerValue());
+            long deadline = r.timerAbsolute() ? r.timerValue() : now + r.timerValue();
             i.armed = true;
             i.deadline = deadline;
             i.period = r.periodNanos();
@@ -177,7 +178,9 @@ final class ModelQueue {
         int f = r.flags();
         return (f & ~Kevent.REQ_MASK) == 0
                 && (f & (Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH)) != (Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH)
-                && r.events() != 0 && (r.events() & ~r.type().validEvents()) == 0;
+                && r.events() != 0 && (r.events() & ~r.type().validEvents()) == 0
+                && (r.type() != EventType.TIMER || r.timerAbsolute() || r.timerValue() >= 0)
+                && (r.type() == EventType.TIMER ? r.periodNanos() >= 0 : r.periodNanos() == 0);
     }
 
     /** Explicit removal (ctl REMOVE or {@code remove}): its uncommitted ring slots read as removed. */

@@ -128,6 +128,30 @@ class TimerTest {
     }
 
     @Test
+    void periodZeroMeansASingleExpiry() {
+        queue.add(Ukevent.timerNanos(1, MS).withPeriodNanos(0));
+        clock.advance(MS);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        clock.advance(100 * MS);
+        assertThat(queue.poll(out)).isZero();
+    }
+
+    @Test
+    void aModifyWithANegativePeriodIsRefusedAndTheTimerKeepsItsSchedule() {
+        queue.add(Ukevent.timerNanos(1, 10 * MS).withPeriodNanos(10 * MS));
+
+        CtlResults r = queue.ctl(CtlOp.MODIFY, Ukevent.timerNanos(1, MS).withPeriodNanos(-MS));
+
+        assertThat(r.errorName(0)).isEqualTo("EINVAL");
+        assertThat(r.message(0)).contains("(field period)");
+        clock.advance(MS);
+        assertThat(queue.poll(out)).as("not re-armed by the refused record").isZero();
+        clock.advance(19 * MS);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        assertThat(out.data(0)).as("the old period still runs").isEqualTo(2);
+    }
+
+    @Test
     void nanosecondPeriodsAreHonoured() {
         queue.add(Ukevent.timerNanos(1, 1).withPeriodNanos(3));
         clock.advance(1);

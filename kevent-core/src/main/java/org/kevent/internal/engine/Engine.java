@@ -271,7 +271,7 @@ public final class Engine implements ExpiryHandler {
         setRecord(i, r);
         if (i.type == EventType.TIMER) {
             long now = clock.nanoTime();
-            long deadline = r.timerAbsolute() ? r.timerValue() : saturatedAdd(now, Math.max(0, r.timerValue()));
+            long deadline = r.timerAbsolute() ? r.timerValue() : saturatedAdd(now, r.timerValue());
             i.period = r.periodNanos();
             wheel.schedule(i, deadline);
             if (deadline <= now) {
@@ -296,24 +296,46 @@ public final class Engine implements ExpiryHandler {
         return null;
     }
 
+    /**
+     * Judges every field of an ADD or MODIFY record (docs/SEMANTICS.md §4): records are built
+     * without checks, so that a bad value fails its own record here, not the whole batch at build
+     * time. The message names the field and the value.
+     */
     private static CtlError validate(Ukevent r) {
         if (r.type() == EventType.NAIO) {
             return Aio.notByCtl();
         }
         int unknownFlags = r.flags() & ~Kevent.REQ_MASK;
         if (unknownFlags != 0) {
-            return CtlError.of("EINVAL", "unknown request flag bits 0x" + Integer.toHexString(unknownFlags));
+            return CtlError.of("EINVAL", "unknown request flag bits 0x" + Integer.toHexString(unknownFlags)
+                    + " (field flags)");
         }
         if ((r.flags() & (Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH)) == (Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH)) {
-            return CtlError.of("EINVAL", "ONESHOT and DISPATCH exclude each other");
+            return CtlError.of("EINVAL", "ONESHOT and DISPATCH exclude each other (field flags)");
         }
         if (r.events() == 0) {
-            return CtlError.of("EINVAL", "empty event mask");
+            return CtlError.of("EINVAL", "empty event mask (field events)");
         }
         int unknownEvents = r.events() & ~r.type().validEvents();
         if (unknownEvents != 0) {
-            return CtlError.of("EINVAL", "unknown event bits 0x" + Integer.toHexString(unknownEvents)
-                    + " for " + r.type());
+            return CtlError.of("EINVAL", "event bits 0x" + Integer.toHexString(unknownEvents) + " are not "
+                    + r.type() + " events (field events)");
+        }
+        if (r.type() == EventType.TIMER) {
+            // An absolute deadline may be anything: nanoTime values can be negative, and a past one is due.
+            if (!r.timerAbsolute() && r.timerValue() < 0) {
+                return CtlError.of("EINVAL", "timer delay " + r.timerValue() + " ns is negative (field delay)");
+            }
+            if (r.periodNanos() < 0) {
+                return CtlError.of("EINVAL", "timer period " + r.periodNanos() + " ns is negative (field period)");
+            }
+        } else if (r.periodNanos() != 0) {
+            return CtlError.of("EINVAL", "period " + r.periodNanos() + " ns on a " + r.type()
+                    + " record: only TIMER records have one (field period)");
+        }
+        if (r.recursive() && r.type() != EventType.INODE) {
+            return CtlError.of("EINVAL", "recursive watch on a " + r.type()
+                    + " record: only INODE records watch trees (field recursive)");
         }
         return null;
     }
