@@ -8,8 +8,9 @@ import java.util.Objects;
  * One interest as it crosses the API into {@link KeventQueue#ctl}: the seed's {@code ukevent}.
  *
  * <p>Immutable: build it once with a factory, refine it with the {@code with*} methods (each
- * returns a new record), and reuse it for as many control calls as you like. Removal matches on
- * (type, id) only, so {@code Ukevent.user(7)} removes the user event 7 whatever its flags.
+ * returns a new record), and reuse it for as many control calls as you like. {@link CtlOp#REMOVE},
+ * {@link CtlOp#TRIGGER} and {@link CtlOp#ENABLE} match on (type, id) only, so
+ * {@code Ukevent.user(7)} removes, triggers or enables the user event 7 whatever its flags.
  *
  * <p>Building a record never throws for a value the queue would refuse: every field is kept as
  * given, and {@link KeventQueue#ctl} judges it, per record, on ADD and MODIFY. An invalid field

@@ -63,6 +63,9 @@ class ControlPropertiesTest {
                     case ADD -> !valid ? "EINVAL" : present ? "EEXIST" : model.size() >= 10 ? "ENOSPC" : null;
                     case REMOVE -> present ? null : "ENOENT";
                     case MODIFY -> !valid ? "EINVAL" : present ? null : "ENOENT";
+                    // TRIGGER and ENABLE match on (type, id) only, as REMOVE does.
+                    case TRIGGER -> r.type() != EventType.USER ? "EINVAL" : present ? null : "ENOENT";
+                    case ENABLE -> present ? null : "ENOENT";
                 };
                 CtlResults res = queue.ctl(op.op(), r);
                 assertThat(res.errorName(0)).as("%s %s", op.op(), r).isEqualTo(expected);

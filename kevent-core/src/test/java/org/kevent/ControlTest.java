@@ -68,7 +68,77 @@ class ControlTest {
     void removeOfUnknownInterestFailsWithEnoent() {
         CtlResults r = queue.ctl(CtlOp.REMOVE, Ukevent.user(99));
         assertThat(r.errorName(0)).isEqualTo("ENOENT");
-        assertThat(queue.remove(EventType.USER, 99)).isFalse();
+    }
+
+    @Test
+    void removeOfAnUnknownInterestThrowsEnoent() {
+        assertThatThrownBy(() -> queue.remove(EventType.USER, 99)).isInstanceOfSatisfying(KeventException.class, e -> {
+            assertThat(e.call()).isEqualTo("kevent_ctl REMOVE");
+            assertThat(e.errorName()).isEqualTo("ENOENT");
+            assertThat(e.getMessage()).contains("USER 99");
+        });
+    }
+
+    @Test
+    void theSingleRecordShorthandsThrowExactlyTheErrorCtlReports() {
+        queue.add(Ukevent.timer(5, Duration.ofHours(1)));
+        CtlResults removed = queue.ctl(CtlOp.REMOVE, Ukevent.user(99));
+        CtlResults enabled = queue.ctl(CtlOp.ENABLE, Ukevent.timerNanos(98, 0));
+        CtlResults triggered = queue.ctl(CtlOp.TRIGGER, Ukevent.user(5));
+
+        assertThatThrownBy(() -> queue.remove(EventType.USER, 99)).isInstanceOfSatisfying(KeventException.class,
+                e -> assertSameError(e, CtlOp.REMOVE, removed));
+        assertThatThrownBy(() -> queue.enable(EventType.TIMER, 98)).isInstanceOfSatisfying(KeventException.class,
+                e -> assertSameError(e, CtlOp.ENABLE, enabled));
+        assertThatThrownBy(() -> queue.trigger(5)).as("a timer is not a user event")
+                .isInstanceOfSatisfying(KeventException.class, e -> assertSameError(e, CtlOp.TRIGGER, triggered));
+        assertThat(queue.stats().registered()).as("nothing changed").isEqualTo(1);
+    }
+
+    private static void assertSameError(KeventException e, CtlOp op, CtlResults viaCtl) {
+        assertThat(viaCtl.ok(0)).as("ctl %s failed too", op).isFalse();
+        assertThat(e.call()).isEqualTo("kevent_ctl " + op);
+        assertThat(e.errorName()).isEqualTo(viaCtl.errorName(0));
+        assertThat(e.getMessage()).contains(viaCtl.message(0));
+    }
+
+    @Test
+    void triggerThroughCtlReportsEnoentPerRecord() {
+        queue.add(Ukevent.user(1).withCookie(10));
+        queue.add(Ukevent.user(2).withCookie(20));
+        queue.add(Ukevent.timer(3, Duration.ofHours(1)));
+
+        CtlResults r = queue.ctl(CtlOp.TRIGGER, Ukevent.user(1), Ukevent.user(99), Ukevent.timerNanos(3, 0),
+                Ukevent.user(2), Ukevent.user(1));
+
+        assertThat(r.ok(0)).isTrue();
+        assertThat(r.errorName(1)).isEqualTo("ENOENT");
+        assertThat(r.message(1)).contains("USER 99");
+        assertThat(r.errorName(2)).as("only USER interests are triggered").isEqualTo("EINVAL");
+        assertThat(r.message(2)).contains("TIMER");
+        assertThat(r.ok(3)).isTrue();
+        assertThat(r.ok(4)).isTrue();
+        assertThat(queue.poll(out)).isEqualTo(2);
+        assertThat(out.id(0)).isEqualTo(1);
+        assertThat(out.data(0)).as("two triggers coalesced").isEqualTo(2);
+        assertThat(out.id(1)).isEqualTo(2);
+        assertThat(out.data(1)).isEqualTo(1);
+    }
+
+    @Test
+    void enableThroughCtlReArmsADispatchInterestAndReportsEnoentPerRecord() {
+        queue.add(Ukevent.user(1).withFlags(Kevent.REQ_DISPATCH));
+        queue.trigger(1);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        queue.trigger(1);
+        assertThat(queue.poll(out)).as("disabled by its delivery").isZero();
+
+        CtlResults r = queue.ctl(CtlOp.ENABLE, Ukevent.user(7), Ukevent.user(1));
+
+        assertThat(r.errorName(0)).isEqualTo("ENOENT");
+        assertThat(r.ok(1)).as("the rest of the batch applies").isTrue();
+        assertThat(queue.poll(out)).isEqualTo(1);
+        assertThat(out.data(0)).isEqualTo(1);
     }
 
     @Test
@@ -199,17 +269,22 @@ class ControlTest {
         queue.add(Ukevent.user(2));
         queue.trigger(1);
         queue.trigger(2);
-        assertThat(queue.remove(EventType.USER, 1)).isTrue();
+        queue.remove(EventType.USER, 1);
         assertThat(queue.poll(out)).isEqualTo(1);
         assertThat(out.id(0)).isEqualTo(2);
         assertThat(queue.stats().ready()).isZero();
     }
 
     @Test
-    void triggerOfAnUnknownUserEventReportsFalse() {
-        assertThat(queue.trigger(42)).isFalse();
+    void triggerOfAnUnknownUserEventThrowsEnoent() {
+        assertThatThrownBy(() -> queue.trigger(42)).isInstanceOfSatisfying(KeventException.class, e -> {
+            assertThat(e.call()).isEqualTo("kevent_ctl TRIGGER");
+            assertThat(e.errorName()).isEqualTo("ENOENT");
+        });
         queue.add(Ukevent.timer(42, Duration.ofHours(1)));
-        assertThat(queue.trigger(42)).as("a timer is not a user event").isFalse();
+        assertThatThrownBy(() -> queue.trigger(42)).as("a timer is not a user event")
+                .isInstanceOfSatisfying(KeventException.class, e -> assertThat(e.errorName()).isEqualTo("ENOENT"));
+        assertThat(queue.trigger(new long[] {42, 42}, 0, 2)).as("the batch form counts instead").isZero();
     }
 
     @Test

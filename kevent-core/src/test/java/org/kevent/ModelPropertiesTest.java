@@ -15,7 +15,8 @@ import net.jqwik.api.stateful.Action;
 import net.jqwik.api.stateful.ActionSequence;
 
 /**
- * Random sequences of control batches, triggers, enables, removals, wake-ups, clock advances,
+ * Random sequences of control batches (ADD, MODIFY, REMOVE, TRIGGER, ENABLE), triggers (one id
+ * through {@code trigger(id)}, several through the batch form), enables, removals, wake-ups, clock advances,
  * {@code getEvents} and ring await/commit, run against a real queue (fake kernel, manual clock)
  * and {@link ModelQueue} at once; every result and every delivered event must agree
  * (type, id, events, flags, data, data2, cookie), as must the registered and ready counts and the
@@ -100,8 +101,10 @@ class ModelPropertiesTest {
     }
 
     private static Arbitrary<Action<ModelHarness>> ctl() {
-        return Combinators.combine(Arbitraries.of(CtlOp.ADD, CtlOp.ADD, CtlOp.MODIFY, CtlOp.REMOVE),
-                record().list().ofMinSize(1).ofMaxSize(3)).as(Ctl::new);
+        Arbitrary<CtlOp> op = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.just(CtlOp.ADD)),
+                Tuple.of(2, Arbitraries.just(CtlOp.MODIFY)), Tuple.of(2, Arbitraries.just(CtlOp.REMOVE)),
+                Tuple.of(1, Arbitraries.just(CtlOp.TRIGGER)), Tuple.of(1, Arbitraries.just(CtlOp.ENABLE)));
+        return Combinators.combine(op, record().list().ofMinSize(1).ofMaxSize(3)).as(Ctl::new);
     }
 
     private static Arbitrary<Action<ModelHarness>> trigger() {
@@ -187,10 +190,15 @@ class ModelPropertiesTest {
         }
     }
 
+    /** One id goes through the single-record {@code trigger(id)}, several through the batch form. */
     record Trigger(long[] ids) implements Action<ModelHarness> {
         @Override
         public ModelHarness run(ModelHarness h) {
-            h.trigger(ids);
+            if (ids.length == 1) {
+                h.triggerOne(ids[0]);
+            } else {
+                h.trigger(ids);
+            }
             return h;
         }
 

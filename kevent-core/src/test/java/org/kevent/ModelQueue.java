@@ -21,6 +21,9 @@ import java.util.Map;
  *   <li>The ready list is FIFO: an interest joins its tail when it gets activity while enabled and
  *       is not already on it; later activity only adds to its count (§1, §2 USER/TIMER).</li>
  *   <li>USER: {@code trigger} adds one to the count, also while disabled (§4, DISPATCH).</li>
+ *   <li>REMOVE, TRIGGER and ENABLE match on (type, id) only: {@code ENOENT} if unknown; TRIGGER
+ *       of a record that is not USER is {@code EINVAL}. Their single-record shorthands fail with
+ *       the same errno; the batch {@code trigger} counts the registered ids instead.</li>
  *   <li>TIMER: a timer is seen to fire when the queue looks at the clock, which it does when a
  *       wait starts or sleeps (each kernel wake-up), and when a control record arms a timer that is
  *       already due. Then every due timer fires, oldest deadline first (ties in arming order); data
@@ -135,8 +138,15 @@ final class ModelQueue {
     String ctl(CtlOp op, Ukevent r) {
         Key key = new Key(r.type(), r.id());
         Interest i = table.get(key);
-        if (op == CtlOp.REMOVE) {
-            return remove(r.type(), r.id()) ? null : "ENOENT";
+        switch (op) {
+            case REMOVE:
+                return remove(r.type(), r.id());
+            case TRIGGER:
+                return r.type() == EventType.USER ? trigger(r.id()) : "EINVAL";
+            case ENABLE:
+                return enable(r.type(), r.id());
+            default:
+                break;
         }
         if (!valid(r)) {
             return "EINVAL";
@@ -183,11 +193,15 @@ final class ModelQueue {
                 && (r.type() == EventType.TIMER ? r.periodNanos() >= 0 : r.periodNanos() == 0);
     }
 
-    /** Explicit removal (ctl REMOVE or {@code remove}): its uncommitted ring slots read as removed. */
-    boolean remove(EventType type, long id) {
+    /**
+     * Explicit removal (ctl REMOVE or {@code remove}): its uncommitted ring slots read as removed.
+     *
+     * @return null, or the errno of the failure
+     */
+    String remove(EventType type, long id) {
         Interest i = table.remove(new Key(type, id));
         if (i == null) {
-            return false;
+            return "ENOENT";
         }
         unready(i);
         for (RingSlot s : ring) {
@@ -195,27 +209,29 @@ final class ModelQueue {
                 s.removed = true;
             }
         }
-        return true;
+        return null;
     }
 
-    boolean trigger(long id) {
+    /** @return null, or the errno of the failure */
+    String trigger(long id) {
         Interest i = table.get(new Key(EventType.USER, id));
         if (i == null) {
-            return false;
+            return "ENOENT";
         }
         i.count++;
         queue(i);
-        return true;
+        return null;
     }
 
-    boolean enable(EventType type, long id) {
+    /** @return null, or the errno of the failure */
+    String enable(EventType type, long id) {
         Interest i = table.get(new Key(type, id));
         if (i == null) {
-            return false;
+            return "ENOENT";
         }
         i.enabled = true;
         queue(i);
-        return true;
+        return null;
     }
 
     void wakeup() {

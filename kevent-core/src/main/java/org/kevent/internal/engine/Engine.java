@@ -146,7 +146,7 @@ public final class Engine implements ExpiryHandler {
     /**
      * Applies one control record. Never throws for a bad record: returns its error instead.
      *
-     * @param op     0 ADD, 1 REMOVE, 2 MODIFY ({@link org.kevent.CtlOp} ordinals)
+     * @param op     0 ADD, 1 REMOVE, 2 MODIFY, 3 TRIGGER, 4 ENABLE ({@link org.kevent.CtlOp} ordinals)
      * @param record the record
      * @return null on success, else the error
      */
@@ -184,7 +184,7 @@ public final class Engine implements ExpiryHandler {
     /**
      * Applies one record inside a batch opened by {@link #lockBatch}.
      *
-     * @param op     0 ADD, 1 REMOVE, 2 MODIFY
+     * @param op     0 ADD, 1 REMOVE, 2 MODIFY, 3 TRIGGER, 4 ENABLE
      * @param record the record
      * @return null on success, else the error
      */
@@ -193,6 +193,8 @@ public final class Engine implements ExpiryHandler {
             case 0 -> add(record);
             case 1 -> removeLocked(record.type(), record.id());
             case 2 -> modify(record);
+            case 3 -> triggerLocked(record.type(), record.id());
+            case 4 -> enableLocked(record.type(), record.id());
             default -> throw new IllegalArgumentException("unknown ctl op " + op);
         };
     }
@@ -345,13 +347,13 @@ public final class Engine implements ExpiryHandler {
      *
      * @param type its type
      * @param id   its id
-     * @return whether it was registered
+     * @return null on success, else the error a REMOVE record would get
      */
-    public boolean remove(EventType type, long id) {
+    public CtlError remove(EventType type, long id) {
         lockHot();
         try {
             ensureOpen("remove");
-            return removeLocked(type, id) == null;
+            return removeLocked(type, id);
         } finally {
             lock.unlock();
         }
@@ -387,21 +389,28 @@ public final class Engine implements ExpiryHandler {
      * Marks one user event ready.
      *
      * @param id the user event id
-     * @return whether it is registered
+     * @return null on success, else the error a TRIGGER record would get
      */
-    public boolean trigger(long id) {
+    public CtlError trigger(long id) {
         lockHot();
         try {
             ensureOpen("trigger");
-            Interest i = table.get(EventType.USER, id);
-            if (i == null) {
-                return false;
-            }
-            triggerLocked(i);
-            return true;
+            return triggerLocked(EventType.USER, id);
         } finally {
             lock.unlock();
         }
+    }
+
+    private CtlError triggerLocked(EventType type, long id) {
+        if (type != EventType.USER) {
+            return CtlError.of("EINVAL", "TRIGGER marks USER interests ready, not " + type + " ones (field type)");
+        }
+        Interest i = table.get(EventType.USER, id);
+        if (i == null) {
+            return CtlError.of("ENOENT", "USER " + id + " is not registered in this queue");
+        }
+        triggerLocked(i);
+        return null;
     }
 
     private void triggerLocked(Interest i) {
@@ -427,26 +436,34 @@ public final class Engine implements ExpiryHandler {
      *
      * @param type the interest's type
      * @param id   its id
-     * @return whether it is registered
+     * @return null on success, else the error an ENABLE record would get
      */
-    public boolean enable(EventType type, long id) {
+    public CtlError enable(EventType type, long id) {
         lockHot();
         try {
             ensureOpen("enable");
-            Interest i = table.get(type, id);
-            if (i == null) {
-                return false;
-            }
-            i.enabled = true;
-            SourceKind kind = kinds[i.type.ordinal()];
-            if (kind != null) {
-                kind.enabled(i);
-            }
-            ready(i);
-            return true;
+            return enableLocked(type, id);
         } finally {
             lock.unlock();
         }
+    }
+
+    private CtlError enableLocked(EventType type, long id) {
+        if (type == EventType.NAIO) {
+            // A request is not an interest the caller arms: the same answer as for REMOVE.
+            return Aio.notByCtl();
+        }
+        Interest i = table.get(type, id);
+        if (i == null) {
+            return CtlError.of("ENOENT", type + " " + id + " is not registered in this queue");
+        }
+        i.enabled = true;
+        SourceKind kind = kinds[i.type.ordinal()];
+        if (kind != null) {
+            kind.enabled(i);
+        }
+        ready(i);
+        return null;
     }
 
     /** Forces one waiter out of its wait with what is ready, possibly nothing; sticky if none waits. */
