@@ -6,7 +6,7 @@ package org.kevent;
  *
  * <p>This release has these sources:
  * <ul>
- *   <li>{@link #TIMER}: id chosen by the caller; one-shot or periodic, relative or absolute
+ *   <li>{@link #TIMER}: id chosen by the caller; single-expiry or periodic, relative or absolute
  *       deadline on the monotonic clock ({@link System#nanoTime()});</li>
  *   <li>{@link #USER}: id chosen by the caller; made ready by {@link KeventQueue#trigger} from any
  *       thread, triggers coalesced until delivery;</li>

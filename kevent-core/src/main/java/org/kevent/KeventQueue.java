@@ -33,13 +33,25 @@ import org.kevent.net.TcpSocket;
  * <h2>Semantics</h2>
  * <ul>
  *   <li>Interests are keyed by (type, id), unique per queue. {@link #ctl} processes a batch in
- *       order with one result per record and never stops at a failed one.</li>
+ *       order with one result per record and never stops at a failed one: a failed record gets
+ *       {@link Kevent#RET_BROKEN}, an errno name and a message, the others take effect (no
+ *       rollback). Every invalid field of a record is that record's {@code EINVAL}, naming the
+ *       field (docs/SEMANTICS.md §4).</li>
+ *   <li>Errors are values per record in {@link #ctl} and exceptions in the single-record
+ *       shorthands: {@link #add}, {@link #modify}, {@link #remove}, {@link #trigger(long)} and
+ *       {@link #enable} throw {@link KeventException} naming the operation
+ *       ({@code "kevent_ctl REMOVE"}) and exactly the errno {@code ctl} would report for that
+ *       record. The batch {@link #trigger(long[], int, int)} counts instead.</li>
  *   <li>{@link #getEvents} returns once {@code min} events are ready, the timeout passes,
  *       {@link #wakeup()} is called or the calling thread is interrupted; it then hands out up to
  *       {@code max} events in FIFO order, applying each interest's trigger mode: level (default),
  *       {@link Kevent#REQ_ET}, {@link Kevent#REQ_ONESHOT} (removed after delivery),
  *       {@link Kevent#REQ_DISPATCH} (disabled after delivery until {@link CtlOp#MODIFY} or
  *       {@link #enable}). An event is handed out exactly once.</li>
+ *   <li>Only {@link Kevent#REQ_ONESHOT} and a {@link Kevent#RET_BROKEN} delivery remove an
+ *       interest: a single-expiry timer that fired stays registered, disarmed, until
+ *       {@link CtlOp#MODIFY} re-arms it or {@link CtlOp#REMOVE} removes it
+ *       (docs/SEMANTICS.md §3).</li>
  *   <li>An interest already ready when added is queued, never reported through {@code ctl} and lost.</li>
  *   <li>A removed interest is never delivered afterwards, even if it was ready or sits unread in
  *       the ring.</li>
@@ -97,7 +109,8 @@ public final class KeventQueue implements AutoCloseable {
     }
 
     /**
-     * Applies a batch of control records and returns one result per record.
+     * Applies a batch of control records and returns one result per record
+     * (docs/SEMANTICS.md §4): see {@link CtlOp} for what each operation does and reports.
      *
      * @param op      what to do with every record
      * @param records the records, processed in order
@@ -189,45 +202,56 @@ public final class KeventQueue implements AutoCloseable {
     }
 
     /**
-     * Removes an interest.
+     * Removes an interest, throwing if it fails: the single-record form of {@link CtlOp#REMOVE}.
+     * It is never delivered afterwards, even if it was ready or sits unread in the ring.
      *
      * @param type its type
      * @param id   its id
-     * @return whether it was registered
+     * @throws KeventException      naming {@code "kevent_ctl REMOVE"} and the reason: {@code ENOENT}
+     *                              if no such interest is registered, {@code EINVAL} for a NAIO
+     *                              request (end those with {@link #aioCancel})
      * @throws QueueClosedException if the queue is closed
      */
-    public boolean remove(EventType type, long id) {
+    public void remove(EventType type, long id) {
         Objects.requireNonNull(type, "type");
-        return engine.remove(type, id);
+        throwIfFailed(CtlOp.REMOVE, engine.remove(type, id));
     }
 
     private void single(CtlOp op, Ukevent record) {
         Objects.requireNonNull(record, "record");
-        CtlError error = engine.ctl(op.ordinal(), record);
+        throwIfFailed(op, engine.ctl(op.ordinal(), record));
+    }
+
+    private static void throwIfFailed(CtlOp op, CtlError error) {
         if (error != null) {
             throw new KeventException("kevent_ctl " + op, error.errorName(), error.message());
         }
     }
 
     /**
-     * Makes a user event ready (the seed's {@code KEVENT_CTL_READY}). Triggers are coalesced:
-     * the delivery's data counts those since the last delivery.
+     * Makes a user event ready (the seed's {@code KEVENT_CTL_READY}), throwing if it fails: the
+     * single-record form of {@link CtlOp#TRIGGER}. Triggers are coalesced: the delivery's data
+     * counts those since the last delivery.
      *
      * @param id the user event's id
-     * @return whether a user event with that id is registered
+     * @throws KeventException      naming {@code "kevent_ctl TRIGGER"} and {@code ENOENT} if no user
+     *                              event has that id (an interest of another type with that id
+     *                              does not count)
      * @throws QueueClosedException if the queue is closed
      */
-    public boolean trigger(long id) {
-        return engine.trigger(id);
+    public void trigger(long id) {
+        throwIfFailed(CtlOp.TRIGGER, engine.trigger(id));
     }
 
     /**
-     * Makes several user events ready under one lock acquisition.
+     * Makes several user events ready under one lock acquisition. A batch: an id that names no
+     * user event is skipped, not an error, and the others are triggered. For the errno of each
+     * id, use {@link #ctl} with {@link CtlOp#TRIGGER}.
      *
      * @param ids    the user event ids
      * @param offset index of the first id
      * @param length how many ids
-     * @return how many of them are registered
+     * @return how many of them are registered (and were triggered)
      * @throws QueueClosedException if the queue is closed
      */
     public int trigger(long[] ids, int offset, int length) {
@@ -236,17 +260,20 @@ public final class KeventQueue implements AutoCloseable {
     }
 
     /**
-     * Re-arms a {@link Kevent#REQ_DISPATCH} interest that its delivery disabled. Activity that came
-     * while it was disabled is delivered now.
+     * Re-arms a {@link Kevent#REQ_DISPATCH} interest that its delivery disabled, throwing if it
+     * fails: the single-record form of {@link CtlOp#ENABLE}. Activity that came while it was
+     * disabled is delivered now. Enabling an interest that is not disabled changes nothing.
      *
      * @param type the interest's type
      * @param id   its id
-     * @return whether it is registered
+     * @throws KeventException      naming {@code "kevent_ctl ENABLE"} and the reason: {@code ENOENT}
+     *                              if no such interest is registered, {@code EINVAL} for a NAIO
+     *                              request
      * @throws QueueClosedException if the queue is closed
      */
-    public boolean enable(EventType type, long id) {
+    public void enable(EventType type, long id) {
         Objects.requireNonNull(type, "type");
-        return engine.enable(type, id);
+        throwIfFailed(CtlOp.ENABLE, engine.enable(type, id));
     }
 
     /**

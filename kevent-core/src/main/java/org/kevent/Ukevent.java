@@ -8,20 +8,30 @@ import java.util.Objects;
  * One interest as it crosses the API into {@link KeventQueue#ctl}: the seed's {@code ukevent}.
  *
  * <p>Immutable: build it once with a factory, refine it with the {@code with*} methods (each
- * returns a new record), and reuse it for as many control calls as you like. Removal matches on
- * (type, id) only, so {@code Ukevent.user(7)} removes the user event 7 whatever its flags.
+ * returns a new record), and reuse it for as many control calls as you like. {@link CtlOp#REMOVE},
+ * {@link CtlOp#TRIGGER} and {@link CtlOp#ENABLE} match on (type, id) only, so
+ * {@code Ukevent.user(7)} removes, triggers or enables the user event 7 whatever its flags.
  *
- * <p>Flags and event bits are not checked here: a record with unknown bits or an empty mask is
- * rejected by the queue, per record, with {@code EINVAL} (docs/SEMANTICS.md §3), so that a bad record in a
- * batch never stops the others.
+ * <p>Building a record never throws for a value the queue would refuse: every field is kept as
+ * given, and {@link KeventQueue#ctl} judges it, per record, on ADD and MODIFY. An invalid field
+ * fails that record alone with {@code EINVAL} and a message naming the field and the value
+ * ({@code "timer period -5 ns is negative (field period)"}); the other records of the batch take
+ * effect (docs/SEMANTICS.md §3, §4). Invalid are: unknown request flag bits, ONESHOT with DISPATCH,
+ * an empty event mask, event bits of another type, a negative timer delay or period, and a period
+ * or a recursive watch on a type that has none. A null path or duration is a programming error,
+ * not a value: it throws {@link NullPointerException} at once.
  *
  * <h2>Timers</h2>
  * A timer's first deadline is relative ({@link #timer(long, Duration)}, {@link #timerNanos}) or
  * absolute on {@link System#nanoTime()}'s clock ({@link #timerAt}). {@link #withPeriod} makes it
  * periodic; a periodic timer keeps its phase (deadline + k·period) however late it is read, and
- * reports the expirations it missed. A one-shot timer is removed after its delivery unless it was
- * added with {@link Kevent#REQ_DISPATCH}, in which case it stays, disabled, until
- * {@link CtlOp#MODIFY} gives it a new deadline.
+ * reports the expirations it missed. Without a period (period 0) a timer expires once and then
+ * stays registered, disarmed, until {@link CtlOp#MODIFY} re-arms it with a new deadline or
+ * {@link CtlOp#REMOVE} removes it, as libuv's {@code uv_timer_again} or a kqueue re-add expect: only
+ * {@link Kevent#REQ_ONESHOT} (and a {@link Kevent#RET_BROKEN} delivery) removes an interest, so
+ * give a fire-and-forget timer {@code REQ_ONESHOT}, or its id stays taken. With
+ * {@link Kevent#REQ_DISPATCH} the delivery also disables it; MODIFY re-arms it
+ * (docs/SEMANTICS.md §3).
  */
 public final class Ukevent {
     private final EventType type;
@@ -107,16 +117,13 @@ public final class Ukevent {
      * Returns this INODE record watching a whole tree: subdirectories, existing and created later,
      * are watched too; entries found in a new subdirectory are reported as CREATE (data2 = 1), and
      * names are relative to the watched path ({@code "sub/file"}). ADD fails with {@code ENOTDIR}
-     * unless the path is a directory.
+     * unless the path is a directory. Only INODE records watch trees: on another type the queue
+     * rejects the record with {@code EINVAL} (field recursive).
      *
      * @param newRecursive whether to watch the tree
      * @return the new record
-     * @throws IllegalStateException if this is not an INODE record
      */
     public Ukevent withRecursive(boolean newRecursive) {
-        if (type != EventType.INODE) {
-            throw new IllegalStateException("recursive applies to INODE records, not " + type);
-        }
         return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos,
                 path, newRecursive, socket);
     }
@@ -162,21 +169,24 @@ public final class Ukevent {
     }
 
     /**
-     * A one-shot timer firing {@code delay} after it is added.
+     * A single-expiry timer firing {@code delay} after it is added.
      *
      * @param id    the caller's id, unique among this queue's timers (not the period)
-     * @param delay time until the first expiry; zero or negative fires at once
+     * @param delay time until the first expiry; zero fires at once, a negative delay is rejected by
+     *              the queue with {@code EINVAL} (field delay)
      * @return the record
+     * @throws NullPointerException if delay is null
      */
     public static Ukevent timer(long id, Duration delay) {
         return timerNanos(id, saturatedNanos(delay));
     }
 
     /**
-     * A one-shot timer firing {@code delayNanos} after it is added.
+     * A single-expiry timer firing {@code delayNanos} after it is added.
      *
      * @param id         the caller's id, unique among this queue's timers
-     * @param delayNanos nanoseconds until the first expiry; zero or negative fires at once
+     * @param delayNanos nanoseconds until the first expiry; zero fires at once, a negative delay is
+     *                   rejected by the queue with {@code EINVAL} (field delay)
      * @return the record
      */
     public static Ukevent timerNanos(long id, long delayNanos) {
@@ -184,10 +194,11 @@ public final class Ukevent {
     }
 
     /**
-     * A one-shot timer firing at an absolute deadline of {@link System#nanoTime()}'s clock.
+     * A single-expiry timer firing at an absolute deadline of {@link System#nanoTime()}'s clock.
      *
      * @param id            the caller's id, unique among this queue's timers
-     * @param deadlineNanos the {@code System.nanoTime()} value at which it fires
+     * @param deadlineNanos the {@code System.nanoTime()} value at which it fires; any value is
+     *                      valid, one already past is due at once
      * @return the record
      */
     public static Ukevent timerAt(long id, long deadlineNanos) {
@@ -235,32 +246,25 @@ public final class Ukevent {
     }
 
     /**
-     * Returns this timer made periodic.
+     * Returns this timer made periodic; see {@link #withPeriodNanos}.
      *
-     * @param period time between expiries after the first; must be positive
+     * @param period time between expiries after the first; zero for a single expiry
      * @return the new record
-     * @throws IllegalStateException    if this is not a timer
-     * @throws IllegalArgumentException if the period is not positive
+     * @throws NullPointerException if period is null
      */
     public Ukevent withPeriod(Duration period) {
         return withPeriodNanos(saturatedNanos(period));
     }
 
     /**
-     * Returns this timer made periodic, the period in nanoseconds.
+     * Returns this timer made periodic, the period in nanoseconds. Zero means a single expiry (the
+     * factories' default). The queue rejects, per record with {@code EINVAL} (field period), a
+     * negative period and a period on a type other than TIMER.
      *
-     * @param newPeriodNanos nanoseconds between expiries after the first; must be positive
+     * @param newPeriodNanos nanoseconds between expiries after the first; zero for a single expiry
      * @return the new record
-     * @throws IllegalStateException    if this is not a timer
-     * @throws IllegalArgumentException if the period is not positive
      */
     public Ukevent withPeriodNanos(long newPeriodNanos) {
-        if (type != EventType.TIMER) {
-            throw new IllegalStateException("a period applies to TIMER records, not " + type);
-        }
-        if (newPeriodNanos <= 0) {
-            throw new IllegalArgumentException("timer period must be positive, got " + newPeriodNanos + " ns");
-        }
         return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, newPeriodNanos, path, recursive, socket);
     }
 
@@ -304,7 +308,7 @@ public final class Ukevent {
         return timerAbsolute;
     }
 
-    /** @return for a periodic timer: the period in ns; 0 for a one-shot timer and other types */
+    /** @return for a periodic timer: the period in ns; 0 for a single-expiry timer; as given for other types */
     public long periodNanos() {
         return periodNanos;
     }
@@ -329,15 +333,16 @@ public final class Ukevent {
         }
         if (type == EventType.TIMER) {
             sb.append(timerAbsolute ? " at=" : " delay=").append(timerValue).append("ns");
-            if (periodNanos != 0) {
-                sb.append(" period=").append(periodNanos).append("ns");
-            }
+        }
+        // Shown on any type: a record the queue refuses must show what it was given.
+        if (periodNanos != 0) {
+            sb.append(" period=").append(periodNanos).append("ns");
         }
         if (type == EventType.INODE) {
             sb.append(" path=").append(path);
-            if (recursive) {
-                sb.append(" recursive");
-            }
+        }
+        if (recursive) {
+            sb.append(" recursive");
         }
         return sb.append(']').toString();
     }

@@ -56,12 +56,16 @@ class ControlPropertiesTest {
                 String key = r.type() + "/" + r.id();
                 boolean valid = (r.flags() & ~Kevent.REQ_MASK) == 0
                         && (r.flags() & (Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH)) != (Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH)
-                        && r.events() != 0 && (r.events() & ~r.type().validEvents()) == 0;
+                        && r.events() != 0 && (r.events() & ~r.type().validEvents()) == 0
+                        && (r.type() != EventType.TIMER || r.timerValue() >= 0);
                 boolean present = model.containsKey(key);
                 String expected = switch (op.op()) {
                     case ADD -> !valid ? "EINVAL" : present ? "EEXIST" : model.size() >= 10 ? "ENOSPC" : null;
                     case REMOVE -> present ? null : "ENOENT";
                     case MODIFY -> !valid ? "EINVAL" : present ? null : "ENOENT";
+                    // TRIGGER and ENABLE match on (type, id) only, as REMOVE does.
+                    case TRIGGER -> r.type() != EventType.USER ? "EINVAL" : present ? null : "ENOENT";
+                    case ENABLE -> present ? null : "ENOENT";
                 };
                 CtlResults res = queue.ctl(op.op(), r);
                 assertThat(res.errorName(0)).as("%s %s", op.op(), r).isEqualTo(expected);

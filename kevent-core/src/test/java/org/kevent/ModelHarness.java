@@ -34,24 +34,44 @@ final class ModelHarness implements AutoCloseable {
         check();
     }
 
+    /** The batch form: it counts the registered ids and skips the others. */
     void trigger(long... ids) {
         int found = queue.trigger(ids, 0, ids.length);
         int expected = 0;
         for (long id : ids) {
-            expected += model.trigger(id) ? 1 : 0;
+            expected += model.trigger(id) == null ? 1 : 0;
         }
         assertThat(found).as("registered user ids among %s", java.util.Arrays.toString(ids)).isEqualTo(expected);
         check();
     }
 
+    /** The single-record form: it throws the errno the model names. */
+    void triggerOne(long id) {
+        assertThat(errorOf(CtlOp.TRIGGER, () -> queue.trigger(id))).as("trigger %d", id).isEqualTo(model.trigger(id));
+        check();
+    }
+
     void enable(EventType type, long id) {
-        assertThat(queue.enable(type, id)).as("enable %s/%d", type, id).isEqualTo(model.enable(type, id));
+        assertThat(errorOf(CtlOp.ENABLE, () -> queue.enable(type, id))).as("enable %s/%d", type, id)
+                .isEqualTo(model.enable(type, id));
         check();
     }
 
     void remove(EventType type, long id) {
-        assertThat(queue.remove(type, id)).as("remove %s/%d", type, id).isEqualTo(model.remove(type, id));
+        assertThat(errorOf(CtlOp.REMOVE, () -> queue.remove(type, id))).as("remove %s/%d", type, id)
+                .isEqualTo(model.remove(type, id));
         check();
+    }
+
+    /** @return null if the call returned, else the errno of the {@link KeventException} it threw for {@code op} */
+    private static String errorOf(CtlOp op, Runnable call) {
+        try {
+            call.run();
+            return null;
+        } catch (KeventException e) {
+            assertThat(e.call()).as("the failed call names its operation").isEqualTo("kevent_ctl " + op);
+            return e.errorName();
+        }
     }
 
     void wakeup() {

@@ -15,11 +15,15 @@ import java.util.Map;
  * <h2>What it says</h2>
  * <ul>
  *   <li>Interests are keyed by (type, id); a batch record fails alone with {@code EINVAL} (bad
- *       flags, ONESHOT with DISPATCH, empty or foreign event bits: checked first), {@code EEXIST},
- *       {@code ENOENT} or {@code ENOSPC} (the cap) (§4).</li>
+ *       flags, ONESHOT with DISPATCH, empty or foreign event bits, a negative relative delay or a
+ *       negative period: checked first), {@code EEXIST}, {@code ENOENT} or {@code ENOSPC} (the
+ *       cap) (§4). An absolute deadline in the past is valid: it is due at once.</li>
  *   <li>The ready list is FIFO: an interest joins its tail when it gets activity while enabled and
  *       is not already on it; later activity only adds to its count (§1, §2 USER/TIMER).</li>
  *   <li>USER: {@code trigger} adds one to the count, also while disabled (§4, DISPATCH).</li>
+ *   <li>REMOVE, TRIGGER and ENABLE match on (type, id) only: {@code ENOENT} if unknown; TRIGGER
+ *       of a record that is not USER is {@code EINVAL}. Their single-record shorthands fail with
+ *       the same errno; the batch {@code trigger} counts the registered ids instead.</li>
  *   <li>TIMER: a timer is seen to fire when the queue looks at the clock, which it does when a
  *       wait starts or sleeps (each kernel wake-up), and when a control record arms a timer that is
  *       already due. Then every due timer fires, oldest deadline first (ties in arming order); data
@@ -28,14 +32,15 @@ import java.util.Map;
  *   <li>A wait that must block "sleeps" until the next timer deadline or its own deadline: the
  *       manual clock of the test moves exactly there, as the fake kernel moves it.</li>
  *   <li>Delivery hands out the head of the ready list with {@code RET_DONE}, the current cookie,
- *       and the count, then applies the mode (§3): ONESHOT removes, DISPATCH disables, a one-shot
- *       timer (no DISPATCH) is removed, level and ET keep it (for USER and TIMER the condition is
- *       "undelivered activity", which the delivery consumed, so level and ET behave alike).</li>
+ *       and the count, then applies the mode (§3): ONESHOT removes, DISPATCH disables, level and ET
+ *       keep it (for USER and TIMER the condition is "undelivered activity", which the delivery
+ *       consumed, so level and ET behave alike). Only ONESHOT removes: a fired single-expiry
+ *       timer stays registered, disarmed, until MODIFY re-arms it or REMOVE removes it.</li>
  *   <li>MODIFY replaces flags and cookie and re-enables; a USER interest with undelivered triggers
  *       is queued again at once; a TIMER is re-armed from now and loses its old expirations.</li>
  *   <li>REMOVE (explicit) drops the interest from the ready list and marks its uncommitted ring
- *       slots removed (§4). A removal by the interest's own delivery (ONESHOT, a one-shot timer)
- *       is not a REMOVE: slots already in the ring stay delivered (§6: lost by nothing).</li>
+ *       slots removed (§4). A removal by the interest's own delivery (ONESHOT) is not a
+ *       REMOVE: slots already in the ring stay delivered (§6: lost by nothing).</li>
  *   <li>{@code wakeup()} makes the next blocking wait return at once, possibly with nothing; a
  *       wait that does not block (its {@code min} is already met, or zero) leaves it pending.</li>
  *   <li>Ring (§6): {@code await} looks at the clock like any wait, fills free slots from the ready
@@ -133,8 +138,15 @@ final class ModelQueue {
     String ctl(CtlOp op, Ukevent r) {
         Key key = new Key(r.type(), r.id());
         Interest i = table.get(key);
-        if (op == CtlOp.REMOVE) {
-            return remove(r.type(), r.id()) ? null : "ENOENT";
+        switch (op) {
+            case REMOVE:
+                return remove(r.type(), r.id());
+            case TRIGGER:
+                return r.type() == EventType.USER ? trigger(r.id()) : "EINVAL";
+            case ENABLE:
+                return enable(r.type(), r.id());
+            default:
+                break;
         }
         if (!valid(r)) {
             return "EINVAL";
@@ -158,7 +170,7 @@ final class ModelQueue {
             // Arming anew: expirations of an old setting are dropped, also from the ready list.
             i.count = 0;
             unready(i);
-            long deadline = r.timerAbsolute() ? r.timerValue() : now + Math.max(0, r.timerValue());
+            long deadline = r.timerAbsolute() ? r.timerValue() : now + r.timerValue();
             i.armed = true;
             i.deadline = deadline;
             i.period = r.periodNanos();
@@ -176,14 +188,20 @@ final class ModelQueue {
         int f = r.flags();
         return (f & ~Kevent.REQ_MASK) == 0
                 && (f & (Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH)) != (Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH)
-                && r.events() != 0 && (r.events() & ~r.type().validEvents()) == 0;
+                && r.events() != 0 && (r.events() & ~r.type().validEvents()) == 0
+                && (r.type() != EventType.TIMER || r.timerAbsolute() || r.timerValue() >= 0)
+                && (r.type() == EventType.TIMER ? r.periodNanos() >= 0 : r.periodNanos() == 0);
     }
 
-    /** Explicit removal (ctl REMOVE or {@code remove}): its uncommitted ring slots read as removed. */
-    boolean remove(EventType type, long id) {
+    /**
+     * Explicit removal (ctl REMOVE or {@code remove}): its uncommitted ring slots read as removed.
+     *
+     * @return null, or the errno of the failure
+     */
+    String remove(EventType type, long id) {
         Interest i = table.remove(new Key(type, id));
         if (i == null) {
-            return false;
+            return "ENOENT";
         }
         unready(i);
         for (RingSlot s : ring) {
@@ -191,27 +209,29 @@ final class ModelQueue {
                 s.removed = true;
             }
         }
-        return true;
+        return null;
     }
 
-    boolean trigger(long id) {
+    /** @return null, or the errno of the failure */
+    String trigger(long id) {
         Interest i = table.get(new Key(EventType.USER, id));
         if (i == null) {
-            return false;
+            return "ENOENT";
         }
         i.count++;
         queue(i);
-        return true;
+        return null;
     }
 
-    boolean enable(EventType type, long id) {
+    /** @return null, or the errno of the failure */
+    String enable(EventType type, long id) {
         Interest i = table.get(new Key(type, id));
         if (i == null) {
-            return false;
+            return "ENOENT";
         }
         i.enabled = true;
         queue(i);
-        return true;
+        return null;
     }
 
     void wakeup() {
@@ -262,8 +282,6 @@ final class ModelQueue {
             table.remove(new Key(i.type, i.id));
         } else if ((i.flags & Kevent.REQ_DISPATCH) != 0) {
             i.enabled = false;
-        } else if (i.type == EventType.TIMER && i.period == 0) {
-            table.remove(new Key(i.type, i.id));
         }
         return ev;
     }

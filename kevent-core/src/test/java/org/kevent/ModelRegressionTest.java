@@ -55,8 +55,8 @@ class ModelRegressionTest {
 
     /**
      * Found as: {@code ctl(ADD, timer(0, 0ms).period(1ms)); ring.await(min=0); ctl(MODIFY,
-     * timer(0, 0ms)); getEvents(...)}. An interest removed by its own delivery (ONESHOT, a one-shot
-     * timer) tombstoned the slots it had filled before, so an event already delivered into the ring
+     * timer(0, 0ms)); getEvents(...)}. An interest removed by its own delivery (ONESHOT; then also a
+     * single-expiry timer) tombstoned the slots it had filled before, so an event already delivered into the ring
      * read as removed: a lost event (docs/SEMANTICS.md §6).
      */
     @Test

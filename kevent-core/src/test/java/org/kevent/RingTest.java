@@ -115,6 +115,22 @@ class RingTest {
     }
 
     @Test
+    void aSingleTimerPlacedInTheRingStaysRegisteredAndItsRemovalMarksTheSlot() {
+        EventRing ring = queue.openRing(4);
+        queue.add(Ukevent.timerAt(1, System.nanoTime() - 1));
+        long end = ring.await(1, 0, TimeUnit.SECONDS);
+        assertThat(end - ring.readPosition()).isEqualTo(1);
+        assertThat(ring.isRemoved(0)).isFalse();
+        assertThat(queue.stats().registered()).as("only ONESHOT and BROKEN remove").isEqualTo(1);
+
+        CtlResults removed = queue.ctl(CtlOp.REMOVE, Ukevent.timerNanos(1, 0));
+
+        assertThat(removed.ok(0)).as("REMOVE of the fired timer: %s", removed).isTrue();
+        assertThat(ring.isRemoved(0)).as("removed before it was read").isTrue();
+        ring.commit(end);
+    }
+
+    @Test
     void awaitBlocksUntilMinSlotsAreReadable() throws Exception {
         EventRing ring = queue.openRing(4);
         queue.add(Ukevent.user(1));

@@ -37,11 +37,58 @@ class TimerTest {
     }
 
     @Test
-    void oneShotTimerIsRemovedAfterDelivery() {
+    void aFiredSingleTimerStaysRegisteredUntilModifiedOrRemoved() {
         queue.add(Ukevent.timerNanos(1, MS));
         clock.advance(MS);
-        queue.poll(out);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        assertThat(queue.stats().registered()).as("kept, disarmed").isEqualTo(1);
+        clock.advance(100 * MS);
+        assertThat(queue.poll(out)).as("a single expiry does not repeat").isZero();
+        assertThat(queue.ctl(CtlOp.ADD, Ukevent.timerNanos(1, MS)).errorName(0)).as("its id is still taken")
+                .isEqualTo("EEXIST");
+
+        CtlResults removed = queue.ctl(CtlOp.REMOVE, Ukevent.timerNanos(1, 0));
+
+        assertThat(removed.ok(0)).as("REMOVE of the fired timer: %s", removed).isTrue();
         assertThat(queue.stats().registered()).isZero();
+    }
+
+    @Test
+    void anEdgeTriggeredSingleTimerAlsoStaysRegisteredAfterItFires() {
+        queue.add(Ukevent.timerNanos(1, MS).withFlags(Kevent.REQ_ET));
+        clock.advance(MS);
+        assertThat(queue.poll(out)).isEqualTo(1);
+
+        assertThat(queue.stats().registered()).isEqualTo(1);
+        clock.advance(100 * MS);
+        assertThat(queue.poll(out)).isZero();
+    }
+
+    @Test
+    void modifyReArmsAFiredSingleTimer() {
+        queue.add(Ukevent.timerNanos(1, MS).withCookie(1));
+        clock.advance(MS);
+        assertThat(queue.poll(out)).isEqualTo(1);
+
+        CtlResults modified = queue.ctl(CtlOp.MODIFY, Ukevent.timerNanos(1, 5 * MS).withCookie(2));
+
+        assertThat(modified.ok(0)).as("MODIFY of the fired timer: %s", modified).isTrue();
+        clock.advance(5 * MS - 1);
+        assertThat(queue.poll(out)).isZero();
+        clock.advance(1);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        assertThat(out.data(0)).as("expirations of the new setting only").isEqualTo(1);
+        assertThat(out.data2(0)).isEqualTo(TestQueues.START + 6 * MS);
+        assertThat(out.cookie(0)).isEqualTo(2);
+    }
+
+    @Test
+    void aOneshotTimerIsRemovedAfterDelivery() {
+        queue.add(Ukevent.timerNanos(1, MS).withFlags(Kevent.REQ_ONESHOT));
+        clock.advance(MS);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        assertThat(queue.stats().registered()).isZero();
+        assertThat(queue.ctl(CtlOp.REMOVE, Ukevent.timerNanos(1, 0)).errorName(0)).isEqualTo("ENOENT");
         queue.add(Ukevent.timerNanos(1, MS));
     }
 
@@ -78,6 +125,30 @@ class TimerTest {
         clock.advance(9 * MS);
         assertThat(queue.poll(out)).isZero();
         assertThat(queue.stats().registered()).as("periodic timers stay").isEqualTo(1);
+    }
+
+    @Test
+    void periodZeroMeansASingleExpiry() {
+        queue.add(Ukevent.timerNanos(1, MS).withPeriodNanos(0));
+        clock.advance(MS);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        clock.advance(100 * MS);
+        assertThat(queue.poll(out)).isZero();
+    }
+
+    @Test
+    void aModifyWithANegativePeriodIsRefusedAndTheTimerKeepsItsSchedule() {
+        queue.add(Ukevent.timerNanos(1, 10 * MS).withPeriodNanos(10 * MS));
+
+        CtlResults r = queue.ctl(CtlOp.MODIFY, Ukevent.timerNanos(1, MS).withPeriodNanos(-MS));
+
+        assertThat(r.errorName(0)).isEqualTo("EINVAL");
+        assertThat(r.message(0)).contains("(field period)");
+        clock.advance(MS);
+        assertThat(queue.poll(out)).as("not re-armed by the refused record").isZero();
+        clock.advance(19 * MS);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        assertThat(out.data(0)).as("the old period still runs").isEqualTo(2);
     }
 
     @Test
@@ -199,7 +270,7 @@ class TimerTest {
         }
         assertThat(queue.stats().registered()).isEqualTo(1_000_448);
         for (long id = 0; id < 1_000_448; id++) {
-            assertThat(queue.remove(EventType.TIMER, id)).isTrue();
+            queue.remove(EventType.TIMER, id);
         }
         clock.advance(2_000 * MS);
         assertThat(queue.poll(out)).isZero();

@@ -1,6 +1,7 @@
 package org.kevent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +52,7 @@ class TriggerModesTest {
         queue.add(Ukevent.user(1).withFlags(Kevent.REQ_ONESHOT));
         queue.trigger(1);
         assertThat(queue.poll(out)).isEqualTo(1);
-        assertThat(queue.trigger(1)).isFalse();
+        assertThatThrownBy(() -> queue.trigger(1)).isInstanceOf(KeventException.class).hasMessageContaining("ENOENT");
         assertThat(queue.stats().registered()).isZero();
         queue.add(Ukevent.user(1));
     }
@@ -61,10 +62,11 @@ class TriggerModesTest {
         queue.add(Ukevent.user(1).withFlags(Kevent.REQ_DISPATCH));
         queue.trigger(1);
         assertThat(queue.poll(out)).isEqualTo(1);
-        assertThat(queue.trigger(1)).as("still registered").isTrue();
+        queue.trigger(1);
+        assertThat(queue.stats().registered()).as("still registered").isEqualTo(1);
         queue.trigger(1);
         assertThat(queue.poll(out)).as("disabled").isZero();
-        assertThat(queue.enable(EventType.USER, 1)).isTrue();
+        queue.enable(EventType.USER, 1);
         assertThat(queue.poll(out)).isEqualTo(1);
         assertThat(out.data(0)).as("activity while disabled is kept").isEqualTo(2);
     }
@@ -92,8 +94,12 @@ class TriggerModesTest {
     }
 
     @Test
-    void enableOfAnUnknownInterestReportsFalse() {
-        assertThat(queue.enable(EventType.USER, 5)).isFalse();
+    void enableOfAnUnknownInterestThrowsEnoent() {
+        assertThatThrownBy(() -> queue.enable(EventType.USER, 5)).isInstanceOfSatisfying(KeventException.class, e -> {
+            assertThat(e.call()).isEqualTo("kevent_ctl ENABLE");
+            assertThat(e.errorName()).isEqualTo("ENOENT");
+            assertThat(e.getMessage()).contains("USER 5");
+        });
     }
 
     @Test

@@ -12,8 +12,9 @@ import org.kevent.Kevent;
 import org.kevent.Ukevent;
 
 /**
- * Timers: two periodic ones at different rates and two one-shots, one of them
- * {@link Kevent#REQ_ONESHOT}. Deadlines are absolute, so the section knows each expiry's deadline
+ * Timers: two periodic ones at different rates and two single-expiry ones: one stays registered
+ * after it fires (disarmed, as a plain single timer does), the other is {@link Kevent#REQ_ONESHOT}
+ * and leaves with its delivery. Deadlines are absolute, so the section knows each expiry's deadline
  * and shows its lateness: fire time (data2) minus the deadline it fired for.
  */
 final class TimerSection implements DemoSection {
@@ -46,8 +47,8 @@ final class TimerSection implements DemoSection {
     TimerSection() {
         add(new Timer(1, Duration.ofMillis(250), Duration.ofMillis(250), 0, "every 250 ms"));
         add(new Timer(2, Duration.ofMillis(100), Duration.ofMillis(100), 0, "every 100 ms"));
-        add(new Timer(3, Duration.ofMillis(500), Duration.ZERO, 0, "once at 500 ms"));
-        add(new Timer(4, Duration.ofMillis(1500), Duration.ZERO, Kevent.REQ_ONESHOT, "once at 1500 ms, ONESHOT"));
+        add(new Timer(3, Duration.ofMillis(500), Duration.ZERO, 0, "once at 500 ms, then kept disarmed"));
+        add(new Timer(4, Duration.ofMillis(1500), Duration.ZERO, Kevent.REQ_ONESHOT, "once at 1500 ms, ONESHOT: then removed"));
     }
 
     private void add(Timer t) {

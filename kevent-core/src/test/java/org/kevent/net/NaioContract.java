@@ -31,6 +31,7 @@ import org.kevent.CtlOp;
 import org.kevent.EventBuffer;
 import org.kevent.EventType;
 import org.kevent.Kevent;
+import org.kevent.KeventException;
 import org.kevent.KeventQueue;
 import org.kevent.NaioQueues;
 import org.kevent.QueueClosedException;
@@ -477,7 +478,12 @@ abstract class NaioContract {
         long id = queue.aioRecv(pair.server, ByteBuffer.allocate(4));
         var results = queue.ctl(CtlOp.REMOVE, Ukevent.user(1));
         assertThat(results.failures()).isEqualTo(1);
-        assertThat(queue.remove(EventType.NAIO, id)).isFalse();
+        assertThatThrownBy(() -> queue.remove(EventType.NAIO, id)).isInstanceOfSatisfying(KeventException.class, e -> {
+            assertThat(e.errorName()).isEqualTo("EINVAL");
+            assertThat(e.getMessage()).contains("aioCancel");
+        });
+        assertThatThrownBy(() -> queue.enable(EventType.NAIO, id)).isInstanceOf(KeventException.class)
+                .hasMessageContaining("EINVAL");
         Loopback.sendAll(pair.client, "abcd".getBytes());
         assertThat(await(id).data()).as("the request lives on").isEqualTo(4);
     }

@@ -455,7 +455,9 @@ public final class EvServer implements AutoCloseable {
                 // interest would fire again at once. Stop listening for a moment instead.
                 acceptBackoffs = acceptBackoffs + 1;
                 queue.remove(EventType.SOCKET, listener.id());
-                queue.add(Ukevent.timerNanos(ACCEPT_TIMER_ID, ACCEPT_BACKOFF_NANOS));
+                // ONESHOT: the timer must leave with its delivery, or the next back-off's ADD
+                // would find its id taken.
+                queue.add(Ukevent.timerNanos(ACCEPT_TIMER_ID, ACCEPT_BACKOFF_NANOS).withFlags(Kevent.REQ_ONESHOT));
             }
             // Anything else (a connection reset before accept) concerns that connection only.
         }

@@ -130,7 +130,7 @@ public final class Engine implements ExpiryHandler {
     /**
      * Applies one control record. Never throws for a bad record: returns its error instead.
      *
-     * @param op     0 ADD, 1 REMOVE, 2 MODIFY ({@link org.kevent.CtlOp} ordinals)
+     * @param op     0 ADD, 1 REMOVE, 2 MODIFY, 3 TRIGGER, 4 ENABLE ({@link org.kevent.CtlOp} ordinals)
      * @param record the record
      * @return null on success, else the error
      */
@@ -168,7 +168,7 @@ public final class Engine implements ExpiryHandler {
     /**
      * Applies one record inside a batch opened by {@link #lockBatch}.
      *
-     * @param op     0 ADD, 1 REMOVE, 2 MODIFY
+     * @param op     0 ADD, 1 REMOVE, 2 MODIFY, 3 TRIGGER, 4 ENABLE
      * @param record the record
      * @return null on success, else the error
      */
@@ -177,6 +177,8 @@ public final class Engine implements ExpiryHandler {
             case 0 -> add(record);
             case 1 -> removeLocked(record.type(), record.id());
             case 2 -> modify(record);
+            case 3 -> triggerLocked(record.type(), record.id());
+            case 4 -> enableLocked(record.type(), record.id());
             default -> throw new IllegalArgumentException("unknown ctl op " + op);
         };
     }
@@ -255,7 +257,7 @@ public final class Engine implements ExpiryHandler {
         setRecord(i, r);
         if (i.type == EventType.TIMER) {
             long now = clock.nanoTime();
-            long deadline = r.timerAbsolute() ? r.timerValue() : saturatedAdd(now, Math.max(0, r.timerValue()));
+            long deadline = r.timerAbsolute() ? r.timerValue() : saturatedAdd(now, r.timerValue());
             i.period = r.periodNanos();
             wheel.schedule(i, deadline);
             if (deadline <= now) {
@@ -280,24 +282,46 @@ public final class Engine implements ExpiryHandler {
         return null;
     }
 
+    /**
+     * Judges every field of an ADD or MODIFY record (docs/SEMANTICS.md §4): records are built
+     * without checks, so that a bad value fails its own record here, not the whole batch at build
+     * time. The message names the field and the value.
+     */
     private static CtlError validate(Ukevent r) {
         if (r.type() == EventType.NAIO) {
             return Aio.notByCtl();
         }
         int unknownFlags = r.flags() & ~Kevent.REQ_MASK;
         if (unknownFlags != 0) {
-            return CtlError.of("EINVAL", "unknown request flag bits 0x" + Integer.toHexString(unknownFlags));
+            return CtlError.of("EINVAL", "unknown request flag bits 0x" + Integer.toHexString(unknownFlags)
+                    + " (field flags)");
         }
         if ((r.flags() & (Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH)) == (Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH)) {
-            return CtlError.of("EINVAL", "ONESHOT and DISPATCH exclude each other");
+            return CtlError.of("EINVAL", "ONESHOT and DISPATCH exclude each other (field flags)");
         }
         if (r.events() == 0) {
-            return CtlError.of("EINVAL", "empty event mask");
+            return CtlError.of("EINVAL", "empty event mask (field events)");
         }
         int unknownEvents = r.events() & ~r.type().validEvents();
         if (unknownEvents != 0) {
-            return CtlError.of("EINVAL", "unknown event bits 0x" + Integer.toHexString(unknownEvents)
-                    + " for " + r.type());
+            return CtlError.of("EINVAL", "event bits 0x" + Integer.toHexString(unknownEvents) + " are not "
+                    + r.type() + " events (field events)");
+        }
+        if (r.type() == EventType.TIMER) {
+            // An absolute deadline may be anything: nanoTime values can be negative, and a past one is due.
+            if (!r.timerAbsolute() && r.timerValue() < 0) {
+                return CtlError.of("EINVAL", "timer delay " + r.timerValue() + " ns is negative (field delay)");
+            }
+            if (r.periodNanos() < 0) {
+                return CtlError.of("EINVAL", "timer period " + r.periodNanos() + " ns is negative (field period)");
+            }
+        } else if (r.periodNanos() != 0) {
+            return CtlError.of("EINVAL", "period " + r.periodNanos() + " ns on a " + r.type()
+                    + " record: only TIMER records have one (field period)");
+        }
+        if (r.recursive() && r.type() != EventType.INODE) {
+            return CtlError.of("EINVAL", "recursive watch on a " + r.type()
+                    + " record: only INODE records watch trees (field recursive)");
         }
         return null;
     }
@@ -307,13 +331,13 @@ public final class Engine implements ExpiryHandler {
      *
      * @param type its type
      * @param id   its id
-     * @return whether it was registered
+     * @return null on success, else the error a REMOVE record would get
      */
-    public boolean remove(EventType type, long id) {
+    public CtlError remove(EventType type, long id) {
         lockHot();
         try {
             ensureOpen("remove");
-            return removeLocked(type, id) == null;
+            return removeLocked(type, id);
         } finally {
             lock.unlock();
         }
@@ -349,21 +373,28 @@ public final class Engine implements ExpiryHandler {
      * Marks one user event ready.
      *
      * @param id the user event id
-     * @return whether it is registered
+     * @return null on success, else the error a TRIGGER record would get
      */
-    public boolean trigger(long id) {
+    public CtlError trigger(long id) {
         lockHot();
         try {
             ensureOpen("trigger");
-            Interest i = table.get(EventType.USER, id);
-            if (i == null) {
-                return false;
-            }
-            triggerLocked(i);
-            return true;
+            return triggerLocked(EventType.USER, id);
         } finally {
             lock.unlock();
         }
+    }
+
+    private CtlError triggerLocked(EventType type, long id) {
+        if (type != EventType.USER) {
+            return CtlError.of("EINVAL", "TRIGGER marks USER interests ready, not " + type + " ones (field type)");
+        }
+        Interest i = table.get(EventType.USER, id);
+        if (i == null) {
+            return CtlError.of("ENOENT", "USER " + id + " is not registered in this queue");
+        }
+        triggerLocked(i);
+        return null;
     }
 
     private void triggerLocked(Interest i) {
@@ -400,26 +431,34 @@ public final class Engine implements ExpiryHandler {
      *
      * @param type the interest's type
      * @param id   its id
-     * @return whether it is registered
+     * @return null on success, else the error an ENABLE record would get
      */
-    public boolean enable(EventType type, long id) {
+    public CtlError enable(EventType type, long id) {
         lockHot();
         try {
             ensureOpen("enable");
-            Interest i = table.get(type, id);
-            if (i == null) {
-                return false;
-            }
-            i.enabled = true;
-            SourceKind kind = kinds[i.type.ordinal()];
-            if (kind != null) {
-                kind.enabled(i);
-            }
-            ready(i);
-            return true;
+            return enableLocked(type, id);
         } finally {
             lock.unlock();
         }
+    }
+
+    private CtlError enableLocked(EventType type, long id) {
+        if (type == EventType.NAIO) {
+            // A request is not an interest the caller arms: the same answer as for REMOVE.
+            return Aio.notByCtl();
+        }
+        Interest i = table.get(type, id);
+        if (i == null) {
+            return CtlError.of("ENOENT", type + " " + id + " is not registered in this queue");
+        }
+        i.enabled = true;
+        SourceKind kind = kinds[i.type.ordinal()];
+        if (kind != null) {
+            kind.enabled(i);
+        }
+        ready(i);
+        return null;
     }
 
     /** Forces one waiter out of its wait with what is ready, possibly nothing; sticky if none waits. */
@@ -558,12 +597,11 @@ public final class Engine implements ExpiryHandler {
             retire(i);
         } else if ((f & Kevent.REQ_DISPATCH) != 0) {
             i.enabled = false;
-        } else if (i.type == EventType.TIMER && i.period == 0) {
-            // A one-shot timer has nothing more to say; keeping it would only leak it.
-            retire(i);
         } else {
             // Level and ET: the condition of timers and user events is "undelivered activity",
-            // which delivery just consumed; fd kinds re-check or re-arm their source.
+            // which delivery just consumed; fd kinds re-check or re-arm their source. A fired
+            // single-expiry timer stays too, disarmed: MODIFY re-arms it, REMOVE removes it, as
+            // uv_timer_again or kqueue's re-add expect; only ONESHOT and BROKEN remove (§3).
             SourceKind kind = kinds[i.type.ordinal()];
             if (kind != null) {
                 kind.delivered(i);
@@ -825,7 +863,7 @@ public final class Engine implements ExpiryHandler {
             }
             int generation = i.generation;
             afterDelivery(i);
-            // Removal by its own delivery (ONESHOT, one-shot timer) must not tombstone the slot
+            // Removal by its own delivery (ONESHOT, BROKEN) must not tombstone the slot
             // that delivery just filled: the slot only tracks an interest that lives on.
             r.adopt(seq, i, generation);
             n++;
@@ -881,7 +919,7 @@ public final class Engine implements ExpiryHandler {
     }
 
     /**
-     * Removes an interest that its own delivery ended (ONESHOT, BROKEN, a one-shot timer). Unlike a
+     * Removes an interest that its own delivery ended (ONESHOT, BROKEN). Unlike a
      * caller's REMOVE, this does not tombstone ring slots it filled earlier: those events were
      * delivered and must stay readable (docs/SEMANTICS.md §6). The slots keep a stale owner reference,
      * which the generation check of {@link Ring} ignores once the object is reused.

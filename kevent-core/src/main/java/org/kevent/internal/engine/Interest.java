@@ -29,7 +29,7 @@ final class Interest extends TimerNode implements FdWatcher {
     long pending;
     /** Second return word: fire time (TIMER), ... */
     long data2;
-    /** TIMER: period in ns, 0 for one-shot. */
+    /** TIMER: period in ns, 0 for a single expiry. */
     long period;
 
     /** fd sources: the watched descriptor and the token of its registration, see {@link Engine#watchFd}. */
