@@ -114,8 +114,10 @@ class AbortTest {
             assertThat(other.poll(out)).as("once").isZero();
             assertThat(queue.stats().registered()).isZero();
             assertThat(other.stats().registered()).isZero();
-            assertThat(queue.remove(EventType.SOCKET, pair.server.id())).as("already removed").isFalse();
-            assertThat(other.remove(EventType.SOCKET, pair.server.id())).as("already removed").isFalse();
+            assertThatThrownBy(() -> queue.remove(EventType.SOCKET, pair.server.id())).as("already removed")
+                    .isInstanceOf(KeventException.class).hasMessageContaining("ENOENT");
+            assertThatThrownBy(() -> other.remove(EventType.SOCKET, pair.server.id())).as("already removed")
+                    .isInstanceOf(KeventException.class).hasMessageContaining("ENOENT");
         }
     }
 
