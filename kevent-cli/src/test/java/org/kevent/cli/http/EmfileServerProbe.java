@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
+import org.kevent.EventBuffer;
 import org.kevent.EventType;
 import org.kevent.KeventException;
 import org.kevent.KeventQueue;
@@ -71,7 +73,10 @@ public final class EmfileServerProbe {
 
     private static void preloadWhatTheFullTableNeeds() {
         try (KeventQueue q = KeventQueue.open()) {
-            q.add(Ukevent.timerNanos(1, 1_000_000_000L));
+            // A blocking wait that a timer ends arms the timerfd and reads it when it fires, as the
+            // server's accept back-off will, so those classes load while descriptors are left.
+            q.add(Ukevent.timerNanos(1, 1_000_000L));
+            q.getEvents(1, 1, 10, TimeUnit.SECONDS, new EventBuffer(1));
             q.remove(EventType.TIMER, 1);
         }
         new KeventException("accept4", "EMFILE", "preload").errorName().hashCode();
