@@ -3,16 +3,9 @@ package org.kevent;
 import java.util.Arrays;
 import java.util.List;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.stateful.Action;
-import net.jqwik.api.stateful.ActionSequence;
+import org.junit.jupiter.api.Test;
+import org.kevent.PropertyChecks.Choices;
+import org.kevent.PropertyChecks.Sequence;
 
 /**
  * Random sequences of control batches (ADD, MODIFY, REMOVE, TRIGGER, ENABLE), triggers (one id
@@ -23,10 +16,15 @@ import net.jqwik.api.stateful.ActionSequence;
  * readable ring slots after every step.
  *
  * <h2>Reproducing</h2>
- * The seeds are fixed ({@link #SEED}), so every run tries the same 10,000 sequences. A failure
- * prints the shrunk sequence, one action per line, in the form {@code getEvents(min=1, max=2,
- * timeout=3ms)}; replay it by hand with {@link ModelHarness}. To explore other sequences, change
- * {@link #SEED} (any decimal number) or raise the tries locally.
+ * The sequences come from QuickTheories with a fixed seed ({@link #SEED}), printed when each
+ * property starts, so every run tries the same 10,000 sequences; {@code -Dkevent.seed=N} tries
+ * others ({@code -Dkevent.seed=random} draws a seed), see {@link PropertyChecks}. A failure names
+ * its seed and prints the shrunk sequence, one action per line, in the form {@code getEvents(min=1,
+ * max=2, timeout=3ms)}: each line is one {@link ModelHarness} call, so it replays by hand.
+ *
+ * <p>Actions are records drawn from {@link Choices} and interpreted by {@link Act#run}; shrinking
+ * works on the numbers drawn, so it turns off the actions a failure does not need and moves the
+ * numbers of the others towards 0 (see {@link PropertyChecks#sequence}).
  *
  * <p>Ids are few (0–3) so that records collide; times are whole milliseconds so that two timers
  * never share a timer-wheel tick unless their deadlines are equal (the wheel orders ties by arming
@@ -34,119 +32,146 @@ import net.jqwik.api.stateful.ActionSequence;
  */
 class ModelPropertiesTest {
     /** The fixed seed of both properties; see the class comment. */
-    static final String SEED = "20260611";
+    static final long SEED = 20260611L;
+    /** Actions per sequence, before shrinking turns some off. */
+    static final int STEPS = 30;
 
-    @Property(tries = 6000, seed = SEED, shrinking = ShrinkingMode.FULL)
-    void getEventsAgreesWithTheModel(@ForAll("waitSequences") ActionSequence<ModelHarness> actions) {
+    @Test
+    void getEventsAgreesWithTheModel() {
+        PropertyChecks.check(SEED, 6000, c -> PropertyChecks.sequence(c, STEPS, STEPS, ModelPropertiesTest::waitAction),
+                ModelPropertiesTest::run);
+    }
+
+    @Test
+    void ringAwaitAndCommitAgreeWithTheModel() {
+        PropertyChecks.check(SEED, 4000, c -> PropertyChecks.sequence(c, STEPS, STEPS, ModelPropertiesTest::ringAction),
+                ModelPropertiesTest::run);
+    }
+
+    /** Runs one sequence on a fresh queue and model; the harness asserts after every action. */
+    static void run(Sequence<Act> actions) {
         try (ModelHarness h = new ModelHarness()) {
-            actions.run(h);
+            for (Act a : actions.steps()) {
+                a.run(h);
+            }
         }
-    }
-
-    @Property(tries = 4000, seed = SEED, shrinking = ShrinkingMode.FULL)
-    void ringAwaitAndCommitAgreeWithTheModel(@ForAll("ringSequences") ActionSequence<ModelHarness> actions) {
-        try (ModelHarness h = new ModelHarness()) {
-            actions.run(h);
-        }
-    }
-
-    @Provide
-    Arbitrary<ActionSequence<ModelHarness>> waitSequences() {
-        return Arbitraries.sequences(Arbitraries.frequencyOf(
-                Tuple.of(6, ctl()),
-                Tuple.of(5, trigger()),
-                Tuple.of(2, enableOrRemove()),
-                Tuple.of(1, Arbitraries.just(new Wakeup())),
-                Tuple.of(3, advance()),
-                Tuple.of(5, getEvents()))).ofSize(30);
-    }
-
-    @Provide
-    Arbitrary<ActionSequence<ModelHarness>> ringSequences() {
-        return Arbitraries.sequences(Arbitraries.frequencyOf(
-                Tuple.of(6, ctl()),
-                Tuple.of(5, trigger()),
-                Tuple.of(2, enableOrRemove()),
-                Tuple.of(1, Arbitraries.just(new Wakeup())),
-                Tuple.of(3, advance()),
-                Tuple.of(1, getEvents()),
-                Tuple.of(4, ringAwait()),
-                Tuple.of(3, ringCommit()))).ofSize(30);
     }
 
     // ---------------------------------------------------------------------------------- generators
 
-    private static Arbitrary<Long> ids() {
-        return Arbitraries.longs().between(0, 3);
+    static Act waitAction(Choices c) {
+        return switch (c.weighted(6, 5, 2, 1, 3, 5)) {
+            case 0 -> ctl(c);
+            case 1 -> trigger(c);
+            case 2 -> enableOrRemove(c);
+            case 3 -> new Wakeup();
+            case 4 -> advance(c);
+            default -> getEvents(c);
+        };
     }
 
-    private static Arbitrary<Rec> record() {
-        Arbitrary<Integer> flags = Arbitraries.frequencyOf(
-                Tuple.of(4, Arbitraries.just(0)),
-                Tuple.of(3, Arbitraries.just(Kevent.REQ_ET)),
-                Tuple.of(3, Arbitraries.just(Kevent.REQ_ONESHOT)),
-                Tuple.of(3, Arbitraries.just(Kevent.REQ_DISPATCH)),
-                Tuple.of(1, Arbitraries.of(Kevent.REQ_WAKEUP_ALL, Kevent.REQ_ET | Kevent.REQ_DISPATCH,
-                        Kevent.REQ_ONESHOT | Kevent.REQ_WAKEUP_ALL)),
-                Tuple.of(1, Arbitraries.of(Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH, 1 << 7)));
-        Arbitrary<Integer> events = Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(1)),
-                Tuple.of(1, Arbitraries.of(0, 2)));
-        Arbitrary<Integer> delayMs = Arbitraries.integers().between(-2, 6);
-        // A negative period, rarely: a per-record EINVAL that must leave the rest of the batch applied.
-        Arbitrary<Integer> periodMs = Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(0)),
-                Tuple.of(8, Arbitraries.integers().between(1, 4)), Tuple.of(1, Arbitraries.just(-1)));
-        return Combinators.combine(Arbitraries.of(EventType.USER, EventType.TIMER), ids(), flags, events,
-                        Arbitraries.longs().between(0, 99), delayMs, Arbitraries.of(false, false, false, true), periodMs)
-                .as(Rec::new);
+    static Act ringAction(Choices c) {
+        return switch (c.weighted(6, 5, 2, 1, 3, 1, 4, 3)) {
+            case 0 -> ctl(c);
+            case 1 -> trigger(c);
+            case 2 -> enableOrRemove(c);
+            case 3 -> new Wakeup();
+            case 4 -> advance(c);
+            case 5 -> getEvents(c);
+            case 6 -> new RingAwait(c.between(0, ModelHarness.RING), c.between(0, 4));
+            default -> new RingCommit(c.between(0, ModelHarness.RING));
+        };
     }
 
-    private static Arbitrary<Action<ModelHarness>> ctl() {
-        Arbitrary<CtlOp> op = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.just(CtlOp.ADD)),
-                Tuple.of(2, Arbitraries.just(CtlOp.MODIFY)), Tuple.of(2, Arbitraries.just(CtlOp.REMOVE)),
-                Tuple.of(1, Arbitraries.just(CtlOp.TRIGGER)), Tuple.of(1, Arbitraries.just(CtlOp.ENABLE)));
-        return Combinators.combine(op, record().list().ofMinSize(1).ofMaxSize(3)).as(Ctl::new);
+    // Each kind of action draws the same count of numbers whatever they are (see PropertyChecks).
+
+    private static long id(Choices c) {
+        return c.between(0L, 3L);
     }
 
-    private static Arbitrary<Action<ModelHarness>> trigger() {
-        return ids().list().ofMinSize(1).ofMaxSize(3).map(l -> new Trigger(l.stream().mapToLong(Long::longValue).toArray()));
+    private static Rec record(Choices c) {
+        EventType type = c.pick(EventType.USER, EventType.TIMER);
+        long id = id(c);
+        int flagsKind = c.weighted(4, 3, 3, 3, 1, 1);
+        int flagsPick = c.between(0, 2);
+        int flags = switch (flagsKind) {
+            case 0 -> 0;
+            case 1 -> Kevent.REQ_ET;
+            case 2 -> Kevent.REQ_ONESHOT;
+            case 3 -> Kevent.REQ_DISPATCH;
+            case 4 -> List.of(Kevent.REQ_WAKEUP_ALL, Kevent.REQ_ET | Kevent.REQ_DISPATCH,
+                    Kevent.REQ_ONESHOT | Kevent.REQ_WAKEUP_ALL).get(flagsPick);
+            default -> List.of(Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH, 1 << 7).get(flagsPick % 2);
+        };
+        boolean oddEvents = c.weighted(12, 1) == 1;
+        int oddMask = c.pick(0, 2);
+        int events = oddEvents ? oddMask : 1;
+        long cookie = c.between(0L, 99L);
+        // Relative delays from 2 ms past to 6 ms ahead; absolute deadlines from the start of the
+        // clock to 24 ms after it, often already past.
+        int delayMs = c.between(-2, 6);
+        int atMs = 3 * c.between(0, 8);
+        boolean absolute = c.between(0, 3) == 3;
+        // Single expiry, periodic, or, rarely, a negative period: a per-record EINVAL that must
+        // leave the rest of the batch applied.
+        int periodKind = c.weighted(12, 8, 1);
+        int periodMs = c.between(1, 4);
+        int period = switch (periodKind) {
+            case 0 -> 0;
+            case 1 -> periodMs;
+            default -> -1;
+        };
+        return new Rec(type, id, flags, events, cookie, absolute ? atMs : delayMs, absolute, period);
     }
 
-    private static Arbitrary<Action<ModelHarness>> enableOrRemove() {
-        return Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(EventType.USER, EventType.TIMER), ids())
-                .as((enable, type, id) -> enable ? new Enable(type, id) : new Remove(type, id));
+    private static Act ctl(Choices c) {
+        CtlOp op = c.pick(CtlOp.ADD, CtlOp.ADD, CtlOp.ADD, CtlOp.ADD, CtlOp.MODIFY, CtlOp.MODIFY, CtlOp.REMOVE,
+                CtlOp.REMOVE, CtlOp.TRIGGER, CtlOp.ENABLE);
+        List<Rec> records = PropertyChecks.some(c, 1, 3, ModelPropertiesTest::record);
+        return records.isEmpty() ? null : new Ctl(op, records);
     }
 
-    private static Arbitrary<Action<ModelHarness>> advance() {
-        return Arbitraries.integers().between(0, 5).map(Advance::new);
+    private static Act trigger(Choices c) {
+        List<Long> ids = PropertyChecks.some(c, 1, 3, ModelPropertiesTest::id);
+        return ids.isEmpty() ? null : new Trigger(ids.stream().mapToLong(Long::longValue).toArray());
     }
 
-    private static Arbitrary<Action<ModelHarness>> getEvents() {
-        return Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.integers().between(1, 4),
-                        Arbitraries.integers().between(0, 6))
-                .as((min, max, timeoutMs) -> new GetEvents(Math.min(min, max), max, timeoutMs));
+    private static Act enableOrRemove(Choices c) {
+        boolean enable = c.bool();
+        EventType type = c.pick(EventType.USER, EventType.TIMER);
+        long id = id(c);
+        return enable ? new Enable(type, id) : new Remove(type, id);
     }
 
-    private static Arbitrary<Action<ModelHarness>> ringAwait() {
-        return Combinators.combine(Arbitraries.integers().between(0, ModelHarness.RING), Arbitraries.integers().between(0, 4))
-                .as(RingAwait::new);
+    private static Act advance(Choices c) {
+        return new Advance(c.between(0, 5));
     }
 
-    private static Arbitrary<Action<ModelHarness>> ringCommit() {
-        return Arbitraries.integers().between(0, ModelHarness.RING).map(RingCommit::new);
+    private static Act getEvents(Choices c) {
+        int min = c.between(0, 3);
+        int max = c.between(1, 4);
+        return new GetEvents(Math.min(min, max), max, c.between(0, 6));
     }
 
     // ---------------------------------------------------------------------------------- actions
 
-    /** One control record, described so that a failure reads like the code that would build it. */
-    record Rec(EventType type, long id, int flags, int events, long cookie, int delayMs, boolean absolute, int periodMs) {
+    /** One action: a record whose {@code toString} reads like the harness call it makes. */
+    sealed interface Act permits Ctl, Trigger, Enable, Remove, Wakeup, Advance, GetEvents, RingAwait, RingCommit {
+        void run(ModelHarness h);
+    }
+
+    /**
+     * One control record, described so that a failure reads like the code that would build it;
+     * {@code ms} is the delay of a relative timer, or the deadline of an absolute one (after START).
+     */
+    record Rec(EventType type, long id, int flags, int events, long cookie, int ms, boolean absolute, int periodMs) {
         Ukevent toUkevent() {
             Ukevent r;
             if (type == EventType.USER) {
                 r = Ukevent.user(id);
             } else {
-                // Absolute deadlines land around the start of the clock: often already past.
-                r = absolute ? Ukevent.timerAt(id, TestQueues.START + (delayMs + 2) * 3 * ModelHarness.MS)
-                        : Ukevent.timerNanos(id, delayMs * ModelHarness.MS);
+                r = absolute ? Ukevent.timerAt(id, TestQueues.START + ms * ModelHarness.MS)
+                        : Ukevent.timerNanos(id, ms * ModelHarness.MS);
                 if (periodMs != 0) {
                     r = r.withPeriodNanos(periodMs * ModelHarness.MS);
                 }
@@ -160,9 +185,9 @@ class ModelPropertiesTest {
             if (type == EventType.USER) {
                 sb.append("user(").append(id).append(')');
             } else if (absolute) {
-                sb.append("timerAt(").append(id).append(", START+").append((delayMs + 2) * 3).append("ms)");
+                sb.append("timerAt(").append(id).append(", START+").append(ms).append("ms)");
             } else {
-                sb.append("timer(").append(id).append(", ").append(delayMs).append("ms)");
+                sb.append("timer(").append(id).append(", ").append(ms).append("ms)");
             }
             if (type == EventType.TIMER && periodMs != 0) {
                 sb.append(".period(").append(periodMs).append("ms)");
@@ -177,11 +202,10 @@ class ModelPropertiesTest {
         }
     }
 
-    record Ctl(CtlOp op, List<Rec> records) implements Action<ModelHarness> {
+    record Ctl(CtlOp op, List<Rec> records) implements Act {
         @Override
-        public ModelHarness run(ModelHarness h) {
+        public void run(ModelHarness h) {
             h.ctl(op, records.stream().map(Rec::toUkevent).toArray(Ukevent[]::new));
-            return h;
         }
 
         @Override
@@ -191,15 +215,14 @@ class ModelPropertiesTest {
     }
 
     /** One id goes through the single-record {@code trigger(id)}, several through the batch form. */
-    record Trigger(long[] ids) implements Action<ModelHarness> {
+    record Trigger(long[] ids) implements Act {
         @Override
-        public ModelHarness run(ModelHarness h) {
+        public void run(ModelHarness h) {
             if (ids.length == 1) {
                 h.triggerOne(ids[0]);
             } else {
                 h.trigger(ids);
             }
-            return h;
         }
 
         @Override
@@ -208,11 +231,10 @@ class ModelPropertiesTest {
         }
     }
 
-    record Enable(EventType type, long id) implements Action<ModelHarness> {
+    record Enable(EventType type, long id) implements Act {
         @Override
-        public ModelHarness run(ModelHarness h) {
+        public void run(ModelHarness h) {
             h.enable(type, id);
-            return h;
         }
 
         @Override
@@ -221,11 +243,10 @@ class ModelPropertiesTest {
         }
     }
 
-    record Remove(EventType type, long id) implements Action<ModelHarness> {
+    record Remove(EventType type, long id) implements Act {
         @Override
-        public ModelHarness run(ModelHarness h) {
+        public void run(ModelHarness h) {
             h.remove(type, id);
-            return h;
         }
 
         @Override
@@ -234,11 +255,10 @@ class ModelPropertiesTest {
         }
     }
 
-    record Wakeup() implements Action<ModelHarness> {
+    record Wakeup() implements Act {
         @Override
-        public ModelHarness run(ModelHarness h) {
+        public void run(ModelHarness h) {
             h.wakeup();
-            return h;
         }
 
         @Override
@@ -247,11 +267,10 @@ class ModelPropertiesTest {
         }
     }
 
-    record Advance(int ms) implements Action<ModelHarness> {
+    record Advance(int ms) implements Act {
         @Override
-        public ModelHarness run(ModelHarness h) {
+        public void run(ModelHarness h) {
             h.advance(ms * ModelHarness.MS);
-            return h;
         }
 
         @Override
@@ -260,11 +279,10 @@ class ModelPropertiesTest {
         }
     }
 
-    record GetEvents(int min, int max, int timeoutMs) implements Action<ModelHarness> {
+    record GetEvents(int min, int max, int timeoutMs) implements Act {
         @Override
-        public ModelHarness run(ModelHarness h) {
+        public void run(ModelHarness h) {
             h.getEvents(min, max, timeoutMs * ModelHarness.MS);
-            return h;
         }
 
         @Override
@@ -273,11 +291,10 @@ class ModelPropertiesTest {
         }
     }
 
-    record RingAwait(int min, int timeoutMs) implements Action<ModelHarness> {
+    record RingAwait(int min, int timeoutMs) implements Act {
         @Override
-        public ModelHarness run(ModelHarness h) {
+        public void run(ModelHarness h) {
             h.ringAwait(min, timeoutMs * ModelHarness.MS);
-            return h;
         }
 
         @Override
@@ -286,11 +303,10 @@ class ModelPropertiesTest {
         }
     }
 
-    record RingCommit(int slots) implements Action<ModelHarness> {
+    record RingCommit(int slots) implements Act {
         @Override
-        public ModelHarness run(ModelHarness h) {
+        public void run(ModelHarness h) {
             h.ringCommit(slots);
-            return h;
         }
 
         @Override

@@ -12,33 +12,47 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.DictionaryFile;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
- * Properties of the HTTP processor over random, malformed and randomly split input: every input
- * ends in answers and a clean close (or a wait for more bytes of a valid prefix), never an
- * exception, never a connection that keeps running without progress.
+ * Fuzz tests (Jazzer) of the HTTP parser and processor over random, malformed and randomly split
+ * input: every input ends in answers and a clean close (or a wait for more bytes of a valid
+ * prefix), never an exception, never a connection that keeps running without progress; the parser
+ * decides a head the same way however its bytes arrive.
+ *
+ * <h2>Running</h2>
+ * In a normal build ({@code mvn verify}) each {@link FuzzTest} runs in regression mode: once per
+ * input in {@code src/test/resources/org/kevent/cli/http/HttpPropertiesTestInputs/<method>/}
+ * (a corpus grown by fuzzing, plus any {@code crash-*} file a fuzzing run left there), and once with
+ * empty input. To fuzz one of them (coverage-guided, until {@code maxDuration} or a finding):
+ * <pre>
+ * JAZZER_FUZZ=1 mvn -B -pl kevent-cli test -Djazzer.hooks=true \
+ *     -Dtest=HttpPropertiesTest#parserDecidesAHeadTheSameHoweverItsBytesArrive
+ * </pre>
+ * (with {@code -am} if kevent-core is not installed, and {@code -Dsurefire.failIfNoSpecifiedTests=false}
+ * then). New inputs that reach new code go to {@code kevent-cli/.cifuzz-corpus/} (not committed:
+ * copy the ones worth keeping into the inputs directory); a failing input is written to the inputs
+ * directory as {@code crash-<sha1>}, so the normal build replays it from then on.
+ * {@code jazzer.hooks} is false in the normal build (no instrumentation, so the regression run
+ * starts in about a second); fuzzing needs it true for coverage.
  */
 class HttpPropertiesTest {
     private static final Set<Integer> STATUSES = Set.of(200, 400, 404, 405, 413, 431, 501, 505);
 
     private static Path root;
 
-    @BeforeContainer
+    @BeforeAll
     static void makeRoot() throws IOException {
         root = Files.createTempDirectory("evserver-props");
         Files.writeString(root.resolve("a.txt"), "file a");
         Files.write(root.resolve("b.bin"), new byte[3000]);
     }
 
-    @AfterContainer
+    @AfterAll
     static void removeRoot() throws IOException {
         try (var files = Files.list(root)) {
             for (Path p : files.toList()) {
@@ -75,30 +89,34 @@ class HttpPropertiesTest {
             new Req("GET /plaintext?x=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc", 404, "Not Found\n", false),
             new Req("GET /plaintext HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", 200, "Hello, World!", false));
 
-    @Provide
-    Arbitrary<List<Req>> pipelines() {
-        return Arbitraries.of(VALID).list().ofMinSize(1).ofMaxSize(20);
-    }
+    /** Pieces of requests and of trouble, for the mutations ({@code http.dict} has the like for the fuzzer). */
+    private static final String[] TOKENS = {"\r", "\n", "\r\n", " ", ":", "%", "%2e%2e", "/..", "\0", "\\", "\t",
+        "Content-Length: 5\r\n", "Content-Length: 99999999\r\n", "Transfer-Encoding: chunked\r\n",
+        "Connection: close\r\n", "HTTP/2.0", "Host: h\r\n", "GET ", "\r\n\r\n", "\u00ff"};
 
-    @Provide
-    Arbitrary<List<Integer>> cuts() {
-        return Arbitraries.integers().between(0, 10_000).list().ofMaxSize(12);
-    }
+    // ---------------------------------------------------------------------------------- processor
 
-    @Property(tries = 300)
-    void randomSplitsOfValidPipelinesGetEveryAnswerInOrder(@ForAll("pipelines") List<Req> reqs,
-            @ForAll("cuts") List<Integer> cuts, @ForAll("budgets") int sendBudget) {
+    /** A pipeline of valid requests, split anywhere, sent with any send budget: every answer, in order. */
+    @FuzzTest(maxDuration = "5m")
+    void validPipelinesGetEveryAnswerInOrder(FuzzedDataProvider data) {
+        int sendBudget = budget(data);
+        int[] cuts = cuts(data);
+        List<Req> reqs = new ArrayList<>();
+        for (int n = data.consumeInt(1, 20); reqs.size() < n; ) {
+            reqs.add(data.pickValue(VALID));
+        }
         StringBuilder stream = new StringBuilder();
         boolean[] head = new boolean[reqs.size()];
         for (int i = 0; i < reqs.size(); i++) {
             stream.append(reqs.get(i).text());
             head[i] = reqs.get(i).head();
         }
+        MemoryIo.ChannelFile.open = 0;
         MemoryIo io = split(stream.toString().getBytes(ISO_8859_1), cuts, sendBudget);
 
         Exchange.Result r = Exchange.drive(processor(), io, true, head);
 
-        assertThat(r.statuses()).containsExactlyElementsOf(reqs.stream().map(Req::status).toList());
+        assertThat(r.statuses()).as("answers to %s", reqs).containsExactlyElementsOf(reqs.stream().map(Req::status).toList());
         for (int i = 0; i < reqs.size(); i++) {
             assertThat(r.responses().get(i).body()).isEqualTo(reqs.get(i).body());
         }
@@ -106,24 +124,52 @@ class HttpPropertiesTest {
         assertThat(MemoryIo.ChannelFile.open).isZero();
     }
 
-    @Provide
-    Arbitrary<Integer> budgets() {
-        return Arbitraries.oneOf(Arbitraries.integers().between(1, 64), Arbitraries.just(Integer.MAX_VALUE));
+    /** Any bytes, split anywhere: answers or a clean close, never an exception or a spin. */
+    @FuzzTest(maxDuration = "5m")
+    @DictionaryFile(resourcePath = "http.dict")
+    void anyBytesGetAnswersOrACleanCloseNeverAnException(FuzzedDataProvider data) {
+        int sendBudget = budget(data);
+        int[] cuts = cuts(data);
+        checkSettlesCleanly(data.consumeRemainingAsBytes(), cuts, sendBudget);
     }
 
-    @Property(tries = 500)
-    void randomBytesGetAnswersOrACleanCloseNeverAnException(@ForAll("garbage") byte[] input,
-            @ForAll("cuts") List<Integer> cuts, @ForAll("budgets") int sendBudget) {
-        checkSettlesCleanly(input, cuts, sendBudget);
+    /** Valid pipelines with tokens inserted, overwritten or bytes deleted: the same as for any bytes. */
+    @FuzzTest(maxDuration = "5m")
+    void mutatedRequestsGetAnswersOrACleanCloseNeverAnException(FuzzedDataProvider data) {
+        int sendBudget = budget(data);
+        int[] cuts = cuts(data);
+        StringBuilder s = new StringBuilder();
+        for (int n = data.consumeInt(1, 6), i = 0; i < n; i++) {
+            s.append(data.pickValue(VALID).text());
+        }
+        for (int n = data.consumeInt(1, 5), i = 0; i < n; i++) {
+            int kind = data.consumeInt(0, 2);
+            int pos = data.consumeInt(0, s.length());
+            int t = data.consumeInt(0, TOKENS.length - 1);
+            String token = TOKENS[t];
+            switch (kind) {
+                case 0 -> s.insert(pos, token);
+                case 1 -> s.replace(pos, Math.min(s.length(), pos + token.length()), token);
+                default -> s.delete(pos, Math.min(s.length(), pos + 1 + t));
+            }
+        }
+        checkSettlesCleanly(s.toString().getBytes(ISO_8859_1), cuts, sendBudget);
     }
 
-    @Property(tries = 1000)
-    void mutatedRequestsGetAnswersOrACleanCloseNeverAnException(@ForAll("mutated") byte[] input,
-            @ForAll("cuts") List<Integer> cuts, @ForAll("budgets") int sendBudget) {
-        checkSettlesCleanly(input, cuts, sendBudget);
+    // Numbers come from the end of the fuzzer's input, bytes from its front: an input that is
+    // request text with a few bytes after it is that request, cut and sent as those bytes say.
+
+    private static int budget(FuzzedDataProvider data) {
+        return data.consumeBoolean() ? data.consumeInt(1, 64) : Integer.MAX_VALUE;
     }
 
-    private static void checkSettlesCleanly(byte[] input, List<Integer> cuts, int sendBudget) {
+    private static int[] cuts(FuzzedDataProvider data) {
+        int[] cuts = new int[data.consumeInt(0, 12)];
+        Arrays.setAll(cuts, i -> data.consumeInt(0, 10_000));
+        return cuts;
+    }
+
+    private static void checkSettlesCleanly(byte[] input, int[] cuts, int sendBudget) {
         MemoryIo.ChannelFile.open = 0;
         Exchange.Result r = Exchange.drive(processor(), split(input, cuts, sendBudget), true);
 
@@ -140,52 +186,69 @@ class HttpPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<byte[]> garbage() {
-        Arbitrary<Byte> bytes = Arbitraries.oneOf(Arbitraries.bytes(),
-                Arbitraries.of((byte) '\r', (byte) '\n', (byte) ' ', (byte) ':', (byte) 'G', (byte) '/'));
-        return bytes.array(byte[].class).ofMaxSize(12_000);
-    }
-
-    private static final String[] TOKENS = {"\r", "\n", "\r\n", " ", ":", "%", "%2e%2e", "/..", "\0", "\\", "\t",
-        "Content-Length: 5\r\n", "Content-Length: 99999999\r\n", "Transfer-Encoding: chunked\r\n",
-        "Connection: close\r\n", "HTTP/2.0", "Host: h\r\n", "GET ", "\r\n\r\n", "\u00ff"};
-
-    @Provide
-    Arbitrary<byte[]> mutated() {
-        Arbitrary<String> base = Arbitraries.of(VALID).list().ofMinSize(1).ofMaxSize(6)
-                .map(l -> String.join("", l.stream().map(Req::text).toList()));
-        Arbitrary<int[]> edit = Combinators.combine(Arbitraries.integers().between(0, 2),
-                Arbitraries.integers().between(0, 10_000), Arbitraries.integers().between(0, TOKENS.length - 1))
-                .as((kind, pos, token) -> new int[] {kind, pos, token});
-        return Combinators.combine(base, edit.list().ofMinSize(1).ofMaxSize(5)).as(HttpPropertiesTest::apply);
-    }
-
-    private static byte[] apply(String base, List<int[]> edits) {
-        StringBuilder s = new StringBuilder(base);
-        for (int[] e : edits) {
-            int pos = e[1] % (s.length() + 1);
-            String token = TOKENS[e[2]];
-            switch (e[0]) {
-                case 0 -> s.insert(pos, token);
-                case 1 -> s.replace(pos, Math.min(s.length(), pos + token.length()), token);
-                default -> s.delete(pos, Math.min(s.length(), pos + 1 + e[2]));
-            }
-        }
-        return s.toString().getBytes(ISO_8859_1);
-    }
-
-    private static MemoryIo split(byte[] all, List<Integer> cuts, int sendBudget) {
+    /** The input in chunks cut at the given positions (taken modulo its length), one chunk per RECV readiness. */
+    private static MemoryIo split(byte[] all, int[] cuts, int sendBudget) {
         MemoryIo io = new MemoryIo(sendBudget);
-        int[] at = cuts.stream().mapToInt(c -> all.length == 0 ? 0 : c % (all.length + 1)).sorted().distinct().toArray();
-        List<byte[]> chunks = new ArrayList<>();
+        int[] at = Arrays.stream(cuts).map(c -> all.length == 0 ? 0 : Math.floorMod(c, all.length + 1))
+                .sorted().distinct().toArray();
         int prev = 0;
         for (int c : at) {
-            chunks.add(Arrays.copyOfRange(all, prev, c));
+            io.chunk(Arrays.copyOfRange(all, prev, c));
             prev = c;
         }
-        chunks.add(Arrays.copyOfRange(all, prev, all.length));
-        chunks.forEach(io::chunk);
+        io.chunk(Arrays.copyOfRange(all, prev, all.length));
         return io;
+    }
+
+    // ---------------------------------------------------------------------------------- parser
+
+    /** What {@link HttpParser#parse} filled in. */
+    private record Head(int method, int targetStart, int targetEnd, int minorVersion, long contentLength,
+                        boolean transferEncoding, int hostCount, boolean close, boolean keepAlive) {
+        Head(HttpRequest r) {
+            this(r.method, r.targetStart, r.targetEnd, r.minorVersion, r.contentLength, r.transferEncoding,
+                    r.hostCount, r.connectionClose, r.connectionKeepAlive);
+        }
+    }
+
+    /**
+     * The parser on any bytes from any start: its answer is a head length within the bytes, "more",
+     * or one of its error statuses; and on a prefix of the bytes (copied, so that reading past its
+     * end throws) it answers "more" or exactly what it answers on all of them, with the same fields:
+     * a head is not decided before its bytes are there, nor differently when they arrive in parts.
+     * Every prefix of the first 512 bytes is tried, and beyond that 256 evenly spaced ones, the
+     * 16 around the decision and the 16 at the end.
+     */
+    @FuzzTest(maxDuration = "5m")
+    @DictionaryFile(resourcePath = "http.dict")
+    void parserDecidesAHeadTheSameHoweverItsBytesArrive(FuzzedDataProvider data) {
+        int start = data.consumeInt(0, 4);
+        byte[] buf = data.consumeRemainingAsBytes();
+        start = Math.min(start, buf.length);
+        HttpRequest all = new HttpRequest();
+        int decided = HttpParser.parse(buf, start, buf.length, all);
+
+        if (decided > 0) {
+            assertThat(decided).as("head length").isLessThanOrEqualTo(Math.min(buf.length - start, HttpParser.MAX_HEAD));
+        } else {
+            assertThat(decided).as("answer").isIn(HttpParser.NEED_MORE, -400, -431, -501, -505);
+        }
+        int length = buf.length - start;
+        int decidedAt = decided > 0 ? decided : Math.min(length, HttpParser.MAX_HEAD);
+        HttpRequest part = new HttpRequest();
+        for (int k = 0; k <= length; k++) {
+            boolean tried = k <= 512 || k % Math.max(1, length / 256) == 0 || Math.abs(k - decidedAt) <= 8
+                    || k >= length - 16;
+            if (!tried) {
+                continue;
+            }
+            int r = HttpParser.parse(Arrays.copyOf(buf, start + k), start, start + k, part);
+            if (r != HttpParser.NEED_MORE) {
+                assertThat(r).as("answer on the first %d of %d bytes", k, length).isEqualTo(decided);
+                if (r > 0) {
+                    assertThat(new Head(part)).isEqualTo(new Head(all));
+                }
+            }
+        }
     }
 }

@@ -9,19 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
+
+import org.junit.jupiter.api.Test;
+import org.kevent.PropertyChecks;
+import org.kevent.PropertyChecks.Choices;
 
 /**
  * Random schedule / cancel / expire sequences against a map of id to deadline: every expire hands
  * out exactly the model's due set, each node once, and nextDeadline stays a lower bound that has
- * moved past now after a complete expire.
+ * moved past now after a complete expire. QuickTheories, 1000 runs of 1–200 operations from a fixed
+ * seed ({@code -Dkevent.seed=N} for others, see {@link PropertyChecks}).
  */
 class TimerWheelPropertyTest {
 
@@ -52,12 +49,19 @@ class TimerWheelPropertyTest {
         }
     }
 
-    @Property(tries = 1000, seed = "7305157462419385122")
-    void expireHandsOutExactlyTheModelsDueSetAndNextDeadlineIsALowerBound(
-            @ForAll("origins") long origin,
-            @ForAll @IntRange(min = 0, max = 12) int tickShift,
-            @ForAll("ops") List<Op> ops) {
-        new Run(origin, tickShift).apply(ops);
+    /** One run: the wheel's origin and tick, and the operations. */
+    record Case(long origin, int tickShift, PropertyChecks.Sequence<Op> ops) {
+        @Override
+        public String toString() {
+            return "origin " + origin + ", tickShift " + tickShift + ":\n" + ops;
+        }
+    }
+
+    @Test
+    void expireHandsOutExactlyTheModelsDueSetAndNextDeadlineIsALowerBound() {
+        PropertyChecks.check(7305157462419385122L, 1000,
+                c -> new Case(origin(c), c.between(0, 12), PropertyChecks.sequence(c, 1, 200, TimerWheelPropertyTest::op)),
+                c -> new Run(c.origin(), c.tickShift()).apply(c.ops().steps()));
     }
 
     /** One sequence, with the wheel and its model side by side. */
@@ -201,56 +205,51 @@ class TimerWheelPropertyTest {
         return sum;
     }
 
-    @Provide
-    Arbitrary<Long> origins() {
-        return Arbitraries.oneOf(
-                Arbitraries.longs(),
-                Arbitraries.of(0L, -(1L << 62), Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE - (1L << 40)));
+    private static long origin(Choices c) {
+        return c.weighted(1, 1) == 0 ? c.between(Long.MIN_VALUE, Long.MAX_VALUE)
+                : c.pick(0L, -(1L << 62), Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE - (1L << 40));
     }
 
-    @Provide
-    @SuppressWarnings("unchecked")
-    Arbitrary<List<Op>> ops() {
-        Arbitrary<Integer> ids = Arbitraries.integers().between(0, NODES - 1);
-        Arbitrary<Op> schedule = Combinators.combine(ids, offsets()).as(Schedule::new);
-        Arbitrary<Op> cancel = ids.map(Cancel::new);
-        Arbitrary<Integer> limits = Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.integers().between(1, 3)),
-                Tuple.of(7, Arbitraries.just(Integer.MAX_VALUE)));
-        Arbitrary<Op> expire = Combinators.combine(
-                        Arbitraries.frequencyOf(
-                                Tuple.of(6, Arbitraries.just(At.STEP)),
-                                Tuple.of(1, Arbitraries.just(At.EARLIEST)),
-                                Tuple.of(1, Arbitraries.just(At.JUST_BEFORE_EARLIEST)),
-                                Tuple.of(2, Arbitraries.just(At.NEXT_DEADLINE))),
-                        steps(), limits, Arbitraries.longs())
-                .as(Expire::new);
-        return Arbitraries.frequencyOf(Tuple.of(5, schedule), Tuple.of(1, cancel), Tuple.of(3, expire))
-                .list().ofMinSize(1).ofMaxSize(200);
+    private static Op op(Choices c) {
+        return switch (c.weighted(5, 1, 3)) {
+            case 0 -> new Schedule(c.between(0, NODES - 1), offset(c));
+            case 1 -> new Cancel(c.between(0, NODES - 1));
+            default -> {
+                At at = switch (c.weighted(6, 1, 1, 2)) {
+                    case 0 -> At.STEP;
+                    case 1 -> At.EARLIEST;
+                    case 2 -> At.JUST_BEFORE_EARLIEST;
+                    default -> At.NEXT_DEADLINE;
+                };
+                long delta = step(c);
+                int limit = c.weighted(3, 7) == 0 ? c.between(1, 3) : Integer.MAX_VALUE;
+                yield new Expire(at, delta, limit, c.between(Long.MIN_VALUE, Long.MAX_VALUE));
+            }
+        };
     }
 
     /** Deadlines from far past to about 2^62 ahead, weighted towards what each level sees. */
-    @SuppressWarnings("unchecked")
-    private static Arbitrary<Long> offsets() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(2, Arbitraries.longs().between(-5_000, 0)),
-                Tuple.of(5, Arbitraries.longs().between(0, 5_000)),
-                Tuple.of(4, Arbitraries.longs().between(0, 1L << 24)),
-                Tuple.of(3, Arbitraries.longs().between(0, 1L << 40)),
-                Tuple.of(2, Arbitraries.longs().between(0, 1L << 62)),
-                Tuple.of(1, Arbitraries.of(Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE - 1, -(1L << 62))));
+    private static long offset(Choices c) {
+        return switch (c.weighted(2, 5, 4, 3, 2, 1)) {
+            case 0 -> c.between(-5_000L, 0L);
+            case 1 -> c.between(0L, 5_000L);
+            case 2 -> c.between(0L, 1L << 24);
+            case 3 -> c.between(0L, 1L << 40);
+            case 4 -> c.between(0L, 1L << 62);
+            default -> c.pick(Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE - 1, -(1L << 62));
+        };
     }
 
     /** Steps of time: none, backwards, small, and jumps across levels up to the end of the range. */
-    @SuppressWarnings("unchecked")
-    private static Arbitrary<Long> steps() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(2, Arbitraries.just(0L)),
-                Tuple.of(1, Arbitraries.longs().between(-1L << 30, -1)),
-                Tuple.of(5, Arbitraries.longs().between(1, 5_000)),
-                Tuple.of(4, Arbitraries.longs().between(1, 1L << 24)),
-                Tuple.of(3, Arbitraries.longs().between(1, 1L << 40)),
-                Tuple.of(1, Arbitraries.longs().between(1, 1L << 62)),
-                Tuple.of(1, Arbitraries.just(Long.MAX_VALUE)));
+    private static long step(Choices c) {
+        return switch (c.weighted(2, 1, 5, 4, 3, 1, 1)) {
+            case 0 -> 0L;
+            case 1 -> c.between(-1L << 30, -1L);
+            case 2 -> c.between(1L, 5_000L);
+            case 3 -> c.between(1L, 1L << 24);
+            case 4 -> c.between(1L, 1L << 40);
+            case 5 -> c.between(1L, 1L << 62);
+            default -> Long.MAX_VALUE;
+        };
     }
 }
