@@ -36,7 +36,7 @@ final class StressCommand implements Callable<Integer> {
     private int seconds;
 
     @Option(names = "--scenario", paramLabel = "NAME", split = ",",
-            description = "Run only these scenarios (user-events, ring, timers, close, sockets; default: all).")
+            description = "Run only these scenarios (user-events, ring, timers, close, sockets, aio, waiters; default: all).")
     private java.util.List<String> only;
 
     StressCommand(PrintStream out) {
@@ -55,7 +55,7 @@ final class StressCommand implements Callable<Integer> {
             chosen = java.util.Arrays.stream(chosen).filter(s -> only.contains(s.name())).toArray(Scenario[]::new);
             if (chosen.length != only.size()) {
                 throw new ParameterException(spec.commandLine(), "unknown scenario in " + only
-                        + "; known: user-events, ring, timers, close, sockets");
+                        + "; known: " + String.join(", ", java.util.Arrays.stream(Scenario.all()).map(Scenario::name).toList()));
             }
         }
         StressStats stats = new StressRunner(out, terminal, chosen).run(Duration.ofSeconds(seconds));

@@ -25,6 +25,6 @@ public interface Scenario {
     /** The scenarios of {@code kevent stress}, in the order they run. */
     static Scenario[] all() {
         return new Scenario[] {new UserEventsScenario(), new RingScenario(), new TimerScenario(),
-                new CloseScenario(), new SocketScenario(), new AioScenario()};
+                new CloseScenario(), new SocketScenario(), new AioScenario(), new WaitersScenario()};
     }
 }

@@ -80,9 +80,15 @@ public final class StressRunner {
     }
 
     private static String figures(long start, StressStats s) {
-        return String.format(Locale.ROOT, "%3ds ops %,d delivered %,d lost %d dup %d stuck %d longest wait %.1f ms",
+        String line = String.format(Locale.ROOT, "%3ds ops %,d delivered %,d lost %d dup %d stuck %d longest wait %.1f ms",
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), s.operations(), s.delivered(), s.lost(),
                 s.duplicated(), s.stuck(), s.longestWaitNanos() / 1e6);
+        if (s.waiterChecksRan()) {
+            // Only once the waiters scenario ran: the other scenarios' lines stay as they were.
+            line += String.format(Locale.ROOT, " checked %,d obtainable %d gaps %d", s.timeoutsChecked(),
+                    s.timedOutWhileObtainable(), s.rotationGapsOverBound());
+        }
+        return line;
     }
 
     private void summary(StressStats s, long elapsedNanos) {
@@ -93,6 +99,16 @@ public final class StressRunner {
         out.printf(Locale.ROOT, "  duplicated        %d%n", s.duplicated());
         out.printf(Locale.ROOT, "  stuck waiters     %d%n", s.stuck());
         out.printf(Locale.ROOT, "  longest wait      %.1f ms%n", s.longestWaitNanos() / 1e6);
+        if (s.waiterChecksRan()) {
+            out.printf(Locale.ROOT, "  timeouts checked                %,d (benign races %,d)%n", s.timeoutsChecked(),
+                    s.benignRaces());
+            out.printf(Locale.ROOT, "  timed out while obtainable      %d%n", s.timedOutWhileObtainable());
+            out.printf(Locale.ROOT, "  level rotation checked          %,d deliveries%n", s.rotationDeliveries());
+            out.printf(Locale.ROOT, "  level rotation gaps over bound  %d%n", s.rotationGapsOverBound());
+        }
+        for (String n : s.notes()) {
+            out.println("  note: " + n);
+        }
         for (String f : s.failures()) {
             out.println("  FAILED: " + f);
         }

@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Each stress scenario for a short budget (about 2 s) in the normal build: nothing lost, nothing
- * duplicated, no waiter stuck, and real work done. {@code ./kevent stress --seconds N} runs them
- * longer.
+ * duplicated, no waiter stuck, no wait timed out while an event was obtainable, no level rotation
+ * gap over its bound, and real work done. {@code ./kevent stress --seconds N} runs them longer.
  */
 @EnabledOnOs(OS.LINUX)
 class StressScenariosTest {
@@ -55,12 +55,19 @@ class StressScenariosTest {
         assertThat(stats.lost()).isZero();
         assertThat(stats.duplicated()).isZero();
         assertThat(stats.stuck()).isZero();
+        assertThat(stats.timedOutWhileObtainable()).as("waits timed out while an event was obtainable").isZero();
+        assertThat(stats.rotationGapsOverBound()).as("level rotation gaps over the set's size").isZero();
         assertThat(stats.operations()).as("work done").isPositive();
+        if (scenario.name().equals("waiters")) {
+            // The checks must have run, or a clean result says nothing.
+            assertThat(stats.timeoutsChecked()).as("short waits checked").isPositive();
+            assertThat(stats.rotationDeliveries()).as("level rotation deliveries checked").isPositive();
+        }
     }
 
     @Test
     void scenariosHaveDistinctNames() {
-        assertThat(Arrays.stream(Scenario.all()).map(Scenario::name)).doesNotHaveDuplicates().hasSize(6);
+        assertThat(Arrays.stream(Scenario.all()).map(Scenario::name)).doesNotHaveDuplicates().hasSize(7).contains("waiters");
     }
 
     /** A scenario that reports what its books found, to check the runner's verdict. */
@@ -75,6 +82,29 @@ class StressScenariosTest {
             if (stuck) {
                 stats.stuck(name + " stuck");
             }
+        }
+    }
+
+    /** A scenario that reports what the waiter protocol checks found. */
+    private record WaiterReporting(long obtainable, long gaps) implements Scenario {
+        @Override
+        public String name() {
+            return "w";
+        }
+
+        @Override
+        public void run(Duration budget, StressStats stats) {
+            stats.operations(4);
+            stats.timeoutChecked(false);
+            stats.timeoutChecked(true);
+            stats.rotationChecked(26);
+            for (long k = 0; k < obtainable; k++) {
+                stats.countTimedOutWhileObtainable();
+            }
+            for (long k = 0; k < gaps; k++) {
+                stats.countRotationGapOverBound();
+            }
+            stats.note("w: a figure");
         }
     }
 
@@ -98,7 +128,30 @@ class StressScenariosTest {
                 .containsPattern("(?m)^  duplicated\\s+0$")
                 .containsPattern("(?m)^  stuck waiters\\s+0$")
                 .containsPattern("(?m)^  longest wait\\s+3\\.0 ms$")
+                .doesNotContain("timeouts checked", "obtainable", "rotation")
                 .endsWith("result: ok\n");
+    }
+
+    @Test
+    void theWaiterChecksArePrintedOnceTheyRanAndTheirFindingsFailTheRun() throws InterruptedException {
+        StressStats[] clean = new StressStats[1];
+        String ok = run(clean, new WaiterReporting(0, 0));
+
+        assertThat(clean[0].clean()).isTrue();
+        assertThat(ok).containsPattern("(?m)^  timeouts checked\\s+2 \\(benign races 1\\)$")
+                .containsPattern("(?m)^  timed out while obtainable\\s+0$")
+                .containsPattern("(?m)^  level rotation checked\\s+26 deliveries$")
+                .containsPattern("(?m)^  level rotation gaps over bound\\s+0$")
+                .contains("  note: w: a figure", "checked 2 obtainable 0 gaps 0")
+                .endsWith("result: ok\n");
+
+        StressStats[] found = new StressStats[1];
+        String failed = run(found, new WaiterReporting(3, 2));
+
+        assertThat(found[0].clean()).isFalse();
+        assertThat(failed).containsPattern("(?m)^  timed out while obtainable\\s+3$")
+                .containsPattern("(?m)^  level rotation gaps over bound\\s+2$")
+                .endsWith("result: FAILED\n");
     }
 
     @Test
