@@ -101,15 +101,15 @@ import org.kevent.net.TcpSocket;
  *   <li><b>TIMER</b>: its deadline is at most the time its ADD returned plus its delay. Once it is
  *       due, every wait's look at the clock (§5) fires it, and it fires once: if F got it, nobody
  *       took it before.</li>
- *   <li><b>level POLL write</b>: the writer confirms each write with a second queue that only it
- *       uses (POLLIN|ET on the same descriptor). Epoll re-checks readiness when it reports, so a
- *       report means the bytes were in the socket; the confirmation (a tick and a time) is recorded
- *       only if the write is still unclaimed then. Nobody reads a socket before claiming its write,
- *       so it stays readable from the confirmation until F claims the write, and a level interest
- *       is deliverable while its condition holds (§3).</li>
+ *   <li><b>descriptor write</b> (any drained connection): the writer confirms each write with a
+ *       second queue that only it uses (POLLIN|ET on the same descriptor). Epoll re-checks
+ *       readiness when it reports, so a report means the bytes were in the socket; the confirmation
+ *       (a tick and a time) is recorded only if the write is still unclaimed then. Nobody reads a
+ *       socket before claiming its write, so it stays readable from the confirmation until F
+ *       claims the write: the edge it raised, or the level condition, is in the queue's reach
+ *       (subject to the paragraph on descriptors below).</li>
  *   <li><b>level phase member</b>: added (the batch returned), never read, not yet being removed
- *       after F returned: its condition held all along. Proof for POLL members always, and for
- *       SOCKET members inside a rotation window (where no other call runs: see below).</li>
+ *       after F returned: its condition held all along (the same paragraph applies).</li>
  * </ul>
  * Two rules say when "obtainable since X" covers C's end:
  * <ol>
@@ -127,13 +127,20 @@ import org.kevent.net.TcpSocket;
  * The strict rule alone can never catch a lost wake-up: the write a sleeping waiter misses always
  * comes after it started waiting. The deadline rule does.
  *
- * <p>What is not proof: an event produced after the relevant instant; a write not yet confirmed;
- * an ET edge or a SOCKET level re-check, even one older than C. Those live in the kernel's epoll set
- * as edges, and a thread that took them out with {@code epoll_wait} may sit descheduled, before it
- * puts them on the ready list, for longer than C's timeout; F then takes what no thread could have
- * taken during C (a note counts such finds). A level POLL socket stays in the epoll set's ready list
- * while readable, for any other thread to see. The one way to a false proof is a queue that hands an
- * event out twice: the second copy can look obtainable; the books report that duplicate as well.
+ * <p>Descriptor readiness (any drained write, ET or level, POLL or SOCKET; a level phase member)
+ * proves a finding only under the deadline rule, or inside a rotation window where no other call
+ * runs. The queue registers descriptors with {@code EPOLLET} or {@code EPOLLONESHOT}, so a report
+ * taken out of the epoll set by the thread sleeping in the kernel wait sits with that thread until
+ * it has the queue lock again, and that thread may be descheduled for longer than C's timeout. A
+ * call ended by its deadline first brings that thread back and waits for what it took (rule T of
+ * the waiter protocol), then looks at the kernel itself: what was readable before its deadline is
+ * in its reach. A zero-timeout call, or one a {@code wakeup()} ended, does not wait for that
+ * thread; F may then take what no thread could have handed out during C (a note counts such
+ * finds).
+ *
+ * <p>What is not proof: an event produced after the relevant instant; a write not yet confirmed.
+ * The one way to a false proof is a queue that hands an event out twice: the second copy can look
+ * obtainable; the books report that duplicate as well.
  *
  * <h2>Level rotation</h2>
  * In a rotation window each waiter holds one lock around its {@code getEvents} calls and their
@@ -176,7 +183,7 @@ final class WaitersScenario implements Scenario {
     private static final int PROOF_TIMER = 1;
     private static final int PROOF_WRITE = 2;
     private static final int PROOF_MEMBER = 3;
-    private static final String[] PROOF_NAMES = {"USER", "TIMER", "level POLL write", "level phase member"};
+    private static final String[] PROOF_NAMES = {"USER", "TIMER", "descriptor write", "level phase member"};
 
     private static final int NORMAL = 0;
     private static final int SERIAL = 1;
@@ -205,10 +212,6 @@ final class WaitersScenario implements Scenario {
             return r.withFlags(et ? Kevent.REQ_ET : Kevent.REQ_LEVEL);
         }
 
-        /** Whether a confirmed production older than a call proves it obtainable (see the class comment). */
-        boolean proves() {
-            return this == POLL_LEVEL;
-        }
     }
 
     @Override
@@ -315,6 +318,16 @@ final class WaitersScenario implements Scenario {
          */
         boolean before(long tick, long time) {
             return tick < s0 || (deadlineOnly && time < earliestDeadline);
+        }
+
+        /**
+         * Whether a descriptor's readiness, obtainable since {@code time}, proves a finding: only for
+         * a call that can only have ended at its deadline, whose last look (rule T of the waiter
+         * protocol) brings a poller out of the kernel with what it took and then looks at the
+         * kernel itself; any other end can come while a poller holds the report.
+         */
+        boolean kernelHeld(long time) {
+            return deadlineOnly && time < earliestDeadline;
         }
     }
 
@@ -953,10 +966,9 @@ final class WaitersScenario implements Scenario {
                     }
                     d.claims.incrementAndGet();
                     if (check != null && s >= 0 && check.before(s, d.confirmTime)) {
-                        if (d.mode.proves()) {
-                            check.prove(PROOF_WRITE, s < check.s0, d.confirmTime, String.format(Locale.ROOT, "%s, readable since a write confirmed %.3f ms before the "
-                                    + "call %s and read by nobody since", d, ((s < check.s0 ? check.t0 : check.earliestDeadline)
-                                    - d.confirmTime) / 1e6, s < check.s0 ? "started" : "could end"));
+                        if (check.kernelHeld(d.confirmTime)) {
+                            check.prove(PROOF_WRITE, false, d.confirmTime, String.format(Locale.ROOT, "%s, readable since a write confirmed %.3f ms before the "
+                                    + "call could end and read by nobody since", d, (check.earliestDeadline - d.confirmTime) / 1e6));
                         } else {
                             check.kernelEdge = true;
                         }
@@ -1026,7 +1038,8 @@ final class WaitersScenario implements Scenario {
             }
             if (check != null && check.phase != null && check.before(check.phaseAdded, check.phase.addedTime) && phase == check.phase
                     && !check.phase.removing && (check.membersInC & (1 << m)) == 0
-                    && (type == EventType.POLL) == check.phase.poll && (check.phase.poll || check.inWindow)) {
+                    && (type == EventType.POLL) == check.phase.poll
+                    && (check.inWindow || check.kernelHeld(check.phase.addedTime))) {
                 check.prove(PROOF_MEMBER, check.phaseAdded < check.s0, check.phase.addedTime, String.format(Locale.ROOT, "%s fd %d (level, phase %d: added before the call %s, never read, "
                         + "still registered), which the call did not take", type, members.get(m).id(), check.phase.number,
                         check.phaseAdded < check.s0 ? "started" : "could end"));
@@ -1094,7 +1107,7 @@ final class WaitersScenario implements Scenario {
                         + String.join("; ", gapExamples));
             }
             stats.note(String.format(Locale.ROOT, "%s: %,d writes on %d connections, %,d wake-ups, %d rotation windows "
-                            + "(largest gap %d, bound %d); short waits whose check found a confirmed ET or SOCKET write "
+                            + "(largest gap %d, bound %d); short waits not ended by their deadline whose check found a confirmed write "
                             + "older than the wait (no proof) %,d; stale level events %,d; %.1f s",
                     name(), productions, drained.size(), wakeupsStarted.get(), windows, largestGap, ROTATION, kernelEdgeFinds.sum(),
                     staleLevel.sum(), (System.nanoTime() - started) / 1e9));

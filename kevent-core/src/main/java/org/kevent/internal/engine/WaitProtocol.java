@@ -29,7 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Rule T, the last look before a deadline ends a wait with fewer than {@code need} events: if
  * the poller is in the kernel, wake it and wait until it is back with what it collected; then
  * collect from the kernel without blocking. Without it, a thread parked behind the poller could
- * time out while the poller holds readiness it has not yet put on the ready list.
+ * time out while the poller holds readiness it has not yet put on the ready list. A zero-timeout
+ * wait does the cheap half: if the poller is already out of the kernel ({@code kernelReturned}),
+ * it lets it put what it holds on the list first; it never wakes a poller still inside.
  *
  * <h2>State</h2>
  * <pre>
@@ -144,6 +146,11 @@ final class WaitProtocol {
 
     private boolean pollerBusy;
     private boolean inKernel;
+    /**
+     * Set by the poller, without the lock, as soon as its kernel wait returned: from then on it
+     * holds what the kernel reported until it has the lock again. Cleared under the lock.
+     */
+    private volatile boolean kernelReturned;
     private boolean kernelWoken;
     private int pollerNeed;
     private int pollerRoom;
@@ -190,6 +197,12 @@ final class WaitProtocol {
         // what is queued instead of waiting for the list to run short.
         host.harvest(inKernel);
         if (need == 0 || deadline == NO_WAIT) {
+            if (inKernel && kernelReturned) {
+                // The poller is out of the kernel with what it collected, on its way to the lock:
+                // what it holds is ready now too, so let it put it on the list (a few instructions
+                // of its own, no kernel wake) before looking.
+                awaitKernelExit();
+            }
             host.expireDue();
             return;
         }
@@ -274,11 +287,13 @@ final class WaitProtocol {
             try {
                 host.kernelWait(timeout);
             } finally {
+                kernelReturned = true;
                 interruptHook.exit();
             }
         } finally {
             lock.lock();
             inKernel = false;
+            kernelReturned = false;
             if (kernelWoken) {
                 kernelWoken = false;
                 claimed -= pollerRoom;
@@ -296,19 +311,26 @@ final class WaitProtocol {
     /** Rule T: nothing ready for a wait whose deadline passed may still sit in the kernel or with the poller. */
     private void lastLook(int need) {
         if (inKernel) {
-            long seen = kernelExits;
-            nudgeKernel();
-            kernelExitWaiters++;
-            try {
-                while (inKernel && kernelExits == seen && !closed) {
-                    kernelLeft.awaitUninterruptibly();
-                }
-            } finally {
-                kernelExitWaiters--;
+            if (!kernelReturned) {
+                nudgeKernel();
             }
+            awaitKernelExit();
         }
         if (!closed && host.readyCount() < need) {
             host.harvest(inKernel);
+        }
+    }
+
+    /** Waits (lock released) until the poller is back from its current kernel wait, or close. */
+    private void awaitKernelExit() {
+        long seen = kernelExits;
+        kernelExitWaiters++;
+        try {
+            while (inKernel && kernelExits == seen && !closed) {
+                kernelLeft.awaitUninterruptibly();
+            }
+        } finally {
+            kernelExitWaiters--;
         }
     }
 
