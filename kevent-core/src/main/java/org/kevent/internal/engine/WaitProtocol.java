@@ -206,6 +206,11 @@ final class WaitProtocol {
             host.expireDue();
             return;
         }
+        awaitBlocking(need, room, deadline, event);
+    }
+
+    /** The part of {@link #await} that may block, apart so that the non-blocking part stays small. */
+    private void awaitBlocking(int need, int room, long deadline, WaitEvent event) {
         Waiter w = null;
         boolean poller = false;
         try {
@@ -360,6 +365,10 @@ final class WaitProtocol {
      * list grew, after a thread took events and leaves, after a signalled thread found too little.
      */
     void restore() {
+        if (head == null && !inKernel) {
+            // Nobody parked and nobody in the kernel: no invariant can need a wake-up.
+            return;
+        }
         int ready = host.readyCount();
         if (claimed < ready) {
             for (Waiter w = head; w != null && claimed < ready; w = w.next) {
