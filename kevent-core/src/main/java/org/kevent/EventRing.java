@@ -50,7 +50,8 @@ public final class EventRing {
 
     /**
      * Fills free slots with ready events and waits until at least {@code min} slots are readable,
-     * the timeout passes, or a wake-up.
+     * the timeout passes, a wake-up, or the calling thread is interrupted (its status stays set),
+     * with the waiting rules of {@link KeventQueue#getEvents(int, int, long, TimeUnit, EventBuffer)}.
      *
      * @param min     readable slots to wait for, {@code 0 <= min <= capacity()}
      * @param timeout how long to wait; negative for no limit, 0 for no wait
