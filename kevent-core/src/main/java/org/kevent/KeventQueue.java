@@ -680,6 +680,7 @@ public final class KeventQueue implements AutoCloseable {
         private int maxInterests = DEFAULT_MAX_INTERESTS;
         private NanoClock clock = NanoClock.SYSTEM;
         private Poller poller;
+        private org.kevent.internal.engine.InodeBackend inodeBackend;
         private String aioEngine;
         private int aioRingEntries;
         private boolean singleIssuer;
@@ -782,6 +783,12 @@ public final class KeventQueue implements AutoCloseable {
             return this;
         }
 
+        /** Tests: INODE interests on this backend (a fake inotify) instead of the kernel's inotify. */
+        Builder inodeBackend(org.kevent.internal.engine.InodeBackend testBackend) {
+            this.inodeBackend = testBackend;
+            return this;
+        }
+
         /**
          * Opens the queue.
          *
@@ -794,7 +801,7 @@ public final class KeventQueue implements AutoCloseable {
             engine.configureAio(aioEngine, aioRingEntries, singleIssuer, recvBuffers, recvBufferSize);
             // INODE on inotify; the instance is made with the first INODE interest, not here.
             engine.installKind(EventType.INODE, org.kevent.internal.engine.InodeKind.create(engine,
-                    new org.kevent.internal.linux.LinuxInotify()));
+                    inodeBackend != null ? inodeBackend : new org.kevent.internal.linux.LinuxInotify()));
             return new KeventQueue(engine);
         }
     }

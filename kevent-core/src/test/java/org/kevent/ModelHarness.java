@@ -2,26 +2,44 @@ package org.kevent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.kevent.internal.sys.Inotify;
+
 /**
- * A real queue (fake kernel, manual clock) and a {@link ModelQueue} driven side by side: every
- * method does one operation on both and asserts that they agree, then checks the invariants
- * (registered and ready counts, the readable ring slots).
+ * A real queue (manual clock, {@link FakeEpoll} with descriptors 0 to {@link ModelQueue#FDS}{@code - 1},
+ * {@link FakeInotify}) and a {@link ModelQueue} driven side by side: every method does one
+ * operation on both (a control call, a wait, or a change on the kernel's side) and asserts that
+ * they agree, then checks the invariants (registered and ready counts, the overflow counter, the
+ * readable ring slots).
  */
 final class ModelHarness implements AutoCloseable {
     static final long MS = 1_000_000L;
     static final int CAP = 6;
     static final int RING = 4;
+    /** Undelivered events one INODE interest may hold ({@code fs.inotify.max_queued_events} of the fake). */
+    static final int RECORDS = 3;
+    /** The directories INODE interests watch. */
+    static final List<Path> DIRS = List.of(Path.of("d0"), Path.of("d1"));
 
     private final ManualClock clock = new ManualClock(TestQueues.START);
-    private final KeventQueue queue = KeventQueue.builder().clock(clock).poller(new FakePoller(clock))
-            .maxInterests(CAP).open();
-    private final EventRing ring = queue.openRing(RING);
-    private final ModelQueue model = new ModelQueue(TestQueues.START, CAP, RING);
+    private final FakeEpoll epoll = new FakeEpoll(clock);
+    private final FakeInotify inotify = new FakeInotify(epoll, RECORDS);
+    private final KeventQueue queue;
+    private final EventRing ring;
+    private final ModelQueue model = new ModelQueue(TestQueues.START, CAP, RING, RECORDS);
     private final EventBuffer out = new EventBuffer(8);
+
+    ModelHarness() {
+        for (int fd = 0; fd < ModelQueue.FDS; fd++) {
+            epoll.open(fd);
+        }
+        queue = KeventQueue.builder().clock(clock).poller(epoll).inodeBackend(inotify).maxInterests(CAP).open();
+        ring = queue.openRing(RING);
+    }
 
     void ctl(CtlOp op, Ukevent... records) {
         CtlResults results = queue.ctl(op, records);
@@ -86,12 +104,64 @@ final class ModelHarness implements AutoCloseable {
         check();
     }
 
+    /** Activity on descriptor {@code fd}: it becomes ready for {@code bits} (again, for ET a new arrival). */
+    void pollReady(int fd, int bits) {
+        epoll.arrive(fd, bits);
+        model.fdArrive(fd, bits);
+        check();
+    }
+
+    /** Descriptor {@code fd} is drained of {@code bits}. */
+    void pollNotReady(int fd, int bits) {
+        epoll.clear(fd, bits);
+        model.fdClear(fd, bits);
+        check();
+    }
+
+    /**
+     * A change in directory {@code dir}: one inotify record for {@code name} (null: the directory
+     * itself) with the {@code IN_*} bit of {@code event} (one {@code Kevent.INODE_*} bit), ISDIR
+     * if {@code isDir}, and {@code cookie}.
+     */
+    void inotify(Path dir, String name, int event, boolean isDir, long cookie) {
+        inotify.change(dir.toString(), name, inotifyBit(event) | (isDir ? Inotify.IN_ISDIR : 0), cookie);
+        model.inotify(dir, name, event, isDir, cookie);
+        check();
+    }
+
+    /** Directory {@code dir} is deleted, and another made under its path. */
+    void inotifyDeleteSelf(Path dir) {
+        inotify.deleteSelf(dir.toString());
+        model.inotifyDeleteSelf(dir);
+        check();
+    }
+
+    /** The kernel's inotify queue overflows. */
+    void inotifyOverflow() {
+        inotify.overflow();
+        model.inotifyOverflow();
+        check();
+    }
+
+    private static int inotifyBit(int event) {
+        return switch (event) {
+            case Kevent.INODE_CREATE -> Inotify.IN_CREATE;
+            case Kevent.INODE_REMOVE -> Inotify.IN_DELETE;
+            case Kevent.INODE_MODIFY -> Inotify.IN_MODIFY;
+            case Kevent.INODE_ATTRIB -> Inotify.IN_ATTRIB;
+            case Kevent.INODE_MOVED_FROM -> Inotify.IN_MOVED_FROM;
+            case Kevent.INODE_MOVED_TO -> Inotify.IN_MOVED_TO;
+            case Kevent.INODE_CLOSE_WRITE -> Inotify.IN_CLOSE_WRITE;
+            default -> throw new IllegalArgumentException("one INODE event bit, not " + event);
+        };
+    }
+
     void getEvents(int min, int max, long timeoutNanos) {
         int n = queue.getEvents(min, max, timeoutNanos, TimeUnit.NANOSECONDS, out);
         List<ModelQueue.Ev> real = new ArrayList<>();
         for (int k = 0; k < n; k++) {
             real.add(new ModelQueue.Ev(out.type(k), out.id(k), out.events(k), out.flags(k), out.data(k),
-                    out.data2(k), out.cookie(k)));
+                    out.data2(k), out.cookie(k), out.name(k)));
         }
         List<ModelQueue.Ev> expected = model.getEvents(min, max, timeoutNanos);
         assertThat(real).as("events of getEvents(%d, %d, %d ns)", min, max, timeoutNanos)
@@ -118,13 +188,19 @@ final class ModelHarness implements AutoCloseable {
         QueueStats stats = queue.stats();
         assertThat(stats.registered()).as("registered").isEqualTo(model.registered());
         assertThat(stats.ready()).as("ready").isEqualTo(model.readyCount());
+        assertThat(stats.overflows()).as("overflows").isEqualTo(model.overflows());
         assertThat(ring.readPosition()).as("ring read position").isEqualTo(model.ringCommitted());
         List<ModelQueue.Slot> slots = new ArrayList<>();
         for (long seq = ring.readPosition(); seq < model.ringEnd(); seq++) {
             slots.add(new ModelQueue.Slot(new ModelQueue.Ev(ring.type(seq), ring.id(seq), ring.events(seq),
-                    ring.flags(seq), ring.data(seq), ring.data2(seq), ring.cookie(seq)), ring.isRemoved(seq)));
+                    ring.flags(seq), ring.data(seq), ring.data2(seq), ring.cookie(seq), null), ring.isRemoved(seq)));
         }
         assertThat(slots).as("readable ring slots").containsExactlyElementsOf(model.readableSlots());
+    }
+
+    /** @return the rules of the model this run exercised */
+    java.util.Set<String> seen() {
+        return model.seen();
     }
 
     @Override
