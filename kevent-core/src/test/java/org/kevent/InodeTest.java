@@ -44,6 +44,25 @@ class InodeTest {
         }
     }
 
+    /**
+     * docs/SEMANTICS.md §4: a failed record leaves its interest as it was. A MODIFY that would
+     * change the watched path is refused (EINVAL), and the interest keeps its mask and cookie.
+     */
+    @Test
+    void aModifyThatFailsLeavesTheInterestAsItWas() throws IOException {
+        Path a = Files.createDirectory(dir.resolve("a"));
+        Path b = Files.createDirectory(dir.resolve("b"));
+        queue.add(Ukevent.inode(1, a, Kevent.INODE_CREATE).withCookie(1));
+
+        CtlResults r = queue.ctl(CtlOp.MODIFY, Ukevent.inode(1, b, Kevent.INODE_ALL).withCookie(0));
+
+        assertThat(r.errorName(0)).isEqualTo("EINVAL");
+        Files.writeString(a.resolve("f"), "x");                    // CREATE, MODIFY, CLOSE_WRITE of one name
+        assertThat(queue.getEvents(1, 8, WAIT_MILLIS, TimeUnit.MILLISECONDS, out)).isEqualTo(1);
+        assertThat(out.events(0)).as("the old mask").isEqualTo(Kevent.INODE_CREATE);
+        assertThat(out.cookie(0)).as("the old cookie").isEqualTo(1);
+    }
+
     @BeforeEach
     void open() {
         queue = KeventQueue.open();

@@ -146,10 +146,6 @@ import java.util.TreeSet;
  * {@code -Dkevent.model.strict=all} (or a comma-separated list of names) makes it follow the rule,
  * so that the properties fail with the finding's sequence:
  * <ul>
- *   <li>{@code failed-modify-applies}: an INODE MODIFY that fails with {@code EINVAL} (another
- *       path) still replaces mask, flags and cookie and enables the interest.</li>
- *   <li>{@code poll-modify-keeps-ready-list}: a POLL MODIFY leaves the ready list as it was: an
- *       interest left with no bits is delivered with none; a held event is not queued.</li>
  *   <li>{@code dispatch-keeps-delivered-inode-event}: a DISPATCH INODE interest keeps its
  *       delivered event until enable or MODIFY: it takes room in the bound (an early OVERFLOW),
  *       and nothing queues the interest meanwhile.</li>
@@ -166,7 +162,7 @@ import java.util.TreeSet;
  */
 final class ModelQueue {
     /** Names of the engine's disagreements the model follows unless {@code -Dkevent.model.strict} names them. */
-    static final Set<String> FINDINGS = Set.of("failed-modify-applies", "poll-modify-keeps-ready-list",
+    static final Set<String> FINDINGS = Set.of(
             "dispatch-keeps-delivered-inode-event", "dispatch-drops-after-delivered-overflow",
             "modify-rewatches-deleted-directory");
 
@@ -403,14 +399,7 @@ final class ModelQueue {
         } else if (i == null) {
             return "ENOENT";
         } else if (i.type == EventType.INODE && !r.path().equals(i.root)) {
-            if (adapted("failed-modify-applies")) {
-                // Finding: the record's mask, flags and cookie take effect although it fails, and
-                // the interest is enabled (not queued: that waits for its next record).
-                i.mask = r.events();
-                i.flags = r.flags();
-                i.cookie = r.cookie();
-                i.enabled = true;
-            }
+            // A failed record leaves its interest as it was.
             return "EINVAL";
         }
         i.flags = r.flags();
@@ -436,11 +425,8 @@ final class ModelQueue {
             case POLL -> {
                 i.mask = r.events();
                 i.bits &= i.mask | ALWAYS;
-                if (!adapted("poll-modify-keeps-ready-list")) {
-                    requeue(i);
-                }
-                // Finding (adapted): the ready list is left as it was: an interest left with no
-                // bits stays on it and is delivered with none; a held event is not queued.
+                // Left with no bits it leaves the ready list; an event held while disabled is queued.
+                requeue(i);
                 rearm(i);
             }
             case INODE -> {

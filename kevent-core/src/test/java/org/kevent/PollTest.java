@@ -143,6 +143,41 @@ class PollTest {
         assertThat(queue.stats().registered()).isZero();
     }
 
+    /**
+     * docs/SEMANTICS.md §4, MODIFY replaces the mask and re-evaluates readiness at once: a queued
+     * interest whose pending bits the new mask drops leaves the ready list, instead of coming out
+     * later with no bits.
+     */
+    @Test
+    void aModifyThatDropsEveryPendingBitTakesTheInterestOffTheReadyList() {
+        queue.add(Ukevent.poll(pipe[0], Kevent.POLLIN));
+        write(1);
+        queue.add(Ukevent.timer(9, java.time.Duration.ZERO));      // due at once: queued ahead
+        assertThat(queue.getEvents(0, 1, 0, TimeUnit.NANOSECONDS, out)).isEqualTo(1);
+        assertThat(out.type(0)).as("the timer first; the readable pipe is queued behind it").isEqualTo(EventType.TIMER);
+        assertThat(queue.stats().ready()).isEqualTo(1);
+
+        queue.modify(Ukevent.poll(pipe[0], Kevent.POLLOUT));       // a read end is never writable
+
+        assertThat(queue.stats().ready()).isZero();
+        assertThat(queue.poll(out)).as("nothing to hand out, not an event without bits").isZero();
+    }
+
+    /** An event held while a DISPATCH interest was disabled is queued by MODIFY, as by enable. */
+    @Test
+    void modifyQueuesTheEventHeldWhileADispatchInterestWasDisabled() {
+        queue.add(Ukevent.poll(pipe[0], Kevent.POLLIN).withFlags(Kevent.REQ_ET | Kevent.REQ_DISPATCH));
+        write(1);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        write(1);                                                  // a new edge while disabled
+        assertThat(queue.poll(out)).as("disabled").isZero();
+
+        queue.modify(Ukevent.poll(pipe[0], Kevent.POLLIN).withFlags(Kevent.REQ_ET | Kevent.REQ_DISPATCH).withCookie(5));
+
+        assertThat(queue.poll(out)).isEqualTo(1);
+        assertThat(out.cookie(0)).isEqualTo(5);
+    }
+
     @Test
     void aRegularFileIsRejectedWithEperm(@TempDir Path dir) throws IOException {
         Path file = Files.createFile(dir.resolve("f"));

@@ -236,12 +236,11 @@ public final class Engine implements ExpiryHandler {
         if (i == null) {
             return CtlError.of("ENOENT", r.type() + " " + r.id() + " is not registered in this queue");
         }
-        i.enabled = true;
         SourceKind kind = kinds[i.type.ordinal()];
         if (kind != null) {
-            setRecord(i, r);
-            return kind.reattach(i, r);
+            return modifyKind(kind, i, r);
         }
+        i.enabled = true;
         if (i.type == EventType.TIMER) {
             // A timer's MODIFY is a re-arm: expirations of the old setting are dropped.
             wheel.cancel(i);
@@ -251,6 +250,33 @@ public final class Engine implements ExpiryHandler {
         }
         apply(i, r);
         return null;
+    }
+
+    /**
+     * MODIFY of a source kind's interest: the record takes effect whole or, if the kind refuses it,
+     * not at all (a failed record leaves its interest as it was, docs/SEMANTICS.md §4).
+     */
+    private CtlError modifyKind(SourceKind kind, Interest i, Ukevent r) {
+        int events = i.events;
+        int flags = i.flags;
+        long cookie = i.cookie;
+        Object attachment = i.attachment;
+        boolean enabled = i.enabled;
+        int readyEvents = i.readyEvents;
+        long pending = i.pending;
+        setRecord(i, r);
+        i.enabled = true;
+        CtlError error = kind.reattach(i, r);
+        if (error != null) {
+            i.events = events;
+            i.flags = flags;
+            i.cookie = cookie;
+            i.attachment = attachment;
+            i.enabled = enabled;
+            i.readyEvents = readyEvents;
+            i.pending = pending;
+        }
+        return error;
     }
 
     private void apply(Interest i, Ukevent r) {
@@ -424,6 +450,21 @@ public final class Engine implements ExpiryHandler {
         i.readyEvents = 0;
         unlinkReady(i);
         syncExportedReadiness();
+    }
+
+    /**
+     * After a MODIFY changed what an interest asks for: left with no event bits, it leaves the
+     * ready list (it would come out empty); with some, and enabled, it is queued if it was not (a
+     * DISPATCH interest's event held while it was disabled). Lock held.
+     */
+    void requeue(Interest i) {
+        if (i.readyEvents == 0) {
+            if (i.onReady) {
+                notReady(i);
+            }
+        } else {
+            ready(i);
+        }
     }
 
     /**

@@ -48,11 +48,15 @@ final class PollKind extends SourceKind {
 
     @Override
     CtlError reattach(Interest i, Ukevent r) {
-        // Bits no longer asked for are not reported; MOD makes the kernel re-check at once.
+        int rc = engine.rewatchFd(i.token, i.fd, epollEvents(i));
+        if (rc < 0) {
+            return error(-rc, i.fd);
+        }
+        // Bits no longer asked for are not reported; the MOD made the kernel re-check at once.
         i.readyEvents &= i.events | ALWAYS;
         i.pending = i.readyEvents;
-        int rc = engine.rewatchFd(i.token, i.fd, epollEvents(i));
-        return rc < 0 ? error(-rc, i.fd) : null;
+        engine.requeue(i);
+        return null;
     }
 
     @Override

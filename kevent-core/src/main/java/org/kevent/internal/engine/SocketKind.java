@@ -108,16 +108,16 @@ final class SocketKind extends SourceKind {
     @Override
     CtlError reattach(Interest i, Ukevent r) {
         Link link = (Link) i.sourceState;
-        i.readyEvents &= i.events | ALWAYS;
-        i.pending = i.readyEvents;
         if (!link.unwatched) {
             int rc = engine.rewatchFd(i.token, i.fd, epollEvents(i));
             if (rc < 0) {
-                return CtlError.of(Errno.name(rc), Errno.message(rc) + " (epoll_ctl re-arming socket fd " + i.fd + ")");
+                return CtlError.of(Errno.name(-rc), Errno.message(-rc) + " (epoll_ctl re-arming socket fd " + i.fd + ")");
             }
         }
+        i.readyEvents &= i.events | ALWAYS;
+        i.pending = i.readyEvents;
         reportConnect(i, link);
-        engine.ready(i);
+        engine.requeue(i);
         return null;
     }
 
