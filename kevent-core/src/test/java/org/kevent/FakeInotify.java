@@ -91,6 +91,11 @@ final class FakeInotify implements InodeBackend {
         drop(w);
     }
 
+    /** @return the watches that exist */
+    int watches() {
+        return byWd.size();
+    }
+
     /** The kernel's queue overflowed. */
     void overflow() {
         if (!byWd.isEmpty()) {

@@ -14,7 +14,7 @@ import org.kevent.internal.sys.Inotify;
  * {@link FakeInotify}) and a {@link ModelQueue} driven side by side: every method does one
  * operation on both (a control call, a wait, or a change on the kernel's side) and asserts that
  * they agree, then checks the invariants (registered and ready counts, the overflow counter, the
- * readable ring slots).
+ * kernel's inotify watches, the readable ring slots).
  */
 final class ModelHarness implements AutoCloseable {
     static final long MS = 1_000_000L;
@@ -50,6 +50,16 @@ final class ModelHarness implements AutoCloseable {
                     .isEqualTo(expected == null ? Kevent.RET_DONE : Kevent.RET_DONE | Kevent.RET_BROKEN);
         }
         check();
+    }
+
+    /**
+     * MODIFY of INODE interest {@code id} at the directory it watches (the first one when none is
+     * registered): a random record names the right directory only half the time.
+     */
+    void modifyInode(long id, int events, int flags, long cookie) {
+        Path root = model.inodeRoot(id);
+        ctl(CtlOp.MODIFY, Ukevent.inode(id, root == null ? DIRS.getFirst() : root, events).withFlags(flags)
+                .withCookie(cookie));
     }
 
     /** The batch form: it counts the registered ids and skips the others. */
@@ -189,6 +199,7 @@ final class ModelHarness implements AutoCloseable {
         assertThat(stats.registered()).as("registered").isEqualTo(model.registered());
         assertThat(stats.ready()).as("ready").isEqualTo(model.readyCount());
         assertThat(stats.overflows()).as("overflows").isEqualTo(model.overflows());
+        assertThat(inotify.watches()).as("kernel inotify watches").isEqualTo(model.watchCount());
         assertThat(ring.readPosition()).as("ring read position").isEqualTo(model.ringCommitted());
         List<ModelQueue.Slot> slots = new ArrayList<>();
         for (long seq = ring.readPosition(); seq < model.ringEnd(); seq++) {

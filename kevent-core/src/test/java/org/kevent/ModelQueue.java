@@ -118,10 +118,16 @@ import java.util.TreeSet;
  *       level or ET interest with more joins the ready list's tail at once (it may come out again
  *       in the same call, behind the others); ONESHOT hands out one event (everything merged
  *       into it) and the rest goes with the interest; DISPATCH one per enable. A delivered event
- *       takes no more records: a later change starts a new one.</li>
+ *       is gone at once, in every mode: it takes no more records (a later change starts a new
+ *       one) and no room in the bound, and a delivered OVERFLOW lets records in again. A
+ *       disabled DISPATCH interest keeps reading: its records merge, queue and overflow as above
+ *       and wait for enable or MODIFY.</li>
  *   <li>MODIFY drops from every undelivered event the bits the new mask does not ask for
  *       (OVERFLOW and ISDIR stay; a BROKEN event stays whole), drops events left empty, and
  *       leaves the ready list if none is left (§4).</li>
+ *   <li>MODIFY asks the kernel for the new bits on the interest's own watch only: after the
+ *       directory was deleted (the queue having read it or not) it watches nothing new, and no
+ *       watch is left that no interest owns (the harness compares the kernel's watch count).</li>
  * </ul>
  *
  * <h2>Choices where the rules leave one open</h2>
@@ -134,60 +140,19 @@ import java.util.TreeSet;
  *       queued later is then reported before those descriptors.</li>
  *   <li>An ADD that fails with {@code EEXIST} on a watched directory has asked the kernel for its
  *       bits first: the watch's mask grows by them.</li>
+ *   <li>MODIFY asks the kernel only for bits the watch does not report yet, by path: after an
+ *       unread deletion that reaches the new directory there, whose watch, if the asking made
+ *       it, is removed at once (one more {@code IN_IGNORED}, read and dropped).</li>
  *   <li>The test's side: a deleted directory is replaced at once by a new one under the same
  *       path (a new inode, not watched); the kernel's own inotify queue has no bound (its
  *       overflow is an action of its own); {@code recordCap} is small (3) so that the bound is
  *       reached.</li>
  * </ul>
  *
- * <h2>Findings</h2>
- * Where the engine disagrees with the rules (docs/RELIABILITY.md §1), the model follows the engine
- * under a name in {@link #FINDINGS}, so that the properties pin everything else, and
- * {@code -Dkevent.model.strict=all} (or a comma-separated list of names) makes it follow the rule,
- * so that the properties fail with the finding's sequence:
- * <ul>
- *   <li>{@code dispatch-keeps-delivered-inode-event}: a DISPATCH INODE interest keeps its
- *       delivered event until enable or MODIFY: it takes room in the bound (an early OVERFLOW),
- *       and nothing queues the interest meanwhile.</li>
- *   <li>{@code dispatch-drops-after-delivered-overflow}: after a DISPATCH INODE interest's
- *       OVERFLOW is delivered, records stay dropped until enable or MODIFY, with no OVERFLOW for
- *       them.</li>
- *   <li>{@code modify-rewatches-deleted-directory}: an INODE MODIFY after the directory was
- *       deleted, before the queue read it, watches the new directory at the path for no interest
- *       (a watch nothing removes).</li>
- * </ul>
- *
  * <p>Not modelled: WAKEUP_ALL (single-threaded, it changes nothing observable), attachments,
  * recursive INODE interests, sockets and network AIO.
  */
 final class ModelQueue {
-    /** Names of the engine's disagreements the model follows unless {@code -Dkevent.model.strict} names them. */
-    static final Set<String> FINDINGS = Set.of(
-            "dispatch-keeps-delivered-inode-event", "dispatch-drops-after-delivered-overflow",
-            "modify-rewatches-deleted-directory");
-
-    private static final Set<String> STRICT = strict();
-
-    private static Set<String> strict() {
-        String s = System.getProperty("kevent.model.strict", "").strip();
-        if (s.isEmpty()) {
-            return Set.of();
-        }
-        Set<String> names = s.equals("all") ? FINDINGS : Set.of(s.split("\\s*,\\s*"));
-        for (String name : names) {
-            if (!FINDINGS.contains(name)) {
-                throw new IllegalArgumentException("kevent.model.strict: no finding " + name + " in " + FINDINGS);
-            }
-        }
-        return names;
-    }
-
-    /** @return whether the model follows the engine where it disagrees with the rules on {@code finding} */
-    private static boolean adapted(String finding) {
-        assert FINDINGS.contains(finding) : finding;
-        return !STRICT.contains(finding);
-    }
-
     /** Descriptors 0 .. FDS - 1 exist. */
     static final int FDS = 2;
     private static final int ALWAYS = Kevent.POLLERR | Kevent.POLLHUP;
@@ -263,10 +228,6 @@ final class ModelQueue {
         boolean broken;
         boolean overflowPending;
         final List<Change> changes = new ArrayList<>();
-        /** Finding (adapted): a DISPATCH interest's delivered event, still held until enable or MODIFY. */
-        boolean taken;
-        /** Finding (adapted): that event was an OVERFLOW: records stay dropped until enable or MODIFY. */
-        boolean takenOverflow;
 
         Interest(EventType type, long id) {
             this.type = type;
@@ -353,6 +314,20 @@ final class ModelQueue {
         return overflows;
     }
 
+    /**
+     * @return the directory of the registered INODE interest {@code id}, or null: lets a test
+     *         MODIFY it at its own path (a MODIFY that names another path is refused)
+     */
+    Path inodeRoot(long id) {
+        Interest i = table.get(new Key(EventType.INODE, id));
+        return i == null ? null : i.root;
+    }
+
+    /** @return the kernel's inotify watches: one per live INODE interest */
+    int watchCount() {
+        return watches.size();
+    }
+
     /** @return the rules this run exercised (names as in {@link ModelPropertiesTest}'s coverage line) */
     Set<String> seen() {
         return seen;
@@ -431,14 +406,7 @@ final class ModelQueue {
             }
             case INODE -> {
                 i.mask = r.events();
-                release(i);
-                if (live(i)) {
-                    i.watch.asked |= i.mask & Kevent.INODE_ALL;
-                } else if (!i.broken && adapted("modify-rewatches-deleted-directory")) {
-                    // Finding: the queue has not read the deletion yet and asks the kernel again
-                    // for the path: that watches the new directory there, for no interest.
-                    watches.computeIfAbsent(i.root, p -> new Watch()).asked |= i.mask & Kevent.INODE_ALL;
-                }
+                askKernel(i);
                 narrow(i);
                 requeue(i);
             }
@@ -528,18 +496,8 @@ final class ModelQueue {
         if (i.type == EventType.POLL) {
             rearm(i);
         }
-        release(i);
         queue(i);
         return null;
-    }
-
-    /** Enable or MODIFY of an INODE interest lets go of the delivered event it held (adapted findings). */
-    private static void release(Interest i) {
-        i.taken = false;
-        if (i.takenOverflow) {
-            i.takenOverflow = false;
-            i.overflowPending = false;
-        }
     }
 
     void wakeup() {
@@ -673,6 +631,9 @@ final class ModelQueue {
         if (wanted == 0) {
             return;
         }
+        if (!s.enabled) {
+            seen.add("record held while disabled");
+        }
         int ev = wanted | (r.dir() ? Kevent.INODE_ISDIR : 0);
         long word = (wanted & MOVED) != 0 ? r.cookie() : 0;
         Change joined = newestOfName(s, r.name());
@@ -687,7 +648,7 @@ final class ModelQueue {
             queue(s);
             return;
         }
-        if (s.changes.size() + (s.taken ? 1 : 0) >= recordCap) {
+        if (s.changes.size() >= recordCap) {
             overflow(s);
             overflows++;
             return;
@@ -726,6 +687,30 @@ final class ModelQueue {
         s.overflowPending = true;
         s.changes.add(new Change(Kevent.INODE_OVERFLOW, 0, null, true, false));
         queue(s);
+    }
+
+    /**
+     * MODIFY of an INODE interest asks the kernel, by path, for the bits its watch does not report
+     * yet. Once the directory is deleted (read or not) its watch is gone and the path names a new
+     * directory: the MODIFY watches nothing there for the interest (a watch the asking made is
+     * removed at once, queueing its {@code IN_IGNORED}; one another interest owns just grows).
+     */
+    private void askKernel(Interest s) {
+        int asked = s.mask & Kevent.INODE_ALL;
+        if (!live(s) && !s.broken) {
+            seen.add("deleted directory modified");
+        }
+        if (live(s)) {
+            s.watch.asked |= asked;
+        } else if (!s.broken && (asked & ~Kevent.INODE_DELETE_SELF & ~s.watch.asked) != 0) {
+            seen.add("deleted directory's watch widened");
+            Watch there = watches.get(s.root);
+            if (there != null) {
+                there.asked |= asked;
+            } else {
+                kernelRecord(new KernelRecord(RecordKind.IGNORED, null, 0, false, 0, null));
+            }
+        }
     }
 
     /** MODIFY of an INODE interest: its undelivered events keep only the bits it still asks for. */
@@ -786,18 +771,11 @@ final class ModelQueue {
                 i.bits = 0;
             }
             case INODE -> {
+                // Delivered, the event is gone: it takes no room and no record (DISPATCH too).
                 Change c = i.changes.removeFirst();
-                boolean held = (i.flags & (Kevent.REQ_DISPATCH | Kevent.REQ_ONESHOT)) == Kevent.REQ_DISPATCH && !c.broken;
                 if (c.special && !c.broken) {
-                    if (held && adapted("dispatch-drops-after-delivered-overflow")) {
-                        // Finding: records stay dropped until enable or MODIFY, and no OVERFLOW says so.
-                        i.takenOverflow = true;
-                    } else {
-                        i.overflowPending = false;
-                    }
+                    i.overflowPending = false;
                 }
-                // Finding: the delivered event keeps its room in the interest's bound until enable or MODIFY.
-                i.taken = held && adapted("dispatch-keeps-delivered-inode-event");
                 broken = c.broken;
                 ev = new Ev(i.type, i.id, c.bits, Kevent.RET_DONE | (c.broken ? Kevent.RET_BROKEN : 0), c.data, 0,
                         i.cookie, c.name);
@@ -883,9 +861,6 @@ final class ModelQueue {
     }
 
     private void queue(Interest i) {
-        if (i.taken) {
-            return; // adapted finding: an interest holding its delivered event is queued by enable or MODIFY only
-        }
         if (i.enabled && hasEvent(i) && !i.onReady) {
             i.onReady = true;
             ready.add(i);

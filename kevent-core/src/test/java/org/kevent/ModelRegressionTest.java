@@ -2,10 +2,12 @@ package org.kevent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.kevent.internal.sys.Fd;
+import org.kevent.internal.sys.Inotify;
 
 /**
  * The disagreements {@link ModelPropertiesTest} found between the queue and docs/SEMANTICS.md, each
@@ -91,6 +93,100 @@ class ModelRegressionTest {
             queue.remove(EventType.USER, 1);
 
             assertThat(ring.isRemoved(0)).isTrue();
+        }
+    }
+
+    // ---------------------------------------------------------------- INODE on the fake inotify
+
+    /** Undelivered events one INODE interest may hold here ({@code fs.inotify.max_queued_events} of the fake). */
+    private static final int BOUND = 3;
+    private final ManualClock clock = new ManualClock(TestQueues.START);
+    private final FakeEpoll epoll = new FakeEpoll(clock);
+    private final FakeInotify inotify = new FakeInotify(epoll, BOUND);
+    private final EventBuffer out = new EventBuffer(8);
+
+    private KeventQueue fakeQueue() {
+        return KeventQueue.builder().clock(clock).poller(epoll).inodeBackend(inotify).open();
+    }
+
+    private void modified(String name) {
+        inotify.change("d", name, Inotify.IN_MODIFY, 0);
+    }
+
+    /**
+     * Found as (ring property): a DISPATCH interest's delivered event, "a", stayed in its queue
+     * until enable, so that three new events overflowed a bound of three (docs/SEMANTICS.md §1:
+     * the bound counts undelivered events).
+     */
+    @Test
+    void aDeliveredDispatchInodeEventTakesNoRoomInTheBound() {
+        try (KeventQueue queue = fakeQueue()) {
+            queue.add(Ukevent.inode(1, Path.of("d"), Kevent.INODE_ALL).withFlags(Kevent.REQ_DISPATCH));
+            modified("a");
+            assertThat(queue.getEvents(0, 8, 0, TimeUnit.SECONDS, out)).isEqualTo(1);
+
+            modified("b");
+            modified("c");
+            modified("d");
+
+            assertThat(queue.getEvents(0, 8, 0, TimeUnit.SECONDS, out)).as("disabled by its delivery").isZero();
+            assertThat(queue.stats().overflows()).as("three undelivered events fit a bound of three").isZero();
+            StringBuilder names = new StringBuilder();
+            for (int k = 0; k < 3; k++) {
+                queue.enable(EventType.INODE, 1);
+                assertThat(queue.getEvents(0, 8, 0, TimeUnit.SECONDS, out)).as("one event per enable").isEqualTo(1);
+                assertThat(out.events(0)).isEqualTo(Kevent.INODE_MODIFY);
+                names.append(out.name(0));
+            }
+            assertThat(names).hasToString("bcd");
+        }
+    }
+
+    /**
+     * Found as: ADD DISPATCH, the kernel's overflow, OVERFLOW delivered, a change of "a", enable:
+     * nothing came. Records stayed dropped after the OVERFLOW was delivered until enable, and no
+     * OVERFLOW reported them (docs/SEMANTICS.md §1: a full queue is reported, never silent).
+     */
+    @Test
+    void aChangeAfterADeliveredDispatchOverflowIsKept() {
+        try (KeventQueue queue = fakeQueue()) {
+            queue.add(Ukevent.inode(1, Path.of("d"), Kevent.INODE_ALL).withFlags(Kevent.REQ_DISPATCH));
+            inotify.overflow();
+            assertThat(queue.getEvents(0, 8, 0, TimeUnit.SECONDS, out)).isEqualTo(1);
+            assertThat(out.events(0)).isEqualTo(Kevent.INODE_OVERFLOW);
+
+            modified("a");
+            assertThat(queue.getEvents(0, 8, 0, TimeUnit.SECONDS, out)).as("disabled by its delivery").isZero();
+            queue.enable(EventType.INODE, 1);
+
+            assertThat(queue.getEvents(0, 8, 0, TimeUnit.SECONDS, out)).isEqualTo(1);
+            assertThat(out.events(0)).isEqualTo(Kevent.INODE_MODIFY);
+            assertThat(out.name(0)).isEqualTo("a");
+        }
+    }
+
+    /**
+     * Found as (seed 8): ADD, the directory deleted and another made at its path, MODIFY before
+     * the queue read the deletion: the MODIFY watched the new directory for no interest, a kernel
+     * watch nothing would ever remove. Now the MODIFY applies, no watch is left behind, and the
+     * deletion ends the interest as usual.
+     */
+    @Test
+    void aModifyAfterAnUnreadDeletionLeavesNoWatchBehind() {
+        try (KeventQueue queue = fakeQueue()) {
+            queue.add(Ukevent.inode(1, Path.of("d"), Kevent.INODE_MODIFY).withCookie(1));
+            inotify.deleteSelf("d");
+
+            queue.modify(Ukevent.inode(1, Path.of("d"), Kevent.INODE_ALL).withCookie(2));
+
+            assertThat(inotify.watches()).as("kernel watches after the MODIFY").isZero();
+            modified("a"); // in the new directory at the path: nobody watches it
+            assertThat(queue.getEvents(0, 8, 0, TimeUnit.SECONDS, out)).isEqualTo(1);
+            assertThat(out.events(0)).isEqualTo(Kevent.INODE_DELETE_SELF);
+            assertThat(out.flags(0) & Kevent.RET_BROKEN).isNotZero();
+            assertThat(out.cookie(0)).as("the MODIFY applied").isEqualTo(2);
+            assertThat(queue.stats().registered()).isZero();
+            assertThat(inotify.watches()).isZero();
         }
     }
 }

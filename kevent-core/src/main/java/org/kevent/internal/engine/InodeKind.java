@@ -29,7 +29,9 @@ import org.kevent.internal.sys.Inotify;
  *       of its pending events and offers the next when the previous one was delivered: in every
  *       mode (level and ET alike) each event is delivered once; ONESHOT delivers one event (the
  *       first name's, with everything merged into it), DISPATCH one per enable. A delivered event
- *       takes nothing more: a later change starts a new one.</li>
+ *       leaves the interest's FIFO at once: it takes nothing more (a later change starts a new
+ *       one) and no room. A disabled DISPATCH interest keeps reading: its records merge and queue
+ *       (or overflow) as above and are handed out from enable or MODIFY on.</li>
  *   <li>Recursive: every directory of the tree has its own watch; a directory created or moved in
  *       is watched at once and then listed, its entries reported as CREATE with data2 = 1, so
  *       nothing created in it before the watch existed is missed (an entry created between the
@@ -39,21 +41,29 @@ import org.kevent.internal.sys.Inotify;
  *       the queue's overflow counter; so does an interest reaching
  *       {@code fs.inotify.max_queued_events} pending events (a record that merges takes no room,
  *       so the cap counts events, not changes). OVERFLOW never merges. Until it is delivered, kernel
- *       records for the interest are dropped; when it is delivered, a recursive interest re-scans
- *       its tree (adding missing watches) and queues a listing: CREATE, data2 = 1, for every
- *       entry. So the consumer rebuilds its view from the OVERFLOW on.</li>
+ *       records for the interest are dropped; from its delivery on (also while DISPATCH keeps the
+ *       interest disabled) they are queued again, and a recursive interest re-scans its tree
+ *       (adding missing watches) and queues a listing: CREATE, data2 = 1, for every entry. So the
+ *       consumer rebuilds its view from the OVERFLOW on.</li>
  *   <li>The root deleted, moved to another file system or unmounted: DELETE_SELF with BROKEN,
  *       delivered after the records before it, whatever the mask; the engine then removes the
  *       interest.</li>
  *   <li>The same inode as root of two interests of one queue: {@code EEXIST}. Trees may overlap
  *       otherwise; a shared watch's kernel mask only grows (IN_MASK_ADD) and records are filtered
  *       per interest.</li>
+ *   <li>MODIFY asks the kernel (by path) only for bits a watch does not report yet. A path that
+ *       no longer leads to the watched inode (deleted or renamed, and the queue has not read it
+ *       yet) is not followed: a watch that asking made on another inode is removed at once, the
+ *       interest keeps its watch, and MODIFY applies to the interest as usual; a deleted root's
+ *       DELETE_SELF with BROKEN follows.</li>
  * </ul>
  *
  * <h2>Caveats</h2>
  * Scanning a new directory, and re-scanning after an overflow, lists directories under the queue
  * lock. Names are bytes as the kernel gave them; a renamed root keeps its old path in
- * {@code EventBuffer.path}. The ring ({@code EventRing}) carries INODE events without names.
+ * {@code EventBuffer.path}, and a MODIFY of it cannot widen what the kernel reports (remove the
+ * interest and add it at the new path). The ring ({@code EventRing}) carries INODE events without
+ * names.
  */
 public final class InodeKind extends SourceKind {
     private static final int EPOLLIN = 0x001; // sys/epoll.h
@@ -114,13 +124,14 @@ public final class InodeKind extends SourceKind {
         }
         InodeWatch w = watches.get(wd);
         if (w != null) {
+            w.asked(mask); // the kernel's mask grew, refused or not
             InodeState other = w.rootMember();
             if (other != null) {
                 return CtlError.of("EEXIST", s.root + " is already watched by INODE " + other.interest.id
                         + " of this queue (" + other.root + ", the same inode)");
             }
         } else {
-            w = new InodeWatch(wd);
+            w = new InodeWatch(wd, mask);
             watches.put(w);
         }
         s.rootWd = wd;
@@ -146,24 +157,38 @@ public final class InodeKind extends SourceKind {
                     + s.root + (s.recursive ? ", recursive" : "") + "): remove it and add it again");
         }
         // The kernel masks only grow: a narrower mask is applied by filtering here.
-        int mask = kernelMask(i.events, s.recursive) | Inotify.IN_MASK_ADD;
+        int mask = kernelMask(i.events, s.recursive);
         for (int k = 0; k < s.watchCount; k++) {
             InodeWatch w = s.watches[k];
+            if (w.reports(mask)) {
+                continue; // the kernel reports all of it already
+            }
             byte[] prefix = w.prefixes[w.indexOf(s)];
-            int rc = backend.addWatch(fd, pathOf(s, prefix).toString(),
-                    mask | (prefix == ROOT ? 0 : Inotify.IN_DONT_FOLLOW));
-            if (rc < 0 && w.wd == s.rootWd) {
+            int rc = backend.addWatch(fd, pathOf(s, prefix).toString(), mask | Inotify.IN_MASK_ADD
+                    | (s.recursive ? Inotify.IN_ONLYDIR : 0) | (prefix == ROOT ? 0 : Inotify.IN_DONT_FOLLOW));
+            if (rc == w.wd) {
+                w.asked(mask);
+            } else if (rc >= 0) {
+                // The path leads to another inode now: the watched one was deleted or renamed and
+                // the queue has not read it yet. Asking by path watched the newcomer: take that
+                // back (nothing would ever remove it) unless this queue watches it anyway.
+                InodeWatch other = watches.get(rc);
+                if (other != null) {
+                    other.asked(mask);
+                } else {
+                    backend.removeWatch(fd, rc);
+                }
+            } else if (w.wd == s.rootWd && rc != -Errno.ENOENT && rc != -Errno.ENOTDIR) {
+                // ENOENT, ENOTDIR: the root has left its path, as above (it keeps its watch).
                 return addError(-rc, s.root, s.recursive);
             }
         }
-        popIfTaken(s);
         s.records.retain(i.events | Kevent.INODE_OVERFLOW | Kevent.INODE_ISDIR);
         if (s.records.isEmpty()) {
             // Everything it had queued was filtered away: it must not stay on the ready list with
             // no event (one with no bits and a stale name would come out).
             engine.notReady(i);
         } else {
-            i.readyEvents = 0;
             offer(s);
         }
         return null;
@@ -186,12 +211,12 @@ public final class InodeKind extends SourceKind {
 
     @Override
     void delivered(Interest i) {
-        rearm(i);
+        offerNext(i);
     }
 
     @Override
     void enabled(Interest i) {
-        rearm(i);
+        offerNext(i);
     }
 
     @Override
@@ -207,7 +232,6 @@ public final class InodeKind extends SourceKind {
     @Override
     void fill(Interest i, EventSlots out, int n) {
         InodeState s = (InodeState) i.sourceState;
-        s.records.take();
         int len = s.records.headNameLength();
         out.nameBases[n] = s.root;
         out.nameOffsets[n] = out.namesUsed;
@@ -219,12 +243,13 @@ public final class InodeKind extends SourceKind {
             s.records.copyHeadName(out.names, out.namesUsed);
             out.namesUsed += len;
         }
+        handedOut(s);
     }
 
     @Override
     void fillRing(Interest i, Ring ring, long seq) {
         // The ring has no name storage: the event goes out without its name.
-        ((InodeState) i.sourceState).records.take();
+        handedOut((InodeState) i.sourceState);
     }
 
     @Override
@@ -307,6 +332,7 @@ public final class InodeKind extends SourceKind {
             byte[] sub = childPrefix(prefix, name, nameLen);
             if ((mask & (Inotify.IN_CREATE | Inotify.IN_MOVED_TO)) != 0) {
                 walk(s, pathOf(s, sub), sub, true);
+                offer(s);
             } else if ((mask & Inotify.IN_MOVED_FROM) != 0) {
                 dropSubtree(s, sub);
             }
@@ -345,11 +371,12 @@ public final class InodeKind extends SourceKind {
 
     /**
      * Makes the head event the interest's pending event, or refreshes it when a record merged into
-     * the head while it waits on the ready list (lock held). A taken head is final.
+     * the head while it waits on the ready list (lock held). A disabled interest keeps it pending
+     * until enable or MODIFY offers it again.
      */
     private void offer(InodeState s) {
         Interest i = s.interest;
-        if (s.records.headTaken() || s.records.isEmpty()) {
+        if (s.records.isEmpty()) {
             return;
         }
         i.readyEvents = s.records.headEvents();
@@ -360,24 +387,27 @@ public final class InodeKind extends SourceKind {
         engine.ready(i);
     }
 
-    private void rearm(Interest i) {
+    /** After a delivery that keeps the interest, and on enable: the next event, if any. */
+    private void offerNext(Interest i) {
         InodeState s = (InodeState) i.sourceState;
         if (s != null) {
-            popIfTaken(s);
             offer(s);
         }
     }
 
-    private void popIfTaken(InodeState s) {
-        if (!s.records.headTaken()) {
-            return;
-        }
+    /**
+     * The head event was just copied out by a delivery, before the engine applies the trigger
+     * mode: it leaves the FIFO now, whatever the mode, so it holds no room in the cap and merges
+     * nothing more. A delivered OVERFLOW lets records in again (a recursive interest re-lists its
+     * tree). Nothing is offered here: the engine is still delivering this interest; it offers
+     * the next event through {@link #delivered} or, for DISPATCH, {@link #enabled} or MODIFY.
+     */
+    private void handedOut(InodeState s) {
         boolean wasOverflow = s.records.headEvents() == Kevent.INODE_OVERFLOW;
         s.records.pop();
-        s.interest.readyEvents = 0;
         if (wasOverflow) {
             s.overflowPending = false;
-            if (s.recursive) {
+            if (s.recursive && (s.interest.flags & Kevent.REQ_ONESHOT) == 0) {
                 walk(s, s.root, ROOT, true);
             }
         }
@@ -387,7 +417,8 @@ public final class InodeKind extends SourceKind {
 
     /**
      * Watches {@code dir} and every directory below it for {@code s}; with {@code report}, queues
-     * a CREATE (data2 = 1) for every entry found, the directory's own entry excluded.
+     * a CREATE (data2 = 1) for every entry found, the directory's own entry excluded (the caller
+     * offers them).
      *
      * @return null, or the error of the top directory's watch (one below that vanished is skipped)
      */
@@ -402,8 +433,10 @@ public final class InodeKind extends SourceKind {
         }
         InodeWatch w = watches.get(wd);
         if (w == null) {
-            w = new InodeWatch(wd);
+            w = new InodeWatch(wd, mask);
             watches.put(w);
+        } else {
+            w.asked(mask);
         }
         if (wd != s.rootWd) {
             w.put(s, prefix);
@@ -418,7 +451,6 @@ public final class InodeKind extends SourceKind {
                     // A listing is not capped: it is what the consumer rebuilds its view from.
                     s.records.add(Kevent.INODE_CREATE | (isDir ? Kevent.INODE_ISDIR : 0), 0, InodeRecords.SCANNED,
                             prefix, entryName, 0, entryName.length, Integer.MAX_VALUE);
-                    offer(s);
                 }
                 if (isDir) {
                     CtlError e = walk(s, entry, childPrefix(prefix, entryName, entryName.length), report);

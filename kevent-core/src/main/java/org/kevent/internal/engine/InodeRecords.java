@@ -28,8 +28,9 @@ import org.kevent.Kevent;
  * Joining ORs the flags too (SCANNED, so data2 = 1, if any record of the event came from a scan)
  * and gives the event the record's cookie when the record has one (MOVED_*: data).
  * A record that cannot join becomes a new event, and the newest event of the name from then on.
- * The head once {@linkplain #take() taken} by a delivery accepts nothing more: later changes
- * start a new event. OVERFLOW and BROKEN events never merge, in either direction.
+ * A delivery {@linkplain #pop() pops} the head, so a delivered event takes nothing more and holds
+ * no room: later changes start a new event. OVERFLOW and BROKEN events never merge, in either
+ * direction.
  *
  * <p>The name index is an open-addressing table from name to the newest mergeable event of that
  * name, holding logical positions ({@code base + array index}) so compaction does not touch it.
@@ -59,8 +60,6 @@ final class InodeRecords {
     private int head;
     private int tail;
     private int namesEnd;
-    /** The head was handed out by a delivery: it is popped on re-arm and takes no more merges. */
-    private boolean headTaken;
 
     /** Logical position of array index 0: compaction moves it with the arrays, so the index stays valid. */
     private long base;
@@ -94,10 +93,6 @@ final class InodeRecords {
         return nameLength[head];
     }
 
-    boolean headTaken() {
-        return headTaken;
-    }
-
     /** @return names in the merge index: never more than {@link #size()} (for tests) */
     int indexedNames() {
         return indexed;
@@ -111,16 +106,12 @@ final class InodeRecords {
         }
     }
 
-    /** Marks the head as handed out: it is final now, later changes of its name start a new event. */
-    void take() {
-        headTaken = true;
-        unindex(head);
-    }
-
-    /** Drops the head event. */
+    /**
+     * Drops the head event: it was handed out (copy its name first), or it is the one to drop.
+     * Later changes of its name start a new event.
+     */
     void pop() {
         unindex(head);
-        headTaken = false;
         head++;
         if (head == tail) {
             base += tail;
@@ -184,8 +175,7 @@ final class InodeRecords {
 
     /**
      * Keeps only events with bits in {@code keep}, those bits only (a MODIFY narrowed the mask);
-     * BROKEN events always stay. An event left without MOVED_* loses its cookie. Called with the
-     * head not taken.
+     * BROKEN events always stay. An event left without MOVED_* loses its cookie.
      */
     void retain(int keep) {
         int oldTail = tail;

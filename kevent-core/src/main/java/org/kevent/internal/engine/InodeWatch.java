@@ -10,13 +10,33 @@ import java.util.Arrays;
  * Guarded by the queue lock.
  */
 final class InodeWatch {
+    /** The {@code IN_*} event bits of a kernel mask (sys/inotify.h {@code IN_ALL_EVENTS}). */
+    private static final int EVENT_BITS = 0x00000fff;
+
     final int wd;
+    /** The events the kernel reports on this watch: every one the queue asked for on it (IN_MASK_ADD). */
+    private int mask;
     InodeState[] members = new InodeState[1];
     byte[][] prefixes = new byte[1][];
     int count;
 
-    InodeWatch(int wd) {
+    /**
+     * @param wd   the kernel's watch descriptor
+     * @param mask the mask of the {@code inotify_add_watch} that made it
+     */
+    InodeWatch(int wd, int mask) {
         this.wd = wd;
+        this.mask = mask & EVENT_BITS;
+    }
+
+    /** An {@code inotify_add_watch} with {@code IN_MASK_ADD} returned this watch: its mask grew. */
+    void asked(int mask) {
+        this.mask |= mask & EVENT_BITS;
+    }
+
+    /** @return whether the kernel reports every event of {@code mask} on this watch already */
+    boolean reports(int mask) {
+        return (mask & EVENT_BITS & ~this.mask) == 0;
     }
 
     int indexOf(InodeState s) {

@@ -33,7 +33,6 @@ class InodeRecordsTest {
         byte flags;
         final String name;
         final boolean mergeable;
-        boolean taken;
 
         Ev(int events, long data, byte flags, String name, boolean mergeable) {
             this.events = events;
@@ -53,7 +52,7 @@ class InodeRecordsTest {
             int at = -1;
             for (int k = pending.size() - 1; k >= 0; k--) {
                 Ev e = pending.get(k);
-                if (e.mergeable && !e.taken && Objects.equals(e.name, name)) {
+                if (e.mergeable && Objects.equals(e.name, name)) {
                     target = e;
                     at = k;
                     break;
@@ -140,32 +139,24 @@ class InodeRecordsTest {
             } else if (op < 73) {
                 real.addUnmerged(Kevent.INODE_OVERFLOW, (byte) 0);
                 model.pending.add(new Ev(Kevent.INODE_OVERFLOW, 0, (byte) 0, null, false));
-            } else if (op < 90) {
-                if (!model.pending.isEmpty() && !model.pending.getFirst().taken) {
-                    assertHead(real, model, at);
-                    real.take();
-                    model.pending.getFirst().taken = true;
-                }
             } else if (op < 97) {
-                if (!model.pending.isEmpty() && model.pending.getFirst().taken) {
+                // A delivery: the head is handed out and leaves.
+                if (!model.pending.isEmpty()) {
+                    assertHead(real, model, at);
                     real.pop();
                     model.pending.removeFirst();
                 }
-            } else if (model.pending.isEmpty() || !model.pending.getFirst().taken) {
+            } else {
                 int keep = rnd.nextInt(1 << 10) | Kevent.INODE_OVERFLOW | ISDIR;
                 real.retain(keep);
                 model.retain(keep);
             }
             assertThat(real.size()).as(at).isEqualTo(model.pending.size());
             assertThat(real.indexedNames()).as(at + " index bounded by the pending events").isLessThanOrEqualTo(real.size());
-            assertThat(real.headTaken()).as(at).isEqualTo(!model.pending.isEmpty() && model.pending.getFirst().taken);
         }
         // Everything left comes out in the model's order.
         while (!model.pending.isEmpty()) {
-            if (!model.pending.getFirst().taken) {
-                assertHead(real, model, where + " drain");
-                real.take();
-            }
+            assertHead(real, model, where + " drain");
             real.pop();
             model.pending.removeFirst();
         }
@@ -220,7 +211,6 @@ class InodeRecordsTest {
         for (int k = 0; k < 100_000; k++) {
             add(r, Kevent.INODE_CREATE, 0, "f" + k);
             add(r, Kevent.INODE_MODIFY, 0, "f" + k);
-            r.take();
             r.pop();
         }
         assertThat(r.isEmpty()).isTrue();
@@ -242,7 +232,6 @@ class InodeRecordsTest {
             r.copyHeadName(name, 0);
             out.add(org.kevent.EventType.INODE.eventNames(r.headEvents()) + " " + new String(name, StandardCharsets.UTF_8)
                     + " " + r.headData());
-            r.take();
             r.pop();
         }
         return out;
