@@ -1341,22 +1341,8 @@ public final class Engine implements ExpiryHandler {
         }
     }
 
-    /**
-     * Takes the queue lock, spinning briefly before queueing for it. Critical sections are tens of
-     * nanoseconds, so a short spin usually wins; queueing would park the thread (a context switch)
-     * and allocate a queue node in the lock, which the hot path must not.
-     */
     private void lockHot() {
-        if (lock.tryLock()) {
-            return;
-        }
-        for (int spin = 0; spin < 100; spin++) {
-            Thread.onSpinWait();
-            if (lock.tryLock()) {
-                return;
-            }
-        }
-        lock.lock();
+        HotLock.lock(lock);
     }
 
     // ---------------------------------------------------------------------------------- arithmetic

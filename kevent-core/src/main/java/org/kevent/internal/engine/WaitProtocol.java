@@ -296,7 +296,8 @@ final class WaitProtocol {
                 interruptHook.exit();
             }
         } finally {
-            lock.lock();
+            // The thread that woke the kernel wait often holds the lock for a moment yet.
+            HotLock.lock(lock);
             inKernel = false;
             kernelReturned = false;
             if (kernelWoken) {
