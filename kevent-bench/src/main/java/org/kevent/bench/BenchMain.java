@@ -28,8 +28,9 @@ public final class BenchMain {
             new Bench("timers", "[--timeouts N] [--rounds N] [--lateness-timeouts N] [--lateness-rounds N]"
                     + "  schedule+cancel throughput and firing lateness vs Netty HashedWheelTimer and JDK STPE",
                     TimersBench::run, true),
-            new Bench("engine", "[--quick]"
-                    + "  JMH: trigger/deliver (1 and 2 threads, ring), timer add+cancel; ops/s and B/op",
+            new Bench("engine", "[--quick] [--baseline JAR [--rounds N]]"
+                    + "  JMH: trigger/deliver (1 and 2 threads, ring), timer add+cancel; ops/s and B/op;"
+                    + " with --baseline, trigger/deliver paired against another build's bench jar",
                     EngineRunner::run, false),
             new Bench("inode", "[--files N] [--burst N]"
                     + "  file-creation latency, burst throughput and loss vs JDK WatchService", InodeBench::run, true),

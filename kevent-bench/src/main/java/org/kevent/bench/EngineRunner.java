@@ -17,6 +17,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * {@code kevent bench engine}: runs {@link EngineBenchmark} through the JMH Runner API (one fork,
  * the GC profiler on) and prints one table of score, error, allocation per operation and target.
+ * With {@code --baseline JAR} it runs {@link EnginePaired}, a before/after comparison, instead.
  *
  * <h2>Semantics</h2>
  * Default 3 warm-up and 5 measured iterations of 1 s; {@code --quick} uses 1 and 2 (a smoke run,
@@ -28,7 +29,27 @@ final class EngineRunner {
     static final double ZERO_ALLOC_BYTES = 1.0;
 
     /** What we expect of one benchmark: a throughput floor (0 = none) and whether it must not allocate. */
-    private record Target(String method, String label, String unit, double minScore) {
+    record Target(String method, String label, String unit, double minScore) {
+    }
+
+    /**
+     * What the table shows of one benchmark: its score, the score's error and the bytes allocated
+     * per operation, each NaN if JMH did not report it.
+     */
+    record Figure(double score, double error, double alloc) {
+        /**
+         * Reads benchmark {@code method}'s figure from JMH's primary result, its
+         * {@code gc.alloc.rate.norm} and its {@code events} secondary result (NaN when absent; only
+         * the two-thread group has one).
+         */
+        static Figure of(String method, double score, double error, double alloc, double events, double eventsError) {
+            if (method.equals("triggerDeliverTwoThreads")) {
+                // The group's primary score adds producer and consumer calls; the figure that
+                // matters is events delivered to the consumer, and bytes per delivered event.
+                return new Figure(events, eventsError, alloc * score / events);
+            }
+            return new Figure(score, error, alloc);
+        }
     }
 
     private static final List<Target> TARGETS = List.of(
@@ -44,6 +65,13 @@ final class EngineRunner {
     }
 
     static void run(Report report, BenchMain.Options options) throws Exception {
+        if (options.values().containsKey("baseline")) {
+            EnginePaired.run(report, options);
+            return;
+        }
+        if (options.values().containsKey("rounds")) {
+            throw new BenchMain.UsageException("--rounds goes with --baseline JAR: a single run has no rounds");
+        }
         options.allowOnly("quick");
         boolean quick = options.flag("quick");
         int warmups = quick ? 1 : 3;
@@ -73,17 +101,13 @@ final class EngineRunner {
             Target target = TARGETS.get(targetIndex(method(r)));
             Map<String, Result> secondary = r.getSecondaryResults();
             Result primary = r.getPrimaryResult();
-            double score = primary.getScore();
-            double error = primary.getScoreError();
-            double alloc = value(secondary, "gc.alloc.rate.norm");
-            if (target.method().equals("triggerDeliverTwoThreads")) {
-                // The group's primary score adds producer and consumer calls; the figure that
-                // matters is events delivered to the consumer, and bytes per delivered event.
-                Result events = secondary.get("events");
-                alloc = alloc * score / events.getScore();
-                score = events.getScore();
-                error = events.getScoreError();
-            }
+            Result events = secondary.get("events");
+            Figure figure = Figure.of(target.method(), primary.getScore(), primary.getScoreError(),
+                    value(secondary, "gc.alloc.rate.norm"), value(secondary, "events"),
+                    events == null ? Double.NaN : events.getScoreError());
+            double score = figure.score();
+            double error = figure.error();
+            double alloc = figure.alloc();
             boolean fast = score >= target.minScore();
             // On a noisy machine a score can clear the floor while its 99.9% interval does not.
             boolean sure = target.minScore() == 0 || Double.isNaN(error) || score - error >= target.minScore();
@@ -129,6 +153,11 @@ final class EngineRunner {
     private static String method(RunResult r) {
         String name = r.getParams().getBenchmark();
         return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    /** @return what is expected of benchmark {@code method}, with its label and unit */
+    static Target target(String method) {
+        return TARGETS.get(targetIndex(method));
     }
 
     private static int targetIndex(String method) {

@@ -93,10 +93,20 @@ final class Report {
      * @return the machine line
      */
     static String machineLine() {
+        return machineLine(ZonedDateTime.now());
+    }
+
+    /**
+     * The {@link #machineLine() machine line} with the date {@code at}, e.g. in UTC.
+     *
+     * @param at the date to show; printed to the second
+     * @return the machine line
+     */
+    static String machineLine(ZonedDateTime at) {
         return cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores, Linux "
                 + firstLine(Path.of("/proc/sys/kernel/osrelease"), "?") + ", JDK " + Runtime.version()
                 + " (" + System.getProperty("java.vm.vendor", "?") + "), "
-                + ZonedDateTime.now().withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+                + at.withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     }
 
     private static String cpuModel() {

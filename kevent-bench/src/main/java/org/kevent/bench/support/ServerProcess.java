@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One server under test, running as its own process, and the CPU time it has used.
+ * One server under test, running as its own process, and the CPU time it has used; or any other
+ * child run whose output goes to a log (a JMH run of {@code engine --baseline}).
  *
  * <h2>Semantics</h2>
  * The command is started directly (no shell), so {@link #pid()} is the server itself — the JVM or
@@ -136,6 +137,17 @@ public final class ServerProcess implements AutoCloseable {
     public double cpuSeconds() {
         long ticks = cpuTicks();
         return ticks < 0 ? Double.NaN : ticks / (double) CLOCK_TICKS;
+    }
+
+    /**
+     * Waits until the process ends by itself; it is then no longer one the shutdown hook stops.
+     *
+     * @return its exit status
+     */
+    public int awaitExit() throws InterruptedException {
+        int status = process.waitFor();
+        LIVE.remove(this);
+        return status;
     }
 
     /** Stops the process: SIGTERM, then SIGKILL after a grace period; waits a bounded time. */
