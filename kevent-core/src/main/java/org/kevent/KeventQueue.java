@@ -681,6 +681,7 @@ public final class KeventQueue implements AutoCloseable {
         private NanoClock clock = NanoClock.SYSTEM;
         private Poller poller;
         private org.kevent.internal.engine.InodeBackend inodeBackend;
+        private boolean parkEveryWait;
         private String aioEngine;
         private int aioRingEntries;
         private boolean singleIssuer;
@@ -783,6 +784,12 @@ public final class KeventQueue implements AutoCloseable {
             return this;
         }
 
+        /** Tests: every blocking wait takes the virtual threads' path, whatever the calling thread. */
+        Builder parkEveryWait() {
+            this.parkEveryWait = true;
+            return this;
+        }
+
         /** Tests: INODE interests on this backend (a fake inotify) instead of the kernel's inotify. */
         Builder inodeBackend(org.kevent.internal.engine.InodeBackend testBackend) {
             this.inodeBackend = testBackend;
@@ -798,6 +805,9 @@ public final class KeventQueue implements AutoCloseable {
         public KeventQueue open() {
             Poller p = poller != null ? poller : EpollPoller.open();
             Engine engine = new Engine(p, clock, maxInterests);
+            if (parkEveryWait) {
+                engine.parkEveryWait();
+            }
             engine.configureAio(aioEngine, aioRingEntries, singleIssuer, recvBuffers, recvBufferSize);
             // INODE on inotify; the instance is made with the first INODE interest, not here.
             engine.installKind(EventType.INODE, org.kevent.internal.engine.InodeKind.create(engine,

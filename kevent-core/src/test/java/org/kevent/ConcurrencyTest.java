@@ -28,7 +28,7 @@ class ConcurrencyTest {
             CountDownLatch triggersDone = new CountDownLatch(triggerers);
             List<Thread> threads = new ArrayList<>();
             for (int w = 0; w < waiters; w++) {
-                threads.add(Thread.ofPlatform().start(() -> {
+                threads.add(TestQueues.startThread(() -> {
                     EventBuffer out = new EventBuffer(16);
                     try {
                         while (true) {
@@ -47,7 +47,7 @@ class ConcurrencyTest {
             }
             for (int t = 0; t < triggerers; t++) {
                 int seed = t;
-                Thread.ofPlatform().start(() -> {
+                TestQueues.startThread(() -> {
                     for (int k = 0; k < perTriggerer; k++) {
                         queue.trigger((k * 7L + seed) % ids);
                     }
@@ -58,7 +58,7 @@ class ConcurrencyTest {
             List<Thread> churn = new ArrayList<>();
             for (int c = 0; c < 2; c++) {
                 long base = 1_000 + c * 100;
-                churn.add(Thread.ofPlatform().start(() -> {
+                churn.add(TestQueues.startThread(() -> {
                     for (int k = 0; k < 5_000; k++) {
                         long id = base + k % 50;
                         queue.add(Ukevent.user(id).withFlags(Kevent.REQ_ONESHOT));

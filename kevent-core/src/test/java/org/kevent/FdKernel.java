@@ -1,7 +1,9 @@
 package org.kevent;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 import org.kevent.internal.engine.Poller;
 
@@ -41,6 +43,8 @@ final class FdKernel implements Poller {
     private boolean woken;
     private boolean hold;
     private int blocked;
+    /** Threads whose parked wait already came back empty once. */
+    private final Set<Thread> emptyReturned = new HashSet<>();
 
     @Override
     public String name() {
@@ -153,6 +157,24 @@ final class FdKernel implements Poller {
         notifyAll();
     }
 
+    /**
+     * A virtual thread's wait as the waiter protocol sees it: like {@link #poll}, except that it may
+     * come back with nothing at all (a park returns spuriously, or an unpark meant for an earlier
+     * wait lands). Here each thread's first such wait does, so every program also checks that the
+     * protocol takes an empty return in its stride. (The park itself is not modelled: the checker
+     * lets a raw {@code LockSupport.park} return spuriously without bound, which it then reports
+     * as a livelock of any park loop; the real handshake is {@code EpollPoller.pollParked}, run by
+     * the tests that wait on virtual threads over the kernel.)
+     */
+    @Override
+    public synchronized void pollParked(long timeoutNanos) {
+        if (timeoutNanos != 0 && emptyReturned.add(Thread.currentThread())) {
+            polledCount[WAIT_SET] = 0;
+            return;
+        }
+        poll(timeoutNanos);
+    }
+
     @Override
     public synchronized int ctlFd(int op, int fd, int events, long token) {
         switch (op) {
@@ -163,7 +185,7 @@ final class FdKernel implements Poller {
                 r.disarmed = false;
                 r.reported = false;
                 notifyAll();
-            }
+                    }
             case FD_DEL -> fds.remove(fd);
             default -> throw new IllegalArgumentException("op " + op);
         }

@@ -21,7 +21,16 @@ final class TestQueues {
 
     /** Runs a blocking call on its own platform thread (the common pool has one thread on 2 cores). */
     static <T> CompletableFuture<T> async(Supplier<T> call) {
-        return CompletableFuture.supplyAsync(call, r -> Thread.ofPlatform().daemon().start(r));
+        return CompletableFuture.supplyAsync(call, TestQueues::startThread);
+    }
+
+    /**
+     * Starts a thread of the caller's kind: a virtual one from a virtual thread (a test run by
+     * {@link OnVirtualThreads}), else a daemon platform thread, so one test body checks the wait
+     * rules for both kinds of waiter.
+     */
+    static Thread startThread(Runnable body) {
+        return Thread.currentThread().isVirtual() ? Thread.ofVirtual().start(body) : Thread.ofPlatform().daemon().start(body);
     }
 
     /** Open file descriptors of this process. */

@@ -47,7 +47,7 @@ class WaitRulesTest {
             List<Thread> waiters = new ArrayList<>();
             for (int w = 0; w < n; w++) {
                 int me = w;
-                waiters.add(Thread.ofPlatform().daemon().start(() -> {
+                waiters.add(TestQueues.startThread(() -> {
                     EventBuffer out = new EventBuffer(1);
                     try {
                         for (int r = 0; r < rounds; r++) {
@@ -123,7 +123,7 @@ class WaitRulesTest {
             queue.add(Ukevent.user(1));
             AtomicBoolean interruptedAfter = new AtomicBoolean();
             CompletableFuture<Integer> waiter = new CompletableFuture<>();
-            Thread t = Thread.ofPlatform().daemon().start(() -> {
+            Thread t = TestQueues.startThread(() -> {
                 int n = queue.getEvents(1, 1, Duration.ofHours(1), new EventBuffer(1));
                 interruptedAfter.set(Thread.currentThread().isInterrupted());
                 waiter.complete(n);
@@ -152,7 +152,7 @@ class WaitRulesTest {
             TestQueues.await("the first thread sleeps in the kernel", () -> queue.waitingThreads() == 1);
             AtomicBoolean interruptedAfter = new AtomicBoolean();
             CompletableFuture<Integer> second = new CompletableFuture<>();
-            Thread t = Thread.ofPlatform().daemon().start(() -> {
+            Thread t = TestQueues.startThread(() -> {
                 int n = queue.getEvents(1, 1, Duration.ofHours(1), new EventBuffer(1));
                 interruptedAfter.set(Thread.currentThread().isInterrupted());
                 second.complete(n);
@@ -174,7 +174,7 @@ class WaitRulesTest {
         try (KeventQueue queue = KeventQueue.open()) {
             EventRing ring = queue.openRing(4);
             CompletableFuture<Long> waiter = new CompletableFuture<>();
-            Thread t = Thread.ofPlatform().daemon().start(() -> waiter.complete(ring.await(1, 1, TimeUnit.HOURS)));
+            Thread t = TestQueues.startThread(() -> waiter.complete(ring.await(1, 1, TimeUnit.HOURS)));
             TestQueues.await("the consumer sleeps in the kernel", () -> queue.waitingThreads() == 1);
 
             t.interrupt();

@@ -8,7 +8,8 @@ import java.util.function.IntSupplier;
 
 import org.jetbrains.lincheck.Lincheck;
 import org.jetbrains.lincheck.LincheckSettings;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The waiter protocol under a controlled-concurrency checker (Lincheck's model checking): each
@@ -22,6 +23,9 @@ import org.junit.jupiter.api.Test;
  * was served"): a gate narrows the interleavings to those of the scenario, the checker explores
  * all the rest (which thread polls, which parks, when each signal and kernel wake lands).
  * docs/RELIABILITY.md says what each program found on the engine before the waiter protocol.
+ *
+ * <p>Each program runs twice: with kernel waits, and with every wait taking the virtual threads'
+ * path ({@link FdKernel#pollParked}), whose wait may come back with nothing at all.
  */
 class WaiterProtocolCheckTest {
     private static final int INVOCATIONS = 2000;
@@ -31,10 +35,11 @@ class WaiterProtocolCheckTest {
      * waiters want one event each; while all wait (one in the kernel, two parked) two edges come in
      * one kernel step, and a third after a first waiter was served. Every waiter gets one.
      */
-    @Test
-    void everyWaiterGetsOneOfTheEdgesThatArriveWhileTheyWait() {
+    @ParameterizedTest(name = "parked waits: {0}")
+    @ValueSource(booleans = {false, true})
+    void everyWaiterGetsOneOfTheEdgesThatArriveWhileTheyWait(boolean parked) {
         check(() -> {
-            Program p = new Program(3);
+            Program p = new Program(3, parked);
             p.waiters(1, 1, 1);
             p.thread(() -> {
                 p.until(() -> p.queue.waitingThreads() + p.served.get() - 3);
@@ -50,10 +55,11 @@ class WaiterProtocolCheckTest {
     }
 
     /** The same edges at any time, in any order against the waiters: nobody is left waiting. */
-    @Test
-    void everyWaiterGetsOneEdgeWhenTheyComeAtAnyTime() {
+    @ParameterizedTest(name = "parked waits: {0}")
+    @ValueSource(booleans = {false, true})
+    void everyWaiterGetsOneEdgeWhenTheyComeAtAnyTime(boolean parked) {
         check(() -> {
-            Program p = new Program(3);
+            Program p = new Program(3, parked);
             p.waiters(1, 1, 1);
             p.thread(() -> p.kernel.makeReady(0, 1));
             p.thread(() -> p.kernel.makeReady(2));
@@ -67,10 +73,11 @@ class WaiterProtocolCheckTest {
      * two steps. A waiter whose min is not met must not hold up the others, nor sleep through
      * enough events for itself.
      */
-    @Test
-    void waitersWithDifferentMinEachGetWhatTheyWaitFor() {
+    @ParameterizedTest(name = "parked waits: {0}")
+    @ValueSource(booleans = {false, true})
+    void waitersWithDifferentMinEachGetWhatTheyWaitFor(boolean parked) {
         check(() -> {
-            Program p = new Program(4);
+            Program p = new Program(4, parked);
             p.waiter(2, 2);
             p.waiters(1, 1);
             p.thread(() -> p.kernel.makeReady(0, 1));
@@ -81,10 +88,11 @@ class WaiterProtocolCheckTest {
     }
 
     /** Two wake-ups while two threads wait and nothing is ready: each wake-up forces one of them out. */
-    @Test
-    void eachWakeupForcesOneWaitingThreadOut() {
+    @ParameterizedTest(name = "parked waits: {0}")
+    @ValueSource(booleans = {false, true})
+    void eachWakeupForcesOneWaitingThreadOut(boolean parked) {
         check(() -> {
-            Program p = new Program(0);
+            Program p = new Program(0, parked);
             p.waiters(1, 1);
             p.thread(() -> {
                 p.until(() -> p.queue.waitingThreads() + p.served.get() - 2);
@@ -97,10 +105,11 @@ class WaiterProtocolCheckTest {
     }
 
     /** Close while threads wait, arrive or leave: every one of them ends, by an event or by the close. */
-    @Test
-    void closeEndsEveryWait() {
+    @ParameterizedTest(name = "parked waits: {0}")
+    @ValueSource(booleans = {false, true})
+    void closeEndsEveryWait(boolean parked) {
         check(() -> {
-            Program p = new Program(1);
+            Program p = new Program(1, parked);
             p.waiters(1, 1, 1);
             p.thread(() -> p.kernel.makeReady(0));
             p.thread(p.queue::close);
@@ -113,10 +122,11 @@ class WaiterProtocolCheckTest {
      * A WAKEUP_ALL interest wakes every waiting thread; the one that finds nothing waits again and
      * takes the next event, a plain one.
      */
-    @Test
-    void aWakeupAllEventWakesEveryoneAndNobodyIsLeftBehind() {
+    @ParameterizedTest(name = "parked waits: {0}")
+    @ValueSource(booleans = {false, true})
+    void aWakeupAllEventWakesEveryoneAndNobodyIsLeftBehind(boolean parked) {
         check(() -> {
-            Program p = new Program(0);
+            Program p = new Program(0, parked);
             p.queue.add(Ukevent.user(7).withFlags(Kevent.REQ_WAKEUP_ALL | Kevent.REQ_ET));
             p.queue.add(Ukevent.user(8).withFlags(Kevent.REQ_ET));
             p.waiters(1, 1);
@@ -142,12 +152,19 @@ class WaiterProtocolCheckTest {
     /** Threads on one queue over a stand-in kernel with ET descriptors 0..fds-1. */
     private static final class Program {
         final FdKernel kernel = new FdKernel();
-        final KeventQueue queue = KeventQueue.builder().clock(new ManualClock(TestQueues.START)).poller(kernel).open();
+        final KeventQueue queue;
         final AtomicInteger served = new AtomicInteger();
         private final List<Thread> threads = new ArrayList<>();
         private final List<int[]> results = new ArrayList<>();
 
-        Program(int fds) {
+        /**
+         * @param fds    ET descriptors 0..fds-1, registered as POLL
+         * @param parked whether every wait takes the virtual threads' path, whose wait may come back
+         *               with nothing ({@link FdKernel#pollParked})
+         */
+        Program(int fds, boolean parked) {
+            KeventQueue.Builder b = KeventQueue.builder().clock(new ManualClock(TestQueues.START)).poller(kernel);
+            queue = (parked ? b.parkEveryWait() : b).open();
             for (int fd = 0; fd < fds; fd++) {
                 queue.add(Ukevent.poll(fd, Kevent.POLLIN).withFlags(Kevent.REQ_ET));
             }

@@ -36,6 +36,8 @@ public final class Engine implements ExpiryHandler {
     private final WaitProtocol waits;
     private final Kernel kernel;
     private final Poller poller;
+    /** Tests: every blocking wait parks as a virtual thread's does (see {@link #parkEveryWait}). */
+    private boolean parkedWaits;
     private final NanoClock clock;
     private final int maxInterests;
     private final InterestTable table = new InterestTable();
@@ -102,6 +104,15 @@ public final class Engine implements ExpiryHandler {
         kinds[EventType.SOCKET.ordinal()] = new SocketKind(this);
         aio = new Aio(this);
         kinds[EventType.NAIO.ordinal()] = aio;
+    }
+
+    /**
+     * Makes every blocking wait take the virtual threads' path ({@link Poller#pollParked}), whatever
+     * the calling thread: for tests whose threads are platform threads (a controlled-concurrency
+     * checker runs its own). Call before the queue is used.
+     */
+    public void parkEveryWait() {
+        parkedWaits = true;
     }
 
     /**
@@ -1217,7 +1228,12 @@ public final class Engine implements ExpiryHandler {
 
         @Override
         public void kernelWait(long timeoutNanos) {
-            poller.poll(timeoutNanos);
+            // A virtual thread must not sleep in a downcall: that would pin its carrier.
+            if (parkedWaits || Thread.currentThread().isVirtual()) {
+                poller.pollParked(timeoutNanos);
+            } else {
+                poller.poll(timeoutNanos);
+            }
         }
 
         @Override

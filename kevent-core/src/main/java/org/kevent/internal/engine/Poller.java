@@ -26,6 +26,19 @@ public interface Poller {
     void poll(long timeoutNanos);
 
     /**
+     * Waits as {@link #poll} does, for a virtual thread: without blocking its carrier in a system
+     * call (a downcall pins it), e.g. parked while another thread watches the wait set. Everything
+     * else is as in {@link #poll}, and {@link #wakeup} reaches this wait too. An implementation
+     * whose {@code poll} blocks in Java (a monitor, a lock) may just call it.
+     *
+     * @param timeoutNanos negative: no limit; 0: do not block; positive: at most this long
+     * @throws org.kevent.KeventException if the wait fails
+     */
+    default void pollParked(long timeoutNanos) {
+        poll(timeoutNanos);
+    }
+
+    /**
      * Collects descriptor events without blocking, into {@link #HARVEST_SET}, while another thread
      * may be inside {@link #poll} (each kernel report reaches one of them).
      *

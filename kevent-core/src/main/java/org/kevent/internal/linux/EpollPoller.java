@@ -1,5 +1,7 @@
 package org.kevent.internal.linux;
 
+import java.util.concurrent.locks.LockSupport;
+
 import org.kevent.internal.engine.Poller;
 import org.kevent.internal.engine.TimerWheel;
 import org.kevent.internal.sys.Epoll;
@@ -79,6 +81,10 @@ public final class EpollPoller implements Poller {
     private long pollSyscalls;
     private long lockedSyscalls;
     private boolean closed;
+    /** The virtual thread in {@link #pollParked} now, for {@link ParkedWaits} and {@link #wakeup}. */
+    volatile Thread parkedThread;
+    /** This queue's slot in {@link ParkedWaits}, -1 until its first parked wait; poller thread only. */
+    int parkedSlot = -1;
 
     private EpollPoller(int epfd, int wakeFd, int timerFd) {
         this.epfd = epfd;
@@ -139,6 +145,54 @@ public final class EpollPoller implements Poller {
         int n;
         try {
             n = Epoll.wait(epfd, events[WAIT_SET], MAX_EVENTS, timeoutNanos);
+        } finally {
+            if (hid) {
+                showReady();
+            }
+        }
+        pollSyscalls++;
+        pollSyscalls += collect(WAIT_SET, n, true);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here the calling thread parks while {@link ParkedWaits} watches {@code epfd} for it, then
+     * collects with a non-blocking {@code epoll_wait}. If the watcher cannot take this descriptor
+     * (the kernel refused it: e.g. the queue is nested as deep as epoll allows), the thread waits
+     * in the kernel as in {@link #poll}.
+     */
+    @Override
+    public void pollParked(long timeoutNanos) {
+        if (timeoutNanos == 0) {
+            poll(0);
+            return;
+        }
+        polled[WAIT_SET] = 0;
+        boolean hid = readyFd >= 0;
+        if (hid) {
+            hideReady();
+        }
+        int n;
+        try {
+            parkedThread = Thread.currentThread();
+            int refused;
+            try {
+                refused = ParkedWaits.get().arm(this, epfd);
+                pollSyscalls++;
+                if (refused == 0) {
+                    // A report, a wakeup(), an interrupt or the deadline ends the park; a spurious
+                    // return just collects nothing and the caller decides again.
+                    if (timeoutNanos < 0) {
+                        LockSupport.park(this);
+                    } else {
+                        LockSupport.parkNanos(this, timeoutNanos);
+                    }
+                }
+            } finally {
+                parkedThread = null;
+            }
+            n = Epoll.wait(epfd, events[WAIT_SET], MAX_EVENTS, refused == 0 ? 0 : timeoutNanos);
         } finally {
             if (hid) {
                 showReady();
@@ -248,6 +302,11 @@ public final class EpollPoller implements Poller {
         // A refused write means the counter is already huge, i.e. a wake-up is pending: nothing lost.
         EventFd.signal(wakeFd);
         lockedSyscalls++;
+        // The write alone would reach a parked thread through the watcher's thread: one hop less.
+        Thread parked = parkedThread;
+        if (parked != null) {
+            LockSupport.unpark(parked);
+        }
     }
 
     @Override
@@ -320,6 +379,9 @@ public final class EpollPoller implements Poller {
             return;
         }
         closed = true;
+        if (parkedSlot >= 0) {
+            ParkedWaits.get().forget(this, epfd);
+        }
         if (readyFd >= 0) {
             Fd.close(readyFd);
         }

@@ -1,0 +1,173 @@
+package org.kevent.internal.linux;
+
+import java.util.concurrent.locks.LockSupport;
+
+import org.kevent.internal.sys.Epoll;
+import org.kevent.internal.sys.EpollEventArray;
+import org.kevent.internal.sys.Errno;
+
+/**
+ * The one platform thread that watches, for every queue a virtual thread waits on, the queue's
+ * epoll descriptor, and unparks that virtual thread when it becomes readable: a virtual thread
+ * never sleeps in {@code epoll_wait} itself, which would pin its carrier (a downcall cannot
+ * unmount). The JDK's own socket poller works the same way.
+ *
+ * <pre>
+ *   watcher epoll ──┬── queue A's epfd  (EPOLLIN | EPOLLONESHOT, data = A's slot)
+ *                   ├── queue B's epfd
+ *                   └── ...
+ *   thread "kevent-parked-waits": epoll_wait(-1) → slot → LockSupport.unpark(slot's parked thread)
+ * </pre>
+ *
+ * <p>A queue is added at the first parked wait on it and stays (re-armed with {@code EPOLL_CTL_MOD}
+ * at each parked wait: one system call, like the JDK's one-shot registration per blocking read)
+ * until the queue closes. Being watched puts one more epoll instance above the queue, so such a
+ * queue nests one level less deep inside other queues (docs/SEMANTICS.md §5). If the kernel
+ * refuses the registration (e.g. {@code ELOOP} for a queue already nested as deep as epoll
+ * allows), {@link #arm} says so and the caller waits in the kernel instead.
+ *
+ * <p><b>Threading:</b> {@link #arm} and {@link #forget} are called by the queue's poller (under or
+ * outside the queue lock: they take this class's own monitor only for the slot table); the
+ * watcher thread reads slots without locking from a copy-on-write array. An unpark may reach a
+ * thread that already left its wait (it timed out meanwhile): a spurious wake-up, which every
+ * park loop tolerates.
+ */
+final class ParkedWaits {
+    private static final int MAX_EVENTS = 64;
+
+    /** Started on first use: a JVM whose virtual threads never wait on a queue has no such thread. */
+    private static final class Holder {
+        static final ParkedWaits INSTANCE = start();
+    }
+
+    private final int epfd;
+    private final EpollEventArray events = new EpollEventArray(MAX_EVENTS);
+    /** Slot i holds the poller registered under token i, or null; replaced whole on every change. */
+    private volatile EpollPoller[] slots = new EpollPoller[16];
+    /** Guarded by {@code this}: free slot indexes are the nulls of {@link #slots}. */
+    private int used;
+    /** Why the watcher thread ended, or null while it runs. */
+    private volatile org.kevent.KeventException stopped;
+
+    private ParkedWaits(int epfd) {
+        this.epfd = epfd;
+    }
+
+    /** @return the shared watcher, starting it if this is the first parked wait in the JVM */
+    static ParkedWaits get() {
+        return Holder.INSTANCE;
+    }
+
+    private static ParkedWaits start() {
+        int ep = Epoll.create();
+        if (ep < 0) {
+            throw Errno.exception("epoll_create1", -ep, "starting the watcher of virtual threads' waits");
+        }
+        ParkedWaits w = new ParkedWaits(ep);
+        Thread t = Thread.ofPlatform().name("kevent-parked-waits").daemon().unstarted(w::run);
+        t.start();
+        return w;
+    }
+
+    /**
+     * Arms the watch of {@code poller}'s epoll descriptor for one report: the watcher unparks the
+     * poller's parked thread when the descriptor is (or becomes) readable.
+     *
+     * @return 0, or the {@code errno} of the refused {@code epoll_ctl} (the caller then waits in
+     *         the kernel itself)
+     * @throws org.kevent.KeventException if the watcher thread has stopped (its wait failed):
+     *         nothing would ever unpark the caller
+     */
+    int arm(EpollPoller poller, int pollerEpfd) {
+        org.kevent.KeventException why = stopped;
+        if (why != null) {
+            // A new exception for this caller's stack; the message names the failed call.
+            throw new org.kevent.KeventException(why.call(), why.errorName(),
+                    "the watcher of virtual threads' waits stopped earlier; a virtual thread cannot wait on a queue");
+        }
+        int slot = poller.parkedSlot;
+        int events = Epoll.EPOLLIN | Epoll.EPOLLONESHOT;
+        if (slot >= 0) {
+            int r = Epoll.ctl(epfd, Epoll.EPOLL_CTL_MOD, pollerEpfd, events, slot);
+            return r < 0 ? -r : 0;
+        }
+        slot = take(poller);
+        int r = Epoll.ctl(epfd, Epoll.EPOLL_CTL_ADD, pollerEpfd, events, slot);
+        if (r < 0) {
+            release(slot);
+            return -r;
+        }
+        poller.parkedSlot = slot;
+        return 0;
+    }
+
+    /** Stops watching {@code poller}'s descriptor; called before the descriptor is closed. */
+    void forget(EpollPoller poller, int pollerEpfd) {
+        int slot = poller.parkedSlot;
+        if (slot < 0) {
+            return;
+        }
+        // Closing the descriptor would drop the watch too; deleting it first means no report
+        // for this slot can come after the slot is reused.
+        Epoll.ctl(epfd, Epoll.EPOLL_CTL_DEL, pollerEpfd, 0, 0);
+        poller.parkedSlot = -1;
+        release(slot);
+    }
+
+    private synchronized int take(EpollPoller poller) {
+        EpollPoller[] s = slots;
+        int free = 0;
+        while (free < s.length && s[free] != null) {
+            free++;
+        }
+        EpollPoller[] next = java.util.Arrays.copyOf(s, free < s.length ? s.length : s.length * 2);
+        next[free] = poller;
+        used++;
+        slots = next;
+        return free;
+    }
+
+    private synchronized void release(int slot) {
+        EpollPoller[] next = slots.clone();
+        next[slot] = null;
+        used--;
+        slots = next;
+    }
+
+    /** @return queues registered now (for tests) */
+    synchronized int registered() {
+        return used;
+    }
+
+    private void run() {
+        for (;;) {
+            int n = Epoll.wait(epfd, events, MAX_EVENTS, -1);
+            if (n < 0) {
+                if (n == -Errno.EINTR) {
+                    continue;
+                }
+                // Nothing can be watched any more: every parked wait comes back now, and its
+                // next arm throws this instead of parking for good.
+                stopped = Errno.exception("epoll_wait", -n, "the watcher of virtual threads' waits stopped");
+                for (EpollPoller p : slots) {
+                    Thread t = p == null ? null : p.parkedThread;
+                    if (t != null) {
+                        LockSupport.unpark(t);
+                    }
+                }
+                return;
+            }
+            EpollPoller[] s = slots;
+            for (int k = 0; k < n; k++) {
+                long slot = events.data(k);
+                EpollPoller p = slot < s.length ? s[(int) slot] : null;
+                if (p != null) {
+                    Thread t = p.parkedThread;
+                    if (t != null) {
+                        LockSupport.unpark(t);
+                    }
+                }
+            }
+        }
+    }
+}

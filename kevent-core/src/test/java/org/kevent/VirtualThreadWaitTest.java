@@ -1,0 +1,107 @@
+package org.kevent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * A virtual thread waiting on a queue leaves its carrier to other virtual threads
+ * (docs/SEMANTICS.md §5). Each case runs in a child JVM with one carrier, where a waiter that
+ * pinned it would keep every other virtual thread from running until its timeout: the other
+ * thread's trigger could then never end the wait, which returns empty instead.
+ */
+class VirtualThreadWaitTest {
+    @Test
+    void aVirtualWaiterLetsAnotherVirtualThreadRunOnTheOnlyCarrier() {
+        assertThat(runProbe("getEvents")).containsExactly("waiter got 1");
+    }
+
+    @Test
+    void aVirtualRingWaiterLetsAnotherVirtualThreadRunOnTheOnlyCarrier() {
+        assertThat(runProbe("ring")).containsExactly("waiter got 1");
+    }
+
+    @Test
+    void manyVirtualWaitersOnTheirOwnQueuesAllLeaveTheCarrierFree() {
+        assertThat(runProbe("many")).containsExactly("waiters got 64");
+    }
+
+    private static String[] runProbe(String mode) {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String[] lines = ChildJvm.run(java, "--enable-native-access=ALL-UNNAMED", "-Xmx128m",
+                "-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1",
+                "-cp", System.getProperty("java.class.path"), Probe.class.getName(), mode);
+        assertThat(lines).as("the probe JVM ran and exited 0").isNotNull();
+        return lines;
+    }
+
+    /** The child JVM's program: waiters on virtual threads, then a virtual thread that triggers. */
+    static final class Probe {
+        private static final long WAIT_SECONDS = 5;
+
+        public static void main(String[] args) throws Exception {
+            switch (args[0]) {
+                case "getEvents" -> one(false);
+                case "ring" -> one(true);
+                case "many" -> many(64);
+                default -> throw new IllegalArgumentException(args[0]);
+            }
+        }
+
+        private static void one(boolean ring) throws InterruptedException {
+            try (KeventQueue queue = KeventQueue.open()) {
+                queue.add(Ukevent.user(1));
+                EventRing r = ring ? queue.openRing(4) : null;
+                AtomicInteger got = new AtomicInteger(-1);
+                CountDownLatch entering = new CountDownLatch(1);
+                Thread waiter = Thread.ofVirtual().start(() -> {
+                    entering.countDown();
+                    // With one carrier, nothing else runs until this thread parks (or leaves).
+                    if (ring) {
+                        got.set((int) (r.await(1, WAIT_SECONDS, TimeUnit.SECONDS) - r.readPosition()));
+                    } else {
+                        got.set(queue.getEvents(1, 1, WAIT_SECONDS, TimeUnit.SECONDS, new EventBuffer(1)));
+                    }
+                });
+                entering.await();
+                Thread trigger = Thread.ofVirtual().start(() -> queue.trigger(1));
+                waiter.join();
+                trigger.join();
+                System.out.println("waiter got " + got.get());
+            }
+        }
+
+        private static void many(int n) throws InterruptedException {
+            List<KeventQueue> queues = new ArrayList<>();
+            List<Thread> waiters = new ArrayList<>();
+            AtomicInteger got = new AtomicInteger();
+            CountDownLatch entering = new CountDownLatch(n);
+            try {
+                for (int k = 0; k < n; k++) {
+                    KeventQueue q = KeventQueue.open();
+                    queues.add(q);
+                    q.add(Ukevent.user(1));
+                    waiters.add(Thread.ofVirtual().start(() -> {
+                        entering.countDown();
+                        got.addAndGet(q.getEvents(1, 1, WAIT_SECONDS, TimeUnit.SECONDS, new EventBuffer(1)));
+                    }));
+                }
+                entering.await();
+                Thread trigger = Thread.ofVirtual().start(() -> queues.forEach(q -> q.trigger(1)));
+                for (Thread w : waiters) {
+                    w.join();
+                }
+                trigger.join();
+                System.out.println("waiters got " + got.get());
+            } finally {
+                queues.forEach(KeventQueue::close);
+            }
+        }
+    }
+}
