@@ -34,6 +34,7 @@ public final class BenchMain {
                     EngineRunner::run, false),
             new Bench("inode", "[--files N] [--burst N]"
                     + "  file-creation latency, burst throughput and loss vs JDK WatchService", InodeBench::run, true),
+            new Bench("vthreads", VthreadsBench.USAGE, VthreadsBench::run, true),
             new Bench("idle", "[--idle N] [--rounds N]"
                     + "  round trip of one connection with 0 vs N idle registered connections", IdleBench::run, true),
             new Bench("http", org.kevent.bench.http.HttpBench.USAGE, (report, options) -> {
