@@ -740,11 +740,12 @@ public final class KeventQueue implements AutoCloseable {
         /**
          * Declares that one thread makes every network AIO request on the queue and every wait:
          * the first thread that submits a request. io_uring then runs with {@code SINGLE_ISSUER}
-         * and {@code DEFER_TASKRUN} where the kernel has them: completions are processed in a batch
-         * when that thread waits, instead of interrupting it one by one. Afterwards, a request or
-         * a wait from another thread throws {@link IllegalStateException}; closing a socket from
-         * another thread still ends its requests (as cancelled, once the owner waits again). The
-         * readiness engine ignores the setting.
+         * and {@code COOP_TASKRUN} where the kernel has them: the kernel finishes that thread's
+         * completions at its next system call instead of interrupting it one by one, and wakes it
+         * at once if it sleeps in a wait. Afterwards, a request or a wait from another thread
+         * throws {@link IllegalStateException}; closing a socket from another thread still ends
+         * its requests (as cancelled, once the owner waits again). The readiness engine ignores
+         * the setting.
          *
          * @param on whether the queue has a single issuer
          * @return this builder

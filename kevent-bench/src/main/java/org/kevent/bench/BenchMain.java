@@ -37,6 +37,9 @@ public final class BenchMain {
             new Bench("vthreads", VthreadsBench.USAGE, VthreadsBench::run, true),
             new Bench("idle", "[--idle N] [--rounds N]"
                     + "  round trip of one connection with 0 vs N idle registered connections", IdleBench::run, true),
+            new Bench("naio-latency", "[--requests N] [--warmup N] [--rounds N] [--idle-us N]"
+                    + "  one request at a time: peer's send to aioRecv completion, io_uring vs readiness",
+                    NaioLatencyBench::run, true),
             new Bench("http", org.kevent.bench.http.HttpBench.USAGE, (report, options) -> {
                 options.allowOnly(org.kevent.bench.http.HttpBench.OPTIONS);
                 org.kevent.bench.http.HttpBench.run(output(report), options.values(), options.json());

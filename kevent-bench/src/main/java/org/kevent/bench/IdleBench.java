@@ -168,7 +168,8 @@ final class IdleBench {
         } while (n > 0);
     }
 
-    private static TcpSocket acceptOne(TcpListener l) {
+    /** @return the next connection of {@code l}, spinning (loopback: it is about to arrive) */
+    static TcpSocket acceptOne(TcpListener l) {
         for (int spins = 0; ; spins++) {
             TcpSocket s = l.accept();
             if (s != null) {

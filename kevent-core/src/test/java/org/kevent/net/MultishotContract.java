@@ -152,6 +152,12 @@ abstract class MultishotContract {
         }, r -> Thread.ofPlatform().daemon().start(r));
     }
 
+    /** Issue 12, point 4: each arrival wakes the thread that sleeps for it, by itself ({@link WakeProbe}). */
+    @Test
+    void anArrivalWakesTheWaiterSleepingForIt() throws Exception {
+        WakeProbe.completionWakesItsWaiter(queue, pair, q -> q.aioRecvMultishot(pair.server));
+    }
+
     @Test
     void eachArrivalIsAnEventWithALentBufferAndEndOfStreamIsTheLastEvent() {
         long id = queue.aioRecvMultishot(pair.server, 42);

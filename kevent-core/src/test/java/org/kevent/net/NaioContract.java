@@ -175,6 +175,14 @@ abstract class NaioContract {
         assertThat(some.position()).isEqualTo(3);
     }
 
+    /** Issue 12, point 4: a completion wakes the thread that sleeps for it, by itself ({@link WakeProbe}). */
+    @Test
+    void aCompletionWakesTheWaiterSleepingForIt() throws Exception {
+        ByteBuffer in = ByteBuffer.allocateDirect(1);
+        WakeProbe.completionWakesItsWaiter(queue, pair, q -> q.aioRecv(pair.server, in));
+        assertThat(in.position()).isEqualTo(1);
+    }
+
     @Test
     void aSendLargerThanTheSocketBuffersIsCompletedWhole() throws Exception {
         byte[] payload = random(8 << 20, 3);

@@ -1,6 +1,6 @@
 package org.kevent.net;
 
-/** {@link MultishotContract} on io_uring with SINGLE_ISSUER | DEFER_TASKRUN. */
+/** {@link MultishotContract} on io_uring with SINGLE_ISSUER | COOP_TASKRUN. */
 class SingleIssuerMultishotTest extends MultishotContract {
     @Override
     String engine() {

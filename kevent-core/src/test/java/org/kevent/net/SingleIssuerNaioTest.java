@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.kevent.EventBuffer;
 
 /**
- * {@link NaioContract} on io_uring with SINGLE_ISSUER | DEFER_TASKRUN (the queue declared
+ * {@link NaioContract} on io_uring with SINGLE_ISSUER | COOP_TASKRUN (the queue declared
  * single-issuer), plus what that mode adds: other threads may not request or wait, and may still
  * close a socket.
  */

@@ -9,8 +9,6 @@ import org.kevent.EventType;
 import org.kevent.Kevent;
 import org.kevent.KeventException;
 import org.kevent.internal.sys.Errno;
-import org.kevent.internal.sys.EventFd;
-import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.IoUring;
 import org.kevent.internal.sys.Sockets;
 
@@ -29,11 +27,18 @@ import org.kevent.internal.sys.Sockets;
  * the waiting thread itself, no extra thread. A user data word is {@code id << 1} for a request's
  * operation, odd for our own cancels (whose results say nothing).
  *
+ * <p>A single-issuer queue's ring is {@code SINGLE_ISSUER | COOP_TASKRUN | TASKRUN_FLAG}: its
+ * owner (the first thread to submit) submits, and the kernel runs completion work on it at its
+ * next system call instead of interrupting it; a sleeping owner is woken at once, as the kernel
+ * wakes it for the work. Any other queue's ring has none of those flags: any thread may wait.
+ *
  * <h2>Caveats</h2>
- * The ring is set up for several issuers (no {@code SINGLE_ISSUER}/{@code DEFER_TASKRUN}: any
- * thread may wait on a queue, and with those flags only one may submit and reap). If the kernel
- * does not let go of a request within {@link #SHUTDOWN_WAIT_NANOS} of the queue's close, its
- * buffer is kept reachable for the life of the JVM rather than freed under the kernel.
+ * No {@code DEFER_TASKRUN}: with it completion work waits until the owner enters the ring, and an
+ * owner asleep in epoll learns of it only through a registered eventfd, which Linux 6.18 signals
+ * for such work only after an RCU grace period — one request at a time then took ~15 ms (issue 12;
+ * docs/DESIGN.md §4). If the kernel does not let go of a request within
+ * {@link #SHUTDOWN_WAIT_NANOS} of the queue's close, its buffer is kept reachable for the life of
+ * the JVM rather than freed under the kernel.
  */
 final class UringAio extends AioBackend implements FdWatcher, IoUring.CompletionSink {
     private static final int ENTRIES = 256;
@@ -58,11 +63,10 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
 
     private final IoUring ring;
     private long token;
-    /** SINGLE_ISSUER | DEFER_TASKRUN took: one owner submits and reaps; an eventfd tells of completions. */
-    private final boolean deferred;
+    /** SINGLE_ISSUER took: one owner submits (and, by our rule, waits and reaps). */
+    private final boolean singleIssuer;
     /** The kernel flags waiting completion work in the SQ ring ({@code IORING_SQ_TASKRUN}). */
     private final boolean taskrunFlag;
-    private int eventFd = -1;
     /** The thread that enabled the ring (single-issuer mode), or null. */
     private Thread owner;
     private final ArrayDeque<ByteBuffer> stages = new ArrayDeque<>();
@@ -77,7 +81,7 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
     private UringAio(Engine engine, Aio aio, IoUring ring) {
         super(engine, aio);
         this.ring = ring;
-        this.deferred = (ring.setupFlags() & IoUring.SETUP_DEFER_TASKRUN) != 0;
+        this.singleIssuer = (ring.setupFlags() & IoUring.SETUP_SINGLE_ISSUER) != 0;
         this.taskrunFlag = (ring.setupFlags() & IoUring.SETUP_TASKRUN_FLAG) != 0;
     }
 
@@ -94,8 +98,9 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
         int cq = cqEntries > 0 ? cqEntries : CQ_ENTRIES;
         int flags = IoUring.SETUP_SUBMIT_ALL;
         if (singleIssuer) {
-            // Disabled until its owner's first submission, which makes that thread the issuer.
-            flags |= IoUring.SETUP_SINGLE_ISSUER | IoUring.SETUP_DEFER_TASKRUN | IoUring.SETUP_R_DISABLED
+            // Disabled until its owner's first submission, which makes that thread the issuer. Not
+            // DEFER_TASKRUN: its completions reach a sleeping owner late (class comment).
+            flags |= IoUring.SETUP_SINGLE_ISSUER | IoUring.SETUP_R_DISABLED | IoUring.SETUP_COOP_TASKRUN
                     | IoUring.SETUP_TASKRUN_FLAG;
         }
         IoUring ring = IoUring.open(Math.min(ENTRIES, cq), cq, flags);
@@ -112,30 +117,8 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
                     "the kernel's io_uring may drop completions (no IORING_FEAT_NODROP, before 5.5)");
         }
         UringAio uring = new UringAio(engine, aio, ring);
-        int watched = ring.fd();
-        int events = SocketKind.EPOLLIN;
-        if (uring.deferred) {
-            // With DEFER_TASKRUN the ring's fd does not wake a sleeping epoll (kernel 6.18, see
-            // IoUringTest); an eventfd the kernel signals per completion does. Edge-triggered: an
-            // edge per signal, so it never needs reading.
-            int efd = EventFd.create(0, EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK);
-            int r = efd < 0 ? efd : ring.registerEventFd(efd);
-            if (r < 0) {
-                if (efd >= 0) {
-                    Fd.close(efd);
-                }
-                ring.close();
-                throw Errno.exception(efd < 0 ? "eventfd" : "io_uring_register", -r, "IORING_REGISTER_EVENTFD");
-            }
-            uring.eventFd = efd;
-            watched = efd;
-            events |= SocketKind.EPOLLET;
-        }
-        long token = engine.watchFd(watched, events, uring);
+        long token = engine.watchFd(ring.fd(), SocketKind.EPOLLIN, uring);
         if (token < 0) {
-            if (uring.eventFd >= 0) {
-                Fd.close(uring.eventFd);
-            }
             ring.close();
             throw Errno.exception("epoll_ctl", (int) -token, "adding the io_uring to the queue");
         }
@@ -148,16 +131,16 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
         return "io_uring";
     }
 
-    /** @return whether SINGLE_ISSUER | DEFER_TASKRUN are in force */
+    /** @return whether SINGLE_ISSUER is in force */
     boolean singleIssuer() {
-        return deferred;
+        return singleIssuer;
     }
 
     @Override
     public void onFdEvents(int epollEvents) {
-        if (deferred && workWaits()) {
-            // Completion work waits for its issuer to ask: run it, then collect. The flag is
-            // clear when the enter before the wait already ran it, which saves a system call.
+        if (taskrunFlag && onOwner() && workWaits()) {
+            // Completion work for this thread waits for its next system call: make one, then
+            // collect. The flag is clear when the work already ran, which saves the call.
             ring.enter(true, 0);
         }
         reapAll();
@@ -170,19 +153,19 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
      */
     @Override
     void checkIssuer(String what) {
-        if (deferred && owner != null && owner != Thread.currentThread()) {
+        if (singleIssuer && owner != null && owner != Thread.currentThread()) {
             throw new IllegalStateException(what + " on a single-issuer queue from " + Thread.currentThread().getName()
                     + ": only " + owner.getName() + ", which made its first network AIO request, may do that");
         }
     }
 
-    /** @return whether deferred completion work may be waiting (always, if the kernel does not flag it) */
+    /** @return whether completion work may be waiting for the owner (always, if the kernel does not flag it) */
     private boolean workWaits() {
         return !taskrunFlag || (ring.sqFlags() & IoUring.SQ_TASKRUN) != 0;
     }
 
     private boolean onOwner() {
-        return !deferred || owner == null || owner == Thread.currentThread();
+        return !singleIssuer || owner == null || owner == Thread.currentThread();
     }
 
     // ------------------------------------------------------------------------------ submission
@@ -350,7 +333,7 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
             engine.nudgeKernelWait();
             return;
         }
-        if (deferred && owner == null) {
+        if (singleIssuer && owner == null) {
             int r = ring.enable();
             if (r < 0) {
                 throw Errno.exception("io_uring_register", -r, "IORING_REGISTER_ENABLE_RINGS");
@@ -358,7 +341,7 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
             owner = Thread.currentThread();
         }
         for (;;) {
-            int r = ring.enter(deferred, 0);
+            int r = ring.enter(taskrunFlag, 0);
             if (r >= 0 || r == -Errno.EINTR) {
                 return;
             }
@@ -378,8 +361,8 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
         // submission can complete at once: go round until neither is left, or the thread would
         // sleep on SQEs the kernel never saw.
         for (;;) {
-            if (ring.pending() > 0 || (deferred && taskrunFlag && onOwner() && workWaits())) {
-                // With DEFER_TASKRUN one enter submits and runs the completion work that waits.
+            if (ring.pending() > 0 || (taskrunFlag && onOwner() && workWaits())) {
+                // One enter submits and runs the completion work that waits.
                 submitNow();
             }
             if (ring.ready() > 0 || (ring.sqFlags() & IoUring.SQ_CQ_OVERFLOW) != 0) {
@@ -507,8 +490,8 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
     @Override
     void shutdown() {
         if (!onOwner()) {
-            // Neither submit nor reap is allowed here: the kernel cancels everything when the
-            // ring closes, but on its own schedule, so no buffer may be freed under it.
+            // No cancel may be submitted from here: the kernel cancels everything when the ring
+            // closes, but on its own schedule, so no buffer may be freed under it.
             keepInKernelBuffers();
             return;
         }
@@ -550,11 +533,8 @@ final class UringAio extends AioBackend implements FdWatcher, IoUring.Completion
         if (bufferRing != null) {
             bufferRing.unregister();
         }
-        engine.unwatchFd(token, eventFd >= 0 ? eventFd : ring.fd());
+        engine.unwatchFd(token, ring.fd());
         ring.close();
-        if (eventFd >= 0) {
-            Fd.close(eventFd);
-        }
     }
 
     // ------------------------------------------------------------------------------ staging
