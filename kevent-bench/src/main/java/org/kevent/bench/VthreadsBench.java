@@ -21,7 +21,7 @@ import org.kevent.Ukevent;
  *   <li><b>Pinning.</b> A batch is 1,000 virtual threads, each doing ~20 µs of arithmetic; the
  *       throughput (tasks/s) of {@value #BATCHES} batches in a row, after 3 warm-up batches, is
  *       measured with no waiter, and with 64 virtual threads each waiting in
- *       {@code getEvents(1, 1, 2 s)} on a queue of its own (triggered after the batches), the
+ *       {@code getEvents(1, 1, 5 s)} on a queue of its own (triggered after the batches), the
  *       order alternating per round. A waiter that pinned its carrier would stop the batches until
  *       its timeout. With {@code --baseline
  *       JAR} (another build's {@code kevent-bench-all.jar}) the same measurement also runs in a
@@ -41,8 +41,8 @@ final class VthreadsBench {
     static final String USAGE = "[--rounds N] [--baseline JAR]"
             + "  virtual threads waiting on queues: pinning (work throughput with 64 waiters) and wake latency";
     private static final int TASKS = 1000;
-    private static final int BATCHES = 5;
-    private static final int WAIT_SECONDS = 2;
+    private static final int BATCHES = 40;
+    private static final int WAIT_SECONDS = 5;
     private static final int WAITERS = 64;
     private static final int WAKES = 20_000;
     private static final int WARMUP_WAKES = 5_000;

@@ -299,14 +299,18 @@ public final class EpollPoller implements Poller {
 
     @Override
     public void wakeup() {
+        Thread parked = parkedThread;
+        if (parked != null) {
+            // A virtual thread is inside pollParked: the unpark ends its park, or the one it is
+            // about to begin (the permit), and it returns. No eventfd write: that would wake the
+            // watcher thread too, a third thread for one wake-up. If it is just leaving, it was
+            // returning anyway, and a stale permit only makes a later park return early.
+            LockSupport.unpark(parked);
+            return;
+        }
         // A refused write means the counter is already huge, i.e. a wake-up is pending: nothing lost.
         EventFd.signal(wakeFd);
         lockedSyscalls++;
-        // The write alone would reach a parked thread through the watcher's thread: one hop less.
-        Thread parked = parkedThread;
-        if (parked != null) {
-            LockSupport.unpark(parked);
-        }
     }
 
     @Override
