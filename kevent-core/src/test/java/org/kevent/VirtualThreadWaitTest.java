@@ -32,6 +32,61 @@ class VirtualThreadWaitTest {
         assertThat(runProbe("many")).containsExactly("waiters got 64");
     }
 
+    /** docs/SEMANTICS.md §1, close: every waiter leaves with QueueClosedException, none stays parked. */
+    @Test
+    void closingAQueueThatAThousandVirtualThreadsWaitOnEndsEveryWait() throws Exception {
+        int n = 1000;
+        KeventQueue queue = KeventQueue.open();
+        AtomicInteger closedOut = new AtomicInteger();
+        AtomicInteger otherEnd = new AtomicInteger();
+        List<Thread> waiters = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            waiters.add(Thread.ofVirtual().start(() -> {
+                try {
+                    queue.getEvents(1, 1, 1, TimeUnit.HOURS, new EventBuffer(1));
+                    otherEnd.incrementAndGet();
+                } catch (QueueClosedException e) {
+                    closedOut.incrementAndGet();
+                }
+            }));
+        }
+        TestQueues.await("every thread waits", () -> queue.waitingThreads() == n);
+
+        queue.close();
+
+        for (Thread w : waiters) {
+            w.join(TimeUnit.SECONDS.toMillis(10));
+            assertThat(w.isAlive()).as("a waiter still parked after close").isFalse();
+        }
+        assertThat(closedOut.get()).isEqualTo(n);
+        assertThat(otherEnd.get()).isZero();
+    }
+
+    /** Queues that virtual threads waited on leave no descriptor and no thread behind when closed. */
+    @Test
+    void twoThousandQueuesWaitedOnByVirtualThreadsLeakNoDescriptorAndNoThread() throws Exception {
+        cycle(); // the watcher thread and its epoll instance exist from the first parked wait on
+        long fds = TestQueues.openFds();
+        int threads = Thread.activeCount();
+        for (int k = 0; k < 2000; k++) {
+            cycle();
+        }
+        assertThat(TestQueues.openFds()).isEqualTo(fds);
+        assertThat(Thread.activeCount()).isLessThanOrEqualTo(threads);
+    }
+
+    /** One queue, one virtual waiter parked in it and woken by a trigger, then close. */
+    private static void cycle() throws InterruptedException {
+        try (KeventQueue queue = KeventQueue.open()) {
+            queue.add(Ukevent.user(1));
+            Thread waiter = Thread.ofVirtual().start(
+                    () -> queue.getEvents(1, 1, 1, TimeUnit.HOURS, new EventBuffer(1)));
+            TestQueues.await("the waiter waits", () -> queue.waitingThreads() == 1);
+            queue.trigger(1);
+            waiter.join();
+        }
+    }
+
     private static String[] runProbe(String mode) {
         String java = ProcessHandle.current().info().command().orElseThrow();
         String[] lines = ChildJvm.run(java, "--enable-native-access=ALL-UNNAMED", "-Xmx128m",
