@@ -43,6 +43,13 @@ class ReadmeExampleTest {
         assertThat(lines.getLast()).matches("received 'hello, world' on (io_uring|readiness)");
     }
 
+    @Test
+    void virtualThreadExampleGetsBothEventsWhileTheHeartbeatRuns(@TempDir Path dir) throws Exception {
+        List<String> lines = compileAndRun(dir, "virtual", "VirtualWaiters");
+        assertThat(lines).containsExactlyInAnyOrder("got TIMER 1", "got USER 2", "heartbeat 1", "heartbeat 2",
+                "heartbeat 3");
+    }
+
     /** Compiles the README block {@code <!-- example:NAME -->} as class {@code className}, runs it, returns its lines. */
     private List<String> compileAndRun(Path dir, String name, String className) throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
