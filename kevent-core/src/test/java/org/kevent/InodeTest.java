@@ -322,6 +322,20 @@ class InodeTest {
     }
 
     @Test
+    void anEmptyPathIsEinvalNamingTheFieldNotAnEmptyEnoent() {
+        CtlResults r = queue.ctl(CtlOp.ADD, Ukevent.inode(1, Path.of(""), Kevent.INODE_CREATE),
+                Ukevent.inode(2, Path.of(""), Kevent.INODE_CREATE).withRecursive(true),
+                Ukevent.inode(3, dir, Kevent.INODE_CREATE));
+
+        for (int k = 0; k < 2; k++) {
+            assertThat(r.errorName(k)).isEqualTo("EINVAL");
+            assertThat(r.message(k)).contains("INODE " + (k + 1)).contains("empty path").contains("(field path)")
+                    .contains("\".\"").doesNotContain("( ");
+        }
+        assertThat(r.ok(2)).as("the rest of the batch applies").isTrue();
+    }
+
+    @Test
     void theWatchLimitErrorNamesTheSysctlAndItsValue() {
         CtlError e = InodeErrors.addWatch(28, dir, true, 8192);
         assertThat(e.errorName()).isEqualTo("ENOSPC");

@@ -112,6 +112,11 @@ public final class InodeKind extends SourceKind {
         if (r.path() == null) {
             return CtlError.of("EINVAL", "INODE " + r.id() + " has no path (use Ukevent.inode)");
         }
+        if (r.path().toString().isEmpty()) {
+            // Java reads "" as the working directory, the kernel as no file (ENOENT): say which to use.
+            return CtlError.of("EINVAL", "INODE " + r.id() + " has an empty path (field path); the working"
+                    + " directory is \".\"");
+        }
         CtlError error = openInstance();
         if (error != null) {
             return error;
