@@ -31,17 +31,28 @@ import org.kevent.internal.sys.Inotify;
  * until the buffer is passed to the next call.
  */
 public final class EventBuffer {
+    /**
+     * The largest capacity: 2^20 events, as the largest {@link EventRing}. A buffer costs about
+     * 60 bytes per event (60 MiB at the cap) whether or not a call fills it, and a wait hands out
+     * what is ready now, so a larger batch buys nothing but memory.
+     */
+    public static final int MAX_CAPACITY = 1 << 20;
+
     final EventSlots slots;
 
     /**
      * Creates a buffer.
      *
-     * @param capacity how many events one call can hand out; at least 1
-     * @throws IllegalArgumentException if capacity is below 1
+     * @param capacity how many events one call can hand out; from 1 to {@link #MAX_CAPACITY}
+     * @throws IllegalArgumentException if capacity is below 1 or above {@link #MAX_CAPACITY}
      */
     public EventBuffer(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("event buffer capacity must be at least 1, got " + capacity);
+        }
+        if (capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("event buffer capacity " + capacity + " is above the cap "
+                    + MAX_CAPACITY + " (EventBuffer.MAX_CAPACITY)");
         }
         slots = new EventSlots(capacity);
     }

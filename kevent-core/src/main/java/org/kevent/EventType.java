@@ -40,9 +40,10 @@ public enum EventType {
      * the caller. Events: {@link Kevent#INODE_CREATE}, {@link Kevent#INODE_REMOVE},
      * {@link Kevent#INODE_MODIFY}, {@link Kevent#INODE_ATTRIB}, {@link Kevent#INODE_MOVED_FROM},
      * {@link Kevent#INODE_MOVED_TO}, {@link Kevent#INODE_CLOSE_WRITE}, {@link Kevent#INODE_DELETE_SELF};
-     * {@link Kevent#INODE_OVERFLOW} is always delivered, {@link Kevent#INODE_ISDIR} is added for
-     * directory entries. data = the rename cookie when the event has MOVED_FROM or MOVED_TO, else
-     * 0; data2 = 1 when the event holds a CREATE found by a scan (a new subdirectory of a recursive
+     * {@link Kevent#INODE_OVERFLOW} and {@link Kevent#INODE_UNWATCHED} (a directory a recursive
+     * interest could not watch) are always delivered, {@link Kevent#INODE_ISDIR} is added for
+     * directory entries. data = the rename cookie when the event has MOVED_FROM or MOVED_TO, the
+     * errno when it has UNWATCHED (an event carries one of them), else 0; data2 = 1 when the event holds a CREATE found by a scan (a new subdirectory of a recursive
      * interest, a rescan after an overflow) rather than reported by the kernel, else 0; the entry
      * name, relative to the watched path, through {@link EventBuffer#nameLength}/{@link
      * EventBuffer#copyName} (no allocation) or {@link EventBuffer#name}/{@link EventBuffer#path}.
@@ -65,7 +66,7 @@ public enum EventType {
      */
     INODE(Kevent.INODE_ALL | Kevent.INODE_OVERFLOW,
             "CREATE", "REMOVE", "MODIFY", "ATTRIB", "MOVED_FROM", "MOVED_TO", "CLOSE_WRITE", "DELETE_SELF",
-            "OVERFLOW", "ISDIR"),
+            "OVERFLOW", "ISDIR", "UNWATCHED"),
     /**
      * A socket the library owns ({@code org.kevent.net.TcpSocket} or {@code TcpListener}): id = its
      * fd; events {@link Kevent#SOCKET_RECV}, {@link Kevent#SOCKET_SEND}, {@link Kevent#SOCKET_ACCEPT},

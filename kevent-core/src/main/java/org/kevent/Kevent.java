@@ -84,6 +84,16 @@ public final class Kevent {
     public static final int INODE_OVERFLOW = 1 << 8;
     /** INODE: reported with an event whose entry is a directory; not accepted in a request mask. */
     public static final int INODE_ISDIR = 1 << 9;
+    /**
+     * INODE, recursive interest: a directory of the tree could not be watched (the kernel refused
+     * it: {@code EACCES}, {@code ENAMETOOLONG}, the watch limit after the ADD, ...) and is left out
+     * with everything below it; the rest of the tree is watched. Name = that directory, data = the
+     * errno, with {@link #INODE_ISDIR} (unless its type could not be read either: a path too long
+     * for a stat). Always delivered, once per listing of the tree that meets
+     * it (the ADD, a directory created or moved in, the re-listing after an OVERFLOW); merges with
+     * that name's pending event as any change does. Not accepted in a request mask.
+     */
+    public static final int INODE_UNWATCHED = 1 << 10;
     /** INODE: every event a request may ask for. */
     public static final int INODE_ALL = INODE_CREATE | INODE_REMOVE | INODE_MODIFY | INODE_ATTRIB | INODE_MOVED_FROM
             | INODE_MOVED_TO | INODE_CLOSE_WRITE | INODE_DELETE_SELF;

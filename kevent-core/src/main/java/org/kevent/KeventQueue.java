@@ -442,15 +442,15 @@ public final class KeventQueue implements AutoCloseable {
      * @param cookie returned with the completion
      * @param flags  0 or {@link Kevent#AIO_PARTIAL}
      * @return the request id
-     * @throws java.nio.ReadOnlyBufferException if {@code dst} is read-only
-     * @throws IllegalArgumentException         as for {@code aioSend}
-     * @throws QueueClosedException             if the queue is closed
+     * @throws IllegalArgumentException if {@code dst} is read-only (as the JDK's channels answer a
+     *                                  read into one), or as for {@code aioSend}
+     * @throws QueueClosedException     if the queue is closed
      */
     public long aioRecv(TcpSocket socket, ByteBuffer dst, long cookie, int flags) {
         Objects.requireNonNull(socket, "socket");
         Objects.requireNonNull(dst, "dst");
         if (dst.isReadOnly()) {
-            throw new java.nio.ReadOnlyBufferException();
+            throw new IllegalArgumentException("aioRecv: dst is a read-only buffer; the bytes received need a writable one");
         }
         return engine.aioStart(Kevent.NAIO_RECV, NetAccess.state(socket), dst, cookie, checkAioFlags(flags));
     }

@@ -25,7 +25,8 @@ import java.util.Objects;
  * A timer's first deadline is relative ({@link #timer(long, Duration)}, {@link #timerNanos}) or
  * absolute on {@link System#nanoTime()}'s clock ({@link #timerAt}). {@link #withPeriod} makes it
  * periodic; a periodic timer keeps its phase (deadline + k·period) however late it is read, and
- * reports the expirations it missed. Without a period (period 0) a timer expires once and then
+ * reports the expirations it missed; a period is at least {@link #MIN_TIMER_PERIOD_NANOS} (a
+ * shorter one is raised to it). Without a period (period 0) a timer expires once and then
  * stays registered, disarmed, until {@link CtlOp#MODIFY} re-arms it with a new deadline or
  * {@link CtlOp#REMOVE} removes it, as libuv's {@code uv_timer_again} or a kqueue re-add expect: only
  * {@link Kevent#REQ_ONESHOT} (and a {@link Kevent#RET_BROKEN} delivery) removes an interest, so
@@ -34,6 +35,17 @@ import java.util.Objects;
  * (docs/SEMANTICS.md §3).
  */
 public final class Ukevent {
+    /**
+     * The shortest period a periodic timer runs at: 50 µs. A shorter positive period is raised to
+     * it when the record is built ({@link #periodNanos()} shows the value used), as Netty's
+     * {@code HashedWheelTimer} raises a tick below 1 ms. A period shorter than a trip through the
+     * queue keeps the timer due at every look, so a consumer spins on it (a 1 ns period gave
+     * 1.1 million deliveries in 200 ms), and the queue's own firing lateness (p99 under 50 µs)
+     * could not keep it anyway; expirations still count the periods that passed
+     * (docs/SEMANTICS.md §2).
+     */
+    public static final long MIN_TIMER_PERIOD_NANOS = 50_000;
+
     private final EventType type;
     private final long id;
     private final int events;
@@ -258,14 +270,17 @@ public final class Ukevent {
 
     /**
      * Returns this timer made periodic, the period in nanoseconds. Zero means a single expiry (the
-     * factories' default). The queue rejects, per record with {@code EINVAL} (field period), a
-     * negative period and a period on a type other than TIMER.
+     * factories' default). A TIMER period between 0 and {@link #MIN_TIMER_PERIOD_NANOS} is raised
+     * to that minimum. The queue rejects, per record with {@code EINVAL} (field period), a
+     * negative period and a period on a type other than TIMER; both are kept as given here.
      *
      * @param newPeriodNanos nanoseconds between expiries after the first; zero for a single expiry
      * @return the new record
      */
     public Ukevent withPeriodNanos(long newPeriodNanos) {
-        return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, newPeriodNanos, path, recursive, socket);
+        long period = type == EventType.TIMER && newPeriodNanos > 0 && newPeriodNanos < MIN_TIMER_PERIOD_NANOS
+                ? MIN_TIMER_PERIOD_NANOS : newPeriodNanos;
+        return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, period, path, recursive, socket);
     }
 
     /** @return the source type */
@@ -308,7 +323,10 @@ public final class Ukevent {
         return timerAbsolute;
     }
 
-    /** @return for a periodic timer: the period in ns; 0 for a single-expiry timer; as given for other types */
+    /**
+     * @return for a periodic timer: the period in ns, at least {@link #MIN_TIMER_PERIOD_NANOS};
+     *         0 for a single-expiry timer; as given for other types and for a negative period
+     */
     public long periodNanos() {
         return periodNanos;
     }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kevent.internal.engine.CtlError;
 import org.kevent.internal.engine.InodeErrors;
+import org.kevent.internal.sys.Errno;
 
 /** INODE interests on real temporary directories (docs/SEMANTICS.md §2, issue 4). */
 class InodeTest {
@@ -318,6 +319,82 @@ class InodeTest {
                     .hasMessageContaining("EACCES").hasMessageContaining("permission denied");
         } finally {
             Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
+    void anEmptyPathIsEinvalNamingTheFieldNotAnEmptyEnoent() {
+        CtlResults r = queue.ctl(CtlOp.ADD, Ukevent.inode(1, Path.of(""), Kevent.INODE_CREATE),
+                Ukevent.inode(2, Path.of(""), Kevent.INODE_CREATE).withRecursive(true),
+                Ukevent.inode(3, dir, Kevent.INODE_CREATE));
+
+        for (int k = 0; k < 2; k++) {
+            assertThat(r.errorName(k)).isEqualTo("EINVAL");
+            assertThat(r.message(k)).contains("INODE " + (k + 1)).contains("empty path").contains("(field path)")
+                    .contains("\".\"").doesNotContain("( ");
+        }
+        assertThat(r.ok(2)).as("the rest of the batch applies").isTrue();
+    }
+
+    /**
+     * Issue 12, point 10: a recursive watch over a tree with a directory the kernel refuses
+     * watches the rest, reports that directory once (UNWATCHED, data = the errno), and fails only
+     * for the root. The refusal is injected ({@link RefusingInotify}): as root, permission bits
+     * never refuse.
+     */
+    @Test
+    void aRecursiveWatchLeavesOutADirectoryItCannotWatchAndReportsItOnce() throws IOException {
+        Files.createDirectories(dir.resolve("locked/inner"));
+        Files.createDirectories(dir.resolve("b/c"));
+        RefusingInotify inotify = new RefusingInotify().refuse(dir.resolve("locked"), Errno.EACCES);
+        try (KeventQueue q = KeventQueue.builder().inodeBackend(inotify).open()) {
+            q.add(Ukevent.inode(1, dir, Kevent.INODE_CREATE).withRecursive(true));
+
+            List<Ev> first = until(q, named(Kevent.INODE_UNWATCHED, "locked"));
+            Ev skipped = first.getLast();
+            assertThat(skipped.events()).isEqualTo(Kevent.INODE_UNWATCHED | Kevent.INODE_ISDIR);
+            assertThat(skipped.data()).as("the errno").isEqualTo(Errno.EACCES);
+            assertThat(skipped.path()).isEqualTo(dir.resolve("locked"));
+            assertThat(EventType.INODE.eventNames(skipped.events())).isEqualTo("ISDIR|UNWATCHED");
+
+            Files.createFile(dir.resolve("locked/inner/unseen"));
+            Files.createFile(dir.resolve("b/c/seen"));
+            List<Ev> later = until(q, named(Kevent.INODE_CREATE, "b/c/seen"));
+            later.addAll(rest(q));
+            assertThat(later).noneMatch(e -> e.name() != null && e.name().startsWith("locked"));
+        }
+    }
+
+    @Test
+    void aDirectoryCreatedLaterThatCannotBeWatchedComesWithItsCreate() throws IOException {
+        RefusingInotify inotify = new RefusingInotify().refuse(dir.resolve("late"), Errno.ENAMETOOLONG);
+        try (KeventQueue q = KeventQueue.builder().inodeBackend(inotify).open()) {
+            q.add(Ukevent.inode(1, dir, Kevent.INODE_CREATE).withRecursive(true));
+
+            Files.createDirectory(dir.resolve("late"));
+
+            Ev late = until(q, named(Kevent.INODE_CREATE, "late")).getLast();
+            assertThat(late.events()).as("one event for the name")
+                    .isEqualTo(Kevent.INODE_CREATE | Kevent.INODE_UNWATCHED | Kevent.INODE_ISDIR);
+            assertThat(late.data()).isEqualTo(Errno.ENAMETOOLONG);
+            Files.createFile(dir.resolve("late/inside"));
+            assertThat(rest(q)).as("nothing from inside it").isEmpty();
+        }
+    }
+
+    @Test
+    void theRootOrTheWatchLimitStillFailTheAdd() throws IOException {
+        Files.createDirectories(dir.resolve("b/c"));
+        RefusingInotify root = new RefusingInotify().refuse(dir, Errno.EACCES);
+        RefusingInotify limit = new RefusingInotify().refuse(dir.resolve("b/c"), Errno.ENOSPC);
+        try (KeventQueue q = KeventQueue.builder().inodeBackend(root).open();
+             KeventQueue r = KeventQueue.builder().inodeBackend(limit).open()) {
+            assertThatThrownBy(() -> q.add(Ukevent.inode(1, dir, Kevent.INODE_CREATE).withRecursive(true)))
+                    .hasMessageContaining("EACCES");
+            // A tree cut short for lack of watches is not what was asked: the error names the sysctl.
+            assertThatThrownBy(() -> r.add(Ukevent.inode(1, dir, Kevent.INODE_CREATE).withRecursive(true)))
+                    .hasMessageContaining("ENOSPC").hasMessageContaining("fs.inotify.max_user_watches");
+            assertThat(q.stats().registered() + r.stats().registered()).isZero();
         }
     }
 

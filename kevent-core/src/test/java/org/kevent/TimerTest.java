@@ -152,13 +152,37 @@ class TimerTest {
     }
 
     @Test
-    void nanosecondPeriodsAreHonoured() {
-        queue.add(Ukevent.timerNanos(1, 1).withPeriodNanos(3));
+    void periodsAreHonouredToTheNanosecondFromTheMinimumOn() {
+        long period = Ukevent.MIN_TIMER_PERIOD_NANOS + 3;
+        queue.add(Ukevent.timerNanos(1, 1).withPeriodNanos(period));
         clock.advance(1);
         assertThat(queue.poll(out)).isEqualTo(1);
-        clock.advance(3 * 1000);
+        clock.advance(period * 1000 - 1);
         queue.poll(out);
-        assertThat(out.data(0)).isEqualTo(1000);
+        assertThat(out.data(0)).as("one nanosecond short of the 1000th").isEqualTo(999);
+        clock.advance(1);
+        queue.poll(out);
+        assertThat(out.data(0)).isEqualTo(1);
+    }
+
+    @Test
+    void aPeriodBelowTheMinimumIsRaisedToIt() {
+        Ukevent oneNanosecond = Ukevent.timerNanos(1, 1).withPeriodNanos(1);
+        assertThat(oneNanosecond.periodNanos()).isEqualTo(Ukevent.MIN_TIMER_PERIOD_NANOS).isEqualTo(50_000);
+        assertThat(Ukevent.timerNanos(1, 1).withPeriod(Duration.ofNanos(49_999)).periodNanos())
+                .isEqualTo(Ukevent.MIN_TIMER_PERIOD_NANOS);
+        assertThat(Ukevent.timerNanos(1, 1).withPeriodNanos(0).periodNanos()).as("0 stays a single expiry").isZero();
+        assertThat(Ukevent.timerNanos(1, 1).withPeriodNanos(-1).periodNanos()).as("kept for the queue to refuse")
+                .isEqualTo(-1);
+        assertThat(Ukevent.user(1).withPeriodNanos(1).periodNanos()).as("not a timer: kept as given").isEqualTo(1);
+
+        queue.add(oneNanosecond);
+        clock.advance(1);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        clock.advance(MS);
+        assertThat(queue.poll(out)).isEqualTo(1);
+        assertThat(out.data(0)).as("1 ms of 50 us periods, not a million 1 ns ones").isEqualTo(20);
+        assertThat(queue.poll(out)).as("not due again at once").isZero();
     }
 
     @Test

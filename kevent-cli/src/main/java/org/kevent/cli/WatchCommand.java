@@ -27,14 +27,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kevent watch DIR}: one INODE interest, one line per event (time, event, path) until
- * Ctrl-C, the watched directory's end, or {@code --count} events.
+ * Ctrl-C, the watched directory's end, or {@code --count} events. With {@code --recursive}, a
+ * directory the kernel will not watch (no permission, a path too long, the watch limit reached
+ * later) is printed once as UNWATCHED with the reason, and the rest of the tree is watched; only
+ * a root that cannot be watched fails the command.
  *
  * <p><b>Threading:</b> the loop runs on the calling thread; a shutdown hook stops it through
  * {@link KeventQueue#wakeup()} and waits briefly for it to finish its line.
  */
 @Command(name = "watch",
         description = {"Print one line per file event in DIR (time, event, path) until Ctrl-C.",
-                "Events: " + WatchCommand.EVENT_NAMES + ". OVERFLOW is always printed."})
+                "Events: " + WatchCommand.EVENT_NAMES + ". OVERFLOW is always printed, and with --recursive"
+                        + " UNWATCHED: a directory the kernel would not watch (with the reason), left out."})
 final class WatchCommand implements Callable<Integer> {
     static final String EVENT_NAMES = "create, remove, modify, attrib, moved_from, moved_to, close_write, delete_self";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT);
@@ -109,7 +113,9 @@ final class WatchCommand implements Callable<Integer> {
             }
             String now = LocalTime.now().format(TIME);
             for (int i = 0; i < n && printed < count; i++, printed++) {
-                out.printf("%s  %-18s %s%n", now, EventType.INODE.eventNames(buf.events(i)), buf.path(i));
+                int events = buf.events(i);
+                out.printf("%s  %-18s %s%s%n", now, EventType.INODE.eventNames(events), buf.path(i),
+                        (events & Kevent.INODE_UNWATCHED) != 0 ? "  (not watched: " + errnoName(buf.data(i)) + ")" : "");
                 if ((buf.flags(i) & Kevent.RET_BROKEN) != 0) {
                     out.println("the watched path is gone; stopping");
                     out.flush();
@@ -118,6 +124,20 @@ final class WatchCommand implements Callable<Integer> {
             }
             out.flush();
         }
+    }
+
+    /** @return the name of an errno an UNWATCHED event carries, for the reasons a watch is refused */
+    static String errnoName(long errno) {
+        return switch ((int) errno) {
+            case 1 -> "EPERM";
+            case 2 -> "ENOENT";
+            case 12 -> "ENOMEM";
+            case 13 -> "EACCES";
+            case 28 -> "ENOSPC";
+            case 36 -> "ENAMETOOLONG";
+            case 40 -> "ELOOP";
+            default -> "errno " + errno;
+        };
     }
 
     private void stopAndAwait() {

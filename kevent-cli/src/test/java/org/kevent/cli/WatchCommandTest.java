@@ -78,6 +78,43 @@ class WatchCommandTest {
         assertThat(r.out()).contains("DELETE_SELF").contains("the watched path is gone");
     }
 
+    /**
+     * Issue 12, point 10: a directory the kernel will not watch is reported once and the rest of
+     * the tree is watched. Tests run as root, where permission bits refuse nothing, so the refusal
+     * here is the kernel's own: a directory whose path is longer than PATH_MAX (4096 bytes), which
+     * inotify_add_watch cannot take. It is built bottom-up by renames, each with short paths, and
+     * taken apart the same way (nothing can delete it by its full path).
+     */
+    @Test
+    void aDirectoryTheKernelWillNotWatchIsReportedOnceAndTheRestIsWatched(@TempDir Path dir) throws Exception {
+        Path w = Files.createDirectory(dir.resolve("w"));
+        int levels = (4096 - w.toString().length()) / 201 + 1;   // names of 200 bytes and a slash
+        for (int k = levels; k >= 1; k--) {
+            Files.createDirectory(dir.resolve(level(k)));
+            if (k < levels) {
+                Files.move(dir.resolve(level(k + 1)), dir.resolve(level(k)).resolve(level(k + 1)));
+            }
+        }
+        Files.move(dir.resolve(level(1)), w.resolve(level(1)));
+        try {
+            Run r = watch(w, () -> Files.createFile(w.resolve("ok")),
+                    "watch", w.toString(), "--recursive", "--events", "create", "--count", "2");
+
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(r.out()).containsOnlyOnce("UNWATCHED").containsOnlyOnce("(not watched: ENAMETOOLONG)")
+                    .contains(level(levels) + "  (not watched").contains("CREATE").contains(w.resolve("ok").toString());
+        } finally {
+            for (int k = 1; k < levels; k++) {
+                Path parent = (k == 1 ? w : dir).resolve(level(k));
+                Files.move(parent.resolve(level(k + 1)), dir.resolve(level(k + 1)));
+            }
+        }
+    }
+
+    private static String level(int k) {
+        return String.format("%02d", k) + "x".repeat(198);
+    }
+
     @Test
     void aMissingDirectoryFailsWithENOENT(@TempDir Path dir) throws Exception {
         Run r = watch(dir, () -> { }, "watch", dir.resolve("nope").toString());

@@ -7,10 +7,18 @@ import org.kevent.KeventException;
 import org.kevent.internal.engine.NetAccess;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
-import org.kevent.internal.sys.Sockets;
+import org.kevent.internal.sys.FileOpen;
 
 /**
- * A file opened read-only (close-on-exec) for {@link TcpSocket#sendfile}.
+ * A regular file opened read-only (close-on-exec) for {@link TcpSocket#sendfile} and
+ * {@link org.kevent.KeventQueue#aioSendfile}.
+ *
+ * <p><b>Semantics.</b> Only regular files are opened: a directory, a FIFO, a socket or a device
+ * is refused with a {@link KeventException} that says what it is, and never blocks on the way
+ * (the open is nonblocking, so a FIFO does not wait for a writer; the type is read from the open
+ * descriptor, so nothing can be swapped in between). {@link #open} follows symbolic links;
+ * {@link #openBeneath} follows none and never leaves its root, in one kernel step
+ * (docs/SEMANTICS.md §7).
  *
  * <p><b>Threading.</b> Any thread; several sockets may send from one file at once, each with its
  * own offset (the file's own position is never used).
@@ -18,6 +26,8 @@ import org.kevent.internal.sys.Sockets;
 public final class NativeFile implements AutoCloseable {
     /** Bit of {@link #state}: {@link #close} was called; the rest counts pins of AIO requests. */
     private static final int CLOSED = 1 << 30;
+    /** Nonblocking, so that opening a FIFO does not wait for a writer; no effect on a regular file. */
+    private static final int READ_FLAGS = FileOpen.O_RDONLY | FileOpen.O_NONBLOCK | FileOpen.O_NOCTTY;
 
     static {
         NetAccess.installFiles(new NetAccess.Files() {
@@ -43,35 +53,108 @@ public final class NativeFile implements AutoCloseable {
     }
 
     /**
-     * Opens a file for reading.
+     * Opens a regular file for reading, following symbolic links.
      *
      * @param path the file
      * @return the open file
-     * @throws KeventException naming {@code open} and the errno ({@code ENOENT}, {@code EACCES}, {@code EMFILE}, ...)
+     * @throws KeventException naming {@code open} and the errno: {@code ENOENT}, {@code EACCES},
+     *                         {@code EMFILE}, ..., {@code EISDIR} for a directory, {@code EINVAL}
+     *                         for a FIFO, a socket or a device (the message names which)
      */
     public static NativeFile open(Path path) {
-        int fd = Sockets.openReadOnly(path.toString());
+        int fd = FileOpen.open(path.toString(), READ_FLAGS);
         if (fd < 0) {
             throw Errno.exception("open", -fd, path.toString());
         }
-        return new NativeFile(fd, path);
+        return regular(fd, path);
+    }
+
+    /**
+     * Opens a regular file below a directory in one step, following no symbolic link anywhere
+     * below {@code root} and never resolving above it: {@code openat2} with
+     * {@code RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS}, or on a kernel without
+     * it ({@code ENOSYS}) one {@code openat(O_NOFOLLOW)} per component. A file swapped for a
+     * symbolic link, or a directory on the way swapped for one, is refused however the swap is
+     * timed, which a check of the path followed by {@link #open} cannot promise. The root itself
+     * is opened as given (symbolic links in {@code root} are followed: it is the caller's).
+     *
+     * @param root     the directory
+     * @param relative a path below it: not absolute, no {@code ..} component
+     * @return the open file; its {@link #path()} is {@code root.resolve(relative)}
+     * @throws IllegalArgumentException if {@code relative} is absolute or has a {@code ..} component
+     * @throws KeventException naming the call and the errno: {@code open} for the root,
+     *                         {@code openat2} (or {@code openat}) for the file, with {@code ELOOP}
+     *                         for a symbolic link, {@code ENOTDIR}, {@code ENOENT}, {@code EACCES},
+     *                         ...; {@code open} with {@code EISDIR} or {@code EINVAL} for what is
+     *                         not a regular file, as {@link #open}
+     */
+    public static NativeFile openBeneath(Path root, Path relative) {
+        if (relative.isAbsolute()) {
+            throw new IllegalArgumentException("relative path " + relative + " is absolute");
+        }
+        for (Path name : relative) {
+            if (name.toString().equals("..")) {
+                throw new IllegalArgumentException("relative path " + relative + " has a .. component");
+            }
+        }
+        Path path = root.resolve(relative);
+        int dir = FileOpen.open(root.toString(), FileOpen.O_PATH | FileOpen.O_DIRECTORY);
+        if (dir < 0) {
+            throw Errno.exception("open", -dir, "root " + root);
+        }
+        int fd;
+        try {
+            fd = FileOpen.openBeneath(dir, relative.toString(), READ_FLAGS);
+        } finally {
+            Fd.close(dir);
+        }
+        if (fd < 0) {
+            throw Errno.exception(FileOpen.beneathCall(), -fd, relative + " beneath " + root
+                    + (fd == -Errno.ELOOP ? " (a symbolic link: none is followed beneath the root)" : ""));
+        }
+        return regular(fd, path);
+    }
+
+    /** Keeps {@code fd} if it is a regular file; otherwise closes it and says what it is. */
+    private static NativeFile regular(int fd, Path path) {
+        int type = FileOpen.fileType(fd);
+        if (type == FileOpen.S_IFREG) {
+            return new NativeFile(fd, path);
+        }
+        Fd.close(fd);
+        if (type < 0) {
+            throw Errno.exception("statx", -type, path.toString());
+        }
+        throw new KeventException("open", type == FileOpen.S_IFDIR ? "EISDIR" : "EINVAL", path + " is a "
+                + FileOpen.typeName(type) + ", not a regular file: a NativeFile is a regular file");
+    }
+
+    /** @return the path the file was opened by */
+    public Path path() {
+        return path;
     }
 
     /**
      * @return the file's size in bytes now
-     * @throws KeventException if the file is closed or cannot be measured
+     * @throws KeventException naming {@code size} and {@code EBADF} if the file is closed, or
+     *                         {@code lseek} and the errno if it cannot be measured
      */
     public long size() {
-        long size = Sockets.size(descriptor());
+        long size = FileOpen.size(descriptor("size"));
         if (size < 0) {
             throw Errno.exception("lseek", (int) -size, path.toString());
         }
         return size;
     }
 
+    /** The descriptor for {@link TcpSocket#sendfile}. */
     int descriptor() {
+        return descriptor("sendfile");
+    }
+
+    private int descriptor(String call) {
         if ((state.get() & CLOSED) != 0) {
-            throw new KeventException("sendfile", "EBADF", "file " + path + " is closed");
+            throw new KeventException(call, "EBADF", "file " + path + " is closed");
         }
         return fd;
     }

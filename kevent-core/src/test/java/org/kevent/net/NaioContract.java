@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.ReadOnlyBufferException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -391,7 +390,8 @@ abstract class NaioContract {
     void badArgumentsAreRefusedBeforeAnythingStarts() {
         QueueStats before = queue.stats();
         ByteBuffer readOnly = ByteBuffer.allocate(10).asReadOnlyBuffer();
-        assertThatThrownBy(() -> queue.aioRecv(pair.server, readOnly)).isInstanceOf(ReadOnlyBufferException.class);
+        assertThatThrownBy(() -> queue.aioRecv(pair.server, readOnly)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("aioRecv").hasMessageContaining("read-only");
         assertThatThrownBy(() -> queue.aioSend(pair.client, ByteBuffer.allocate(1), 0, 0x10))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown AIO flag");
         assertThatThrownBy(() -> queue.aioSend(null, ByteBuffer.allocate(1))).isInstanceOf(NullPointerException.class);

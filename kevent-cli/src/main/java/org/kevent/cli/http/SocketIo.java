@@ -1,8 +1,5 @@
 package org.kevent.cli.http;
 
-import java.io.IOException;
-import java.nio.file.Path;
-
 import org.kevent.net.NativeFile;
 import org.kevent.net.TcpSocket;
 
@@ -43,9 +40,9 @@ final class SocketIo implements HttpIo {
         return ((NativeBody) body).file;
     }
 
-    /** Opens files natively; the {@link StaticFiles.Opener} of the server. */
-    static FileBody open(Path realFile) throws IOException {
-        return new NativeBody(NativeFile.open(realFile));
+    /** Wraps a file {@link StaticFiles} opened; the {@link StaticFiles.Opener} of the server. */
+    static FileBody open(NativeFile file) {
+        return new NativeBody(file);
     }
 
     /** A native file and the size it had when opened. */

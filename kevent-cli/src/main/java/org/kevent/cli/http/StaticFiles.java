@@ -7,36 +7,45 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
+import org.kevent.net.NativeFile;
+
 /**
  * Maps request paths to regular files under a root directory, so that nothing outside it is
  * reachable.
  *
  * <p><b>Semantics</b>: the path is percent-decoded exactly once ({@link #decodePath}); a decoded
  * NUL, backslash or slash ({@code %2F}), a malformed escape, or a {@code ..} segment (written
- * plainly or as {@code %2e%2e}) is a 400. The remaining path is resolved with symbolic links
- * followed ({@link Path#toRealPath}) and must still lie under the root's own real path, so a
- * symlink leading out is a 404 like a missing file. A directory serves its {@code index.html}.
+ * plainly or as {@code %2e%2e}) is a 400. What remains is always relative to the root: empty and
+ * {@code .} segments are dropped, so {@code //tmp/x} names {@code tmp/x} under the root. A
+ * directory serves its {@code index.html}. The file is opened beneath the root in one kernel step
+ * ({@link NativeFile#openBeneath}: {@code openat2} with {@code RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS}, nonblocking), so no symbolic link below the root is followed — one leading
+ * out, or one swapped in while the request is served, is a 404 like a missing file — and only a
+ * regular file is served: a FIFO, socket or device is a 404 and never blocks the server.
  *
  * <p><b>Threading</b>: immutable; safe to share between server threads.
  *
- * <p><b>Caveats</b>: the check and the open are two steps; a file swapped for a symlink in between
- * is opened through the link. Guarding against a hostile local writer under the root would need
- * {@code openat2(RESOLVE_BENEATH)}.
+ * <p><b>Caveats</b>: symbolic links inside the root are not followed even when they stay inside
+ * (that is what makes the open race-free on every kernel); link the root itself instead, which
+ * is resolved once at start. {@link #resolve} looks at the path only to name the file (a
+ * directory's {@code index.html}); it decides nothing about safety, {@link #open} does.
  */
 public final class StaticFiles {
-    /** Opens a checked, real, regular file for sending. */
+    /** Wraps a file opened beneath the root as the body sent. */
     @FunctionalInterface
     public interface Opener {
         /**
-         * @param realFile a real path under the root
-         * @return the open body
-         * @throws IOException if it cannot be opened
+         * @param file a regular file opened beneath the root; the body owns it
+         * @return the body
+         * @throws IOException if it cannot be used (the caller then closes {@code file})
          */
-        FileBody open(Path realFile) throws IOException;
+        FileBody open(NativeFile file) throws IOException;
     }
 
     /** {@link #decodePath}'s result for a path that must be answered 400. */
     public static final int BAD_PATH = -1;
+
+    private static final String INDEX = "index.html";
 
     private final Path realRoot;
     private final Opener opener;
@@ -127,37 +136,45 @@ public final class StaticFiles {
     }
 
     /**
-     * Finds the regular file a decoded path names.
+     * Names the file a decoded path asks for: the path relative to the root, with a directory's
+     * {@code index.html}.
      *
      * @param decoded the output of {@link #decodePath}
      * @param length  its length
-     * @return the file's real path under the root, or null (answered 404)
+     * @return the file's path under the root, or null for a path no file can have (answered 404)
      */
     public Path resolve(byte[] decoded, int length) {
-        String rel = new String(decoded, 1, length - 1, StandardCharsets.UTF_8);
+        StringBuilder relative = new StringBuilder(length);
+        for (String segment : new String(decoded, 0, length, StandardCharsets.UTF_8).split("/")) {
+            if (!segment.isEmpty() && !segment.equals(".")) {
+                relative.append(relative.isEmpty() ? "" : "/").append(segment);
+            }
+        }
         try {
-            Path real = realRoot.resolve(rel).toRealPath();
-            if (!real.startsWith(realRoot)) {
-                return null;
-            }
-            if (Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
-                real = real.resolve("index.html").toRealPath();
-                if (!real.startsWith(realRoot)) {
-                    return null;
-                }
-            }
-            return Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS) ? real : null;
-        } catch (IOException | InvalidPathException | SecurityException e) {
+            Path file = realRoot.resolve(relative.toString());
+            // A hint for the name sent: open() goes beneath the root whatever this finds.
+            return Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS) ? file.resolve(INDEX) : file;
+        } catch (InvalidPathException | SecurityException e) {
             return null;
         }
     }
 
     /**
-     * @param realFile a path returned by {@link #resolve}
-     * @return the open file
-     * @throws IOException if it vanished or cannot be read
+     * Opens a file {@link #resolve} named, beneath the root in one step.
+     *
+     * @param file a path returned by {@link #resolve}
+     * @return the open body
+     * @throws IOException             if the opener refuses it
+     * @throws org.kevent.KeventException if it is missing, not a regular file, or reached through
+     *                                 a symbolic link
      */
-    public FileBody open(Path realFile) throws IOException {
-        return opener.open(realFile);
+    public FileBody open(Path file) throws IOException {
+        NativeFile f = NativeFile.openBeneath(realRoot, realRoot.relativize(file));
+        try {
+            return opener.open(f);
+        } catch (IOException | RuntimeException e) {
+            f.close();
+            throw e;
+        }
     }
 }

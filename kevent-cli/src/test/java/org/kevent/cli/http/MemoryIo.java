@@ -5,10 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+
+import org.kevent.net.NativeFile;
 
 /**
  * An in-memory nonblocking socket: input arrives chunk by chunk (one chunk per "readiness"), and
@@ -113,8 +114,13 @@ final class MemoryIo implements HttpIo {
         final FileChannel channel;
         private final long size;
 
-        ChannelFile(Path p) throws IOException {
-            channel = FileChannel.open(p, StandardOpenOption.READ);
+        /** Reads through a channel on the same path: the native file only proved it may be served. */
+        ChannelFile(NativeFile file) throws IOException {
+            try {
+                channel = FileChannel.open(file.path(), StandardOpenOption.READ);
+            } finally {
+                file.close();
+            }
             size = channel.size();
             open++;
         }

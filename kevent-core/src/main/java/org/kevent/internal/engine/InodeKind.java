@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -71,6 +73,11 @@ public final class InodeKind extends SourceKind {
     private static final int MAX_READS = 16;
     private static final byte[] ROOT = new byte[0];
     private static final int DEFAULT_RECORD_CAP = 16_384;
+    /** Kinds of directory entry met by {@link #walk}. */
+    private static final int FILE = 0;
+    private static final int DIRECTORY = 1;
+    private static final int VANISHED = 2;
+    private static final int UNKNOWN = 3;
 
     private final InodeBackend backend;
     private final InodeWatchTable watches = new InodeWatchTable();
@@ -112,6 +119,11 @@ public final class InodeKind extends SourceKind {
         if (r.path() == null) {
             return CtlError.of("EINVAL", "INODE " + r.id() + " has no path (use Ukevent.inode)");
         }
+        if (r.path().toString().isEmpty()) {
+            // Java reads "" as the working directory, the kernel as no file (ENOENT): say which to use.
+            return CtlError.of("EINVAL", "INODE " + r.id() + " has an empty path (field path); the working"
+                    + " directory is \".\"");
+        }
         CtlError error = openInstance();
         if (error != null) {
             return error;
@@ -145,6 +157,7 @@ public final class InodeKind extends SourceKind {
                 detach(i);
                 return error;
             }
+            offer(s); // the directories it had to leave out
         }
         return null;
     }
@@ -183,7 +196,7 @@ public final class InodeKind extends SourceKind {
                 return addError(-rc, s.root, s.recursive);
             }
         }
-        s.records.retain(i.events | Kevent.INODE_OVERFLOW | Kevent.INODE_ISDIR);
+        s.records.retain(i.events | Kevent.INODE_OVERFLOW | Kevent.INODE_UNWATCHED | Kevent.INODE_ISDIR);
         if (s.records.isEmpty()) {
             // Everything it had queued was filtered away: it must not stay on the ready list with
             // no event (one with no bits and a stale name would come out).
@@ -418,18 +431,25 @@ public final class InodeKind extends SourceKind {
     /**
      * Watches {@code dir} and every directory below it for {@code s}; with {@code report}, queues
      * a CREATE (data2 = 1) for every entry found, the directory's own entry excluded (the caller
-     * offers them).
+     * offers them). A directory below the root that the kernel refuses is left out with its
+     * subtree and queued as UNWATCHED (data = the errno), whatever {@code report} says; one that
+     * vanished meanwhile is skipped silently (its removal comes as a record of its parent).
      *
-     * @return null, or the error of the top directory's watch (one below that vanished is skipped)
+     * @return null, or the error that fails an ADD ({@code report} false): the root's, or a
+     *         resource's (the watch limit, memory) met anywhere in the tree
      */
     private CtlError walk(InodeState s, Path dir, byte[] prefix, boolean report) {
+        return walk(s, dir, prefix, report, true);
+    }
+
+    /** {@link #walk(InodeState, Path, byte[], boolean)} of an entry not known to be a directory. */
+    private CtlError walk(InodeState s, Path dir, byte[] prefix, boolean report, boolean knownDir) {
         // Below the root, a symbolic link to a directory is an entry, not a subtree to follow.
         int mask = kernelMask(s.interest.events, true) | Inotify.IN_MASK_ADD | Inotify.IN_ONLYDIR
                 | (prefix == ROOT ? 0 : Inotify.IN_DONT_FOLLOW);
         int wd = backend.addWatch(fd, dir.toString(), mask);
         if (wd < 0) {
-            boolean vanished = wd == -Errno.ENOENT || wd == -Errno.ENOTDIR;
-            return vanished && prefix != ROOT ? null : addError(-wd, dir, true);
+            return refused(s, dir, prefix, -wd, report, knownDir);
         }
         InodeWatch w = watches.get(wd);
         if (w == null) {
@@ -446,15 +466,21 @@ public final class InodeKind extends SourceKind {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 byte[] entryName = entry.getFileName().toString().getBytes(Inotify.FILE_NAME_CHARSET);
-                boolean isDir = Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS);
+                int type = entryType(entry);
+                if (type == VANISHED) {
+                    continue;
+                }
+                boolean isDir = type == DIRECTORY;
                 if (report && (s.interest.events & Kevent.INODE_CREATE) != 0 && !s.broken) {
                     // A listing is not capped: it is what the consumer rebuilds its view from.
                     s.records.add(Kevent.INODE_CREATE | (isDir ? Kevent.INODE_ISDIR : 0), 0, InodeRecords.SCANNED,
                             prefix, entryName, 0, entryName.length, Integer.MAX_VALUE);
                 }
-                if (isDir) {
-                    CtlError e = walk(s, entry, childPrefix(prefix, entryName, entryName.length), report);
-                    if (e != null && error == null && !"ENOENT".equals(e.errorName())) {
+                if (type != FILE) {
+                    // A directory, or an entry the JDK could not look at (its path too long for a
+                    // stat): the watch, which needs a directory, tells and reports a refusal.
+                    CtlError e = walk(s, entry, childPrefix(prefix, entryName, entryName.length), report, isDir);
+                    if (e != null && error == null) {
                         error = e;
                     }
                 }
@@ -463,6 +489,38 @@ public final class InodeKind extends SourceKind {
             // Its removal reaches us as a record of the parent; nothing to list.
         }
         return error;
+    }
+
+    /** What {@link #walk} does when the kernel would not watch {@code dir}. */
+    private CtlError refused(InodeState s, Path dir, byte[] prefix, int errno, boolean report, boolean knownDir) {
+        if (prefix == ROOT) {
+            return addError(errno, dir, true);
+        }
+        if (errno == Errno.ENOENT || errno == Errno.ENOTDIR) {
+            return null; // vanished, or a file after all
+        }
+        if (!report && (errno == Errno.ENOSPC || errno == Errno.ENOMEM)) {
+            return addError(errno, dir, true);
+        }
+        if (!s.broken) {
+            // Named like the directory's own entry (prefix without its '/'), so it joins that
+            // name's CREATE of a listing or of the kernel: one event per name.
+            s.records.add(Kevent.INODE_UNWATCHED | (knownDir ? Kevent.INODE_ISDIR : 0), errno, (byte) 0, null, prefix,
+                    0, prefix.length - 1, Integer.MAX_VALUE);
+        }
+        return null;
+    }
+
+    /** @return {@link #FILE}, {@link #DIRECTORY}, {@link #VANISHED}, or {@link #UNKNOWN} */
+    private static int entryType(Path entry) {
+        try {
+            return Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()
+                    ? DIRECTORY : FILE;
+        } catch (NoSuchFileException gone) {
+            return VANISHED;
+        } catch (IOException | RuntimeException e) {
+            return UNKNOWN;
+        }
     }
 
     private void dropSubtree(InodeState s, byte[] sub) {

@@ -20,7 +20,8 @@ import org.kevent.Kevent;
  *   <li>ISDIR: a file and a directory under one name are two inodes, and one ISDIR bit cannot
  *       describe both;</li>
  *   <li>the rename cookie: an event carries one cookie, so a MOVED_FROM or MOVED_TO only joins an
- *       event that has no cookie or the same one;</li>
+ *       event that has no cookie or the same one (UNWATCHED's errno counts as a cookie: one word
+ *       per event);</li>
  *   <li>order: a MOVED_TO only joins an event queued after every pending MOVED_FROM, so the
  *       MOVED_FROM that pairs with it can never come out after it. A MOVED_FROM may join an older
  *       event: its MOVED_TO comes later anyway.</li>
@@ -48,7 +49,8 @@ final class InodeRecords {
     static final byte SCANNED = 1;
     /** Event flag: the source is gone; delivered with {@code RET_BROKEN}. */
     static final byte BROKEN = 2;
-    private static final int COOKIE_BITS = Kevent.INODE_MOVED_FROM | Kevent.INODE_MOVED_TO;
+    /** Bits whose event carries a word in data: the rename cookie, or UNWATCHED's errno. */
+    private static final int COOKIE_BITS = Kevent.INODE_MOVED_FROM | Kevent.INODE_MOVED_TO | Kevent.INODE_UNWATCHED;
 
     private int[] events = new int[8];
     private long[] data = new long[8];

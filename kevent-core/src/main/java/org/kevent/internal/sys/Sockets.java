@@ -1,7 +1,6 @@
 package org.kevent.internal.sys;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -17,16 +16,15 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
  * Bindings for TCP sockets: {@code socket}, {@code bind}, {@code listen}, {@code accept4},
  * {@code connect}, {@code recv}, {@code send}, {@code sendmsg} (gathering write), {@code sendfile},
  * {@code shutdown}, {@code setsockopt}/{@code getsockopt} (of an {@code int} and of a
- * {@link Linger struct linger}), {@code getsockname}/{@code getpeername}, the {@code close} of a
- * lingering socket ({@link #closeLingering}), plus {@code open}/{@code lseek} for the read-only
- * files {@code sendfile} reads.
+ * {@link Linger struct linger}), {@code getsockname}/{@code getpeername} and the {@code close} of a
+ * lingering socket ({@link #closeLingering}). The files {@code sendfile} reads are opened by
+ * {@link FileOpen}.
  *
  * <p><b>Semantics.</b> Every method returns {@code -errno} on failure and never throws for one,
  * except the address queries ({@link #localAddress}, {@link #remoteAddress}), which throw
@@ -86,10 +84,6 @@ public final class Sockets {
     public static final int SHUT_RD = 0;
     /** Shut down the writing half: the peer reads end of stream. */
     public static final int SHUT_WR = 1;
-
-    /** Read-only open (asm-generic/fcntl.h). */
-    public static final int O_RDONLY = 0;
-    private static final int SEEK_END = 2; // stdio.h
 
     /** Most buffers one {@link #sendv} passes to the kernel. */
     public static final int MAX_IOV = 64;
@@ -488,33 +482,6 @@ public final class Sockets {
     }
 
     /**
-     * Opens a file read-only and close-on-exec.
-     *
-     * @return the fd, or {@code -errno} ({@code -ENOENT}, {@code -EACCES}, {@code -EMFILE}, ...)
-     */
-    public static int openReadOnly(String path) {
-        byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
-        Native.Scratch s = Native.scratch();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment name = arena.allocate(bytes.length + 1L);
-            MemorySegment.copy(bytes, 0, name, JAVA_BYTE, 0, bytes.length);
-            return Native.result((int) Open.HANDLE.invokeExact(s.errno, name, O_RDONLY | Fd.O_CLOEXEC), s);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-    }
-
-    /** @return the size of the file {@code fd} names ({@code lseek} to its end), or {@code -errno} */
-    public static long size(int fd) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((long) Lseek.HANDLE.invokeExact(s.errno, fd, 0L, SEEK_END), s);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-    }
-
-    /**
      * @return the local address of a socket
      * @throws org.kevent.KeventException naming {@code getsockname} and the errno
      */
@@ -725,18 +692,6 @@ public final class Sockets {
     private static final class Shutdown {
         static final MethodHandle HANDLE = Native.downcall("shutdown",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), false);
-    }
-
-    /** {@code int open(const char *path, int flags)}, without the variadic mode (no O_CREAT). */
-    private static final class Open {
-        static final MethodHandle HANDLE = Native.variadicDowncall("open",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), 2);
-    }
-
-    /** {@code off_t lseek(int fd, off_t offset, int whence)}. */
-    private static final class Lseek {
-        static final MethodHandle HANDLE = Native.downcall("lseek",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), false);
     }
 
     /** {@code int getsockname(int fd, struct sockaddr *addr, socklen_t *len)}. */
