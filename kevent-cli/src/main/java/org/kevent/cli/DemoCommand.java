@@ -38,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--seconds must be at least 1, got " + seconds);
         }
         Demo demo = new Demo(out, Duration.ofSeconds(seconds), List.of(new TimerSection(), new UserSection(),
-                new InodeSection(), new EchoSection(), new AioSection()));
+                new InodeSection(), new EchoSection(), new AioSection(), new VirtualSection()));
         // The launcher execs the JVM, so Ctrl-C lands here: stop the loop and let it print the summary.
         Thread hook = new Thread(demo::stopAndAwait, "kevent-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -50,6 +50,7 @@ class MainTest {
                 .containsPattern("(?m)^  aio\\s+[1-9]\\d* multishot arrivals in lent buffers$")
                 .doesNotContain("MISSING ARRIVALS")
                 .containsPattern("(?m)^  engine\\s+\\S+, network AIO on (io_uring|readiness)")
+                .containsPattern("(?m)^  virtual\\s+3 virtual threads waited on a queue: [1-9]\\d* timer, [1-9]\\d* user, [1-9]\\d* socket events; heartbeat [1-9]\\d* beats of 10 ms, longest gap \\d+ ms$")
                 .doesNotContain("MISSING COMPLETIONS")
                 .doesNotContain("MISSING ECHOES")
                 .doesNotContain("MISMATCH");
