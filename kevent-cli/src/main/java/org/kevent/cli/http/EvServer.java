@@ -326,6 +326,7 @@ public final class EvServer implements AutoCloseable {
                     r = HttpProcessor.CLOSE;
                 }
                 io.flush();
+                io.settle();
                 if (r != HttpProcessor.CLOSE) {
                     if (io.wantRecv()) {
                         io.postRecv();
