@@ -148,6 +148,7 @@ public final class HttpProcessor {
             if (h < 0) {
                 return rejectAndClose(c, -h);
             }
+            c.requests++;
             inStart += h;
             if (respond(c)) {
                 return true;
