@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.kevent.cli.http.Wire.read;
+import static org.kevent.cli.http.Wire.readUntilClosed;
 import static org.kevent.cli.http.Wire.write;
 
 import java.io.BufferedInputStream;
@@ -257,5 +258,50 @@ class EvServerTest {
         write(polite, GET_PLAIN);
 
         assertThat(read(new BufferedInputStream(polite.getInputStream()), false).body()).isEqualTo("Hello, World!");
+    }
+
+    /**
+     * Issue 12, point 7: a client that sends {@code Expect: 100-continue} and waits for a 100
+     * before its body gets the final answer with {@code Connection: close}, and the connection
+     * ends: nothing it sends next can be taken for the withheld body. Before: 405 keep-alive.
+     */
+    @Test
+    void aWithheldBodyAfterExpectContinueGetsAClosingAnswer() throws Exception {
+        start(1);
+        Socket s = connect();
+        write(s, "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+        Exchange.Response answer = read(s.getInputStream(), false);
+
+        assertThat(answer.status()).isEqualTo(405);
+        assertThat(answer.header("Connection")).isEqualTo("close");
+        assertThat(readUntilClosed(s)).isEmpty();
+    }
+
+    /** Issue 12, point 8, over real sockets: one range, an unsatisfiable one, a long target, a query. */
+    @Test
+    void rangesLongTargetsAndQueriesOverRealSockets() throws Exception {
+        Files.writeString(root.resolve("digits.txt"), "0123456789");
+        start(1);
+        Socket s = connect();
+        InputStream in = new BufferedInputStream(s.getInputStream());
+
+        write(s, "GET /digits.txt HTTP/1.1\r\nHost: t\r\nRange: bytes=2-4\r\n\r\n"
+                + "GET /digits.txt HTTP/1.1\r\nHost: t\r\nRange: bytes=10-\r\n\r\n"
+                + "GET /plaintext?x=1 HTTP/1.1\r\nHost: t\r\n\r\n");
+        Exchange.Response partial = read(in, false);
+        Exchange.Response unsatisfiable = read(in, false);
+        Exchange.Response query = read(in, false);
+        write(s, "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: t\r\n\r\n");
+        Exchange.Response tooLong = read(in, false);
+
+        assertThat(partial.status()).isEqualTo(206);
+        assertThat(partial.body()).isEqualTo("234");
+        assertThat(partial.header("Content-Range")).isEqualTo("bytes 2-4/10");
+        assertThat(partial.header("Accept-Ranges")).isEqualTo("bytes");
+        assertThat(unsatisfiable.status()).isEqualTo(416);
+        assertThat(unsatisfiable.header("Content-Range")).isEqualTo("bytes */10");
+        assertThat(query.body()).isEqualTo("Hello, World!");
+        assertThat(tooLong.status()).isEqualTo(414);
+        assertThat(in.read()).isEqualTo(-1);
     }
 }

@@ -3,6 +3,7 @@ package org.kevent.cli.http;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.kevent.cli.http.Wire.read;
+import static org.kevent.cli.http.Wire.readUntilClosed;
 import static org.kevent.cli.http.Wire.write;
 
 import java.io.BufferedInputStream;
@@ -115,25 +116,6 @@ class HostileClientsTest {
 
     private static final Duration SHORT = Duration.ofMillis(200);
     private static final Duration LONG = Duration.ofSeconds(60);
-
-    /**
-     * Reads until the server ends the connection (end of stream or reset) and returns what came
-     * before; a read that runs into the 10-s hang guard fails the test: the server kept it open.
-     */
-    static String readUntilClosed(Socket s) throws IOException {
-        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
-        byte[] b = new byte[64 * 1024];
-        try {
-            for (int n = s.getInputStream().read(b); n >= 0; n = s.getInputStream().read(b)) {
-                got.write(b, 0, n);
-            }
-        } catch (java.net.SocketTimeoutException e) {
-            throw new AssertionError("still open after the 10-s hang guard; received " + got.size() + " bytes", e);
-        } catch (java.net.SocketException reset) {
-            // closed with our unread bytes in its buffer: a reset, as good as an end of stream here
-        }
-        return got.toString(ISO_8859_1);
-    }
 
     /** Waits, bounded, for a state the server reaches on its own thread; asserts nothing about time. */
     static void eventually(BooleanSupplier condition) throws InterruptedException {

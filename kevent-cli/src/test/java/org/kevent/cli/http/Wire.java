@@ -63,4 +63,23 @@ final class Wire implements AutoCloseable {
         byte[] body = in.readNBytes(length);
         return new Exchange.Response(r.status(), r.headers(), new String(body, ISO_8859_1));
     }
+
+    /**
+     * Reads until the server ends the connection (end of stream or reset) and returns what came
+     * before; a read that runs into the 10-s hang guard fails the test: the server kept it open.
+     */
+    static String readUntilClosed(Socket s) throws IOException {
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        byte[] b = new byte[64 * 1024];
+        try {
+            for (int n = s.getInputStream().read(b); n >= 0; n = s.getInputStream().read(b)) {
+                got.write(b, 0, n);
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            throw new AssertionError("still open after the 10-s hang guard; received " + got.size() + " bytes", e);
+        } catch (java.net.SocketException reset) {
+            // closed with our unread bytes in its buffer: a reset, as good as an end of stream here
+        }
+        return got.toString(ISO_8859_1);
+    }
 }
