@@ -324,6 +324,8 @@ public final class EvServer implements AutoCloseable {
         private boolean timerAdded;
         /** The clock at the last return from the wait: the time of the events of that batch. */
         private long now;
+        /** The deadline TIMER came in this batch: expired connections close once the batch is served. */
+        private boolean deadlinesDue;
         /** AIO mode: connections by the slot in their requests' cookies (slot | generation << 32). */
         private HttpConnection[] slots = new HttpConnection[64];
         private int[] generations = new int[64];
@@ -376,6 +378,12 @@ public final class EvServer implements AutoCloseable {
                         } else {
                             onListenerOrTimer(ev.type(i), ev.id(i), ev.flags(i));
                         }
+                    }
+                    if (deadlinesDue) {
+                        // After the batch: a connection whose bytes came in it is not closed for
+                        // having looked idle while this thread was busy elsewhere.
+                        deadlinesDue = false;
+                        closeExpired();
                     }
                     HttpConnection first = deadlines.first();
                     if (first != null && deadlines.deadline(first) - armedFor < 0) {
@@ -433,9 +441,8 @@ public final class EvServer implements AutoCloseable {
             }
         }
 
-        /** The deadline TIMER fired: closes every connection whose deadline passed. */
-        private void onDeadlines() {
-            armedFor = Long.MAX_VALUE;   // fired: a single expiry, disarmed until re-armed
+        /** Closes every connection whose deadline passed. */
+        private void closeExpired() {
             for (HttpConnection c = deadlines.expired(now); c != null; c = deadlines.expired(now)) {
                 timedOut = timedOut + 1;
                 closeConnection(c);
@@ -596,7 +603,8 @@ public final class EvServer implements AutoCloseable {
         private void onListenerOrTimer(EventType type, long id, int flags) {
             try {
                 if (type == EventType.TIMER && id == DEADLINE_TIMER_ID) {
-                    onDeadlines();
+                    armedFor = Long.MAX_VALUE;   // fired: a single expiry, disarmed until re-armed
+                    deadlinesDue = true;
                 } else if (type == EventType.TIMER) {
                     resumeAccepting();
                 } else if ((flags & Kevent.RET_BROKEN) == 0) {
