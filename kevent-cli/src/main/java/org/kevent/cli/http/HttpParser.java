@@ -11,7 +11,9 @@ package org.kevent.cli.http;
  * head is complete, so garbage does not wait for 8 KiB. Framing is strict, because a lenient
  * front end and a strict back end disagreeing on where a request ends is how requests are
  * smuggled: Content-Length with Transfer-Encoding, two differing Content-Length fields, a
- * non-numeric Content-Length and whitespace before the colon are all 400.
+ * non-numeric Content-Length and whitespace before the colon are all 400. A request target that
+ * does not end within the limit is 414, the rest of a head too long 431. {@code Expect},
+ * {@code Range} and {@code If-Range} are recorded for the processor, not judged here.
  *
  * <p><b>Threading</b>: stateless; the {@link HttpRequest} passed in is the only thing written.
  *
@@ -20,7 +22,7 @@ package org.kevent.cli.http;
  * Content-Length is answered 501: chunked request bodies are not decoded.
  */
 public final class HttpParser {
-    /** The longest accepted head, request line included; a longer one is answered 431 (414 if the target is what does not end). */
+    /** The longest accepted head, request line included; a longer one is 431 (414 if its target does not end). */
     public static final int MAX_HEAD = 8192;
     /** {@link #parse}'s result when the head is not complete yet. */
     public static final int NEED_MORE = 0;
