@@ -411,16 +411,16 @@ public final class EvServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 r = HttpProcessor.CLOSE;   // reset, broken pipe: the peer is gone
             }
+            boolean alive;
             if (r == HttpProcessor.WAIT_RECV) {
-                if (c.waitingForSend()) {
-                    rearm(c, false);
-                }
+                alive = !c.waitingForSend() || rearm(c, false);
             } else if (r == HttpProcessor.WAIT_SEND) {
-                if (!c.waitingForSend()) {
-                    rearm(c, true);
-                }
+                alive = c.waitingForSend() || rearm(c, true);
             } else {
                 closeConnection(c);
+                alive = false;
+            }
+            if (!alive) {
                 return;
             }
             // Room in the send buffer (SEND readiness) means the client read some answers.
@@ -519,12 +519,19 @@ public final class EvServer implements AutoCloseable {
                 } catch (RuntimeException e) {
                     r = HttpProcessor.CLOSE;
                 }
-                io.flush();
-                io.settle();
-                if (r != HttpProcessor.CLOSE) {
-                    if (io.wantRecv()) {
+                try {
+                    io.flush();
+                    io.settle();
+                    if (r != HttpProcessor.CLOSE && io.wantRecv()) {
                         io.postRecv();
                     }
+                } catch (QueueClosedException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    closeConnection(c);   // a request the queue refused: this connection ends, not the thread
+                    return;
+                }
+                if (r != HttpProcessor.CLOSE) {
                     track(c, sent || c.requests != requests, io.busy());
                     return;
                 }
@@ -589,14 +596,17 @@ public final class EvServer implements AutoCloseable {
             }
         }
 
-        private void rearm(HttpConnection c, boolean send) {
+        /** @return false if the connection had to be closed */
+        private boolean rearm(HttpConnection c, boolean send) {
             TcpSocket s = socketOf(c);
             int interest = send ? RECV_INTEREST | Kevent.SOCKET_SEND : RECV_INTEREST;
             try {
                 queue.modify(Ukevent.socket(s, interest).withFlags(Kevent.REQ_ET).withAttachment(c));
                 c.waitingForSend(send);
+                return true;
             } catch (RuntimeException e) {
                 closeConnection(c);
+                return false;
             }
         }
 
@@ -675,11 +685,11 @@ public final class EvServer implements AutoCloseable {
         }
 
         private void closeConnection(HttpConnection c) {
+            deadlines.remove(c);   // first, whatever else happened: the expiry loop relies on it
             if (!open.remove(c)) {
                 return;
             }
             openCount = open.size();
-            deadlines.remove(c);
             c.release();
             TcpSocket s = socketOf(c);
             if (c.io() instanceof AioIo io) {
