@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import org.kevent.KeventException;
 import org.kevent.cli.http.EvServer;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -47,6 +50,49 @@ final class ServeCommand implements Callable<Integer> {
             + " aioSendfile; io_uring when the kernel allows it) instead of readiness events.")
     private boolean aio;
 
+    @Option(names = "--request-timeout", paramLabel = "TIME", defaultValue = "10s", converter = DurationConverter.class,
+            description = {"Header-read timeout: close a connection whose request (head, and a body it sends) is not",
+                "complete this long after it began to owe one (accepted, or done with the previous request),",
+                "e.g. 10s, 500ms, 2m (default: ${DEFAULT-VALUE})."})
+    private Duration requestTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "TIME", defaultValue = "60s", converter = DurationConverter.class,
+            description = {"Close a keep-alive connection between requests, or one whose client does not read its",
+                "answers, after this long without progress (default: ${DEFAULT-VALUE})."})
+    private Duration idleTimeout;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = {"Open connections, all threads together; a new one beyond it closes the connection whose",
+                "deadline comes first (default: the descriptor limit less an eighth, halved with --root)."})
+    private Integer maxConnections;
+
+    /** Reads {@code 10s}, {@code 500ms}, {@code 2m} or {@code 1.5s}: a positive time with its unit. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)").matcher(value.strip());
+            if (!m.matches()) {
+                throw new TypeConversionException("'" + value + "' is not a time such as 10s, 500ms or 2m");
+            }
+            java.math.BigDecimal n = new java.math.BigDecimal(m.group(1));
+            java.math.BigDecimal nanosPerUnit = java.math.BigDecimal.valueOf(switch (m.group(2)) {
+                case "ms" -> 1_000_000L;
+                case "s" -> 1_000_000_000L;
+                default -> 60_000_000_000L;
+            });
+            java.math.BigDecimal nanos = n.multiply(nanosPerUnit);
+            if (nanos.signum() <= 0 || nanos.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+                throw new TypeConversionException("'" + value + "' must be more than 0 and less than 292 years");
+            }
+            return Duration.ofNanos(nanos.longValue());
+        }
+
+        /** @return the duration as this converter reads it back: whole seconds as {@code 10s}, else milliseconds */
+        static String format(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+        }
+    }
+
     ServeCommand(PrintStream out) {
         this.out = out;
     }
@@ -59,17 +105,24 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be 0..65535, got " + port);
         }
+        if (maxConnections != null && maxConnections < 1) {
+            throw new ParameterException(spec.commandLine(), "--max-connections must be at least 1, got " + maxConnections);
+        }
+        EvServer.Limits limits = new EvServer.Limits(requestTimeout, idleTimeout,
+                maxConnections != null ? maxConnections : EvServer.Limits.defaultMaxConnections(root != null));
         EvServer server;
         try {
-            server = EvServer.start(new InetSocketAddress(host, port), threads, root, aio);
+            server = EvServer.start(new InetSocketAddress(host, port), threads, root, aio, limits);
         } catch (IOException | KeventException e) {
             spec.commandLine().getErr().println("kevent serve: " + e.getMessage());
             return 1;
         }
         InetSocketAddress a = server.localAddress();
-        out.printf("evserver listening on http://%s:%d/ engine %s, %d thread%s%s%n", a.getHostString(), a.getPort(),
+        out.printf("evserver listening on http://%s:%d/ engine %s, %d thread%s%s; timeouts %s request, %s idle,"
+                + " at most %d connections%n", a.getHostString(), a.getPort(),
                 server.engineName(), server.threads(), server.threads() == 1 ? "" : "s",
-                root == null ? ", /plaintext only" : ", root " + root.toAbsolutePath().normalize());
+                root == null ? ", /plaintext only" : ", root " + root.toAbsolutePath().normalize(),
+                DurationConverter.format(requestTimeout), DurationConverter.format(idleTimeout), limits.maxConnections());
         out.flush();
         // The launcher execs the JVM, so SIGINT / SIGTERM run this hook: stop the threads, which
         // close their connections, listeners and queues.

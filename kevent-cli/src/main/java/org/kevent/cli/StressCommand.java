@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "stress",
         description = {"Hammer queues from many threads (user events, ring, timers, close, loopback sockets)",
-                "and check that nothing is lost or duplicated and no waiter gets stuck; exit 1 if so."})
+                "and check that nothing is lost or duplicated and no waiter gets stuck; exit 1 if so.",
+                "http-abuse: evserver under hostile clients while polite ones must be served (p99 <= 100 ms)."})
 final class StressCommand implements Callable<Integer> {
     private final PrintStream out;
 
@@ -36,8 +37,14 @@ final class StressCommand implements Callable<Integer> {
     private int seconds;
 
     @Option(names = "--scenario", paramLabel = "NAME", split = ",",
-            description = "Run only these scenarios (user-events, ring, timers, close, sockets, aio, waiters; default: all).")
+            description = "Run only these scenarios (user-events, ring, timers, close, sockets, aio, waiters,"
+                    + " http-abuse; default: all).")
     private java.util.List<String> only;
+
+    @Option(names = "--attacks", paramLabel = "ATTACK", split = ",",
+            description = "http-abuse only: run only these attacks (slowloris, pipeliners, abandoned, fifo, symlink;"
+                    + " default: all).")
+    private java.util.List<String> attacks;
 
     StressCommand(PrintStream out) {
         this.out = out;
@@ -56,6 +63,19 @@ final class StressCommand implements Callable<Integer> {
             if (chosen.length != only.size()) {
                 throw new ParameterException(spec.commandLine(), "unknown scenario in " + only
                         + "; known: " + String.join(", ", java.util.Arrays.stream(Scenario.all()).map(Scenario::name).toList()));
+            }
+        }
+        if (attacks != null) {
+            Scenario abuse;
+            try {
+                abuse = Scenario.httpAbuse(attacks);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--attacks: " + e.getMessage());
+            }
+            for (int i = 0; i < chosen.length; i++) {
+                if (chosen[i].name().equals(abuse.name())) {
+                    chosen[i] = abuse;
+                }
             }
         }
         StressStats stats = new StressRunner(out, terminal, chosen).run(Duration.ofSeconds(seconds));

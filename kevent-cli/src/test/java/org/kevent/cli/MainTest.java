@@ -107,6 +107,15 @@ class MainTest {
         assertThat(r.err()).contains("unknown scenario in [nope]");
     }
 
+    @Test
+    void anUnknownHttpAbuseAttackIsAUsageErrorNamingTheKnownOnes() {
+        Run r = run("stress", "--scenario", "http-abuse", "--attacks", "slowloris,nope");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--attacks: unknown attack 'nope'; known: slowloris, pipeliners, abandoned, fifo, symlink");
+        assertThat(r.out()).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0", "-3"})
     void stressSecondsBelowOneIsAUsageError(String seconds) {

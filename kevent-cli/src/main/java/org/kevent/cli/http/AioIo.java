@@ -11,33 +11,42 @@ import org.kevent.net.TcpSocket;
  * on the worker's queue instead of nonblocking calls, so {@link HttpProcessor} runs unchanged.
  *
  * <p><b>Semantics</b>: one {@code aioRecvMultishot} request receives for the connection's life;
- * its arrivals (buffers lent by the queue) wait here in order, {@link #recv} copies from them and
- * gives each buffer back as soon as it is consumed, and reports "would block" once all are;
- * {@link #send} appends to an output buffer that
- * {@link #flush} sends with one {@code aioSend} after the processor returns, and reports "would
- * block" while a send is in flight (the buffer belongs to that request); {@link #sendFile} sends
- * the buffered head, then the file with {@code aioSendfile}, both queued at once (requests of one
- * direction run in order). Back-pressure on a client that pipelines faster than it reads: once
- * more than {@link #MAX_HELD} arrivals wait unread, the receive is cancelled (its buffers would
- * otherwise starve every other connection of the worker's pool), and {@link #wantRecv} arms a new
- * one when the input is consumed.
+ * each arrival (a buffer lent by the queue) is offered to the processor at once, {@link #recv}
+ * copies from it and gives the buffer back as soon as it is consumed, and reports "would block"
+ * once all is; {@link #send} appends to an output buffer that {@link #flush} sends with one
+ * {@code aioSend} after the processor returns, and reports "would block" while a send is in flight
+ * (the buffer belongs to that request); {@link #sendFile} sends the buffered head, then the file
+ * with {@code aioSendfile}, both queued at once (requests of one direction run in order).
+ *
+ * <p><b>What one connection may hold</b> (issue 12): the worker's pool of receive buffers is
+ * shared by all its connections, so a connection keeps none of them between two events. What
+ * the processor did not consume when it returned (its answers are backed up: the client sends
+ * but does not read) is copied into the connection's own memory by {@link #settle} and the lent
+ * buffer goes back at once; later arrivals join that copy. Once more than {@link #MAX_UNREAD}
+ * bytes wait there the receive is cancelled, and {@link #wantRecv} arms a new one when the
+ * processor has consumed them. So a client that pipelines without reading holds at most
+ * {@link #MAX_UNREAD} bytes plus what was already on its way when the receive was cancelled, and
+ * answers the processor keeps ({@link HttpProcessor} stops reading while they are unsent) plus one
+ * output buffer: never the pool, which stays for the connections that make progress.
  *
  * <p><b>Threading</b>: the worker's thread only.
  */
 final class AioIo implements HttpIo {
     private static final int OUT_BYTES = 16 * 1024;
-    /** Arrivals a connection may hold unread before its receive pauses. */
-    static final int MAX_HELD = 4;
+    /** Unconsumed bytes a connection may keep before its receive pauses. */
+    static final int MAX_UNREAD = 32 * 1024;
 
     final TcpSocket socket;
     final long cookie;
     private final KeventQueue queue;
     private final ByteBuffer out = ByteBuffer.allocateDirect(OUT_BYTES);
-    /** Arrivals not yet consumed, oldest first: views of lent buffers and their ids. */
-    private ByteBuffer[] held = new ByteBuffer[MAX_HELD * 2];
-    private int[] heldIds = new int[MAX_HELD * 2];
-    private int heldFirst;
-    private int heldCount;
+    /** The arrival being offered to the processor (a view of a lent buffer), or null. */
+    private ByteBuffer lent;
+    private int lentId;
+    /** Bytes received and not consumed, copied out of lent buffers: {@code [spillStart, spillEnd)}. */
+    private byte[] spill;
+    private int spillStart;
+    private int spillEnd;
     private long recvRequest;
     /** The receive was cancelled for back-pressure; its end is no failure. */
     private boolean paused;
@@ -58,29 +67,39 @@ final class AioIo implements HttpIo {
 
     @Override
     public int recv(byte[] buf, int off, int len) {
-        while (heldCount > 0) {
-            ByteBuffer v = held[heldFirst];
-            if (!v.hasRemaining()) {
-                releaseFirst();
-                continue;
+        if (spillEnd > spillStart) {
+            // Older than any lent arrival: an arrival joins the spill while it is not empty.
+            int n = Math.min(len, spillEnd - spillStart);
+            System.arraycopy(spill, spillStart, buf, off, n);
+            spillStart += n;
+            if (spillStart == spillEnd) {
+                spillStart = spillEnd = 0;
+                if (spill.length > MAX_UNREAD) {
+                    spill = null;   // a burst's room is not kept for the connection's life
+                }
             }
-            int n = Math.min(len, v.remaining());
-            v.get(buf, off, n);
-            if (!v.hasRemaining()) {
+            return n;
+        }
+        if (lent != null) {
+            int n = Math.min(len, lent.remaining());
+            lent.get(buf, off, n);
+            if (!lent.hasRemaining()) {
                 // Consumed: the queue may fill it again at once.
-                releaseFirst();
+                releaseLent();
             }
             return n;
         }
         return endOfStream ? -1 : 0;
     }
 
-    private void releaseFirst() {
-        int id = heldIds[heldFirst];
-        held[heldFirst] = null;
-        heldFirst = (heldFirst + 1) % held.length;
-        heldCount--;
-        queue.aioReleaseBuffer(id);
+    private void releaseLent() {
+        lent = null;
+        queue.aioReleaseBuffer(lentId);
+    }
+
+    /** @return bytes received and not yet consumed by the processor */
+    int unread() {
+        return spillEnd - spillStart + (lent == null ? 0 : lent.remaining());
     }
 
     @Override
@@ -116,7 +135,7 @@ final class AioIo implements HttpIo {
 
     /** @return whether a receive should be armed: input consumed, none under way, stream open */
     boolean wantRecv() {
-        return !receiving && !endOfStream && heldCount == 0 && !closing;
+        return !receiving && !endOfStream && unread() == 0 && !closing;
     }
 
     void postRecv() {
@@ -125,28 +144,50 @@ final class AioIo implements HttpIo {
         paused = false;
     }
 
-    /** An arrival: a lent buffer to read, given back once consumed. */
+    /** An arrival: a lent buffer for the processor, given back once consumed or copied. */
     void arrived(int bufferId, ByteBuffer view) {
-        if (heldCount == held.length) {
-            // Arrivals already on their way when the pause below cancelled the receive.
-            ByteBuffer[] views = new ByteBuffer[held.length * 2];
-            int[] ids = new int[held.length * 2];
-            for (int k = 0; k < heldCount; k++) {
-                views[k] = held[(heldFirst + k) % held.length];
-                ids[k] = heldIds[(heldFirst + k) % held.length];
-            }
-            held = views;
-            heldIds = ids;
-            heldFirst = 0;
+        if (closing) {
+            queue.aioReleaseBuffer(bufferId);   // nothing more is answered
+        } else if (lent != null || spillEnd > spillStart) {
+            // Keeps the order: the older bytes are not consumed yet.
+            keep(view);
+            queue.aioReleaseBuffer(bufferId);
+        } else {
+            lent = view;
+            lentId = bufferId;
         }
-        int k = (heldFirst + heldCount) % held.length;
-        held[k] = view;
-        heldIds[k] = bufferId;
-        heldCount++;
-        if (heldCount > MAX_HELD && receiving && !paused) {
+    }
+
+    /**
+     * After the processor returned: copies what it left of the lent arrival into the spill and
+     * gives the buffer back, and pauses receiving once too much waits unread.
+     */
+    void settle() {
+        if (lent != null) {
+            keep(lent);
+            releaseLent();
+        }
+        if (spillEnd - spillStart > MAX_UNREAD && receiving && !paused) {
             paused = true;
             queue.aioCancel(recvRequest);
         }
+    }
+
+    private void keep(ByteBuffer from) {
+        int n = from.remaining();
+        if (spill == null || spill.length - spillEnd < n) {
+            int live = spillEnd - spillStart;
+            byte[] to = spill == null || spill.length < live + n
+                    ? new byte[Math.max(2 * (live + n), 8 * 1024)] : spill;
+            if (live > 0) {
+                System.arraycopy(spill, spillStart, to, 0, live);
+            }
+            spill = to;
+            spillStart = 0;
+            spillEnd = live;
+        }
+        from.get(spill, spillEnd, n);
+        spillEnd += n;
     }
 
     /**
@@ -163,11 +204,13 @@ final class AioIo implements HttpIo {
         return paused && result == -125; // ECANCELED by our pause
     }
 
-    /** Gives back every buffer still held (the connection closes). */
+    /** Gives back the lent buffer, if any, and drops what waits unread (the connection closes). */
     void releaseAll() {
-        while (heldCount > 0) {
-            releaseFirst();
+        if (lent != null) {
+            releaseLent();
         }
+        spill = null;
+        spillStart = spillEnd = 0;
     }
 
     /**

@@ -32,6 +32,17 @@ import org.kevent.net.TcpSocket;
  * {@link #ACCEPT_BACKOFF_NANOS} later: the pending connection stays in the kernel's backlog,
  * existing connections keep being served, and the thread does not spin.
  *
+ * <p><b>Limits</b> ({@link Limits}, issue 12): a connection that owes a request (a new one, or
+ * one whose head or body is arriving) is closed if the request is not complete within the
+ * request timeout of the wait's start; one that owes nothing (keep-alive between requests), or
+ * whose answers wait for the client to read them, is closed after the idle timeout without
+ * progress; both are checked by one TIMER interest per thread, armed only while the thread has
+ * connections, at the first deadline (plus a little slack, so that deadlines close together
+ * cost one wake-up). A thread holds at most its share of {@link Limits#maxConnections()}: the
+ * connection accepted beyond it closes the thread's connection whose deadline comes first, so a
+ * new client is never locked out by connections that merely sit there. Connections closed for
+ * these reasons are closed without an answer (as nginx does).
+ *
  * <p><b>Threading</b>: {@link #start} and {@link #close} from any thread; everything else happens
  * on the server's own threads. {@link #close} wakes every queue, waits for the threads to close
  * their connections, listener and queue, and is idempotent (safe from a shutdown hook).
@@ -48,6 +59,66 @@ public final class EvServer implements AutoCloseable {
     private static final int BATCH = 256;
     private static final int RECV_INTEREST = Kevent.SOCKET_RECV | Kevent.SOCKET_RDHUP;
     private static final long ACCEPT_TIMER_ID = 1;
+    private static final long DEADLINE_TIMER_ID = 2;
+
+    /**
+     * What clients may hold of the server: how long a request may take to arrive, how long a
+     * connection may sit without progress, and how many may be open.
+     *
+     * @param requestTimeout a request (its head, and a body it carries) must be complete within
+     *                       this from the moment the connection began to owe one: accepted, or
+     *                       done with the previous request; positive
+     * @param idleTimeout    a connection that owes nothing, or whose answers wait for the client to
+     *                       read them, is closed after this long without progress; positive
+     * @param maxConnections open connections, all threads together (each thread holds its share,
+     *                       at least one); at least 1
+     */
+    public record Limits(java.time.Duration requestTimeout, java.time.Duration idleTimeout, int maxConnections) {
+        /** The request timeout by default: 10 s. */
+        public static final java.time.Duration DEFAULT_REQUEST_TIMEOUT = java.time.Duration.ofSeconds(10);
+        /** The idle timeout by default: 60 s. */
+        public static final java.time.Duration DEFAULT_IDLE_TIMEOUT = java.time.Duration.ofSeconds(60);
+
+        /** Checks the values; see the record's parameters. */
+        public Limits {
+            if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+                throw new IllegalArgumentException("request timeout must be positive, got " + requestTimeout);
+            }
+            if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("idle timeout must be positive, got " + idleTimeout);
+            }
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("max connections must be at least 1, got " + maxConnections);
+            }
+        }
+
+        /**
+         * @param files whether files are served (each connection may then hold a second descriptor)
+         * @return 10 s, 60 s and {@link #defaultMaxConnections(boolean)}
+         */
+        public static Limits defaults(boolean files) {
+            return new Limits(DEFAULT_REQUEST_TIMEOUT, DEFAULT_IDLE_TIMEOUT, defaultMaxConnections(files));
+        }
+
+        /**
+         * The connections this process can hold open without running out of descriptors: its
+         * descriptor limit ({@code RLIMIT_NOFILE}) less an eighth (at least 64) for the JVM, the
+         * queues and listeners, halved when files are served, since a connection sending a file
+         * holds two.
+         *
+         * @param files whether files are served
+         * @return at least 1
+         */
+        public static int defaultMaxConnections(boolean files) {
+            long limit = 1024;
+            if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+                limit = unix.getMaxFileDescriptorCount();
+            }
+            long room = limit - Math.max(64, limit / 8);
+            return (int) Math.clamp(files ? room / 2 : room, 1, Integer.MAX_VALUE);
+        }
+    }
 
     private final List<Worker> workers = new ArrayList<>();
     private final InetSocketAddress address;
@@ -86,10 +157,28 @@ public final class EvServer implements AutoCloseable {
      * @throws KeventException if a listener cannot be bound or AIO cannot start
      */
     public static EvServer start(InetSocketAddress local, int threads, Path root, boolean aio) throws IOException {
+        return start(local, threads, root, aio, Limits.defaults(root != null));
+    }
+
+    /**
+     * As {@link #start(InetSocketAddress, int, Path, boolean)}, with the given limits on clients.
+     *
+     * @param local   the address
+     * @param threads at least 1
+     * @param root    files to serve, or null
+     * @param aio     whether to serve through network AIO
+     * @param limits  timeouts and the connection cap
+     * @return the running server
+     * @throws IOException     if the root is not a directory
+     * @throws KeventException if a listener cannot be bound or AIO cannot start
+     */
+    public static EvServer start(InetSocketAddress local, int threads, Path root, boolean aio, Limits limits)
+            throws IOException {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         StaticFiles files = root == null ? null : new StaticFiles(root, SocketIo::open);
+        int perThread = Math.max(1, limits.maxConnections() / threads);
         List<Worker> started = new ArrayList<>();
         InetSocketAddress bound = local;
         try {
@@ -98,7 +187,7 @@ public final class EvServer implements AutoCloseable {
                 bound = l.localAddress();
                 Worker w;
                 try {
-                    w = new Worker(l, new HttpProcessor(files), aio);
+                    w = new Worker(l, new HttpProcessor(files), aio, limits, perThread);
                 } catch (RuntimeException e) {
                     l.close();
                     throw e;
@@ -141,6 +230,24 @@ public final class EvServer implements AutoCloseable {
         long n = 0;
         for (Worker w : workers) {
             n += w.acceptBackoffs;
+        }
+        return n;
+    }
+
+    /** @return connections closed because a request took too long or they sat idle, all threads together */
+    public long timedOut() {
+        long n = 0;
+        for (Worker w : workers) {
+            n += w.timedOut;
+        }
+        return n;
+    }
+
+    /** @return connections closed to make room for a new one at the connection cap, all threads together */
+    public long evicted() {
+        long n = 0;
+        for (Worker w : workers) {
+            n += w.evicted;
         }
         return n;
     }
@@ -205,6 +312,20 @@ public final class EvServer implements AutoCloseable {
         volatile int openCount;
         /** Whether connections run on network AIO ({@code serve --aio}). */
         final boolean aio;
+        /** Written by the worker only; read by {@link EvServer#timedOut()} and {@link EvServer#evicted()}. */
+        volatile long timedOut;
+        volatile long evicted;
+        private final Deadlines deadlines;
+        private final int maxOpen;
+        /** Coalesces deadlines closer than this into one wake-up. */
+        private final long slackNanos;
+        /** The deadline the TIMER is armed for ({@link Long#MAX_VALUE}: not armed), and whether it is registered. */
+        private long armedFor = Long.MAX_VALUE;
+        private boolean timerAdded;
+        /** The clock at the last return from the wait: the time of the events of that batch. */
+        private long now;
+        /** The deadline TIMER came in this batch: expired connections close once the batch is served. */
+        private boolean deadlinesDue;
         /** AIO mode: connections by the slot in their requests' cookies (slot | generation << 32). */
         private HttpConnection[] slots = new HttpConnection[64];
         private int[] generations = new int[64];
@@ -212,10 +333,15 @@ public final class EvServer implements AutoCloseable {
         private int freeCount;
         private int slotsUsed;
 
-        Worker(TcpListener listener, HttpProcessor processor, boolean aio) {
+        Worker(TcpListener listener, HttpProcessor processor, boolean aio, Limits limits, int maxOpen) {
             this.listener = listener;
             this.processor = processor;
             this.aio = aio;
+            long request = limits.requestTimeout().toNanos();
+            long idle = limits.idleTimeout().toNanos();
+            this.deadlines = new Deadlines(request, idle);
+            this.maxOpen = maxOpen;
+            this.slackNanos = Math.clamp(Math.min(request, idle) / 16, 1_000_000L, 250_000_000L);
             // One thread per queue: with AIO, io_uring may batch completion work for that thread
             // (SINGLE_ISSUER | DEFER_TASKRUN) instead of interrupting it per completion.
             // Requests are small: many small receive buffers, so every connection can hold some.
@@ -242,15 +368,26 @@ public final class EvServer implements AutoCloseable {
                 EventBuffer ev = events;
                 while (running) {
                     int n = queue.getEvents(1, BATCH, -1, TimeUnit.MILLISECONDS, ev);
+                    now = System.nanoTime();
                     for (int i = 0; i < n; i++) {
                         if (ev.type(i) == EventType.NAIO) {
                             onCompletion(ev.cookie(i), ev.events(i), ev.flags(i), ev.data(i), ev.data2(i),
                                     ev.attachment(i));
                         } else if (ev.attachment(i) instanceof HttpConnection c) {
-                            onConnection(c, ev.flags(i));
+                            onConnection(c, ev.flags(i), ev.events(i));
                         } else {
-                            onListenerOrTimer(ev.type(i), ev.flags(i));
+                            onListenerOrTimer(ev.type(i), ev.id(i), ev.flags(i));
                         }
+                    }
+                    if (deadlinesDue) {
+                        // After the batch: a connection whose bytes came in it is not closed for
+                        // having looked idle while this thread was busy elsewhere.
+                        deadlinesDue = false;
+                        closeExpired();
+                    }
+                    HttpConnection first = deadlines.first();
+                    if (first != null && deadlines.deadline(first) - armedFor < 0) {
+                        armDeadlineTimer(deadlines.deadline(first));
                     }
                 }
             } catch (QueueClosedException closed) {
@@ -262,27 +399,80 @@ public final class EvServer implements AutoCloseable {
         }
 
         /** The hot path: serve, and touch the interest only when the wait changes. */
-        private void onConnection(HttpConnection c, int flags) {
+        private void onConnection(HttpConnection c, int flags, int events) {
             if ((flags & Kevent.RET_BROKEN) != 0) {
                 onBroken(c);
                 return;
             }
+            int requests = c.requests;
             int r;
             try {
                 r = processor.serve(c);
             } catch (RuntimeException e) {
                 r = HttpProcessor.CLOSE;   // reset, broken pipe: the peer is gone
             }
+            boolean alive;
             if (r == HttpProcessor.WAIT_RECV) {
-                if (c.waitingForSend()) {
-                    rearm(c, false);
-                }
+                alive = !c.waitingForSend() || rearm(c, false);
             } else if (r == HttpProcessor.WAIT_SEND) {
-                if (!c.waitingForSend()) {
-                    rearm(c, true);
-                }
+                alive = c.waitingForSend() || rearm(c, true);
             } else {
                 closeConnection(c);
+                alive = false;
+            }
+            if (!alive) {
+                return;
+            }
+            // Room in the send buffer (SEND readiness) means the client read some answers.
+            track(c, c.requests != requests || (events & Kevent.SOCKET_SEND) != 0, false);
+        }
+
+        /**
+         * Puts the connection in the deadline list its state calls for, after an event.
+         *
+         * @param progressed whether it completed a request or the client took some answers
+         * @param busy       whether answers are still on their way (AIO: a send in flight)
+         */
+        private void track(HttpConnection c, boolean progressed, boolean busy) {
+            if (!busy && !c.hasPendingOutput() && c.readingRequest()) {
+                deadlines.awaitRequest(c, now, progressed);
+            } else {
+                deadlines.awaitClient(c, now, progressed);
+            }
+        }
+
+        /** Closes every connection whose deadline passed. */
+        private void closeExpired() {
+            for (HttpConnection c = deadlines.expired(now); c != null; c = deadlines.expired(now)) {
+                timedOut = timedOut + 1;
+                closeConnection(c);
+            }
+        }
+
+        private void armDeadlineTimer(long deadline) {
+            try {
+                Ukevent t = Ukevent.timerAt(DEADLINE_TIMER_ID, deadline + slackNanos);
+                if (timerAdded) {
+                    queue.modify(t);
+                } else {
+                    queue.add(t);
+                    timerAdded = true;
+                }
+                armedFor = deadline;
+            } catch (QueueClosedException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // Not armed: the next batch tries again; the connections stay as they are meanwhile.
+                System.err.println("evserver: " + Thread.currentThread().getName() + ": deadline timer: " + e);
+            }
+        }
+
+        /** At the cap: the connection whose deadline comes first makes room for a new one. */
+        private void makeRoom() {
+            HttpConnection victim = deadlines.first();
+            if (victim != null) {
+                evicted = evicted + 1;
+                closeConnection(victim);
             }
         }
 
@@ -302,6 +492,7 @@ public final class EvServer implements AutoCloseable {
             }
             AioIo io = (AioIo) c.io();
             boolean ok;
+            boolean sent = false;
             if (arrival) {
                 io.arrived((int) data2, (java.nio.ByteBuffer) attachment);
                 ok = true;
@@ -309,15 +500,18 @@ public final class EvServer implements AutoCloseable {
                 ok = io.recvEnded(result);
             } else {
                 ok = io.sent(events, result);
+                sent = true;
             }
             if (!ok) {
                 closeConnection(c);
                 return;
             }
-            drive(c, io);
+            drive(c, io, sent);
         }
 
-        private void drive(HttpConnection c, AioIo io) {
+        /** @param sent whether a send completed: the client took answers */
+        private void drive(HttpConnection c, AioIo io, boolean sent) {
+            int requests = c.requests;
             if (!io.closing) {
                 int r;
                 try {
@@ -325,11 +519,20 @@ public final class EvServer implements AutoCloseable {
                 } catch (RuntimeException e) {
                     r = HttpProcessor.CLOSE;
                 }
-                io.flush();
-                if (r != HttpProcessor.CLOSE) {
-                    if (io.wantRecv()) {
+                try {
+                    io.flush();
+                    io.settle();
+                    if (r != HttpProcessor.CLOSE && io.wantRecv()) {
                         io.postRecv();
                     }
+                } catch (QueueClosedException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    closeConnection(c);   // a request the queue refused: this connection ends, not the thread
+                    return;
+                }
+                if (r != HttpProcessor.CLOSE) {
+                    track(c, sent || c.requests != requests, io.busy());
                     return;
                 }
                 // An error answer or the end of the stream: close once what is queued is sent.
@@ -337,6 +540,8 @@ public final class EvServer implements AutoCloseable {
             }
             if (!io.busy()) {
                 closeConnection(c);
+            } else {
+                deadlines.awaitClient(c, now, sent || c.requests != requests);
             }
         }
 
@@ -365,6 +570,7 @@ public final class EvServer implements AutoCloseable {
             slots[slot] = c;
             open.add(c);
             openCount = open.size();
+            deadlines.awaitRequest(c, now, true);
             try {
                 s.setTcpNoDelay(true);
                 io.postRecv();
@@ -390,20 +596,26 @@ public final class EvServer implements AutoCloseable {
             }
         }
 
-        private void rearm(HttpConnection c, boolean send) {
+        /** @return false if the connection had to be closed */
+        private boolean rearm(HttpConnection c, boolean send) {
             TcpSocket s = socketOf(c);
             int interest = send ? RECV_INTEREST | Kevent.SOCKET_SEND : RECV_INTEREST;
             try {
                 queue.modify(Ukevent.socket(s, interest).withFlags(Kevent.REQ_ET).withAttachment(c));
                 c.waitingForSend(send);
+                return true;
             } catch (RuntimeException e) {
                 closeConnection(c);
+                return false;
             }
         }
 
-        private void onListenerOrTimer(EventType type, int flags) {
+        private void onListenerOrTimer(EventType type, long id, int flags) {
             try {
-                if (type == EventType.TIMER) {
+                if (type == EventType.TIMER && id == DEADLINE_TIMER_ID) {
+                    armedFor = Long.MAX_VALUE;   // fired: a single expiry, disarmed until re-armed
+                    deadlinesDue = true;
+                } else if (type == EventType.TIMER) {
                     resumeAccepting();
                 } else if ((flags & Kevent.RET_BROKEN) == 0) {
                     acceptAll();
@@ -433,6 +645,9 @@ public final class EvServer implements AutoCloseable {
         }
 
         private void register(TcpSocket s) {
+            if (open.size() >= maxOpen) {
+                makeRoom();
+            }
             if (aio) {
                 registerAio(s);
                 return;
@@ -443,6 +658,7 @@ public final class EvServer implements AutoCloseable {
                 queue.add(Ukevent.socket(s, RECV_INTEREST).withFlags(Kevent.REQ_ET).withAttachment(c));
                 open.add(c);
                 openCount = open.size();
+                deadlines.awaitRequest(c, now, true);
             } catch (RuntimeException e) {
                 s.close();
             }
@@ -469,6 +685,7 @@ public final class EvServer implements AutoCloseable {
         }
 
         private void closeConnection(HttpConnection c) {
+            deadlines.remove(c);   // first, whatever else happened: the expiry loop relies on it
             if (!open.remove(c)) {
                 return;
             }

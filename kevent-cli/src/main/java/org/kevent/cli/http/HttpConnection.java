@@ -27,6 +27,13 @@ public final class HttpConnection {
     boolean closeAfterFlush;
     /** Whether the server loop last registered SEND interest for it. */
     boolean waitingForSend;
+    /** Requests whose head was taken (answered, or answered and closing): the server's progress check. */
+    int requests;
+    /** {@link Deadlines}: which list it is in, since when, and its neighbours there. */
+    byte dueList;
+    long dueSince;
+    HttpConnection duePrev;
+    HttpConnection dueNext;
 
     /**
      * @param io the connection's socket calls
@@ -53,6 +60,11 @@ public final class HttpConnection {
     /** @param waiting whether the server loop now has SEND interest registered */
     public void waitingForSend(boolean waiting) {
         this.waitingForSend = waiting;
+    }
+
+    /** @return whether part of a request (a head, or a body being skipped) has arrived and waits for the rest */
+    boolean readingRequest() {
+        return keptInLength > 0 || skipBody > 0;
     }
 
     /** Releases the open file, if any. The socket is the caller's to close. */

@@ -11,7 +11,9 @@ package org.kevent.cli.http;
  * head is complete, so garbage does not wait for 8 KiB. Framing is strict, because a lenient
  * front end and a strict back end disagreeing on where a request ends is how requests are
  * smuggled: Content-Length with Transfer-Encoding, two differing Content-Length fields, a
- * non-numeric Content-Length and whitespace before the colon are all 400.
+ * non-numeric Content-Length and whitespace before the colon are all 400. A request target that
+ * does not end within the limit is 414, the rest of a head too long 431. {@code Expect},
+ * {@code Range} and {@code If-Range} are recorded for the processor, not judged here.
  *
  * <p><b>Threading</b>: stateless; the {@link HttpRequest} passed in is the only thing written.
  *
@@ -20,7 +22,7 @@ package org.kevent.cli.http;
  * Content-Length is answered 501: chunked request bodies are not decoded.
  */
 public final class HttpParser {
-    /** The longest accepted head, request line included; a longer one is answered 431. */
+    /** The longest accepted head, request line included; a longer one is 431 (414 if its target does not end). */
     public static final int MAX_HEAD = 8192;
     /** {@link #parse}'s result when the head is not complete yet. */
     public static final int NEED_MORE = 0;
@@ -31,6 +33,10 @@ public final class HttpParser {
     private static final byte[] CONNECTION = lower("connection");
     private static final byte[] CONTENT_LENGTH = lower("content-length");
     private static final byte[] TRANSFER_ENCODING = lower("transfer-encoding");
+    private static final byte[] EXPECT = lower("expect");
+    private static final byte[] CONTINUE = lower("100-continue");
+    private static final byte[] RANGE = lower("range");
+    private static final byte[] IF_RANGE = lower("if-range");
     private static final byte[] CLOSE = lower("close");
     private static final byte[] KEEP_ALIVE = lower("keep-alive");
     private static final byte[] VERSION = {'H', 'T', 'T', 'P', '/', 0, '.', 0, '\r', '\n'};
@@ -62,7 +68,8 @@ public final class HttpParser {
      * @param end   the end of the bytes received
      * @param r     filled in when the head is complete
      * @return the head's length in bytes from {@code start} (> 0), {@link #NEED_MORE}, or the negated
-     *         error status: -400, -431, -501, -505
+     *         error status: -400, -414 (a request target that does not end within {@link #MAX_HEAD}),
+     *         -431, -501, -505
      */
     public static int parse(byte[] buf, int start, int end, HttpRequest r) {
         r.reset();
@@ -95,7 +102,8 @@ public final class HttpParser {
             p++;
         }
         if (p >= limit) {
-            return more(limit, start);
+            // RFC 9110 15.5.15: a target longer than the server interprets is 414, not 431.
+            return limit - start >= MAX_HEAD ? -414 : NEED_MORE;
         }
         if (buf[p] != ' ' || p == t0) {
             return -400;
@@ -190,6 +198,27 @@ public final class HttpParser {
             case 4 -> {
                 if (equalsLower(buf, n0, n1, HOST)) {
                     r.hostCount++;
+                }
+            }
+            case 5 -> {
+                if (equalsLower(buf, n0, n1, RANGE)) {
+                    r.rangeCount++;
+                    r.rangeStart = v0;
+                    r.rangeEnd = v1;
+                }
+            }
+            case 6 -> {
+                if (equalsLower(buf, n0, n1, EXPECT) && v1 > v0) {
+                    if (equalsLower(buf, v0, v1, CONTINUE)) {
+                        r.expectContinue = true;
+                    } else {
+                        r.expectOther = true;
+                    }
+                }
+            }
+            case 8 -> {
+                if (equalsLower(buf, n0, n1, IF_RANGE)) {
+                    r.ifRange = true;
                 }
             }
             case 10 -> {

@@ -12,10 +12,23 @@ import java.nio.file.Path;
  * receives until the socket has no more bytes (edge-triggered readiness needs that), answers every
  * complete request in the buffer (pipelining), and sends all the answers of one read in one
  * {@code send}. A request split across reads waits for its rest. Answers: {@code GET /plaintext}
- * ({@code Hello, World!}), files under the root (header, then the body through
- * {@link HttpIo#sendFile}), 400 / 404 / 405 / 413 / 431 / 501 / 505. Every error but 404 and 405
- * closes the connection after its answer, since the request's framing cannot be trusted; so do
- * {@code Connection: close} and an HTTP/1.0 request without keep-alive.
+ * ({@code Hello, World!}; a query string is ignored), files under the root (header, then the body
+ * through {@link HttpIo#sendFile}), 400 / 404 / 405 / 413 / 414 / 417 / 431 / 501 / 505. Every
+ * error but 404, 405 and 416 closes the connection after its answer, since the request's framing
+ * cannot be trusted; so do {@code Connection: close} and an HTTP/1.0 request without keep-alive.
+ *
+ * <p>Ranges (RFC 9110 14): a file's answer says {@code Accept-Ranges: bytes}; a {@code GET} with
+ * one {@code bytes} range is answered 206 with {@code Content-Range} (the range clipped to the
+ * file), or 416 with {@code Content-Range: bytes *}{@code /size} when it starts at or past the end
+ * (or is an empty suffix). Several ranges, another unit, a range that does not parse, an
+ * {@code If-Range} (this server has no validators to match) and {@code HEAD} get the whole file,
+ * 200, as RFC 9110 allows.
+ *
+ * <p>{@code Expect} (RFC 9110 10.1.1), HTTP/1.1 only: a request with {@code 100-continue} and a
+ * body that has not all arrived is answered at once and the connection closes after the answer:
+ * this server never reads bodies, so it sends no 100, and the client, which waits for one before
+ * sending its body, must not have the next request taken for that body. Any other expectation is
+ * 417, closing.
  *
  * <p><b>Threading</b>: one instance per server thread; {@link #serve} is not reentrant.
  *
@@ -54,6 +67,16 @@ public final class HttpProcessor {
     private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
     private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
     private static final byte[] ALLOW = ascii("Allow: GET, HEAD\r\n");
+    private static final byte[] ACCEPT_RANGES = ascii("Accept-Ranges: bytes\r\n");
+    private static final byte[] CONTENT_RANGE = ascii("Content-Range: bytes ");
+    private static final byte[] BYTES_UNIT = ascii("bytes");
+
+    /** {@link #range}: no range to honour, send the whole file. */
+    private static final int WHOLE = 0;
+    /** {@link #range}: send {@link #rangeFirst} to {@link #rangeLast}. */
+    private static final int PARTIAL = 1;
+    /** {@link #range}: 416. */
+    private static final int UNSATISFIABLE = 2;
 
     private final byte[] in = new byte[IN_CAPACITY];
     private int inStart;
@@ -64,6 +87,9 @@ public final class HttpProcessor {
     private final HttpRequest req = new HttpRequest();
     private final HttpDate date = new HttpDate();
     private final StaticFiles files;
+    /** The range {@link #range} found, inclusive. */
+    private long rangeFirst;
+    private long rangeLast;
 
     /**
      * @param files where files are served from; null to serve only {@code /plaintext}
@@ -148,6 +174,7 @@ public final class HttpProcessor {
             if (h < 0) {
                 return rejectAndClose(c, -h);
             }
+            c.requests++;
             inStart += h;
             if (respond(c)) {
                 return true;
@@ -180,13 +207,22 @@ public final class HttpProcessor {
     private boolean respond(HttpConnection c) {
         HttpRequest r = req;
         long bodyLength = r.contentLength;
+        boolean keepAlive = r.keepAlive();
+        if (r.expectOther && r.minorVersion >= 1) {
+            return rejectAndClose(c, 417);
+        }
         if (bodyLength != 0 && bodyLength != -1) {
             if (bodyLength > MAX_BODY) {
                 return rejectAndClose(c, 413);
             }
-            startSkippingBody(c, bodyLength);
+            if (r.expectContinue && r.minorVersion >= 1 && inEnd - inStart < bodyLength) {
+                // The client waits for a 100 before it sends the body, and this server never
+                // reads it: answer now and close, rather than take the next request for the body.
+                keepAlive = false;
+            } else {
+                startSkippingBody(c, bodyLength);
+            }
         }
-        boolean keepAlive = r.keepAlive();
         if (in[r.targetStart] != '/' && r.method != HttpRequest.METHOD_OTHER && !toOriginForm(r)) {
             return rejectAndClose(c, 400);
         }
@@ -247,7 +283,9 @@ public final class HttpProcessor {
 
     private boolean isPlaintext() {
         int from = req.targetStart;
-        if (req.targetEnd - from != PLAINTEXT_PATH.length) {
+        int length = req.targetEnd - from;
+        if (length < PLAINTEXT_PATH.length
+                || length > PLAINTEXT_PATH.length && in[from + PLAINTEXT_PATH.length] != '?') {
             return false;
         }
         byte[] b = in;
@@ -278,15 +316,131 @@ public final class HttpProcessor {
             return stopUnless(c, keepAlive);
         }
         long size = body.size();
-        writeHead(200, ContentTypes.bytesOf(real.getFileName().toString()), size, keepAlive);
-        if (req.method == HttpRequest.METHOD_HEAD || size == 0) {
+        int range = req.method == HttpRequest.METHOD_GET ? range(size) : WHOLE;
+        if (range == UNSATISFIABLE) {
+            body.close();
+            byte[] text = Status.body(416);
+            startHead(416, TEXT_PLAIN_UTF8, text.length, keepAlive, ACCEPT_RANGES);
+            append(CONTENT_RANGE);
+            append((byte) '*');
+            append((byte) '/');
+            appendLong(size);
+            append(CRLF);
+            endHead();
+            append(text);
+            return stopUnless(c, keepAlive);
+        }
+        long first = range == PARTIAL ? rangeFirst : 0;
+        long length = range == PARTIAL ? rangeLast - rangeFirst + 1 : size;
+        startHead(range == PARTIAL ? 206 : 200, ContentTypes.bytesOf(real.getFileName().toString()), length,
+                keepAlive, ACCEPT_RANGES);
+        if (range == PARTIAL) {
+            append(CONTENT_RANGE);
+            appendLong(rangeFirst);
+            append((byte) '-');
+            appendLong(rangeLast);
+            append((byte) '/');
+            appendLong(size);
+            append(CRLF);
+        }
+        endHead();
+        if (req.method == HttpRequest.METHOD_HEAD || length == 0) {
             body.close();
         } else {
             c.file = body;
-            c.fileOffset = 0;
-            c.fileRemaining = size;
+            c.fileOffset = first;
+            c.fileRemaining = length;
         }
         return stopUnless(c, keepAlive) || c.file != null;
+    }
+
+    /**
+     * Reads the request's {@code Range} field (RFC 9110 14.1.1) against a file of {@code size}
+     * bytes. Only one {@code bytes} range is honoured; anything else is the whole file.
+     *
+     * @return {@link #WHOLE}, {@link #PARTIAL} (with {@link #rangeFirst} and {@link #rangeLast})
+     *         or {@link #UNSATISFIABLE}
+     */
+    private int range(long size) {
+        HttpRequest r = req;
+        if (r.rangeCount != 1 || r.ifRange) {
+            return WHOLE;
+        }
+        byte[] b = in;
+        int p = r.rangeStart;
+        int end = r.rangeEnd;
+        int unitEnd = p;
+        while (unitEnd < end && b[unitEnd] != '=') {
+            unitEnd++;
+        }
+        if (unitEnd == end || !equalsIgnoreCase(p, unitEnd, BYTES_UNIT)) {
+            return WHOLE;   // another unit, or no '=': not a range this server knows
+        }
+        p = unitEnd + 1;
+        // One range-spec, with the optional whitespace and empty list elements RFC 9110 5.6.1 allows.
+        while (p < end && (b[p] == ' ' || b[p] == '\t' || b[p] == ',')) {
+            p++;
+        }
+        while (end > p && (b[end - 1] == ' ' || b[end - 1] == '\t' || b[end - 1] == ',')) {
+            end--;
+        }
+        int dash = p;
+        while (dash < end && b[dash] >= '0' && b[dash] <= '9') {
+            dash++;
+        }
+        if (dash == end || b[dash] != '-') {
+            return WHOLE;
+        }
+        int q = dash + 1;
+        while (q < end && b[q] >= '0' && b[q] <= '9') {
+            q++;
+        }
+        if (q != end) {
+            return WHOLE;   // a second range (several are answered whole), or not a range at all
+        }
+        if (dash == p) {
+            if (q == dash + 1) {
+                return WHOLE;   // "-" alone
+            }
+            long suffix = digits(dash + 1, end);
+            if (suffix == 0) {
+                return UNSATISFIABLE;
+            }
+            if (size == 0) {
+                return WHOLE;   // satisfiable, but an empty file has no byte to name in Content-Range
+            }
+            rangeFirst = Math.max(0, size - suffix);
+            rangeLast = size - 1;
+            return PARTIAL;
+        }
+        long first = digits(p, dash);
+        long last = q == dash + 1 ? Long.MAX_VALUE : digits(dash + 1, end);
+        if (last < first) {
+            return WHOLE;   // invalid: ignored, as RFC 9110 14.2 allows
+        }
+        if (first >= size) {
+            return UNSATISFIABLE;
+        }
+        rangeFirst = first;
+        rangeLast = Math.min(last, size - 1);
+        return PARTIAL;
+    }
+
+    /** @return the decimal number in {@code in[from, to)}, {@link Long#MAX_VALUE} if larger */
+    private long digits(int from, int to) {
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            int d = in[i] - '0';
+            if (v > (Long.MAX_VALUE - d) / 10) {
+                return Long.MAX_VALUE;
+            }
+            v = v * 10 + d;
+        }
+        return v;
+    }
+
+    private boolean equalsIgnoreCase(int from, int to, byte[] lower) {
+        return to - from == lower.length && startsWithLower(from, to, lower);
     }
 
     private boolean stopUnless(HttpConnection c, boolean keepAlive) {
@@ -338,6 +492,12 @@ public final class HttpProcessor {
     }
 
     private void writeHead(int status, byte[] contentType, long contentLength, boolean keepAlive, byte[] extra) {
+        startHead(status, contentType, contentLength, keepAlive, extra);
+        endHead();
+    }
+
+    /** The head up to its last fields: more may follow before {@link #endHead}. */
+    private void startHead(int status, byte[] contentType, long contentLength, boolean keepAlive, byte[] extra) {
         append(Status.line(status));
         append(SERVER);
         append(contentType);
@@ -352,6 +512,9 @@ public final class HttpProcessor {
         } else if (req.minorVersion == 0) {
             append(CONNECTION_KEEP_ALIVE);
         }
+    }
+
+    private void endHead() {
         append(date.line);
         append(CRLF);
     }
@@ -359,6 +522,10 @@ public final class HttpProcessor {
     private void append(byte[] b) {
         System.arraycopy(b, 0, out, outLength, b.length);
         outLength += b.length;
+    }
+
+    private void append(byte b) {
+        out[outLength++] = b;
     }
 
     private void appendLong(long v) {
@@ -428,9 +595,10 @@ public final class HttpProcessor {
 
     /** Status lines and error bodies, encoded once. */
     static final class Status {
-        private static final int[] CODES = {200, 400, 404, 405, 413, 431, 501, 505};
-        private static final String[] REASONS = {"OK", "Bad Request", "Not Found", "Method Not Allowed",
-            "Content Too Large", "Request Header Fields Too Large", "Not Implemented", "HTTP Version Not Supported"};
+        private static final int[] CODES = {200, 206, 400, 404, 405, 413, 414, 416, 417, 431, 501, 505};
+        private static final String[] REASONS = {"OK", "Partial Content", "Bad Request", "Not Found",
+            "Method Not Allowed", "Content Too Large", "URI Too Long", "Range Not Satisfiable", "Expectation Failed",
+            "Request Header Fields Too Large", "Not Implemented", "HTTP Version Not Supported"};
         private static final byte[][] LINES = new byte[CODES.length][];
         private static final byte[][] BODIES = new byte[CODES.length][];
 

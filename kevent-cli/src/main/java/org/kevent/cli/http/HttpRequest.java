@@ -26,6 +26,16 @@ public final class HttpRequest {
     int hostCount;
     boolean connectionClose;
     boolean connectionKeepAlive;
+    /** {@code Expect: 100-continue}: the client waits for a 100 (Continue) before it sends the body. */
+    boolean expectContinue;
+    /** An {@code Expect} field with anything but {@code 100-continue} (answered 417). */
+    boolean expectOther;
+    /** The value of the {@code Range} field ({@code [rangeStart, rangeEnd)}); how many there were. */
+    int rangeStart;
+    int rangeEnd;
+    int rangeCount;
+    /** An {@code If-Range} field: this server has no validators, so it never matches (RFC 9110 13.1.5). */
+    boolean ifRange;
 
     void reset() {
         method = METHOD_OTHER;
@@ -37,6 +47,12 @@ public final class HttpRequest {
         hostCount = 0;
         connectionClose = false;
         connectionKeepAlive = false;
+        expectContinue = false;
+        expectOther = false;
+        rangeStart = 0;
+        rangeEnd = 0;
+        rangeCount = 0;
+        ifRange = false;
     }
 
     /** @return one of {@link #METHOD_GET}, {@link #METHOD_HEAD}, {@link #METHOD_OTHER} */

@@ -25,6 +25,18 @@ public interface Scenario {
     /** The scenarios of {@code kevent stress}, in the order they run. */
     static Scenario[] all() {
         return new Scenario[] {new UserEventsScenario(), new RingScenario(), new TimerScenario(),
-                new CloseScenario(), new SocketScenario(), new AioScenario(), new WaitersScenario()};
+                new CloseScenario(), new SocketScenario(), new AioScenario(), new WaitersScenario(),
+                new HttpAbuseScenario()};
+    }
+
+    /**
+     * {@code http-abuse} with only some of its attacks, its polite clients' p99 held to 100 ms.
+     *
+     * @param attacks attack names: slowloris, pipeliners, abandoned, fifo, symlink
+     * @return the scenario
+     * @throws IllegalArgumentException naming an unknown attack and the known ones
+     */
+    static Scenario httpAbuse(java.util.Collection<String> attacks) {
+        return new HttpAbuseScenario(HttpAbuseScenario.attacks(attacks), java.time.Duration.ofMillis(100));
     }
 }

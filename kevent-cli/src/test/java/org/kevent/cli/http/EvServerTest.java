@@ -3,9 +3,11 @@ package org.kevent.cli.http;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.kevent.cli.http.Wire.read;
+import static org.kevent.cli.http.Wire.readUntilClosed;
+import static org.kevent.cli.http.Wire.write;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -29,17 +31,12 @@ class EvServerTest {
     Path root;
 
     private EvServer server;
-    private final List<Socket> clients = new ArrayList<>();
+    private final Wire wire = new Wire();
     private int baseline;
 
     @AfterEach
-    void tearDown() throws IOException {
-        for (Socket s : clients) {
-            s.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    void tearDown() throws Exception {
+        wire.close();   // the clients, then the server
     }
 
     /** @return whether the server under test runs on network AIO ({@code serve --aio}) */
@@ -48,40 +45,12 @@ class EvServerTest {
     }
 
     private EvServer start(int threads) throws IOException {
-        server = EvServer.start(new InetSocketAddress("127.0.0.1", 0), threads, root, aio());
+        server = wire.keep(EvServer.start(new InetSocketAddress("127.0.0.1", 0), threads, root, aio()));
         return server;
     }
 
     private Socket connect() throws IOException {
-        Socket s = new Socket();
-        clients.add(s);
-        s.connect(server.localAddress(), 5000);
-        s.setSoTimeout(10_000);   // a hung server fails the test instead of hanging it
-        return s;
-    }
-
-    private static void write(Socket s, String text) throws IOException {
-        s.getOutputStream().write(text.getBytes(ISO_8859_1));
-        s.getOutputStream().flush();
-    }
-
-    /** Reads one answer (head and Content-Length body; none if {@code head}). */
-    private static Exchange.Response read(InputStream in, boolean head) throws IOException {
-        ByteArrayOutputStream h = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("end of stream inside a head: " + h.toString(ISO_8859_1));
-            }
-            h.write(b);
-            matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        List<Exchange.Response> parsed = Exchange.parse(h.toByteArray(), true);
-        Exchange.Response r = parsed.get(0);
-        int length = head ? 0 : Integer.parseInt(r.header("Content-Length"));
-        byte[] body = in.readNBytes(length);
-        return new Exchange.Response(r.status(), r.headers(), new String(body, ISO_8859_1));
+        return wire.connect(server.localAddress());   // a hung server fails the test instead of hanging it
     }
 
     @Test
@@ -289,5 +258,50 @@ class EvServerTest {
         write(polite, GET_PLAIN);
 
         assertThat(read(new BufferedInputStream(polite.getInputStream()), false).body()).isEqualTo("Hello, World!");
+    }
+
+    /**
+     * Issue 12, point 7: a client that sends {@code Expect: 100-continue} and waits for a 100
+     * before its body gets the final answer with {@code Connection: close}, and the connection
+     * ends: nothing it sends next can be taken for the withheld body. Before: 405 keep-alive.
+     */
+    @Test
+    void aWithheldBodyAfterExpectContinueGetsAClosingAnswer() throws Exception {
+        start(1);
+        Socket s = connect();
+        write(s, "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+        Exchange.Response answer = read(s.getInputStream(), false);
+
+        assertThat(answer.status()).isEqualTo(405);
+        assertThat(answer.header("Connection")).isEqualTo("close");
+        assertThat(readUntilClosed(s)).isEmpty();
+    }
+
+    /** Issue 12, point 8, over real sockets: one range, an unsatisfiable one, a long target, a query. */
+    @Test
+    void rangesLongTargetsAndQueriesOverRealSockets() throws Exception {
+        Files.writeString(root.resolve("digits.txt"), "0123456789");
+        start(1);
+        Socket s = connect();
+        InputStream in = new BufferedInputStream(s.getInputStream());
+
+        write(s, "GET /digits.txt HTTP/1.1\r\nHost: t\r\nRange: bytes=2-4\r\n\r\n"
+                + "GET /digits.txt HTTP/1.1\r\nHost: t\r\nRange: bytes=10-\r\n\r\n"
+                + "GET /plaintext?x=1 HTTP/1.1\r\nHost: t\r\n\r\n");
+        Exchange.Response partial = read(in, false);
+        Exchange.Response unsatisfiable = read(in, false);
+        Exchange.Response query = read(in, false);
+        write(s, "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: t\r\n\r\n");
+        Exchange.Response tooLong = read(in, false);
+
+        assertThat(partial.status()).isEqualTo(206);
+        assertThat(partial.body()).isEqualTo("234");
+        assertThat(partial.header("Content-Range")).isEqualTo("bytes 2-4/10");
+        assertThat(partial.header("Accept-Ranges")).isEqualTo("bytes");
+        assertThat(unsatisfiable.status()).isEqualTo(416);
+        assertThat(unsatisfiable.header("Content-Range")).isEqualTo("bytes */10");
+        assertThat(query.body()).isEqualTo("Hello, World!");
+        assertThat(tooLong.status()).isEqualTo(414);
+        assertThat(in.read()).isEqualTo(-1);
     }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class HttpProcessorTest {
@@ -27,6 +28,8 @@ class HttpProcessorTest {
         Files.writeString(root.resolve("index.html"), "<p>hi</p>");
         Files.writeString(root.resolve("a.css"), "p{}");
         Files.write(root.resolve("big.bin"), new byte[20_000]);
+        Files.writeString(root.resolve("digits.txt"), "0123456789");
+        Files.writeString(root.resolve("empty.txt"), "");
         processor = new HttpProcessor(new StaticFiles(root, MemoryIo.ChannelFile::new));
         MemoryIo.ChannelFile.open = 0;
     }
@@ -187,11 +190,201 @@ class HttpProcessorTest {
         assertThat(big.closed()).isTrue();
     }
 
+    /** Issue 12, point 8: 431 is for header fields; a target that does not end within the limit is 414. */
     @Test
-    void aLongRequestLineWithoutEndAlsoGets431() {
-        Exchange.Result r = Exchange.send(processor, "GET /" + "a".repeat(10_000));
+    void aRequestTargetLongerThanTheHeadLimitGets414AndCloses() {
+        Exchange.Result r = Exchange.send(processor, "GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
 
-        assertThat(r.only().status()).isEqualTo(431);
+        assertThat(r.only().status()).isEqualTo(414);
+        assertThat(r.only().body()).isEqualTo("URI Too Long\n");
+        assertThat(r.closed()).isTrue();
+    }
+
+    @Test
+    void aLongTargetThatEndsIsServedAndLongFieldsAfterItAre431() {
+        String target = "/plaintext?" + "q".repeat(4000);
+        Exchange.Result ok = Exchange.send(processor, "GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        Exchange.Result fields = Exchange.send(processor,
+                "GET " + target + " HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(5000) + "\r\n\r\n");
+
+        assertThat(ok.only().body()).isEqualTo("Hello, World!");
+        assertThat(fields.only().status()).isEqualTo(431);
+    }
+
+    /** Issue 12, point 8: the query string is no part of the path. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/plaintext?", "/plaintext?a=1&b=2", "http://x/plaintext?q"})
+    void plaintextIgnoresTheQueryString(String target) {
+        Exchange.Result r = Exchange.send(processor, "GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        assertThat(r.only().body()).isEqualTo("Hello, World!");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/plaintextx", "/plaintext/", "/plaintex", "/plaintext%3Fq"})
+    void onlyThePlaintextPathItselfIsPlaintext(String target) {
+        Exchange.Result r = Exchange.send(processor, "GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        assertThat(r.only().status()).isEqualTo(404);
+    }
+
+    /** Issue 12, point 8: RFC 9110 14, one {@code bytes} range of a 10-byte file. */
+    @ParameterizedTest(name = "{0} -> {1} {2}")
+    @CsvSource(delimiter = '|', value = {
+        "bytes=2-4        | 206 | 234        | bytes 2-4/10",
+        "bytes=0-0        | 206 | 0          | bytes 0-0/10",
+        "bytes=7-         | 206 | 789        | bytes 7-9/10",
+        "bytes=7-99       | 206 | 789        | bytes 7-9/10",
+        "bytes=-3         | 206 | 789        | bytes 7-9/10",
+        "bytes=-30        | 206 | 0123456789 | bytes 0-9/10",
+        "BYTES=9-9        | 206 | 9          | bytes 9-9/10",
+        "bytes= 1-2 ,     | 206 | 12         | bytes 1-2/10",
+        "bytes=0-99999999999999999999999 | 206 | 0123456789 | bytes 0-9/10",
+        "bytes=10-        | 416 | Range Not Satisfiable\\n | bytes */10",
+        "bytes=99999999999999999999999- | 416 | Range Not Satisfiable\\n | bytes */10",
+        "bytes=-0         | 416 | Range Not Satisfiable\\n | bytes */10",
+        "bytes=0-1,3-4    | 200 | 0123456789 | ",
+        "bytes=4-2        | 200 | 0123456789 | ",
+        "bytes=-          | 200 | 0123456789 | ",
+        "bytes=a-b        | 200 | 0123456789 | ",
+        "bytes=1-2x       | 200 | 0123456789 | ",
+        "bytes            | 200 | 0123456789 | ",
+        "items=0-1        | 200 | 0123456789 | ",
+        "=0-1             | 200 | 0123456789 | ",
+    })
+    void aSingleByteRangeIsServedPartiallyAndAnythingElseWhole(String range, int status, String body, String contentRange) {
+        Exchange.Result r = Exchange.send(processor,
+                "GET /digits.txt HTTP/1.1\r\nHost: x\r\nRange: " + range + "\r\n\r\n" + GET_PLAIN);
+
+        Exchange.Response a = r.responses().get(0);
+        assertThat(a.status()).isEqualTo(status);
+        assertThat(a.body()).isEqualTo(body.replace("\\n", "\n"));
+        assertThat(a.header("Content-Range")).isEqualTo(contentRange);
+        assertThat(a.header("Accept-Ranges")).isEqualTo("bytes");
+        assertThat(r.responses().get(1).body()).as("the connection goes on").isEqualTo("Hello, World!");
+        assertThat(r.closed()).isFalse();
+        assertThat(MemoryIo.ChannelFile.open).isZero();
+    }
+
+    @Test
+    void rangesAreIgnoredForHeadWithIfRangeWhenRepeatedAndForPlaintext() {
+        Exchange.Result r = Exchange.send(processor,
+                "HEAD /digits.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=2-4\r\n\r\n"
+                        + "GET /digits.txt HTTP/1.1\r\nHost: x\r\nIf-Range: \"x\"\r\nRange: bytes=2-4\r\n\r\n"
+                        + "GET /digits.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=2-4\r\nRange: bytes=5-6\r\n\r\n"
+                        + "GET /plaintext HTTP/1.1\r\nHost: x\r\nRange: bytes=0-1\r\n\r\n", true);
+
+        assertThat(r.statuses()).containsExactly(200, 200, 200, 200);
+        assertThat(r.responses().get(0).header("Content-Length")).isEqualTo("10");
+        assertThat(r.responses().get(1).body()).isEqualTo("0123456789");
+        assertThat(r.responses().get(2).body()).isEqualTo("0123456789");
+        assertThat(r.responses().get(3).body()).isEqualTo("Hello, World!");
+    }
+
+    @Test
+    void anEmptyFileHasNoRangeToServe() {
+        Exchange.Result r = Exchange.send(processor, "GET /empty.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=0-\r\n\r\n"
+                + "GET /empty.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=-5\r\n\r\n");
+
+        assertThat(r.statuses()).containsExactly(416, 200);
+        assertThat(r.responses().get(0).header("Content-Range")).isEqualTo("bytes */0");
+        assertThat(r.responses().get(1).body()).isEmpty();
+    }
+
+    @Test
+    void aRangeOfABigFileIsSentFromItsOffsetAcrossBlockedSends() throws IOException {
+        byte[] data = new byte[20_000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 7);
+        }
+        Files.write(root.resolve("big.bin"), data);
+        MemoryIo io = new MemoryIo(999).chunk(("GET /big.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=5000-15999\r\n\r\n"
+                + GET_PLAIN).getBytes(ISO_8859_1));
+
+        Exchange.Result r = Exchange.drive(processor, io, false);
+
+        assertThat(r.statuses()).containsExactly(206, 200);
+        assertThat(r.responses().get(0).body().getBytes(ISO_8859_1))
+                .isEqualTo(java.util.Arrays.copyOfRange(data, 5000, 16000));
+        assertThat(MemoryIo.ChannelFile.open).isZero();
+    }
+
+    /** The head alone, then, once it was answered, the next request, as a client that waits for a 100 sends them. */
+    private Exchange.Result headThenNextRequest(String head) {
+        return Exchange.drive(processor, new MemoryIo().chunk(head.getBytes(ISO_8859_1)).chunk(GET_PLAIN.getBytes(ISO_8859_1)),
+                false);
+    }
+
+    /**
+     * Issue 12, point 7: {@code Expect: 100-continue} with the body withheld (the client waits for
+     * a 100 that this server never sends, gets the final answer instead, and goes on with its next
+     * request). Before: 405 keep-alive, then the next request's first 5 bytes were taken for the
+     * body and the rest answered 400. Now: the answer closes the connection.
+     */
+    @Test
+    void aWithheldBodyAfterExpectContinueIsNeverTakenFromTheNextRequest() {
+        Exchange.Result r = headThenNextRequest(
+                "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+
+        assertThat(r.only().status()).isEqualTo(405);
+        assertThat(r.only().header("Connection")).isEqualTo("close");
+        assertThat(r.closed()).isTrue();
+    }
+
+    @Test
+    void aGetWithExpectContinueAndAWithheldBodyIsAnsweredAndCloses() {
+        Exchange.Result r = headThenNextRequest(
+                "GET /digits.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
+
+        assertThat(r.only().body()).isEqualTo("0123456789");
+        assertThat(r.only().header("Connection")).isEqualTo("close");
+        assertThat(r.closed()).isTrue();
+        assertThat(MemoryIo.ChannelFile.open).isZero();
+    }
+
+    @Test
+    void aBodyHalfSentAfterExpectContinueAlsoCloses() {
+        MemoryIo io = new MemoryIo()
+                .chunk("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhe".getBytes(ISO_8859_1))
+                .chunk(("llo" + GET_PLAIN).getBytes(ISO_8859_1));
+
+        Exchange.Result r = Exchange.drive(processor, io, false);
+
+        assertThat(r.only().status()).isEqualTo(405);
+        assertThat(r.closed()).isTrue();
+    }
+
+    /** A client may send the body without waiting; one that did, or has no body, keeps its connection. */
+    @Test
+    void expectContinueWithTheBodyAlreadyThereOrWithoutABodyKeepsTheConnection() {
+        Exchange.Result r = Exchange.send(processor,
+                "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-Continue\r\n\r\nhello"
+                        + "GET /plaintext HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n"
+                        + "GET /plaintext HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 0\r\n\r\n"
+                        + GET_PLAIN);
+
+        assertThat(r.statuses()).containsExactly(405, 200, 200, 200);
+        assertThat(r.closed()).isFalse();
+    }
+
+    /** RFC 9110 10.1.1: an HTTP/1.0 request's expectation is ignored; its body is framed and skipped as always. */
+    @Test
+    void http10IgnoresExpect() {
+        Exchange.Result r = Exchange.send(processor, "POST /x HTTP/1.0\r\nConnection: keep-alive\r\n"
+                + "Expect: 100-continue\r\nContent-Length: 2\r\n\r\nab" + "GET /plaintext HTTP/1.0\r\nExpect: nonsense\r\n\r\n");
+
+        assertThat(r.statuses()).containsExactly(405, 200);
+        assertThat(r.closed()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"200-ok", "100-continue, x", "100-continuex"})
+    void anyOtherExpectationIs417AndCloses(String expectation) {
+        Exchange.Result r = Exchange.send(processor,
+                "GET /plaintext HTTP/1.1\r\nHost: x\r\nExpect: " + expectation + "\r\n\r\n" + GET_PLAIN);
+
+        assertThat(r.only().status()).isEqualTo(417);
+        assertThat(r.closed()).isTrue();
     }
 
     @ParameterizedTest

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.BeforeAll;
  * starts in about a second); fuzzing needs it true for coverage.
  */
 class HttpPropertiesTest {
-    private static final Set<Integer> STATUSES = Set.of(200, 400, 404, 405, 413, 431, 501, 505);
+    private static final Set<Integer> STATUSES = Set.of(200, 206, 400, 404, 405, 413, 414, 416, 417, 431, 501, 505);
 
     private static Path root;
 
@@ -86,13 +86,18 @@ class HttpPropertiesTest {
             new Req("HEAD /a.txt HTTP/1.1\r\nHost: h\r\n\r\n", 200, "", true),
             new Req("GET /missing HTTP/1.1\r\nHost: h\r\nUser-Agent: x y z\r\n\r\n", 404, "Not Found\n", false),
             new Req("POST /plaintext HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nbody", 405, "Method Not Allowed\n", false),
-            new Req("GET /plaintext?x=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc", 404, "Not Found\n", false),
+            new Req("GET /plaintext?x=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc", 200, "Hello, World!", false),
+            new Req("GET /a.txt HTTP/1.1\r\nHost: h\r\nRange: bytes=1-3\r\n\r\n", 206, "ile", false),
+            new Req("GET /a.txt HTTP/1.1\r\nHost: h\r\nRange: bytes=-2, 0-1\r\n\r\n", 200, "file a", false),
+            new Req("POST /p HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nab", 405,
+                    "Method Not Allowed\n", false),
             new Req("GET /plaintext HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", 200, "Hello, World!", false));
 
     /** Pieces of requests and of trouble, for the mutations ({@code http.dict} has the like for the fuzzer). */
     private static final String[] TOKENS = {"\r", "\n", "\r\n", " ", ":", "%", "%2e%2e", "/..", "\0", "\\", "\t",
         "Content-Length: 5\r\n", "Content-Length: 99999999\r\n", "Transfer-Encoding: chunked\r\n",
-        "Connection: close\r\n", "HTTP/2.0", "Host: h\r\n", "GET ", "\r\n\r\n", "\u00ff"};
+        "Connection: close\r\n", "HTTP/2.0", "Host: h\r\n", "GET ", "\r\n\r\n", "\u00ff", "Range: bytes=0-1\r\n",
+        "Expect: 100-continue\r\n", "?"};
 
     // ---------------------------------------------------------------------------------- processor
 
@@ -204,10 +209,13 @@ class HttpPropertiesTest {
 
     /** What {@link HttpParser#parse} filled in. */
     private record Head(int method, int targetStart, int targetEnd, int minorVersion, long contentLength,
-                        boolean transferEncoding, int hostCount, boolean close, boolean keepAlive) {
+                        boolean transferEncoding, int hostCount, boolean close, boolean keepAlive,
+                        boolean expectContinue, boolean expectOther, int rangeStart, int rangeEnd, int rangeCount,
+                        boolean ifRange) {
         Head(HttpRequest r) {
             this(r.method, r.targetStart, r.targetEnd, r.minorVersion, r.contentLength, r.transferEncoding,
-                    r.hostCount, r.connectionClose, r.connectionKeepAlive);
+                    r.hostCount, r.connectionClose, r.connectionKeepAlive, r.expectContinue, r.expectOther,
+                    r.rangeStart, r.rangeEnd, r.rangeCount, r.ifRange);
         }
     }
 
@@ -231,7 +239,7 @@ class HttpPropertiesTest {
         if (decided > 0) {
             assertThat(decided).as("head length").isLessThanOrEqualTo(Math.min(buf.length - start, HttpParser.MAX_HEAD));
         } else {
-            assertThat(decided).as("answer").isIn(HttpParser.NEED_MORE, -400, -431, -501, -505);
+            assertThat(decided).as("answer").isIn(HttpParser.NEED_MORE, -400, -414, -431, -501, -505);
         }
         int length = buf.length - start;
         int decidedAt = decided > 0 ? decided : Math.min(length, HttpParser.MAX_HEAD);

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.kevent.cli.Main;
 
@@ -63,6 +65,36 @@ class ServeCommandTest {
         Run r = run("serve", "--help");
 
         assertThat(r.status()).isZero();
-        assertThat(r.out()).contains("--port", "--threads", "--root", "--host");
+        assertThat(r.out()).contains("--port", "--threads", "--root", "--host", "--aio", "--request-timeout",
+                "--idle-timeout", "--max-connections");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0s", "0ms", "10", "-1s", "s", "1h", "1e3s", "99999999999999m", ""})
+    void aTimeWithoutAUnitZeroOrTooLargeIsAUsageError(String time) {
+        Run r = run("serve", "--port", "0", "--idle-timeout", time);
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--idle-timeout");
+    }
+
+    @Test
+    void zeroMaxConnectionsIsAUsageError() {
+        Run r = run("serve", "--port", "0", "--max-connections", "0");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--max-connections must be at least 1, got 0");
+    }
+
+    @Test
+    void theDefaultConnectionCapLeavesRoomBelowTheDescriptorLimitAndMoreWithFiles() {
+        int plain = org.kevent.cli.http.EvServer.Limits.defaultMaxConnections(false);
+        int files = org.kevent.cli.http.EvServer.Limits.defaultMaxConnections(true);
+
+        assertThat(files).isPositive().isLessThanOrEqualTo(plain / 2);
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            assertThat((long) plain).isLessThanOrEqualTo(unix.getMaxFileDescriptorCount() - 64);
+        }
     }
 }

@@ -7,7 +7,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumSet;
 
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.Test;
@@ -22,9 +24,60 @@ import org.junit.jupiter.params.provider.MethodSource;
 @EnabledOnOs(OS.LINUX)
 class StressScenariosTest {
 
-    /** Every scenario but {@code sockets}, which {@link #theSocketScenarioLosesNoEdge} runs longer. */
+    /**
+     * Every scenario but {@code sockets}, which {@link #theSocketScenarioLosesNoEdge} runs longer,
+     * and {@code http-abuse}, whose latency bound is no test's business ({@link #httpAbuseServesEveryPoliteClient}).
+     */
     static Scenario[] scenarios() {
-        return java.util.Arrays.stream(Scenario.all()).filter(s -> !s.name().equals("sockets")).toArray(Scenario[]::new);
+        return java.util.Arrays.stream(Scenario.all()).filter(s -> !s.name().equals("sockets") && !s.name().equals("http-abuse"))
+                .toArray(Scenario[]::new);
+    }
+
+    /**
+     * {@code http-abuse} for 2 s (1 s plain, 1 s {@code --aio}): slowloris, never-reading
+     * pipeliners and abandoned connections, while every polite request is answered (each bounded
+     * by a 2-s read timeout, the hang guard). Its p99 latency is reported, not asserted: speed is
+     * for the command line run (docs/RELIABILITY.md).
+     */
+    @Test
+    void httpAbuseServesEveryPoliteClient() throws InterruptedException {
+        StressStats stats = new StressStats();
+
+        new HttpAbuseScenario(EnumSet.of(HttpAbuseScenario.Attack.SLOWLORIS, HttpAbuseScenario.Attack.PIPELINERS,
+                HttpAbuseScenario.Attack.ABANDONED), null).run(Duration.ofSeconds(2), stats);
+
+        assertThat(stats.failures()).isEmpty();
+        assertThat(stats.clean()).isTrue();
+        assertThat(stats.delivered()).as("polite answers").isPositive();
+        assertThat(stats.notes()).hasSize(2).allMatch(n -> n.contains("slowloris") && n.contains("pipeliners")
+                && n.contains("abandoned") && n.contains("0 failed"));
+    }
+
+    /**
+     * The file swaps of {@code http-abuse} (issue 12, points 1 and 5): a FIFO and a symlink to a
+     * file outside the root swapped under the root while a client asks for them. The server must
+     * neither freeze nor serve either; that is another change (files opened beneath the root,
+     * without blocking, regular files only).
+     */
+    @Test
+    @Disabled("needs issue 12 points 1 and 5 (StaticFiles / NativeFile opening), another change: enable it with that")
+    void httpAbuseFileSwapsFreezeNothingAndServeNothingOutsideTheRoot() throws InterruptedException {
+        StressStats stats = new StressStats();
+
+        new HttpAbuseScenario(EnumSet.of(HttpAbuseScenario.Attack.FIFO, HttpAbuseScenario.Attack.SYMLINK), null)
+                .run(Duration.ofSeconds(4), stats);
+
+        assertThat(stats.failures()).isEmpty();
+        assertThat(stats.clean()).isTrue();
+    }
+
+    @Test
+    void attacksAreChosenByNameAndAnUnknownOneIsNamed() {
+        assertThat(HttpAbuseScenario.attacks(java.util.List.of("fifo", "slowloris")))
+                .containsExactlyInAnyOrder(HttpAbuseScenario.Attack.FIFO, HttpAbuseScenario.Attack.SLOWLORIS);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpAbuseScenario.attacks(java.util.List.of("nope")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown attack 'nope'; known: slowloris, pipeliners, abandoned, fifo, symlink");
     }
 
     /**
@@ -67,7 +120,7 @@ class StressScenariosTest {
 
     @Test
     void scenariosHaveDistinctNames() {
-        assertThat(Arrays.stream(Scenario.all()).map(Scenario::name)).doesNotHaveDuplicates().hasSize(7).contains("waiters");
+        assertThat(Arrays.stream(Scenario.all()).map(Scenario::name)).doesNotHaveDuplicates().hasSize(8).contains("waiters", "http-abuse");
     }
 
     /** A scenario that reports what its books found, to check the runner's verdict. */
