@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.Test;
@@ -60,7 +59,6 @@ class StressScenariosTest {
      * without blocking, regular files only).
      */
     @Test
-    @Disabled("needs issue 12 points 1 and 5 (StaticFiles / NativeFile opening), another change: enable it with that")
     void httpAbuseFileSwapsFreezeNothingAndServeNothingOutsideTheRoot() throws InterruptedException {
         StressStats stats = new StressStats();
 
