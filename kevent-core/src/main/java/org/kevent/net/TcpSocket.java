@@ -333,6 +333,35 @@ public final class TcpSocket implements AutoCloseable {
         option(Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, positive(bytes), "SO_SNDBUF");
     }
 
+    /**
+     * Bounds the bytes the socket keeps queued but not yet sent ({@code TCP_NOTSENT_LOWAT}):
+     * once about {@code bytes} wait for the peer's window, {@code send} and {@code sendfile} take
+     * no more (a short count, or 0) and SEND readiness comes back only when fewer than half of
+     * them wait. Bytes already sent and not yet acknowledged are not counted, so the send buffer
+     * still grows for a fast, distant peer; what a peer that stops reading can make the socket
+     * hold is bounded to about this (plus one segment being filled) instead of the whole
+     * autotuned send buffer, megabytes on Linux.
+     *
+     * @param bytes the bound, positive
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     * @throws KeventException naming {@code setsockopt} and the errno ({@code EBADF} once closed)
+     */
+    public void setNotSentLowWatermark(int bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("not-sent low watermark must be positive, got " + bytes);
+        }
+        option(Sockets.IPPROTO_TCP, Sockets.TCP_NOTSENT_LOWAT, bytes, "TCP_NOTSENT_LOWAT");
+    }
+
+    /**
+     * @return the bound of {@link #setNotSentLowWatermark}, or 0 when none was set on this socket
+     *         (the system's {@code net.ipv4.tcp_notsent_lowat} applies, unbounded by default)
+     * @throws KeventException naming {@code getsockopt} and the errno ({@code EBADF} once closed)
+     */
+    public int notSentLowWatermark() {
+        return getOption(Sockets.IPPROTO_TCP, Sockets.TCP_NOTSENT_LOWAT, "TCP_NOTSENT_LOWAT");
+    }
+
     /** @return whether {@code TCP_NODELAY} is set */
     public boolean tcpNoDelay() {
         return getOption(Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, "TCP_NODELAY") != 0;

@@ -177,6 +177,59 @@ class TcpSocketTest {
         }
     }
 
+    /**
+     * {@code TCP_NOTSENT_LOWAT} bounds what a peer that never reads can make the socket hold: the
+     * sends stop taking bytes at about the bound, plus one segment being filled and what the
+     * peer's receive buffer took. Without it Linux autotunes the send buffer to megabytes (4.2 MB
+     * taken here without the option). Nothing is timed: the sender stops once its sends
+     * have taken nothing for a while, and stopping early only takes less.
+     */
+    @Test
+    void aNotSentLowWatermarkBoundsWhatAPeerThatNeverReadsCanMakeTheSocketHold() throws InterruptedException {
+        try (Loopback p = Loopback.open()) {
+            assertThat(p.server.notSentLowWatermark()).as("none set: the system's applies").isZero();
+            p.server.setNotSentLowWatermark(32 * 1024);
+            assertThat(p.server.notSentLowWatermark()).isEqualTo(32 * 1024);
+
+            byte[] chunk = new byte[64 * 1024];
+            long taken = 0;
+            for (int i = 0, idle = 0; i < 10_000 && idle < 20; i++) {
+                int n = p.server.send(chunk, 0, chunk.length);
+                taken += n;
+                idle = n > 0 ? 0 : idle + 1;
+                if (n == 0) {
+                    Thread.sleep(5);
+                }
+            }
+
+            // 32 KiB unsent, a 64-KiB segment, the peer's default 128-KiB receive buffer: far below.
+            assertThat(taken).isPositive().isLessThan(512 * 1024);
+        }
+    }
+
+    @Test
+    void aNotSentLowWatermarkMustBePositiveAndNeedsAnOpenSocket() {
+        try (Loopback p = Loopback.open()) {
+            for (int bad : new int[] {0, -1, Integer.MIN_VALUE}) {
+                assertThatThrownBy(() -> p.server.setNotSentLowWatermark(bad))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("not-sent low watermark must be positive, got " + bad);
+            }
+            assertThat(p.server.notSentLowWatermark()).as("unchanged by the refusals").isZero();
+            p.server.close();
+            assertThatThrownBy(() -> p.server.setNotSentLowWatermark(4096))
+                    .isInstanceOfSatisfying(KeventException.class, e -> {
+                        assertThat(e.errorName()).isEqualTo("EBADF");
+                        assertThat(e.getMessage()).contains("setsockopt");
+                    });
+            assertThatThrownBy(() -> p.server.notSentLowWatermark())
+                    .isInstanceOfSatisfying(KeventException.class, e -> {
+                        assertThat(e.errorName()).isEqualTo("EBADF");
+                        assertThat(e.getMessage()).contains("getsockopt");
+                    });
+        }
+    }
+
     @Test
     void ipv6LoopbackWorksWhereTheMachineHasIt() throws IOException {
         InetAddress v6 = InetAddress.getByName("::1");

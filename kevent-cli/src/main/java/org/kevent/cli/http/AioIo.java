@@ -56,6 +56,8 @@ final class AioIo implements HttpIo {
     boolean endOfStream;
     /** The connection is to close once its sends are done. */
     boolean closing;
+    /** Bytes the kernel took for this connection (completed sends): the server's books. */
+    long sentBytes;
     /** Bytes of the current file request, to tell a short (truncated) file from a whole one. */
     private long fileCount;
 
@@ -223,6 +225,7 @@ final class AioIo implements HttpIo {
         if (result < 0) {
             return false;
         }
+        sentBytes += result;
         if ((events & Kevent.NAIO_SENDFILE) != 0) {
             return result == fileCount;
         }

@@ -41,7 +41,11 @@ import org.kevent.net.TcpSocket;
  * cost one wake-up). A thread holds at most its share of {@link Limits#maxConnections()}: the
  * connection accepted beyond it closes the thread's connection whose deadline comes first, so a
  * new client is never locked out by connections that merely sit there. Connections closed for
- * these reasons are closed without an answer (as nginx does).
+ * these reasons are closed without an answer (as nginx does), and reset if answers are still
+ * queued for them (a client that does not read), so that these do not outlive the connection.
+ * Each connection may have at most 128 KiB queued unsent in the kernel ({@code TCP_NOTSENT_LOWAT}),
+ * so a client that stops reading stops the progress that keeps its idle timeout away soon
+ * after, and costs the kernel that much, not the megabytes of an autotuned send buffer.
  *
  * <p><b>Threading</b>: {@link #start} and {@link #close} from any thread; everything else happens
  * on the server's own threads. {@link #close} wakes every queue, waits for the threads to close
@@ -60,6 +64,14 @@ public final class EvServer implements AutoCloseable {
     private static final int RECV_INTEREST = Kevent.SOCKET_RECV | Kevent.SOCKET_RDHUP;
     private static final long ACCEPT_TIMER_ID = 1;
     private static final long DEADLINE_TIMER_ID = 2;
+    /**
+     * Unsent bytes the kernel keeps for one connection ({@code TCP_NOTSENT_LOWAT}); beyond them it
+     * takes no more until the client reads. Unbounded, Linux lets a client that never reads make
+     * the send buffer grow to megabytes (4 MiB by default), each chunk taken counting as
+     * progress, so the idle timeout only began once megabytes were queued. Bytes in flight are not
+     * counted: a fast or distant client still gets its full window.
+     */
+    static final int NOT_SENT_BOUND = 128 * 1024;
 
     /**
      * What clients may hold of the server: how long a request may take to arrive, how long a
@@ -252,6 +264,15 @@ public final class EvServer implements AutoCloseable {
         return n;
     }
 
+    /** @return bytes the kernel took for connections now closed, all threads together (for tests) */
+    long bytesSent() {
+        long n = 0;
+        for (Worker w : workers) {
+            n += w.sentBytes;
+        }
+        return n;
+    }
+
     /** @return connections currently open, all threads together (a racy sum, for tests) */
     int openConnections() {
         int n = 0;
@@ -315,6 +336,10 @@ public final class EvServer implements AutoCloseable {
         /** Written by the worker only; read by {@link EvServer#timedOut()} and {@link EvServer#evicted()}. */
         volatile long timedOut;
         volatile long evicted;
+        /** Bytes the kernel took for the connections closed so far; for {@link EvServer#bytesSent()}. */
+        volatile long sentBytes;
+        /** Whether accepted sockets get {@link #NOT_SENT_BOUND}; false once the kernel refused it. */
+        private boolean boundUnsent = true;
         private final Deadlines deadlines;
         private final int maxOpen;
         /** Coalesces deadlines closer than this into one wake-up. */
@@ -445,7 +470,7 @@ public final class EvServer implements AutoCloseable {
         private void closeExpired() {
             for (HttpConnection c = deadlines.expired(now); c != null; c = deadlines.expired(now)) {
                 timedOut = timedOut + 1;
-                closeConnection(c);
+                closeConnection(c, owesAnswers(c));
             }
         }
 
@@ -472,8 +497,18 @@ public final class EvServer implements AutoCloseable {
             HttpConnection victim = deadlines.first();
             if (victim != null) {
                 evicted = evicted + 1;
-                closeConnection(victim);
+                closeConnection(victim, owesAnswers(victim));
             }
+        }
+
+        /**
+         * @return whether answers are still on their way to the client: a connection given up on
+         *         in that state is reset, since closing it gracefully would leave its queued
+         *         answers in an orphaned socket that lives as long as the client keeps answering
+         *         the kernel's window probes (minutes), still holding their memory
+         */
+        private static boolean owesAnswers(HttpConnection c) {
+            return c.hasPendingOutput() || c.io() instanceof AioIo io && io.busy();
         }
 
         // ------------------------------------------------------------------ AIO mode
@@ -572,7 +607,7 @@ public final class EvServer implements AutoCloseable {
             openCount = open.size();
             deadlines.awaitRequest(c, now, true);
             try {
-                s.setTcpNoDelay(true);
+                configure(s);
                 io.postRecv();
             } catch (RuntimeException e) {
                 closeConnection(c);
@@ -654,13 +689,28 @@ public final class EvServer implements AutoCloseable {
             }
             HttpConnection c = new HttpConnection(new SocketIo(s));
             try {
-                s.setTcpNoDelay(true);
+                configure(s);
                 queue.add(Ukevent.socket(s, RECV_INTEREST).withFlags(Kevent.REQ_ET).withAttachment(c));
                 open.add(c);
                 openCount = open.size();
                 deadlines.awaitRequest(c, now, true);
             } catch (RuntimeException e) {
                 s.close();
+            }
+        }
+
+        /** Options of an accepted connection; a socket that refuses them is served all the same. */
+        private void configure(TcpSocket s) {
+            s.setTcpNoDelay(true);
+            if (boundUnsent) {
+                try {
+                    s.setNotSentLowWatermark(NOT_SENT_BOUND);
+                } catch (KeventException e) {
+                    // A kernel without TCP_NOTSENT_LOWAT (before 3.12): serve unbounded, say so once.
+                    boundUnsent = false;
+                    System.err.println("evserver: " + Thread.currentThread().getName()
+                            + ": unsent bytes per connection not bounded: " + e);
+                }
             }
         }
 
@@ -685,10 +735,17 @@ public final class EvServer implements AutoCloseable {
         }
 
         private void closeConnection(HttpConnection c) {
+            closeConnection(c, false);
+        }
+
+        /** @param reset whether to reset the connection (RST, unsent bytes dropped) rather than close it */
+        private void closeConnection(HttpConnection c, boolean reset) {
             deadlines.remove(c);   // first, whatever else happened: the expiry loop relies on it
             if (!open.remove(c)) {
                 return;
             }
+            // Before openCount: whoever sees the connection gone sees its bytes counted.
+            sentBytes = sentBytes + (c.io() instanceof AioIo io ? io.sentBytes : ((SocketIo) c.io()).sentBytes);
             openCount = open.size();
             c.release();
             TcpSocket s = socketOf(c);
@@ -711,9 +768,14 @@ public final class EvServer implements AutoCloseable {
                 }
             }
             try {
-                s.close();
+                if (reset) {
+                    s.abort();
+                } else {
+                    s.close();
+                }
             } catch (RuntimeException ignored) {
-                // Closing is best effort: the descriptor is released either way.
+                // Closing is best effort: the descriptor is released either way (abort closes
+                // gracefully when SO_LINGER cannot be set).
             }
         }
 

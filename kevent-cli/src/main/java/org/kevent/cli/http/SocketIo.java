@@ -10,6 +10,8 @@ import org.kevent.net.TcpSocket;
  */
 final class SocketIo implements HttpIo {
     final TcpSocket socket;
+    /** Bytes the kernel took for this connection: the server's books. */
+    long sentBytes;
 
     SocketIo(TcpSocket socket) {
         this.socket = socket;
@@ -22,7 +24,11 @@ final class SocketIo implements HttpIo {
 
     @Override
     public int send(byte[] buf, int off, int len) {
-        return socket.send(buf, off, len);
+        int n = socket.send(buf, off, len);
+        if (n > 0) {
+            sentBytes += n;
+        }
+        return n;
     }
 
     @Override
@@ -31,6 +37,9 @@ final class SocketIo implements HttpIo {
         long n = socket.sendfile(body.file, offset, count);
         if (n == 0 && offset >= body.file.size()) {
             return -1;   // the file shrank under us: the promised Content-Length cannot be kept
+        }
+        if (n > 0) {
+            sentBytes += n;
         }
         return n;
     }

@@ -228,6 +228,8 @@ final class HttpAbuseScenario implements Scenario {
         final AtomicLong regular = new AtomicLong();
         final AtomicLong refused = new AtomicLong();
         final AtomicLong unanswered = new AtomicLong();
+        /** Nanoseconds the longest-lived connection the server closed was open (pipeliners only). */
+        final AtomicLong longestOpen = new AtomicLong();
     }
 
     /** The books of one mode. */
@@ -275,6 +277,9 @@ final class HttpAbuseScenario implements Scenario {
         if (attacks.contains(a)) {
             note.append(String.format(Locale.ROOT, "; %s %,d opened, %,d closed by the server", a.label(),
                     t.opened.get(), t.closedByServer.get()));
+            if (a == Attack.PIPELINERS) {
+                note.append(String.format(Locale.ROOT, " (the longest after %.1f s)", t.longestOpen.get() / 1e9));
+            }
         }
     }
 
@@ -417,14 +422,20 @@ final class HttpAbuseScenario implements Scenario {
     /** Pipelined requests for a 64-KiB file, never a read, on each of 200 small-windowed connections. */
     private static void pipeliners(InetSocketAddress at, long end, Tally t, StressStats stats) throws InterruptedException {
         byte[] requests = "GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n".repeat(8).getBytes(StandardCharsets.US_ASCII);
-        // Its answers stop moving within a second or so: the idle timeout must close it well before this.
+        // The kernel takes at most 128 KiB of its answers unsent (evserver bounds it), so they stop
+        // moving at once: the idle timeout must close it well before this. (Unbounded, the kernel
+        // took megabytes per connection, each chunk counting as progress: seconds on a busy server.)
         long tooLong = 3 * IDLE_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(1);
         hold(at, end, t, stats, PIPELINERS, PIPELINERS, 4096, requests, 50, (c, age) -> {
             if (age > tooLong) {
                 t.findings.incrementAndGet();
                 return false;
             }
-            return write(c, ByteBuffer.wrap(requests), t);
+            if (!write(c, ByteBuffer.wrap(requests), t)) {
+                t.longestOpen.accumulateAndGet(age, Math::max);
+                return false;
+            }
+            return true;
         });
     }
 

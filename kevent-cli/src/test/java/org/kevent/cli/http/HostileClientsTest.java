@@ -200,6 +200,98 @@ class HostileClientsTest {
     }
 
     /**
+     * The stress run's finding (issue 12, {@code http-abuse/aio}: never-reading pipeliners still
+     * open after three idle timeouts): each chunk of answer the kernel takes counts as progress,
+     * and Linux autotunes the send buffer of a client that never reads to megabytes, so the idle
+     * timeout only began once megabytes were queued, seconds later on a busy server. The server
+     * now bounds the unsent bytes of each connection ({@link EvServer#NOT_SENT_BOUND}): what one
+     * never-reading client makes the kernel take is that, one segment and its small window.
+     * Before: 2.8 MB (the whole autotuned buffer), in both modes.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aClientThatNeverReadsCannotMakeTheServerQueueMegabytesForIt() throws Exception {
+        neverReadingAgainst(LONG, SHORT, 1000);
+
+        eventually(() -> server.timedOut() == 1 && server.openConnections() == 0);
+        assertThat(server.timedOut()).isEqualTo(1);
+        assertThat(server.bytesSent()).as("bytes the kernel took for the client")
+                .isLessThan(EvServer.NOT_SENT_BOUND + 256 * 1024);
+    }
+
+    /**
+     * A client that never reads is reset when its idle timeout closes it: a graceful close would
+     * leave its queued answers in an orphaned socket (FIN-WAIT-1, behind a closed window) for as
+     * long as the client keeps answering the kernel's window probes, minutes. After the reset it
+     * can read only what had reached its own receive buffer. Before: a graceful close; the client
+     * could still read every queued answer (megabytes), then the end of the stream.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aClientThatNeverReadsIsResetWhenItsIdleTimeoutCloses() throws Exception {
+        Socket s = neverReadingAgainst(LONG, SHORT, 1000);
+
+        eventually(() -> server.timedOut() == 1);
+        assertResetWithOnlyWhatItsReceiveBufferHeld(s);
+        assertThat(server.timedOut()).isEqualTo(1);
+    }
+
+    /**
+     * The same at the connection cap: a client whose answers are backed up, closed to make room
+     * for a new one, is reset. It reads one byte first, so the server has begun answering it:
+     * from then on, between two events, it owes answers. Before: a graceful close.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aClientThatNeverReadsIsResetWhenItMakesRoomAtTheCap() throws Exception {
+        Socket greedy = neverReadingAgainst(LONG, LONG, 1);
+        assertThat(greedy.getInputStream().read()).as("the first byte of its first answer").isEqualTo('H');
+
+        Socket polite = connect();
+        write(polite, GET_PLAIN);
+        assertThat(read(polite.getInputStream(), false).body()).isEqualTo("Hello, World!");
+        assertResetWithOnlyWhatItsReceiveBufferHeld(greedy);
+        assertThat(server.evicted()).isEqualTo(1);
+    }
+
+    /**
+     * Starts the server with these limits and a 64-KiB {@code /big.bin}, and connects a client
+     * with a 4-KiB receive buffer that asks for it 200 times and reads nothing.
+     */
+    private Socket neverReadingAgainst(Duration requestTimeout, Duration idleTimeout, int maxConnections)
+            throws IOException {
+        Files.write(root.resolve("big.bin"), new byte[64 * 1024]);
+        start(requestTimeout, idleTimeout, maxConnections);
+        Socket s = new Socket();
+        s.setReceiveBufferSize(4096);
+        wire.keep(s).connect(server.localAddress(), 5000);
+        s.setSoTimeout(10_000);
+        write(s, "GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n".repeat(200));
+        return s;
+    }
+
+    /**
+     * Reads until the end of the stream or a reset (the socket's 10-s timeout is the hang guard)
+     * and asserts a reset, after no more than what had reached the client's receive buffer.
+     */
+    static void assertResetWithOnlyWhatItsReceiveBufferHeld(Socket s) throws IOException {
+        byte[] b = new byte[64 * 1024];
+        long got = 0;
+        boolean reset = false;
+        try {
+            for (int n = s.getInputStream().read(b); n >= 0; n = s.getInputStream().read(b)) {
+                got += n;
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            throw new AssertionError("still open after the 10-s hang guard; received " + got + " bytes", e);
+        } catch (java.net.SocketException e) {
+            reset = true;
+        }
+        assertThat(reset).as("reset, not closed gracefully, after %d bytes", got).isTrue();
+        assertThat(got).as("only what had reached its receive buffer").isLessThan(64 * 1024);
+    }
+
+    /**
      * The timeouts close only what makes no progress: a client whose every request arrives in two
      * pieces 100 ms apart, for 25 requests (2.5 s, over twice the 1-s timeouts), is never cut off,
      * since each completed request starts its next wait afresh.

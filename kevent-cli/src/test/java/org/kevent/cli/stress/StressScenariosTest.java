@@ -49,7 +49,7 @@ class StressScenariosTest {
         assertThat(stats.clean()).isTrue();
         assertThat(stats.delivered()).as("polite answers").isPositive();
         assertThat(stats.notes()).hasSize(2).allMatch(n -> n.contains("slowloris") && n.contains("pipeliners")
-                && n.contains("abandoned") && n.contains("0 failed"));
+                && n.contains("abandoned") && n.contains("0 failed") && n.contains("closed by the server (the longest after "));
     }
 
     /**

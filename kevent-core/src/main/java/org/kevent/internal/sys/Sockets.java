@@ -75,6 +75,8 @@ public final class Sockets {
     public static final int IPPROTO_TCP = 6;
     /** Disable Nagle's algorithm (netinet/tcp.h). */
     public static final int TCP_NODELAY = 1;
+    /** Bound on the bytes queued but not yet sent, past which the socket takes no more (linux/tcp.h). */
+    public static final int TCP_NOTSENT_LOWAT = 25;
 
     /** Do not raise SIGPIPE on a closed peer (bits/socket.h). */
     public static final int MSG_NOSIGNAL = 0x4000;
