@@ -367,8 +367,8 @@ public final class EvServer implements AutoCloseable {
             this.deadlines = new Deadlines(request, idle);
             this.maxOpen = maxOpen;
             this.slackNanos = Math.clamp(Math.min(request, idle) / 16, 1_000_000L, 250_000_000L);
-            // One thread per queue: with AIO, io_uring may batch completion work for that thread
-            // (SINGLE_ISSUER | DEFER_TASKRUN) instead of interrupting it per completion.
+            // One thread per queue: with AIO, io_uring runs completion work for that thread when it
+            // enters the ring (SINGLE_ISSUER | COOP_TASKRUN) instead of interrupting it per completion.
             // Requests are small: many small receive buffers, so every connection can hold some.
             this.queue = KeventQueue.builder().singleIssuer(aio).aioRecvBuffers(1024, 8 * 1024).open();
             try {
