@@ -270,7 +270,6 @@ final class VthreadsBench {
         }
     }
 
-    private static volatile Thread parkedWaiter;
     private static volatile int unparked;
 
     private static void unparkLatency(Histogram into) throws InterruptedException {
@@ -288,12 +287,11 @@ final class VthreadsBench {
                 acked = k;
             }
         });
-        parkedWaiter = waiter;
         for (int k = 1; k <= WARMUP_WAKES + WAKES; k++) {
             spin(50_000);
             sentAt = System.nanoTime();
             unparked = k;
-            LockSupport.unpark(parkedWaiter);
+            LockSupport.unpark(waiter);
             while (acked < k) {
                 Thread.onSpinWait();
             }

@@ -137,21 +137,7 @@ public final class EpollPoller implements Poller {
 
     @Override
     public void poll(long timeoutNanos) {
-        polled[WAIT_SET] = 0;
-        boolean hid = timeoutNanos != 0 && readyFd >= 0;
-        if (hid) {
-            hideReady();
-        }
-        int n;
-        try {
-            n = Epoll.wait(epfd, events[WAIT_SET], MAX_EVENTS, timeoutNanos);
-        } finally {
-            if (hid) {
-                showReady();
-            }
-        }
-        pollSyscalls++;
-        pollSyscalls += collect(WAIT_SET, n, true);
+        waitSet(timeoutNanos, false);
     }
 
     /**
@@ -164,35 +150,20 @@ public final class EpollPoller implements Poller {
      */
     @Override
     public void pollParked(long timeoutNanos) {
-        if (timeoutNanos == 0) {
-            poll(0);
-            return;
-        }
+        waitSet(timeoutNanos, timeoutNanos != 0);
+    }
+
+    /** The kernel wait of {@link #poll} and {@link #pollParked}, into {@link #WAIT_SET}. */
+    private void waitSet(long timeoutNanos, boolean parked) {
         polled[WAIT_SET] = 0;
-        boolean hid = readyFd >= 0;
+        boolean hid = timeoutNanos != 0 && readyFd >= 0;
         if (hid) {
             hideReady();
         }
         int n;
         try {
-            parkedThread = Thread.currentThread();
-            int refused;
-            try {
-                refused = ParkedWaits.get().arm(this, epfd);
-                pollSyscalls++;
-                if (refused == 0) {
-                    // A report, a wakeup(), an interrupt or the deadline ends the park; a spurious
-                    // return just collects nothing and the caller decides again.
-                    if (timeoutNanos < 0) {
-                        LockSupport.park(this);
-                    } else {
-                        LockSupport.parkNanos(this, timeoutNanos);
-                    }
-                }
-            } finally {
-                parkedThread = null;
-            }
-            n = Epoll.wait(epfd, events[WAIT_SET], MAX_EVENTS, refused == 0 ? 0 : timeoutNanos);
+            long kernelTimeout = parked && parkUntilReported(timeoutNanos) ? 0 : timeoutNanos;
+            n = Epoll.wait(epfd, events[WAIT_SET], MAX_EVENTS, kernelTimeout);
         } finally {
             if (hid) {
                 showReady();
@@ -200,6 +171,32 @@ public final class EpollPoller implements Poller {
         }
         pollSyscalls++;
         pollSyscalls += collect(WAIT_SET, n, true);
+    }
+
+    /**
+     * Parks the calling thread until {@link ParkedWaits} reports {@code epfd}, {@link #wakeup},
+     * an interrupt or the timeout; a spurious return just collects nothing and the caller decides
+     * again.
+     *
+     * @return whether it parked; false if the watcher refused the descriptor (wait in the kernel)
+     */
+    private boolean parkUntilReported(long timeoutNanos) {
+        parkedThread = Thread.currentThread();
+        try {
+            int refused = ParkedWaits.get().arm(this, epfd);
+            pollSyscalls++;
+            if (refused != 0) {
+                return false;
+            }
+            if (timeoutNanos < 0) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, timeoutNanos);
+            }
+            return true;
+        } finally {
+            parkedThread = null;
+        }
     }
 
     @Override

@@ -42,10 +42,11 @@ final class ParkedWaits {
 
     private final int epfd;
     private final EpollEventArray events = new EpollEventArray(MAX_EVENTS);
-    /** Slot i holds the poller registered under token i, or null; replaced whole on every change. */
+    /**
+     * Slot i holds the poller registered under token i, or null (a free slot); replaced whole on
+     * every change, under {@code this}.
+     */
     private volatile EpollPoller[] slots = new EpollPoller[16];
-    /** Guarded by {@code this}: free slot indexes are the nulls of {@link #slots}. */
-    private int used;
     /** Why the watcher thread ended, or null while it runs. */
     private volatile org.kevent.KeventException stopped;
 
@@ -122,7 +123,6 @@ final class ParkedWaits {
         }
         EpollPoller[] next = java.util.Arrays.copyOf(s, free < s.length ? s.length : s.length * 2);
         next[free] = poller;
-        used++;
         slots = next;
         return free;
     }
@@ -130,13 +130,7 @@ final class ParkedWaits {
     private synchronized void release(int slot) {
         EpollPoller[] next = slots.clone();
         next[slot] = null;
-        used--;
         slots = next;
-    }
-
-    /** @return queues registered now (for tests) */
-    synchronized int registered() {
-        return used;
     }
 
     private void run() {
