@@ -86,6 +86,8 @@ public final class Sockets {
     public static final int SHUT_RD = 0;
     /** Shut down the writing half: the peer reads end of stream. */
     public static final int SHUT_WR = 1;
+    /** Shut down both halves. */
+    public static final int SHUT_RDWR = 2;
 
     /** Most buffers one {@link #sendv} passes to the kernel. */
     public static final int MAX_IOV = 64;
