@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
@@ -14,11 +15,11 @@ import org.junit.jupiter.api.Test;
  * The blocking calls allocate nothing in the steady state. Rounds repeat until one is quiet,
  * because how soon the JIT gets there varies; code that allocates per call never gets there.
  *
- * <p>Measured in a child JVM: whether C2 scalar-replaces the heap segments of the byte-array
- * socket bindings ({@code MemorySegment.ofArray(..).asSlice(..)} in {@code Sockets}) depends on
- * the type profiles of the JDK's segment code, and a JVM that has also sliced native segments
- * (the other socket tests, with direct buffers) can compile it so that they escape. A program
- * that reads into arrays sees the child's figures.
+ * <p>Measured in a child JVM, so that the figures are a fresh program's and not shaped by what
+ * the other tests compiled. The byte-array calls once handed the kernel a heap segment
+ * ({@code MemorySegment.ofArray(..).asSlice(..)}), which allocated ~700 bytes per round trip in
+ * some JVMs and none in others, as C2's escape analysis removed it or not; the probes with escape
+ * analysis off pin down that nothing relies on it.
  */
 class BlockingAllocationTest {
     private static final Duration LONG = Duration.ofSeconds(10);
@@ -52,9 +53,24 @@ class BlockingAllocationTest {
         assertThat(runProbe("virtual")).containsExactly("quiet");
     }
 
-    private static String[] runProbe(String mode) {
+    /**
+     * With C2's escape analysis off, a {@code send} and a {@code recv} of a {@code byte[]} cost
+     * what any other downcall costs, so that what they allocate never hangs on whether the
+     * compiler removes a wrapper. (The JDK's own downcall slices the errno capture segment on
+     * every call and leaves that to escape analysis, so the measure is relative to a
+     * {@code getsockopt}, a downcall that passes no buffer.) Deterministic where the round trips
+     * above are not: before the array calls were staged, these cost 2-4 objects more per call in
+     * every JVM, and the round trips above ~700 bytes more in some.
+     */
+    @Test
+    void byteArrayTransfersCostNoMoreThanADowncallWithoutABufferWithoutEscapeAnalysis() {
+        assertThat(runProbe("arrays", "-XX:-DoEscapeAnalysis")).containsExactly("quiet");
+    }
+
+    private static String[] runProbe(String mode, String... jvmOptions) {
         assumeTrue(hasAllocationCounters(), "no allocation counter on this JVM");
-        String[] lines = org.kevent.ChildJvm.runMain(BlockingAllocationTest.class, java.util.List.of(), mode);
+        String[] lines = org.kevent.ChildJvm.runMain(BlockingAllocationTest.class, java.util.List.of(jvmOptions),
+                mode);
         assertThat(lines).as("the measuring JVM ran and exited 0").isNotNull();
         return lines;
     }
@@ -68,19 +84,19 @@ class BlockingAllocationTest {
         String result = switch (args[0]) {
             case "platform" -> platformRounds();
             case "virtual" -> virtualRounds();
+            case "arrays" -> arrayCallRounds();
             default -> throw new IllegalArgumentException(args[0]);
         };
         System.out.println(result);
     }
 
     private static String platformRounds() throws Exception {
-        Method current = allocationCounter("getCurrentThreadAllocatedBytes");
-        Object bean = threadBean();
+        LongSupplier allocated = allocatedByThisThread();
         try (Loopback p = Loopback.open()) {
             byte[] b = new byte[64];
             long fewest = Long.MAX_VALUE;
             for (int round = 0; round < ROUNDS && fewest > QUIET_ROUND_BYTES; round++) {
-                long before = (long) current.invoke(bean);
+                long before = allocated.getAsLong();
                 for (int i = 0; i < CALLS_PER_ROUND; i++) {
                     p.client.awaitWritable(LONG);
                     p.client.writeAll(b, 0, b.length, LONG);
@@ -89,10 +105,38 @@ class BlockingAllocationTest {
                     p.server.write(b, 0, 8, LONG);
                     p.client.read(b, 0, 8, LONG);
                 }
-                fewest = Math.min(fewest, (long) current.invoke(bean) - before);
+                fewest = Math.min(fewest, allocated.getAsLong() - before);
             }
             return fewest <= QUIET_ROUND_BYTES ? "quiet" : fewest + " bytes in the quietest round of "
                     + CALLS_PER_ROUND + " iterations";
+        }
+    }
+
+    private static String arrayCallRounds() throws Exception {
+        LongSupplier allocated = allocatedByThisThread();
+        try (Loopback p = Loopback.open()) {
+            byte[] b = new byte[64];
+            long withoutBuffer = Long.MAX_VALUE;
+            long withArrays = Long.MAX_VALUE;
+            for (int round = 0; round < ROUNDS; round++) {
+                long before = allocated.getAsLong();
+                for (int i = 0; i < CALLS_PER_ROUND; i++) {
+                    p.client.tcpNoDelay();
+                    p.server.tcpNoDelay();
+                }
+                long middle = allocated.getAsLong();
+                for (int i = 0; i < CALLS_PER_ROUND; i++) {
+                    if (p.client.send(b, 0, b.length) != b.length || p.server.recv(b, 0, b.length) != b.length) {
+                        return "loopback did not move 64 bytes in one call each way";
+                    }
+                }
+                long after = allocated.getAsLong();
+                withoutBuffer = Math.min(withoutBuffer, middle - before);
+                withArrays = Math.min(withArrays, after - middle);
+            }
+            return withArrays <= withoutBuffer + QUIET_ROUND_BYTES ? "quiet"
+                    : String.format("send+recv of a byte[] %.1f bytes, two getsockopt calls %.1f",
+                            withArrays / (double) CALLS_PER_ROUND, withoutBuffer / (double) CALLS_PER_ROUND);
         }
     }
 
@@ -183,6 +227,19 @@ class BlockingAllocationTest {
     /** HotSpot's counters, reflectively: the module does not read java.management. */
     private static Method allocationCounter(String name) throws Exception {
         return Class.forName("com.sun.management.ThreadMXBean").getMethod(name);
+    }
+
+    /** The calling thread's allocation counter, read without allocating once warm. */
+    private static LongSupplier allocatedByThisThread() throws Exception {
+        Method current = allocationCounter("getCurrentThreadAllocatedBytes");
+        Object bean = threadBean();
+        return () -> {
+            try {
+                return (long) current.invoke(bean);
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        };
     }
 
     private static Object threadBean() throws Exception {
