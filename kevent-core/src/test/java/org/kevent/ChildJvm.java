@@ -36,6 +36,31 @@ public final class ChildJvm {
         }
     }
 
+    /** JVM options for a child whose virtual threads have one carrier thread between them. */
+    public static final List<String> ONE_CARRIER = List.of("-Djdk.virtualThreadScheduler.parallelism=1",
+            "-Djdk.virtualThreadScheduler.maxPoolSize=1");
+
+    /**
+     * Runs a class's {@code main} in a child JVM of this JVM's java, class path and native access.
+     *
+     * @param main    the class
+     * @param options JVM options (e.g. {@link #ONE_CARRIER})
+     * @param args    the program's arguments
+     * @return its output lines, or null as {@link #run}
+     */
+    public static String[] runMain(Class<?> main, List<String> options, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-Xmx128m");
+        command.addAll(options);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main.getName());
+        command.addAll(List.of(args));
+        return run(command.toArray(String[]::new));
+    }
+
     /**
      * Fills the process's descriptor table with pipe ends (and dups for the last odd slot), after
      * loading every class that does so while descriptors remain.

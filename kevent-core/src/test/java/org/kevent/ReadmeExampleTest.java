@@ -50,6 +50,13 @@ class ReadmeExampleTest {
                 "heartbeat 3");
     }
 
+    @Test
+    void virtualThreadEchoExampleEchoesEveryClient(@TempDir Path dir) throws Exception {
+        List<String> lines = compileAndRun(dir, "vthreads", "VirtualEcho");
+        assertThat(lines).containsExactlyInAnyOrder("hello from client 1: echoed",
+                "hello from client 2: echoed", "hello from client 3: echoed");
+    }
+
     /** Compiles the README block {@code <!-- example:NAME -->} as class {@code className}, runs it, returns its lines. */
     private List<String> compileAndRun(Path dir, String name, String className) throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));

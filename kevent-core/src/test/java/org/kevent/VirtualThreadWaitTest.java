@@ -88,10 +88,7 @@ class VirtualThreadWaitTest {
     }
 
     private static String[] runProbe(String mode) {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        String[] lines = ChildJvm.run(java, "--enable-native-access=ALL-UNNAMED", "-Xmx128m",
-                "-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1",
-                "-cp", System.getProperty("java.class.path"), Probe.class.getName(), mode);
+        String[] lines = ChildJvm.runMain(Probe.class, ChildJvm.ONE_CARRIER, mode);
         assertThat(lines).as("the probe JVM ran and exited 0").isNotNull();
         return lines;
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import org.kevent.KeventException;
 import org.kevent.cli.http.EvServer;
+import org.kevent.cli.http.VthreadServer;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -49,6 +50,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--aio", description = "Move every connection's bytes through network AIO (aioRecv, aioSend,"
             + " aioSendfile; io_uring when the kernel allows it) instead of readiness events.")
     private boolean aio;
+
+    @Option(names = "--vthreads", description = "One virtual thread per connection on blocking kevent sockets"
+            + " (the same HTTP code; --threads does not apply: -Djdk.virtualThreadScheduler.parallelism sets the carriers).")
+    private boolean vthreads;
 
     @Option(names = "--request-timeout", paramLabel = "TIME", defaultValue = "10s", converter = DurationConverter.class,
             description = {"Header-read timeout: close a connection whose request (head, and a body it sends) is not",
@@ -110,6 +115,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         EvServer.Limits limits = new EvServer.Limits(requestTimeout, idleTimeout,
                 maxConnections != null ? maxConnections : EvServer.Limits.defaultMaxConnections(root != null));
+        if (vthreads) {
+            return VthreadServer.serve(new InetSocketAddress(host, port), root, aio, limits, out, spec.commandLine().getErr());
+        }
         EvServer server;
         try {
             server = EvServer.start(new InetSocketAddress(host, port), threads, root, aio, limits);

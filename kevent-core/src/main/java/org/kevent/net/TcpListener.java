@@ -1,9 +1,16 @@
 package org.kevent.net;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 
 import org.kevent.KeventException;
 import org.kevent.internal.engine.SocketState;
+import org.kevent.internal.linux.SocketWaits;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
@@ -13,11 +20,14 @@ import org.kevent.internal.sys.Sockets;
  * always. Watch it with {@link org.kevent.Ukevent#socket(TcpListener, int)} for
  * {@link org.kevent.Kevent#SOCKET_ACCEPT}. With {@code reusePort}, several listeners (one per
  * queue and thread) bind the same port and the kernel spreads connections among them.
+ * {@link #acceptBlocking} waits for a connection instead (a virtual thread parks; see
+ * {@link TcpSocket}'s blocking calls and docs/SEMANTICS.md §9).
  *
- * <p><b>Threading.</b> Any thread.
+ * <p><b>Threading.</b> Any thread; blocking accepts on one listener queue up behind each other.
  */
 public final class TcpListener implements AutoCloseable {
     private final SocketState state;
+    private final SocketWaits waits;
     private final int id;
     private final InetSocketAddress local;
 
@@ -35,6 +45,7 @@ public final class TcpListener implements AutoCloseable {
         this.id = fd;
         this.local = local;
         this.state = new SocketState(fd, this, true, SocketState.CONNECT_NONE);
+        this.waits = new SocketWaits(state);
     }
 
     /**
@@ -89,6 +100,47 @@ public final class TcpListener implements AutoCloseable {
         if (fd < 0) {
             throw new KeventException("accept4", "EBADF", "listener " + local + " is closed");
         }
+        return acceptOn(fd);
+    }
+
+    /**
+     * Accepts one connection, waiting until one is pending. On a virtual thread the wait parks
+     * (its carrier runs other virtual threads); on a platform thread it sleeps in {@code poll(2)}.
+     *
+     * @param timeout how long to wait; negative for no limit, zero to try once
+     * @return the connection
+     * @throws SocketTimeoutException     if none came within the timeout
+     * @throws AsynchronousCloseException if the listener was closed during the call
+     * @throws ClosedChannelException     if it was closed before
+     * @throws InterruptedIOException     if the thread was interrupted while it had to wait (status
+     *                                    kept; the listener stays open)
+     * @throws KeventException            naming {@code accept4} and the errno ({@code EMFILE}, ...),
+     *                                    as {@link #accept}
+     */
+    public TcpSocket acceptBlocking(Duration timeout) throws IOException {
+        long deadline = SocketWaits.deadline(timeout);
+        SocketWaits w = waits;
+        int fd = w.begin(SocketWaits.READ, deadline, "accept4");
+        try {
+            for (;;) {
+                TcpSocket s;
+                try {
+                    s = acceptOn(fd);
+                } catch (KeventException e) {
+                    w.checkOpen(e);
+                    throw e;
+                }
+                if (s != null) {
+                    return s;
+                }
+                w.await(SocketWaits.READ, fd, deadline, "accept4");
+            }
+        } finally {
+            w.end(SocketWaits.READ);
+        }
+    }
+
+    private TcpSocket acceptOn(int fd) {
         int before = state.readiness();
         for (;;) {
             int c = Sockets.accept(fd);

@@ -1,8 +1,14 @@
 package org.kevent.net;
 
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,6 +16,7 @@ import java.util.Optional;
 import org.kevent.KeventException;
 import org.kevent.internal.engine.NetAccess;
 import org.kevent.internal.engine.SocketState;
+import org.kevent.internal.linux.SocketWaits;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
@@ -29,6 +36,23 @@ import org.kevent.internal.sys.Sockets;
  * connection with FIN after the data already sent; {@link #abort} ends it with RST and drops
  * that data.
  *
+ * <h2>Blocking calls</h2>
+ * {@code read}, {@code readFully}, {@code write}, {@code writeAll}, {@code writeFile},
+ * {@code awaitReadable} and {@code awaitWritable} wait, up to a timeout per call, where the calls
+ * above would return 0: the way to write a connection as straight-line code on a virtual thread
+ * (docs/SEMANTICS.md §9). A virtual thread parks (its carrier runs other virtual threads) and one
+ * shared platform thread unparks it when the kernel reports the socket; a platform thread sleeps
+ * in {@code poll(2)}. Besides the {@link KeventException}s of the calls above they throw:
+ * {@link SocketTimeoutException} when the timeout passes, {@link AsynchronousCloseException}
+ * when another thread closes the socket during the call, {@link ClosedChannelException} when it
+ * was closed before, {@link InterruptedIOException} when the thread is interrupted while it must
+ * wait (the interrupt status is kept and the socket stays open: unlike
+ * {@code java.net.Socket}, an interrupt does not close it; bytes already there are returned
+ * first). For {@code readFully} and {@code writeAll} the timeout bounds the whole call, and a
+ * timeout's or an interrupt's {@code bytesTransferred} tells how far the call got. Timeouts:
+ * negative for no limit, zero to try once. Blocking reads queue up behind each other, as do
+ * blocking writes.
+ *
  * <h2>Threading</h2>
  * Any thread. See the package documentation for close during a call.
  */
@@ -43,13 +67,20 @@ public final class TcpSocket implements AutoCloseable {
      */
     private static final int MAX_LINGER_SECONDS = 65_535;
 
+    private static final int READ_ARRAY = 0;
+    private static final int READ_BUFFER = 1;
+    private static final int WRITE_ARRAY = 2;
+    private static final int WRITE_BUFFER = 3;
+
     private final SocketState state;
+    private final SocketWaits waits;
     private final int id;
     private volatile InetSocketAddress remote;
 
     private TcpSocket(int fd, int connectState) {
         this.id = fd;
         this.state = new SocketState(fd, this, false, connectState);
+        this.waits = new SocketWaits(state);
     }
 
     static TcpSocket accepted(int fd) {
@@ -112,8 +143,12 @@ public final class TcpSocket implements AutoCloseable {
         if (dst.isReadOnly()) {
             throw new ReadOnlyBufferException();
         }
+        return recvOn(openFd(state, "recv"), dst, room);
+    }
+
+    /** One receive into {@code dst} (room bytes left) on an open descriptor: recv's contract. */
+    private int recvOn(int fd, ByteBuffer dst, int room) {
         SocketState s = state;
-        int fd = openFd(s, "recv");
         int before = s.readiness();
         long n = Sockets.recv(fd, dst);
         if (n > 0) {
@@ -123,7 +158,7 @@ public final class TcpSocket implements AutoCloseable {
             }
             return (int) n;
         }
-        return n == -Errno.EINTR ? recv(dst) : recvEnd(n, before);
+        return n == -Errno.EINTR ? recvOn(fd, dst, room) : recvEnd(n, before);
     }
 
     /**
@@ -138,8 +173,11 @@ public final class TcpSocket implements AutoCloseable {
         if (len == 0) {
             return 0;
         }
+        return recvOn(openFd(state, "recv"), dst, off, len);
+    }
+
+    private int recvOn(int fd, byte[] dst, int off, int len) {
         SocketState s = state;
-        int fd = openFd(s, "recv");
         int before = s.readiness();
         long n = Sockets.recv(fd, dst, off, len);
         if (n > 0) {
@@ -148,7 +186,7 @@ public final class TcpSocket implements AutoCloseable {
             }
             return (int) n;
         }
-        return n == -Errno.EINTR ? recv(dst, off, len) : recvEnd(n, before);
+        return n == -Errno.EINTR ? recvOn(fd, dst, off, len) : recvEnd(n, before);
     }
 
     /** End of stream, would-block or failure: kept out of the hot path. */
@@ -181,8 +219,11 @@ public final class TcpSocket implements AutoCloseable {
         if (count == 0) {
             return 0;
         }
+        return sendOn(openFd(state, "send"), src, count);
+    }
+
+    private int sendOn(int fd, ByteBuffer src, int count) {
         SocketState s = state;
-        int fd = openFd(s, "send");
         int before = s.readiness();
         long n = Sockets.send(fd, src);
         if (n > 0) {
@@ -192,7 +233,7 @@ public final class TcpSocket implements AutoCloseable {
             }
             return (int) n;
         }
-        return n == -Errno.EINTR ? send(src) : sendEnd("send", n, before);
+        return n == -Errno.EINTR ? sendOn(fd, src, count) : sendEnd("send", n, before);
     }
 
     /**
@@ -207,8 +248,11 @@ public final class TcpSocket implements AutoCloseable {
         if (len == 0) {
             return 0;
         }
+        return sendOn(openFd(state, "send"), src, off, len);
+    }
+
+    private int sendOn(int fd, byte[] src, int off, int len) {
         SocketState s = state;
-        int fd = openFd(s, "send");
         int before = s.readiness();
         long n = Sockets.send(fd, src, off, len);
         if (n > 0) {
@@ -217,7 +261,7 @@ public final class TcpSocket implements AutoCloseable {
             }
             return (int) n;
         }
-        return n == -Errno.EINTR ? send(src, off, len) : sendEnd("send", n, before);
+        return n == -Errno.EINTR ? sendOn(fd, src, off, len) : sendEnd("send", n, before);
     }
 
     /**
@@ -261,14 +305,22 @@ public final class TcpSocket implements AutoCloseable {
         if (count == 0) {
             return 0;
         }
+        return Math.max(sendfileOn(openFd(state, "sendfile"), file, offset, count), 0);
+    }
+
+    /** @return bytes sent, 0 at the end of the file, -1 if the socket's buffer is full */
+    private long sendfileOn(int fd, NativeFile file, long offset, long count) {
         SocketState s = state;
-        int fd = openFd(s, "sendfile");
         int before = s.readiness();
         long n = Sockets.sendfile(fd, file.descriptor(), offset, count);
         if (n >= 0) {
             return n;
         }
-        return n == -Errno.EINTR ? sendfile(file, offset, count) : sendEndLong("sendfile", n, before);
+        if (n == -Errno.EINTR) {
+            return sendfileOn(fd, file, offset, count);
+        }
+        sendEndLong("sendfile", n, before);   // EAGAIN (the side drained), or it throws
+        return -1;
     }
 
     private long sendEndLong(String call, long n, int before) {
@@ -292,6 +344,269 @@ public final class TcpSocket implements AutoCloseable {
             throw new KeventException(call, "EBADF", "socket " + id + " is closed");
         }
         return fd;
+    }
+
+    // ---------------------------------------------------------------------------------- blocking
+
+    /**
+     * Reads into {@code dst} from its position up to its limit, waiting until at least one byte
+     * is there (or the end of the stream).
+     *
+     * @param dst     a heap or direct buffer
+     * @param timeout how long to wait; negative for no limit, zero to try once
+     * @return bytes read (&gt; 0), -1 at end of stream, 0 only if {@code dst} has no room
+     * @throws IOException a timeout, a close, an interrupt (see "Blocking calls" in the class documentation)
+     * @throws KeventException naming {@code recv} and the errno ({@code ECONNRESET}, ...)
+     * @throws ReadOnlyBufferException if {@code dst} is read-only
+     */
+    public int read(ByteBuffer dst, Duration timeout) throws IOException {
+        return bufferCall(READ_BUFFER, dst, timeout, false);
+    }
+
+    /**
+     * Reads into {@code dst[off..off+len)}, waiting until at least one byte is there (or the end
+     * of the stream); see {@link #read(ByteBuffer, Duration)}.
+     *
+     * @param timeout how long to wait; negative for no limit, zero to try once
+     * @return bytes read (&gt; 0), -1 at end of stream, 0 only if {@code len} is 0
+     * @throws IOException a timeout, a close, an interrupt (see "Blocking calls" in the class documentation)
+     * @throws KeventException naming {@code recv} and the errno
+     * @throws IndexOutOfBoundsException if the range is outside {@code dst}
+     */
+    public int read(byte[] dst, int off, int len, Duration timeout) throws IOException {
+        return arrayCall(READ_ARRAY, dst, off, len, timeout, false);
+    }
+
+    /**
+     * Reads until {@code dst} is full (position = limit). The timeout bounds the whole call.
+     *
+     * @param timeout how long the whole call may take; negative for no limit
+     * @throws EOFException if the stream ends first (the position tells how far it got)
+     * @throws SocketTimeoutException if the timeout passed first: {@code bytesTransferred} tells how many
+     *         bytes were read (so does the position)
+     * @throws IOException a timeout, a close, an interrupt (see "Blocking calls" in the class documentation)
+     * @throws KeventException naming {@code recv} and the errno
+     * @throws ReadOnlyBufferException if {@code dst} is read-only
+     */
+    public void readFully(ByteBuffer dst, Duration timeout) throws IOException {
+        bufferCall(READ_BUFFER, dst, timeout, true);
+    }
+
+    /**
+     * Reads exactly {@code len} bytes into {@code dst[off..off+len)}. The timeout bounds the
+     * whole call.
+     *
+     * @param timeout how long the whole call may take; negative for no limit
+     * @throws EOFException if the stream ends first
+     * @throws SocketTimeoutException if the timeout passed first: {@code bytesTransferred} tells how many
+     *         bytes were read
+     * @throws IOException a timeout, a close, an interrupt (see "Blocking calls" in the class documentation)
+     * @throws KeventException naming {@code recv} and the errno
+     * @throws IndexOutOfBoundsException if the range is outside {@code dst}
+     */
+    public void readFully(byte[] dst, int off, int len, Duration timeout) throws IOException {
+        arrayCall(READ_ARRAY, dst, off, len, timeout, true);
+    }
+
+    /**
+     * Writes from {@code src}'s position up to its limit, waiting until the socket takes at least
+     * one byte; moves the position by what was taken.
+     *
+     * @param timeout how long to wait; negative for no limit, zero to try once
+     * @return bytes taken (&gt; 0), 0 only if {@code src} is empty
+     * @throws IOException a timeout, a close, an interrupt (see "Blocking calls" in the class documentation)
+     * @throws KeventException naming {@code send} and the errno ({@code EPIPE}, {@code ECONNRESET}, ...)
+     */
+    public int write(ByteBuffer src, Duration timeout) throws IOException {
+        return bufferCall(WRITE_BUFFER, src, timeout, false);
+    }
+
+    /**
+     * Writes {@code src[off..off+len)}, waiting until the socket takes at least one byte.
+     *
+     * @param timeout how long to wait; negative for no limit, zero to try once
+     * @return bytes taken (&gt; 0), 0 only if {@code len} is 0
+     * @throws IOException a timeout, a close, an interrupt (see "Blocking calls" in the class documentation)
+     * @throws KeventException naming {@code send} and the errno
+     * @throws IndexOutOfBoundsException if the range is outside {@code src}
+     */
+    public int write(byte[] src, int off, int len, Duration timeout) throws IOException {
+        return arrayCall(WRITE_ARRAY, src, off, len, timeout, false);
+    }
+
+    /**
+     * Writes all of {@code src} (position = limit on return). The timeout bounds the whole call.
+     *
+     * @param timeout how long the whole call may take; negative for no limit
+     * @throws SocketTimeoutException if the timeout passed first: {@code bytesTransferred} tells how many
+     *         bytes were taken (so does the position)
+     * @throws IOException a timeout, a close, an interrupt (see "Blocking calls" in the class documentation)
+     * @throws KeventException naming {@code send} and the errno
+     */
+    public void writeAll(ByteBuffer src, Duration timeout) throws IOException {
+        bufferCall(WRITE_BUFFER, src, timeout, true);
+    }
+
+    /**
+     * Writes all of {@code src[off..off+len)}. The timeout bounds the whole call.
+     *
+     * @param timeout how long the whole call may take; negative for no limit
+     * @throws SocketTimeoutException if the timeout passed first: {@code bytesTransferred} tells how many
+     *         bytes were taken
+     * @throws IOException a timeout, a close, an interrupt (see "Blocking calls" in the class documentation)
+     * @throws KeventException naming {@code send} and the errno
+     * @throws IndexOutOfBoundsException if the range is outside {@code src}
+     */
+    public void writeAll(byte[] src, int off, int len, Duration timeout) throws IOException {
+        arrayCall(WRITE_ARRAY, src, off, len, timeout, true);
+    }
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code offset} with {@code sendfile(2)},
+     * waiting until the socket takes at least one byte.
+     *
+     * @param timeout how long to wait; negative for no limit, zero to try once
+     * @return bytes sent (&gt; 0); 0 if {@code count} is 0 or {@code offset} is at or past the end of the file
+     * @throws IOException a timeout, a close, an interrupt (see "Blocking calls" in the class documentation)
+     * @throws KeventException naming {@code sendfile} and the errno
+     * @throws IllegalArgumentException if {@code offset} or {@code count} is negative
+     */
+    public long writeFile(NativeFile file, long offset, long count, Duration timeout) throws IOException {
+        if (offset < 0 || count < 0) {
+            throw new IllegalArgumentException("negative offset " + offset + " or count " + count);
+        }
+        long deadline = SocketWaits.deadline(timeout);
+        if (count == 0) {
+            return 0;
+        }
+        SocketWaits w = waits;
+        int fd = w.begin(SocketWaits.WRITE, deadline, "sendfile");
+        try {
+            for (;;) {
+                long n;
+                try {
+                    n = sendfileOn(fd, file, offset, count);
+                } catch (KeventException e) {
+                    w.checkOpen(e);
+                    throw e;
+                }
+                if (n >= 0) {
+                    return n;
+                }
+                w.await(SocketWaits.WRITE, fd, deadline, "sendfile");
+            }
+        } finally {
+            w.end(SocketWaits.WRITE);
+        }
+    }
+
+    /**
+     * Waits until the socket may be readable: bytes, the end of the stream, or an error to
+     * report. For code that reads with {@link #recv} itself: {@code recv} until it returns 0,
+     * then this. On a virtual thread it returns at once unless the last {@code recv} came back
+     * short or empty since the kernel last reported the socket readable, so it may return once
+     * for bytes already read (the next {@code recv} then returns 0); on a platform thread it asks
+     * the kernel ({@code poll}).
+     *
+     * @param timeout how long to wait; negative for no limit, zero to look once
+     * @throws IOException a timeout, a close, an interrupt (see "Blocking calls" in the class documentation)
+     */
+    public void awaitReadable(Duration timeout) throws IOException {
+        awaitReady(SocketWaits.READ, "recv", timeout);
+    }
+
+    /**
+     * Waits until the socket may take bytes; the counterpart of {@link #awaitReadable} for code
+     * that sends with {@link #send} until it returns 0.
+     *
+     * @param timeout how long to wait; negative for no limit, zero to look once
+     * @throws IOException a timeout, a close, an interrupt (see "Blocking calls" in the class documentation)
+     */
+    public void awaitWritable(Duration timeout) throws IOException {
+        awaitReady(SocketWaits.WRITE, "send", timeout);
+    }
+
+    private void awaitReady(int side, String call, Duration timeout) throws IOException {
+        long deadline = SocketWaits.deadline(timeout);
+        SocketWaits w = waits;
+        int fd = w.begin(side, deadline, call);
+        try {
+            w.awaitReady(side, fd, deadline, call);
+        } finally {
+            w.end(side);
+        }
+    }
+
+    /** The checks of the array forms, then {@link #blocking}; nothing to move is 0 at once. */
+    private int arrayCall(int op, byte[] array, int off, int len, Duration timeout, boolean all) throws IOException {
+        Objects.checkFromIndexSize(off, len, array.length);
+        long deadline = SocketWaits.deadline(timeout);
+        return len == 0 ? 0 : blocking(op, array, null, off, len, deadline, all);
+    }
+
+    /** The checks of the buffer forms, then {@link #blocking}; nothing to move is 0 at once. */
+    private int bufferCall(int op, ByteBuffer buffer, Duration timeout, boolean all) throws IOException {
+        int count = buffer.remaining();
+        long deadline = SocketWaits.deadline(timeout);
+        if (count == 0) {
+            return 0;
+        }
+        if (op == READ_BUFFER && buffer.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        return blocking(op, null, buffer, 0, count, deadline, all);
+    }
+
+    /**
+     * The loop of every blocking read and write: attempt, and wait where the attempt would block.
+     * One method for the four forms (array or buffer, read or write) so the rules live once; no
+     * lambda, so nothing is allocated per call.
+     *
+     * @param all until {@code len} bytes moved (readFully, writeAll), else until one did
+     * @return bytes moved, or -1 at end of stream before any byte (reads without {@code all})
+     */
+    private int blocking(int op, byte[] array, ByteBuffer buffer, int off, int len, long deadline, boolean all)
+            throws IOException {
+        int side = op <= READ_BUFFER ? SocketWaits.READ : SocketWaits.WRITE;
+        String call = side == SocketWaits.READ ? "recv" : "send";
+        SocketWaits w = waits;
+        int fd = w.begin(side, deadline, call);
+        int done = 0;
+        try {
+            for (;;) {
+                int n;
+                try {
+                    n = switch (op) {
+                        case READ_ARRAY -> recvOn(fd, array, off + done, len - done);
+                        case READ_BUFFER -> recvOn(fd, buffer, len - done);
+                        case WRITE_ARRAY -> sendOn(fd, array, off + done, len - done);
+                        default -> sendOn(fd, buffer, len - done);
+                    };
+                } catch (KeventException e) {
+                    w.checkOpen(e);
+                    throw e;
+                }
+                if (n > 0) {
+                    done += n;
+                    if (!all || done == len) {
+                        return done;
+                    }
+                } else if (n < 0) {
+                    w.checkOpen();   // a close's shutdown ends the stream too
+                    if (all) {
+                        throw new EOFException("end of stream after " + done + " of " + len + " bytes");
+                    }
+                    return -1;
+                } else {
+                    w.await(side, fd, deadline, call);
+                }
+            }
+        } catch (InterruptedIOException e) {
+            e.bytesTransferred = done;
+            throw e;
+        } finally {
+            w.end(side);
+        }
     }
 
     // ---------------------------------------------------------------------------------- control

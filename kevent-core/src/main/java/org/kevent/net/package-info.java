@@ -3,8 +3,13 @@
  * {@link org.kevent.EventType#SOCKET} interests (docs/SEMANTICS.md §2–3).
  *
  * <h2>Semantics</h2>
- * Every socket is TCP (IPv4 or IPv6), nonblocking and close-on-exec. Calls never block and never
- * throw for "would block": {@code recv} and {@code send} return 0, {@code accept} returns null.
+ * Every socket is TCP (IPv4 or IPv6), nonblocking and close-on-exec. The event-driven calls never
+ * block and never throw for "would block": {@code recv} and {@code send} return 0, {@code accept}
+ * returns null. The blocking calls ({@code read}, {@code readFully}, {@code write},
+ * {@code writeAll}, {@code writeFile}, {@code awaitReadable}, {@code awaitWritable},
+ * {@code acceptBlocking}) wait instead, with a timeout per call, for code written as one
+ * (virtual) thread per connection; a virtual thread parks and never pins its carrier
+ * (docs/SEMANTICS.md §9).
  * Register a socket with {@link org.kevent.Ukevent#socket(TcpSocket, int)} (id = its fd) for
  * {@link org.kevent.Kevent#SOCKET_RECV}, {@link org.kevent.Kevent#SOCKET_SEND},
  * {@link org.kevent.Kevent#SOCKET_ACCEPT}, {@link org.kevent.Kevent#SOCKET_CONNECT},
@@ -36,8 +41,11 @@
  * as the kernel does; serialize them if that matters.
  *
  * <h2>Caveats</h2>
- * Closing a socket while another thread is inside {@code recv}/{@code send} on it is a race the
- * caller must avoid: the descriptor number may already belong to a new socket when that call
- * reaches the kernel. {@code sendfile} is synchronous; its asynchronous form comes with network AIO.
+ * Closing a socket while another thread is inside a nonblocking {@code recv}/{@code send} on it
+ * is a race the caller must avoid: the descriptor number may already belong to a new socket when
+ * that call reaches the kernel. A blocking call is safe: the close wakes it with
+ * {@link java.nio.channels.AsynchronousCloseException}, and the descriptor is released only when
+ * the last blocking call leaves. {@code sendfile} is synchronous; its asynchronous form comes with
+ * network AIO.
  */
 package org.kevent.net;

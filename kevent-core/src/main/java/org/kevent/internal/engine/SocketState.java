@@ -30,9 +30,17 @@ import org.kevent.internal.sys.Sockets;
  * lock, never the other way round: {@link #close} copies the list under the monitor, releases it,
  * then takes each queue's lock in turn.
  *
+ * <h2>Blocking calls</h2>
+ * A blocking call ({@code TcpSocket.read}, {@code TcpListener.acceptBlocking}, ...) holds a
+ * <em>use</em> of the descriptor from {@link #enterBlocking} to {@link #exitBlocking}: {@link #close}
+ * marks the socket closing at once, tells the {@link Blocking} hook (which wakes the blocked
+ * threads and drops the socket from the shared watcher), and the kernel {@code close} happens when
+ * the last use ends, so a woken call never reaches a descriptor number that was reused meanwhile.
+ *
  * <h2>Caveats</h2>
- * A socket closed while another thread is inside {@code recv}/{@code send} on it is the caller's
- * race: the descriptor number may be reused by the time that call reaches the kernel.
+ * A socket closed while another thread is inside a <em>nonblocking</em> {@code recv}/{@code send}
+ * on it is the caller's race: the descriptor number may be reused by the time that call reaches
+ * the kernel. Blocking calls are safe against a concurrent close (above).
  */
 public final class SocketState {
     static final int READABLE = 1;
@@ -55,7 +63,11 @@ public final class SocketState {
     /** The connect failed: ERR with {@link #error()}. */
     public static final int CONNECT_FAILED = 3;
 
+    /** Bit of {@link #uses}: {@link #close} has started; the rest counts uses held. */
+    private static final int CLOSING = 1 << 30;
+
     private static final VarHandle READINESS;
+    private static final VarHandle USES;
     private static final VarHandle TABLE_SLOT = MethodHandles.arrayElementVarHandle(SocketState[].class);
     private static final Object TABLE_LOCK = new Object();
     private static final SocketKind.Link[] NO_LINKS = new SocketKind.Link[0];
@@ -68,12 +80,32 @@ public final class SocketState {
     static {
         try {
             READINESS = MethodHandles.lookup().findVarHandle(SocketState.class, "readiness", int.class);
+            USES = MethodHandles.lookup().findVarHandle(SocketState.class, "uses", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
+    /**
+     * What a blocking call on a socket needs told when the socket closes (the Linux backend's
+     * per-socket waits): wake every thread blocked on it, stop watching its descriptor.
+     */
+    public interface Blocking {
+        /**
+         * The socket is closing: called once, after the socket is marked closing (so no new use
+         * starts) and before its descriptor is released (so {@code fd} is still this socket's).
+         *
+         * @param fd the descriptor
+         */
+        void closing(int fd);
+    }
+
     private volatile int fd;
+    /** The descriptor number, kept after close: valid while a use is held. */
+    private final int descriptor;
+    @SuppressWarnings("unused") // through USES
+    private volatile int uses;
+    private volatile Blocking blocking;
     private final Object owner;
     private final boolean listener;
     @SuppressWarnings("unused") // through READINESS
@@ -100,6 +132,7 @@ public final class SocketState {
      */
     public SocketState(int fd, Object owner, boolean listener, int connectState) {
         this.fd = fd;
+        this.descriptor = fd;
         this.owner = owner;
         this.listener = listener;
         this.connectState = connectState;
@@ -127,6 +160,56 @@ public final class SocketState {
     /** @return whether {@link #close} has not started */
     public boolean isOpen() {
         return fd >= 0;
+    }
+
+    /** @return whether {@link #close} has started (it may not have released the descriptor yet) */
+    public boolean isClosing() {
+        return (uses & CLOSING) != 0;
+    }
+
+    /** @return the hook {@link #close} tells, or null (tests reach the socket's waits through it) */
+    public Blocking blocking() {
+        return blocking;
+    }
+
+    /**
+     * Installs the hook {@link #close} tells; once, by the owner, before the socket is published.
+     *
+     * @param hook the per-socket waits of blocking calls
+     */
+    public void blocking(Blocking hook) {
+        blocking = hook;
+    }
+
+    /**
+     * Starts a use of the descriptor by a blocking call: until {@link #exitBlocking}, the number
+     * stays this socket's even if {@link #close} runs meanwhile.
+     *
+     * @return the descriptor, or -1 if the socket is closing (no use was taken)
+     */
+    public int enterBlocking() {
+        int u;
+        do {
+            u = uses;
+            if ((u & CLOSING) != 0) {
+                return -1;
+            }
+        } while (!USES.weakCompareAndSet(this, u, u + 1));
+        return descriptor;
+    }
+
+    /** Ends a use taken by {@link #enterBlocking}; the last one after a close releases the descriptor. */
+    public void exitBlocking() {
+        leave();
+    }
+
+    private int leave() {
+        int u = (int) USES.getAndAdd(this, -1) - 1;
+        return u == CLOSING ? release() : 0;
+    }
+
+    private int release() {
+        return lingers ? Sockets.closeLingering(descriptor) : Fd.close(descriptor);
     }
 
     boolean isListener() {
@@ -176,8 +259,13 @@ public final class SocketState {
         return connectState;
     }
 
-    /** Folds a harvested epoll event into the readiness word. */
-    void onEpoll(int epollEvents) {
+    /**
+     * Folds a harvested epoll event into the readiness word (a queue's harvest, or the shared
+     * watcher of blocking calls).
+     *
+     * @param epollEvents the {@code EPOLL*} bits reported
+     */
+    public void onEpoll(int epollEvents) {
         int bits = 0;
         if ((epollEvents & SocketKind.EPOLLIN) != 0) {
             bits |= READABLE;
@@ -291,10 +379,12 @@ public final class SocketState {
 
     /**
      * Closes the socket through the library: every interest on it, in every queue, is delivered
-     * once more with {@code RET_BROKEN} and then removed; the descriptor leaves every epoll set
-     * before it is closed, so its number can be reused safely. Idempotent.
+     * once more with {@code RET_BROKEN} and then removed; threads blocked in calls on it are woken;
+     * the descriptor leaves every epoll set before it is closed, so its number can be reused
+     * safely. The kernel {@code close} happens here, or when the last blocking call still using
+     * the descriptor leaves. Idempotent.
      *
-     * @return 0, or {@code -errno} of {@code close} (the fd is released either way)
+     * @return 0, or {@code -errno} of {@code close} when it happened here (the fd is released either way)
      */
     public int close() {
         SocketKind.Link[] snapshot;
@@ -309,6 +399,9 @@ public final class SocketState {
             n = linkCount;
             users = Arrays.copyOf(aioUsers, aioUserCount);
         }
+        // Closing, and a use of our own: no blocking call starts from now on, and the descriptor
+        // outlives the hook below even if every blocked call leaves before it returns.
+        USES.getAndAdd(this, CLOSING + 1);
         for (int k = 0; k < n; k++) {
             snapshot[k].kind.breakLink(snapshot[k]);
         }
@@ -317,10 +410,14 @@ public final class SocketState {
         for (AioSocket user : users) {
             user.aio.engine().runLocked(() -> user.aio.socketClosing(user));
         }
+        Blocking hook = blocking;
+        if (hook != null) {
+            hook.closing(descriptor);
+        }
         int f = fd;
         fd = -1;
         unregister(f, this);
-        return lingers ? Sockets.closeLingering(f) : Fd.close(f);
+        return leave();
     }
 
     /**

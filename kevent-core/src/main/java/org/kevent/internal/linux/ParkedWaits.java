@@ -8,16 +8,25 @@ import org.kevent.internal.sys.Errno;
 
 /**
  * The one platform thread that watches, for every queue a virtual thread waits on, the queue's
- * epoll descriptor, and unparks that virtual thread when it becomes readable: a virtual thread
- * never sleeps in {@code epoll_wait} itself, which would pin its carrier (a downcall cannot
- * unmount). The JDK's own socket poller works the same way.
+ * epoll descriptor, and for every socket a virtual thread has blocked on, the socket; and unparks
+ * the virtual thread waiting for it: a virtual thread never sleeps in {@code epoll_wait} or
+ * {@code poll} itself, which would pin its carrier (a downcall cannot unmount). The JDK's own
+ * socket poller works the same way.
  *
  * <pre>
  *   watcher epoll ──┬── queue A's epfd  (EPOLLIN | EPOLLONESHOT, data = A's slot)
  *                   ├── queue B's epfd
+ *                   ├── socket S        (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+ *                   │                    data = SOCKET_TAG | S's slot in {@link SocketSlots})
  *                   └── ...
  *   thread "kevent-parked-waits": epoll_wait(-1) → slot → LockSupport.unpark(slot's parked thread)
  * </pre>
+ *
+ * <p>A socket is added once, at the first blocking wait of a virtual thread on it, and stays,
+ * edge-triggered, until the socket closes ({@link SocketWaits}): a blocking read that would block
+ * costs no {@code epoll_ctl}, where the JDK re-arms a one-shot registration per read. Each report
+ * is folded into the socket's readiness word before the parked reader or writer is unparked,
+ * which is how a wait that starts after the edge still sees it.
  *
  * <p>A queue is added at the first parked wait on it and stays (re-armed with {@code EPOLL_CTL_MOD}
  * at each parked wait: one system call, like the JDK's one-shot registration per blocking read)
@@ -34,6 +43,10 @@ import org.kevent.internal.sys.Errno;
  */
 final class ParkedWaits {
     private static final int MAX_EVENTS = 64;
+    /** Bit of the data word of a socket's registration; queue slots are small numbers. */
+    private static final long SOCKET_TAG = 1L << 62;
+    /** What a socket is watched for: every edge, both directions, and the peer's half-close. */
+    private static final int SOCKET_EVENTS = Epoll.EPOLLIN | Epoll.EPOLLOUT | Epoll.EPOLLRDHUP | Epoll.EPOLLET;
 
     /** Started on first use: a JVM whose virtual threads never wait on a queue has no such thread. */
     private static final class Holder {
@@ -47,6 +60,8 @@ final class ParkedWaits {
      * every change, under {@code this}.
      */
     private volatile EpollPoller[] slots = new EpollPoller[16];
+    /** Sockets watched for blocking calls, under {@code SOCKET_TAG | slot}. */
+    private final SocketSlots sockets = new SocketSlots();
     /** Why the watcher thread ended, or null while it runs. */
     private volatile org.kevent.KeventException stopped;
 
@@ -80,12 +95,7 @@ final class ParkedWaits {
      *         nothing would ever unpark the caller
      */
     int arm(EpollPoller poller, int pollerEpfd) {
-        org.kevent.KeventException why = stopped;
-        if (why != null) {
-            // A new exception for this caller's stack; the message names the failed call.
-            throw new org.kevent.KeventException(why.call(), why.errorName(),
-                    "the watcher of virtual threads' waits stopped earlier; a virtual thread cannot wait on a queue");
-        }
+        checkRunning("wait on a queue");
         int slot = poller.parkedSlot;
         int events = Epoll.EPOLLIN | Epoll.EPOLLONESHOT;
         if (slot >= 0) {
@@ -100,6 +110,57 @@ final class ParkedWaits {
         }
         poller.parkedSlot = slot;
         return 0;
+    }
+
+    /**
+     * @param what what the caller cannot do without the watcher, for the message
+     * @throws org.kevent.KeventException if the watcher thread has stopped (its wait failed):
+     *         nothing would ever unpark the caller
+     */
+    void checkRunning(String what) {
+        org.kevent.KeventException why = stopped;
+        if (why != null) {
+            // A new exception for this caller's stack; the message names the failed call.
+            throw new org.kevent.KeventException(why.call(), why.errorName(),
+                    "the watcher of virtual threads' waits stopped earlier; a virtual thread cannot " + what);
+        }
+    }
+
+    /**
+     * Starts watching a socket for a virtual thread's blocking calls, edge-triggered, until
+     * {@link #forgetSocket}. The kernel reports the socket's current state at once, so an edge
+     * that came before this call is not lost.
+     *
+     * @return the slot (&ge; 0), or the negated {@code errno} of the refused {@code epoll_ctl}
+     *         ({@code ENOMEM}, {@code ENOSPC} at {@code max_user_watches}): the caller then waits
+     *         in the kernel itself
+     * @throws org.kevent.KeventException if the watcher thread has stopped
+     */
+    int watchSocket(SocketWaits waits, int fd) {
+        checkRunning("block on a socket");
+        int slot = sockets.take(waits);
+        int r = Epoll.ctl(epfd, Epoll.EPOLL_CTL_ADD, fd, SOCKET_EVENTS, SOCKET_TAG | slot);
+        if (r < 0) {
+            sockets.release(slot);
+            return r;
+        }
+        return slot;
+    }
+
+    /** Stops watching a socket; called before its descriptor is released, so the number is still its. */
+    void forgetSocket(int slot, int fd) {
+        Epoll.ctl(epfd, Epoll.EPOLL_CTL_DEL, fd, 0, 0);
+        sockets.release(slot);
+    }
+
+    /** @return sockets watched now (for tests) */
+    int watchedSockets() {
+        return sockets.used();
+    }
+
+    /** @return socket registrations made since the JVM started (for tests: one per socket) */
+    long socketRegistrations() {
+        return sockets.taken();
     }
 
     /** Stops watching {@code poller}'s descriptor; called before the descriptor is closed. */
@@ -149,11 +210,19 @@ final class ParkedWaits {
                         LockSupport.unpark(t);
                     }
                 }
+                sockets.forEach(SocketWaits::wakeAll);
                 return;
             }
             EpollPoller[] s = slots;
             for (int k = 0; k < n; k++) {
                 long slot = events.data(k);
+                if ((slot & SOCKET_TAG) != 0) {
+                    SocketWaits w = sockets.get(slot & ~SOCKET_TAG);
+                    if (w != null) {
+                        w.reported(events.events(k));
+                    }
+                    continue;
+                }
                 EpollPoller p = slot < s.length ? s[(int) slot] : null;
                 if (p != null) {
                     Thread t = p.parkedThread;

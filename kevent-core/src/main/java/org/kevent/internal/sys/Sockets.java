@@ -1,6 +1,7 @@
 package org.kevent.internal.sys;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -36,11 +37,23 @@ import java.util.Objects;
  *
  * <p><b>Caveats.</b> {@code recv} and {@code send} are linked {@link Linker.Option#critical
  * critical} with heap access: on a nonblocking socket they return at once, so the kernel may copy
- * straight into or out of a {@code byte[]} (no staging copy, no pinning object). Everything else is
- * an ordinary downcall. {@link #sendv} stages heap buffers into a per-thread native area of
+ * straight into or out of a heap buffer (no staging copy, no pinning object). A {@code byte[]} of
+ * at most {@value #SMALL_ARRAY_TRANSFER} bytes is staged through the thread's native I/O area all
+ * the same: the heap segment such a call wraps the array in ({@code ofArray(..).asSlice(..)})
+ * escapes into the downcall unless C2's escape analysis happens to remove it, which depends on
+ * the type profiles of the JDK's segment code (measured: 0 or ~700 bytes per round trip from one
+ * JVM to the next), and a small copy costs less than that allocation. Larger arrays go straight
+ * to the kernel, where the copy would cost more than the wrapper. Everything else is an ordinary
+ * downcall. {@link #sendv} stages heap buffers into a per-thread native area of
  * {@value #STAGING_SIZE} bytes, because an {@code iovec} must hold stable addresses.
  */
 public final class Sockets {
+    /**
+     * Largest {@code byte[]} transfer staged through the native I/O area rather than handed to
+     * the kernel as a heap segment: the whole area.
+     */
+    static final int SMALL_ARRAY_TRANSFER = Native.IO_AREA_SIZE;
+
     /** Stream socket (bits/socket_type.h). */
     public static final int SOCK_STREAM = 1;
     /** Nonblocking flag of {@code socket}/{@code accept4} (= O_NONBLOCK). */
@@ -86,6 +99,8 @@ public final class Sockets {
     public static final int SHUT_RD = 0;
     /** Shut down the writing half: the peer reads end of stream. */
     public static final int SHUT_WR = 1;
+    /** Shut down both halves. */
+    public static final int SHUT_RDWR = 2;
 
     /** Most buffers one {@link #sendv} passes to the kernel. */
     public static final int MAX_IOV = 64;
@@ -288,7 +303,8 @@ public final class Sockets {
     }
 
     /**
-     * Receives into {@code dst[off..off+len)} straight from the kernel (no staging copy).
+     * Receives into {@code dst[off..off+len)}: up to {@value #SMALL_ARRAY_TRANSFER} bytes through
+     * the thread's native I/O area and one copy, more straight from the kernel into the array.
      *
      * @return bytes read, 0 at end of stream, or {@code -errno} ({@code -EAGAIN}, {@code -ECONNRESET}, ...)
      */
@@ -296,6 +312,14 @@ public final class Sockets {
         Objects.checkFromIndexSize(off, len, dst.length);
         Native.Scratch s = Native.scratch();
         try {
+            if (len <= SMALL_ARRAY_TRANSFER) {
+                MemorySegment io = s.io();
+                long n = Native.result((long) Recv.HANDLE.invokeExact(s.errno, fd, io, (long) len, 0), s);
+                if (n > 0) {
+                    MemorySegment.copy(io, JAVA_BYTE, 0, dst, off, (int) n);
+                }
+                return n;
+            }
             return Native.result((long) Recv.HANDLE.invokeExact(s.errno, fd,
                     MemorySegment.ofArray(dst).asSlice(off, len), (long) len, 0), s);
         } catch (Throwable t) {
@@ -368,7 +392,8 @@ public final class Sockets {
 
 
     /**
-     * Sends {@code src[off..off+len)} with {@code MSG_NOSIGNAL}.
+     * Sends {@code src[off..off+len)} with {@code MSG_NOSIGNAL}; staged as {@link #recv(int, byte[],
+     * int, int)} stages.
      *
      * @return bytes sent, or {@code -errno} ({@code -EAGAIN}, {@code -EPIPE}, {@code -ECONNRESET}, ...)
      */
@@ -376,6 +401,11 @@ public final class Sockets {
         Objects.checkFromIndexSize(off, len, src.length);
         Native.Scratch s = Native.scratch();
         try {
+            if (len <= SMALL_ARRAY_TRANSFER) {
+                MemorySegment io = s.io();
+                MemorySegment.copy(src, off, io, JAVA_BYTE, 0, len);
+                return Native.result((long) Send.HANDLE.invokeExact(s.errno, fd, io, (long) len, MSG_NOSIGNAL), s);
+            }
             return Native.result((long) Send.HANDLE.invokeExact(s.errno, fd,
                     MemorySegment.ofArray(src).asSlice(off, len), (long) len, MSG_NOSIGNAL), s);
         } catch (Throwable t) {
