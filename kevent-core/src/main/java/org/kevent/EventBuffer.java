@@ -2,8 +2,8 @@ package org.kevent;
 
 import java.nio.file.Path;
 
-import org.kevent.internal.engine.EventSlots;
 import org.kevent.internal.sys.Inotify;
+import org.kevent.internal.queue.EventSlots;
 
 /**
  * A caller-owned, reusable buffer that {@link KeventQueue#getEvents} fills with delivered events.

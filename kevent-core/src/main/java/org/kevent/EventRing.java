@@ -1,10 +1,10 @@
 package org.kevent;
 
 import java.util.concurrent.TimeUnit;
+import org.kevent.internal.queue.Engine;
+import org.kevent.internal.queue.Ring;
+import org.kevent.internal.queue.RingDescriptor;
 
-import org.kevent.internal.engine.Engine;
-import org.kevent.internal.engine.Ring;
-import org.kevent.internal.engine.RingDescriptor;
 
 /**
  * Ring delivery (the seed's {@code kevent_wait}/{@code kevent_commit}, docs/SEMANTICS.md §6): events are

@@ -5,15 +5,15 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
-import org.kevent.internal.engine.CtlError;
-import org.kevent.internal.engine.CtlEvent;
-import org.kevent.internal.engine.Engine;
-import org.kevent.internal.engine.NanoClock;
-import org.kevent.internal.engine.Poller;
-import org.kevent.internal.engine.NetAccess;
 import org.kevent.internal.linux.EpollPoller;
 import org.kevent.net.NativeFile;
 import org.kevent.net.TcpSocket;
+import org.kevent.internal.queue.CtlError;
+import org.kevent.internal.queue.CtlEvent;
+import org.kevent.internal.queue.Engine;
+import org.kevent.internal.queue.NanoClock;
+import org.kevent.internal.queue.Poller;
+import org.kevent.internal.source.socket.NetAccess;
 
 /**
  * A kevent queue (the seed's {@code kevent_user}): it holds every interest registered through it
@@ -680,7 +680,7 @@ public final class KeventQueue implements AutoCloseable {
         private int maxInterests = DEFAULT_MAX_INTERESTS;
         private NanoClock clock = NanoClock.SYSTEM;
         private Poller poller;
-        private org.kevent.internal.engine.InodeBackend inodeBackend;
+        private org.kevent.internal.source.inode.InodeBackend inodeBackend;
         private boolean parkEveryWait;
         private String aioEngine;
         private int aioRingEntries;
@@ -792,7 +792,7 @@ public final class KeventQueue implements AutoCloseable {
         }
 
         /** Tests: INODE interests on this backend (a fake inotify) instead of the kernel's inotify. */
-        Builder inodeBackend(org.kevent.internal.engine.InodeBackend testBackend) {
+        Builder inodeBackend(org.kevent.internal.source.inode.InodeBackend testBackend) {
             this.inodeBackend = testBackend;
             return this;
         }
@@ -811,7 +811,7 @@ public final class KeventQueue implements AutoCloseable {
             }
             engine.configureAio(aioEngine, aioRingEntries, singleIssuer, recvBuffers, recvBufferSize);
             // INODE on inotify; the instance is made with the first INODE interest, not here.
-            engine.installKind(EventType.INODE, org.kevent.internal.engine.InodeKind.create(engine,
+            engine.installKind(EventType.INODE, org.kevent.internal.source.inode.InodeKind.create(engine,
                     inodeBackend != null ? inodeBackend : new org.kevent.internal.linux.LinuxInotify()));
             return new KeventQueue(engine);
         }

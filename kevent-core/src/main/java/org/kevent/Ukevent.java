@@ -61,7 +61,7 @@ public final class Ukevent {
     private final Object socket;
 
     static {
-        org.kevent.internal.engine.SocketState.installRecordAccess(r -> r.socket);
+        org.kevent.internal.source.socket.SocketState.installRecordAccess(r -> r.socket);
     }
 
     private Ukevent(EventType type, long id, int events, int flags, long cookie, Object attachment,

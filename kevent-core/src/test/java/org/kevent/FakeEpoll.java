@@ -6,8 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
-import org.kevent.internal.engine.Poller;
 import org.kevent.internal.sys.Errno;
+import org.kevent.internal.queue.Poller;
 
 /**
  * A deterministic, single-threaded epoll stand-in with descriptors, for {@link ModelHarness}: the

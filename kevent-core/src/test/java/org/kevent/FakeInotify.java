@@ -5,9 +5,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.kevent.internal.engine.InodeBackend;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Inotify;
+import org.kevent.internal.source.inode.InodeBackend;
 
 /**
  * A deterministic inotify stand-in for {@link ModelHarness}, one instance whose descriptor lives in

@@ -2,8 +2,8 @@ package org.kevent;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.kevent.internal.timer.TimerWheel;
 
-import org.kevent.internal.engine.TimerWheel;
 
 /**
  * A kernel stand-in for deterministic engine tests: a poll "sleeps" by moving the manual clock to

@@ -4,8 +4,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.kevent.internal.queue.Poller;
 
-import org.kevent.internal.engine.Poller;
 
 /**
  * A kernel stand-in with descriptors, for controlled-concurrency checks of the waiter protocol:

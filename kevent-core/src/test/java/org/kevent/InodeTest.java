@@ -19,9 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kevent.internal.engine.CtlError;
-import org.kevent.internal.engine.InodeErrors;
 import org.kevent.internal.sys.Errno;
+import org.kevent.internal.queue.CtlError;
+import org.kevent.internal.source.inode.InodeErrors;
 
 /** INODE interests on real temporary directories (docs/SEMANTICS.md §2, issue 4). */
 class InodeTest {

@@ -1,6 +1,7 @@
 package org.kevent;
 
-import org.kevent.internal.engine.NanoClock;
+import org.kevent.internal.queue.NanoClock;
+
 
 /** A clock that moves only when a test (or {@link FakePoller}) moves it. */
 final class ManualClock implements NanoClock {

@@ -1,6 +1,7 @@
 package org.kevent;
 
-import org.kevent.internal.engine.Poller;
+import org.kevent.internal.queue.Poller;
+
 
 /**
  * The part every kernel stand-in of the engine tests shares: no descriptors to watch, none ever

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.kevent.internal.engine.InodeBackend;
 import org.kevent.internal.linux.LinuxInotify;
+import org.kevent.internal.source.inode.InodeBackend;
 
 /**
  * The real inotify, except that {@code inotify_add_watch} of chosen paths fails with a chosen

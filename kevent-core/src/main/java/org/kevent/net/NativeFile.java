@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.kevent.KeventException;
-import org.kevent.internal.engine.NetAccess;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.FileOpen;
+import org.kevent.internal.source.socket.NetAccess;
 
 /**
  * A regular file opened read-only (close-on-exec) for {@link TcpSocket#sendfile} and

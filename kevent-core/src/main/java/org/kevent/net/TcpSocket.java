@@ -14,12 +14,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 import org.kevent.KeventException;
-import org.kevent.internal.engine.NetAccess;
-import org.kevent.internal.engine.SocketState;
 import org.kevent.internal.linux.SocketWaits;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
+import org.kevent.internal.source.socket.NetAccess;
+import org.kevent.internal.source.socket.SocketState;
 
 /**
  * A connected (or connecting) TCP socket the library owns: nonblocking, close-on-exec, watched

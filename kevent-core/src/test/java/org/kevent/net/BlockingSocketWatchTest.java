@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-import org.kevent.internal.engine.NetAccess;
-import org.kevent.internal.engine.SocketState;
 import org.kevent.internal.linux.SocketWaits;
 import org.kevent.net.Blocked.Kind;
+import org.kevent.internal.source.socket.NetAccess;
+import org.kevent.internal.source.socket.SocketState;
 
 /**
  * How virtual threads' blocking calls use the shared watcher (docs/SEMANTICS.md §9): one

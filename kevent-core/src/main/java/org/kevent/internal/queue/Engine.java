@@ -1,0 +1,1392 @@
+package org.kevent.internal.queue;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.kevent.EventType;
+import org.kevent.Kevent;
+import org.kevent.QueueClosedException;
+import org.kevent.QueueStats;
+import org.kevent.Ukevent;
+import org.kevent.internal.source.aio.Aio;
+import org.kevent.internal.source.poll.PollKind;
+import org.kevent.internal.source.socket.SocketKind;
+import org.kevent.internal.source.socket.SocketState;
+import org.kevent.internal.timer.ExpiryHandler;
+import org.kevent.internal.timer.TimerNode;
+import org.kevent.internal.timer.TimerWheel;
+import org.kevent.internal.waiters.HotLock;
+import org.kevent.internal.waiters.WaitEvent;
+import org.kevent.internal.waiters.WaitProtocol;
+
+/**
+ * The queue engine (the seed's {@code kevent_user}): every interest of one queue, its FIFO ready
+ * list, the timer wheel, the waiting threads, and the optional ring. Pure Java: the kernel is
+ * reached only through the {@link Poller}.
+ *
+ * <h2>Semantics</h2>
+ * docs/SEMANTICS.md §3–6. An interest goes on the ready list when its source has undelivered activity and
+ * it is enabled; delivery copies the event out and applies the trigger mode (level re-check, ET
+ * re-arm, ONESHOT removal, DISPATCH disable).
+ *
+ * <h2>Threading</h2>
+ * One {@link ReentrantLock} guards all state; every public method may be called from any thread.
+ * Who waits how — one thread in the kernel, the others parked, who is woken for what — is the
+ * {@link WaitProtocol}, with its state table and invariants. The engine tells it when the ready
+ * list grows and when a thread is done taking events; the protocol calls back for the kernel
+ * side (harvest, kernel wait, dispatch).
+ */
+public final class Engine implements ExpiryHandler {
+    /** Deadline meaning "wait forever". */
+    public static final long FOREVER = WaitProtocol.FOREVER;
+
+    private static final int EXPIRE_BATCH = 1 << 16;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final WaitProtocol waits;
+    private final Kernel kernel;
+    private final Poller poller;
+    /** Tests: every blocking wait parks as a virtual thread's does (see {@link #parkEveryWait}). */
+    private boolean parkedWaits;
+    private final NanoClock clock;
+    private final int maxInterests;
+    private final InterestTable table = new InterestTable();
+    private final TimerWheel wheel;
+
+    private Interest readyHead;
+    private Interest readyTail;
+    private int readyCount;
+    private Interest freeList;
+
+    private long armedDeadline = TimerWheel.NO_DEADLINE;
+    private boolean exported;
+    private boolean exportedReadable;
+    private int exportedFd = -1;
+    private boolean closed;
+
+    private Ring ring;
+
+    /**
+     * The thread that last took events: an event loop, which will wait again soon, so its AIO
+     * requests can wait for that wait and go to the kernel in one batch.
+     */
+    private Thread loopThread;
+
+    /** Network AIO: the NAIO kind and its requests. */
+    private final Aio aio;
+
+    /** Per event type, its kind; null for the built-in TIMER and USER. */
+    private final SourceKind[] kinds = new SourceKind[EventType.values().length];
+
+    /** Descriptor watchers by token index; a token's high word must match the slot's generation. */
+    private FdWatcher[] watchers = new FdWatcher[16];
+    private int[] watcherGenerations = new int[16];
+    private int[] freeWatcherSlots = new int[16];
+    private int freeWatcherCount;
+    private int watcherSlotsUsed;
+    private int watchedFds;
+
+    private long delivered;
+    /** Numbers delivery calls, so a call can tell an interest it already handed out. */
+    private long deliveryEpoch;
+    private long overflows;
+
+    /** Set while {@link #expireTimers} runs: wake-ups are deferred to the end of the batch. */
+    private boolean expiring;
+    private boolean expiryWakeAll;
+
+    /**
+     * Creates an engine.
+     *
+     * @param poller       the kernel side; owned by the engine from now on
+     * @param clock        the monotonic clock
+     * @param maxInterests the per-queue registration cap
+     */
+    public Engine(Poller poller, NanoClock clock, int maxInterests) {
+        this.poller = poller;
+        this.clock = clock;
+        this.maxInterests = maxInterests;
+        this.wheel = new TimerWheel(clock.nanoTime());
+        this.kernel = new Kernel();
+        this.waits = new WaitProtocol(lock, kernel);
+        java.util.Arrays.fill(watcherGenerations, 1);
+        kinds[EventType.POLL.ordinal()] = new PollKind(this);
+        kinds[EventType.SOCKET.ordinal()] = new SocketKind(this);
+        aio = new Aio(this);
+        kinds[EventType.NAIO.ordinal()] = aio;
+    }
+
+    /**
+     * Makes every blocking wait take the virtual threads' path ({@link Poller#pollParked}), whatever
+     * the calling thread: for tests whose threads are platform threads (a controlled-concurrency
+     * checker runs its own). Call before the queue is used.
+     */
+    public void parkEveryWait() {
+        parkedWaits = true;
+    }
+
+    /**
+     * Installs the kind that serves an event type (backends add the kinds that need their kernel
+     * facilities, e.g. inotify for INODE).
+     *
+     * @param type the event type
+     * @param kind its kind
+     */
+    public void installKind(EventType type, SourceKind kind) {
+        lockHot();
+        try {
+            kinds[type.ordinal()] = kind;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the poller's engine name */
+    public String name() {
+        return poller.name();
+    }
+
+    // ---------------------------------------------------------------------------------- control
+
+    /**
+     * Applies one control record. Never throws for a bad record: returns its error instead.
+     *
+     * @param op     0 ADD, 1 REMOVE, 2 MODIFY, 3 TRIGGER, 4 ENABLE ({@link org.kevent.CtlOp} ordinals)
+     * @param record the record
+     * @return null on success, else the error
+     */
+    public CtlError ctl(int op, Ukevent record) {
+        lockHot();
+        try {
+            ensureOpen("ctl");
+            return ctlLocked(op, record);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Locks for a batch of {@link #ctlLocked} calls, so a batch takes the lock once. */
+    public void lockBatch(String what) {
+        lockHot();
+        try {
+            ensureOpen(what);
+        } catch (RuntimeException e) {
+            lock.unlock();
+            throw e;
+        }
+    }
+
+    /** Ends a batch started with {@link #lockBatch}. */
+    public void unlockBatch() {
+        lock.unlock();
+    }
+
+    /** @return interests registered now; call inside a batch (for the JFR control event) */
+    public int registeredLocked() {
+        return table.size();
+    }
+
+    /**
+     * Applies one record inside a batch opened by {@link #lockBatch}.
+     *
+     * @param op     0 ADD, 1 REMOVE, 2 MODIFY, 3 TRIGGER, 4 ENABLE
+     * @param record the record
+     * @return null on success, else the error
+     */
+    public CtlError ctlLocked(int op, Ukevent record) {
+        return switch (op) {
+            case 0 -> add(record);
+            case 1 -> removeLocked(record.type(), record.id());
+            case 2 -> modify(record);
+            case 3 -> triggerLocked(record.type(), record.id());
+            case 4 -> enableLocked(record.type(), record.id());
+            default -> throw new IllegalArgumentException("unknown ctl op " + op);
+        };
+    }
+
+    private CtlError add(Ukevent r) {
+        CtlError invalid = validate(r);
+        if (invalid != null) {
+            return invalid;
+        }
+        if (table.get(r.type(), r.id()) != null) {
+            return CtlError.of("EEXIST", r.type() + " " + r.id() + " is already registered in this queue");
+        }
+        if (table.size() >= maxInterests) {
+            return CtlError.of("ENOSPC", "the queue's registration cap of " + maxInterests
+                    + " interests is reached (KeventQueue.Builder.maxInterests)");
+        }
+        SourceKind kind = kinds[r.type().ordinal()];
+        if (kind == null && r.type() != EventType.TIMER && r.type() != EventType.USER) {
+            return CtlError.of("EOPNOTSUPP", r.type() + " interests are not available on the "
+                    + poller.name() + " engine");
+        }
+        Interest i = allocate();
+        i.type = r.type();
+        i.id = r.id();
+        i.enabled = true;
+        table.insert(i);
+        if (kind == null) {
+            apply(i, r);
+            return null;
+        }
+        setRecord(i, r);
+        i.kind = kind;
+        CtlError error = kind.attach(i, r);
+        if (error != null) {
+            unlinkReady(i);
+            table.remove(i);
+            free(i);
+        }
+        return error;
+    }
+
+    private static void setRecord(Interest i, Ukevent r) {
+        i.events = r.events();
+        i.flags = r.flags();
+        i.cookie = r.cookie();
+        i.attachment = r.attachment();
+    }
+
+    private CtlError modify(Ukevent r) {
+        CtlError invalid = validate(r);
+        if (invalid != null) {
+            return invalid;
+        }
+        Interest i = table.get(r.type(), r.id());
+        if (i == null) {
+            return CtlError.of("ENOENT", r.type() + " " + r.id() + " is not registered in this queue");
+        }
+        SourceKind kind = kinds[i.type.ordinal()];
+        if (kind != null) {
+            return modifyKind(kind, i, r);
+        }
+        i.enabled = true;
+        if (i.type == EventType.TIMER) {
+            // A timer's MODIFY is a re-arm: expirations of the old setting are dropped.
+            wheel.cancel(i);
+            i.pending = 0;
+            i.readyEvents = 0;
+            unlinkReady(i);
+        }
+        apply(i, r);
+        return null;
+    }
+
+    /**
+     * MODIFY of a source kind's interest: the record takes effect whole or, if the kind refuses it,
+     * not at all (a failed record leaves its interest as it was, docs/SEMANTICS.md §4).
+     */
+    private CtlError modifyKind(SourceKind kind, Interest i, Ukevent r) {
+        int events = i.events;
+        int flags = i.flags;
+        long cookie = i.cookie;
+        Object attachment = i.attachment;
+        boolean enabled = i.enabled;
+        int readyEvents = i.readyEvents;
+        long pending = i.pending;
+        setRecord(i, r);
+        i.enabled = true;
+        CtlError error = kind.reattach(i, r);
+        if (error != null) {
+            i.events = events;
+            i.flags = flags;
+            i.cookie = cookie;
+            i.attachment = attachment;
+            i.enabled = enabled;
+            i.readyEvents = readyEvents;
+            i.pending = pending;
+        }
+        return error;
+    }
+
+    private void apply(Interest i, Ukevent r) {
+        setRecord(i, r);
+        if (i.type == EventType.TIMER) {
+            long now = clock.nanoTime();
+            long deadline = r.timerAbsolute() ? r.timerValue() : saturatedAdd(now, r.timerValue());
+            i.period = r.periodNanos();
+            wheel.schedule(i, deadline);
+            if (deadline <= now) {
+                expireTimers(now);
+            } else if (waits.pollerBusy() || exported) {
+                armTimer(now);
+            }
+        } else if (i.readyEvents != 0 && !i.onReady) {
+            makeReady(i);
+        }
+    }
+
+    private CtlError removeLocked(EventType type, long id) {
+        if (type == EventType.NAIO) {
+            return Aio.notByCtl();
+        }
+        Interest i = table.get(type, id);
+        if (i == null) {
+            return CtlError.of("ENOENT", type + " " + id + " is not registered in this queue");
+        }
+        unregister(i);
+        return null;
+    }
+
+    /**
+     * Judges every field of an ADD or MODIFY record (docs/SEMANTICS.md §4): records are built
+     * without checks, so that a bad value fails its own record here, not the whole batch at build
+     * time. The message names the field and the value.
+     */
+    private static CtlError validate(Ukevent r) {
+        if (r.type() == EventType.NAIO) {
+            return Aio.notByCtl();
+        }
+        int unknownFlags = r.flags() & ~Kevent.REQ_MASK;
+        if (unknownFlags != 0) {
+            return CtlError.of("EINVAL", "unknown request flag bits 0x" + Integer.toHexString(unknownFlags)
+                    + " (field flags)");
+        }
+        if ((r.flags() & (Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH)) == (Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH)) {
+            return CtlError.of("EINVAL", "ONESHOT and DISPATCH exclude each other (field flags)");
+        }
+        if (r.events() == 0) {
+            return CtlError.of("EINVAL", "empty event mask (field events)");
+        }
+        int unknownEvents = r.events() & ~r.type().validEvents();
+        if (unknownEvents != 0) {
+            return CtlError.of("EINVAL", "event bits 0x" + Integer.toHexString(unknownEvents) + " are not "
+                    + r.type() + " events (field events)");
+        }
+        if (r.type() == EventType.TIMER) {
+            // An absolute deadline may be anything: nanoTime values can be negative, and a past one is due.
+            if (!r.timerAbsolute() && r.timerValue() < 0) {
+                return CtlError.of("EINVAL", "timer delay " + r.timerValue() + " ns is negative (field delay)");
+            }
+            if (r.periodNanos() < 0) {
+                return CtlError.of("EINVAL", "timer period " + r.periodNanos() + " ns is negative (field period)");
+            }
+        } else if (r.periodNanos() != 0) {
+            return CtlError.of("EINVAL", "period " + r.periodNanos() + " ns on a " + r.type()
+                    + " record: only TIMER records have one (field period)");
+        }
+        if (r.recursive() && r.type() != EventType.INODE) {
+            return CtlError.of("EINVAL", "recursive watch on a " + r.type()
+                    + " record: only INODE records watch trees (field recursive)");
+        }
+        return null;
+    }
+
+    /**
+     * Removes one interest.
+     *
+     * @param type its type
+     * @param id   its id
+     * @return null on success, else the error a REMOVE record would get
+     */
+    public CtlError remove(EventType type, long id) {
+        lockHot();
+        try {
+            ensureOpen("remove");
+            return removeLocked(type, id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Marks user events ready (the seed's {@code KEVENT_CTL_READY}).
+     *
+     * @param ids    user event ids
+     * @param offset first index in ids
+     * @param length how many
+     * @return how many ids named a registered user event
+     */
+    public int trigger(long[] ids, int offset, int length) {
+        lockHot();
+        try {
+            ensureOpen("trigger");
+            int found = 0;
+            for (int k = offset; k < offset + length; k++) {
+                Interest i = table.get(EventType.USER, ids[k]);
+                if (i != null) {
+                    found++;
+                    triggerLocked(i);
+                }
+            }
+            return found;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Marks one user event ready.
+     *
+     * @param id the user event id
+     * @return null on success, else the error a TRIGGER record would get
+     */
+    public CtlError trigger(long id) {
+        lockHot();
+        try {
+            ensureOpen("trigger");
+            return triggerLocked(EventType.USER, id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private CtlError triggerLocked(EventType type, long id) {
+        if (type != EventType.USER) {
+            return CtlError.of("EINVAL", "TRIGGER marks USER interests ready, not " + type + " ones (field type)");
+        }
+        Interest i = table.get(EventType.USER, id);
+        if (i == null) {
+            return CtlError.of("ENOENT", "USER " + id + " is not registered in this queue");
+        }
+        triggerLocked(i);
+        return null;
+    }
+
+    private void triggerLocked(Interest i) {
+        if (i.pending != Long.MAX_VALUE) {
+            i.pending++;
+        }
+        i.readyEvents = Kevent.USER_TRIGGER;
+        ready(i);
+    }
+
+    /**
+     * Queues an interest whose source reported activity (its {@code readyEvents} set), unless it is
+     * disabled or already queued. For kinds; lock held.
+     */
+    public void ready(Interest i) {
+        if (i.enabled && !i.onReady && i.readyEvents != 0) {
+            makeReady(i);
+        }
+    }
+
+    /**
+     * Takes an interest off the ready list because its source has nothing left to report (a
+     * MODIFY filtered away everything it had queued): an interest on the ready list must have an
+     * event to hand out. For kinds; lock held.
+     */
+    public void notReady(Interest i) {
+        i.readyEvents = 0;
+        unlinkReady(i);
+        syncExportedReadiness();
+    }
+
+    /**
+     * After a MODIFY changed what an interest asks for: left with no event bits, it leaves the
+     * ready list (it would come out empty); with some, and enabled, it is queued if it was not (a
+     * DISPATCH interest's event held while it was disabled). Lock held.
+     */
+    public void requeue(Interest i) {
+        if (i.readyEvents == 0) {
+            if (i.onReady) {
+                notReady(i);
+            }
+        } else {
+            ready(i);
+        }
+    }
+
+    /**
+     * Re-arms a DISPATCH interest disabled by its delivery.
+     *
+     * @param type the interest's type
+     * @param id   its id
+     * @return null on success, else the error an ENABLE record would get
+     */
+    public CtlError enable(EventType type, long id) {
+        lockHot();
+        try {
+            ensureOpen("enable");
+            return enableLocked(type, id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private CtlError enableLocked(EventType type, long id) {
+        if (type == EventType.NAIO) {
+            // A request is not an interest the caller arms: the same answer as for REMOVE.
+            return Aio.notByCtl();
+        }
+        Interest i = table.get(type, id);
+        if (i == null) {
+            return CtlError.of("ENOENT", type + " " + id + " is not registered in this queue");
+        }
+        i.enabled = true;
+        SourceKind kind = kinds[i.type.ordinal()];
+        if (kind != null) {
+            kind.enabled(i);
+        }
+        ready(i);
+        return null;
+    }
+
+    /** Forces one waiter out of its wait with what is ready, possibly nothing; sticky if none waits. */
+    public void wakeup() {
+        lockHot();
+        try {
+            ensureOpen("wakeup");
+            waits.wakeup();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- waiting
+
+    /**
+     * Waits until {@code min} events are ready, the deadline passes, or a wake-up; then hands out
+     * up to {@code max} of them.
+     *
+     * @param min      events to wait for
+     * @param max      most events to hand out
+     * @param deadline absolute monotonic deadline, {@link #FOREVER}, or anything {@code <=} now for no wait
+     * @param out      where events go
+     * @return events handed out
+     */
+    public int getEvents(int min, int max, long deadline, EventSlots out) {
+        lockHot();
+        try {
+            ensureOpen("getEvents");
+            aio.checkWaiter();
+            WaitEvent event = blocking(min, deadline) ? newWaitEvent(min) : null;
+            int n = 0;
+            try {
+                waits.await(min, max, deadline, event);
+                n = deliver(max, out);
+                loopThread = Thread.currentThread();
+            } finally {
+                waits.restore();
+            }
+            if (event != null) {
+                commit(event, n);
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Converts a relative timeout to an absolute deadline on this engine's clock.
+     *
+     * @param timeout negative means forever
+     * @param unit    its unit
+     * @return the deadline, {@link #FOREVER} for none
+     */
+    public long deadlineAfter(long timeout, TimeUnit unit) {
+        if (timeout < 0) {
+            return FOREVER;
+        }
+        if (timeout == 0) {
+            return Long.MIN_VALUE;
+        }
+        // Round up so a sub-nanosecond-unit timeout is never zero (no unit is below ns, but the
+        // conversion saturates rather than overflows).
+        return saturatedAdd(clock.nanoTime(), Math.max(1, unit.toNanos(timeout)));
+    }
+
+    /** @return the engine's current monotonic time */
+    public long now() {
+        return clock.nanoTime();
+    }
+
+    /** Whether a wait may block, so its JFR event is worth making (the hot path makes none). */
+    private boolean blocking(int need, long deadline) {
+        return need > readyCount && deadline != WaitProtocol.NO_WAIT && WaitEvent.TYPE.isEnabled();
+    }
+
+    private static WaitEvent newWaitEvent(int need) {
+        WaitEvent event = new WaitEvent();
+        event.begin();
+        event.min = need;
+        return event;
+    }
+
+    private void commit(WaitEvent event, int delivered) {
+        event.end();
+        event.engine = poller.name();
+        event.delivered = delivered;
+        event.commit();
+    }
+
+    // ---------------------------------------------------------------------------------- delivery
+
+    private int deliver(int max, EventSlots out) {
+        out.namesUsed = 0;
+        int n = 0;
+        long epoch = ++deliveryEpoch;
+        while (n < max && readyHead != null) {
+            Interest i = readyHead;
+            if (i.deliveredEpoch == epoch && !i.manyPerCall()) {
+                // Put back by its own delivery in this call (a level condition that still holds):
+                // it waits for the next call, as epoll's ready-list splice does, instead of coming
+                // out twice here. Everything behind it was put back too.
+                break;
+            }
+            i.deliveredEpoch = epoch;
+            unlinkReady(i);
+            out.types[n] = i.type.ordinal();
+            out.ids[n] = i.id;
+            out.events[n] = i.readyEvents;
+            out.flags[n] = Kevent.RET_DONE | i.retFlags;
+            out.data[n] = i.pending;
+            out.data2[n] = i.data2;
+            out.cookies[n] = i.cookie;
+            out.attachments[n] = i.attachment;
+            if (i.kind != null && i.kind.hasExtras()) {
+                i.kind.fill(i, out, n);
+            }
+            afterDelivery(i);
+            n++;
+        }
+        out.clearAttachmentsFrom(n);
+        out.size = n;
+        delivered += n;
+        syncExportedReadiness();
+        return n;
+    }
+
+    /** Applies the trigger mode after an interest's event was handed out (docs/SEMANTICS.md §3). */
+    private void afterDelivery(Interest i) {
+        i.pending = 0;
+        i.readyEvents = 0;
+        int f = i.flags;
+        if ((f & Kevent.REQ_ONESHOT) != 0 || (i.retFlags & Kevent.RET_BROKEN) != 0) {
+            // A BROKEN interest is delivered once and then removed: its source is gone.
+            retire(i);
+        } else if ((f & Kevent.REQ_DISPATCH) != 0) {
+            i.enabled = false;
+        } else {
+            // Level and ET: the condition of timers and user events is "undelivered activity",
+            // which delivery just consumed; fd kinds re-check or re-arm their source. A fired
+            // single-expiry timer stays too, disarmed: MODIFY re-arms it, REMOVE removes it, as
+            // uv_timer_again or kqueue's re-add expect; only ONESHOT and BROKEN remove (§3).
+            SourceKind kind = kinds[i.type.ordinal()];
+            if (kind != null) {
+                kind.delivered(i);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- network AIO
+
+    /**
+     * Starts a network AIO send or receive (docs/SEMANTICS.md §7).
+     *
+     * @param op     {@code Kevent.NAIO_SEND} or {@code Kevent.NAIO_RECV}
+     * @param socket the socket's storage
+     * @param buffer the bytes or the room, position to limit
+     * @param cookie returned with the completion
+     * @param flags  {@code Kevent.AIO_*}
+     * @return the request id
+     */
+    public long aioStart(int op, SocketState socket, java.nio.ByteBuffer buffer, long cookie, int flags) {
+        lockHot();
+        try {
+            ensureOpen(op == Kevent.NAIO_SEND ? "aioSend" : "aioRecv");
+            return aio.start(op, socket, buffer, cookie, flags, maxInterests);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts a network AIO sendfile.
+     *
+     * @return the request id
+     */
+    public long aioStartSendfile(SocketState socket, org.kevent.net.NativeFile file, long offset, long length,
+                                 long cookie, int flags) {
+        lockHot();
+        try {
+            ensureOpen("aioSendfile");
+            return aio.startSendfile(socket, file, offset, length, cookie, flags, maxInterests);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Cancels a network AIO request; its completion still comes, once.
+     *
+     * @return whether it was under way
+     */
+    public boolean aioCancel(long requestId) {
+        lockHot();
+        try {
+            ensureOpen("aioCancel");
+            return aio.cancel(requestId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the network AIO engine's name, chosen on first use */
+    public String aioEngineName() {
+        lockHot();
+        try {
+            ensureOpen("aioEngineName");
+            return aio.engineName();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Settles how network AIO will run, before the queue is used.
+     *
+     * @param engineName   {@code io_uring}, {@code readiness}, {@code auto}, or null for the system property
+     * @param ringEntries  io_uring completion ring size, 0 for the default (tests make it small)
+     * @param singleIssuer whether one thread makes every request and every wait (io_uring SINGLE_ISSUER)
+     * @param recvBuffers  multishot receive buffers, 0 for the default
+     * @param recvBufferSize bytes per receive buffer
+     */
+    public void configureAio(String engineName, int ringEntries, boolean singleIssuer, int recvBuffers,
+                             int recvBufferSize) {
+        aio.configure(engineName, ringEntries, singleIssuer, recvBuffers, recvBufferSize);
+    }
+
+    /**
+     * Starts a multishot network AIO receive.
+     *
+     * @return the request id
+     */
+    public long aioStartMultishot(SocketState socket, long cookie) {
+        lockHot();
+        try {
+            ensureOpen("aioRecvMultishot");
+            return aio.startMultishot(socket, cookie, maxInterests);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives back a receive buffer a multishot event lent. */
+    public void aioReleaseBuffer(int bufferId) {
+        lockHot();
+        try {
+            ensureOpen("aioReleaseBuffer");
+            aio.releaseBuffer(bufferId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes a thread waiting in the kernel come back and run {@link #harvest}'s work. Lock held. */
+    public void nudgeKernelWait() {
+        waits.nudgeKernel();
+    }
+
+    /** Makes an interest for a source that is not registered by ctl (a NAIO request). Lock held. */
+    public Interest newInterest(EventType type, long id, int events, int flags, long cookie, Object attachment) {
+        Interest i = allocate();
+        i.type = type;
+        i.id = id;
+        i.events = events;
+        i.flags = flags;
+        i.cookie = cookie;
+        i.attachment = attachment;
+        i.enabled = true;
+        table.insert(i);
+        return i;
+    }
+
+    /** @return the interest registered as (type, id), or null. Lock held. */
+    public Interest lookup(EventType type, long id) {
+        return table.get(type, id);
+    }
+
+    /** @return whether close has begun. Lock held. */
+    public boolean isClosedLocked() {
+        return closed;
+    }
+
+    /** @return whether a thread is waiting in the kernel right now (it will not submit before it wakes). Lock held. */
+    public boolean kernelWaitUnderway() {
+        return waits.kernelWaitUnderway();
+    }
+
+    /** @return whether the calling thread is the one that last took events (it will wait again). Lock held. */
+    public boolean callerIsLoopThread() {
+        return loopThread == Thread.currentThread();
+    }
+
+    /** @return whether the readiness fd was handed out (someone may watch the queue from outside). Lock held. */
+    public boolean readinessExported() {
+        return exported;
+    }
+
+    // ---------------------------------------------------------------------------------- ring
+
+    /**
+     * Opens the queue's ring, once.
+     *
+     * @param capacity slots, a power of two
+     * @return the ring
+     */
+    public Ring openRing(int capacity) {
+        lockHot();
+        try {
+            ensureOpen("ring");
+            if (ring != null) {
+                throw new IllegalStateException("this queue already has a ring of " + ring.capacity() + " slots");
+            }
+            ring = new Ring(capacity);
+            return ring;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Fills free ring slots and waits until {@code min} are readable, or the deadline.
+     *
+     * @param min      readable slots to wait for, at most the capacity
+     * @param deadline absolute deadline as in {@link #getEvents}
+     * @return the end sequence (exclusive) of the readable range
+     */
+    public long ringAwait(int min, long deadline) {
+        lockHot();
+        try {
+            ensureOpen("ring await");
+            aio.checkWaiter();
+            Thread me = Thread.currentThread();
+            if (ring.consumer != null && ring.consumer != me) {
+                throw new IllegalStateException("ring has one consumer; " + ring.consumer.getName()
+                        + " is in await, " + me.getName() + " is not allowed in");
+            }
+            ring.consumer = me;
+            try {
+                // Look at the clock and the kernel first, as getEvents does: with min already met
+                // the wait below is skipped, and a due timer or a ready descriptor would be missed.
+                kernel.harvest(waits.kernelWaitUnderway());
+                expireDue();
+                fillRing();
+                int readable = (int) (ring.end - ring.committed);
+                if (readable < min) {
+                    int need = Math.min(min - readable, ring.free());
+                    WaitEvent event = blocking(need, deadline) ? newWaitEvent(need) : null;
+                    waits.await(need, ring.free(), deadline, event);
+                    fillRing();
+                    if (event != null) {
+                        commit(event, (int) (ring.end - ring.committed));
+                    }
+                }
+                loopThread = me;
+                return ring.end;
+            } finally {
+                ring.consumer = null;
+                waits.restore();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Releases ring slots up to {@code upTo} (exclusive).
+     *
+     * @param upTo a sequence in {@code [committed, end]}
+     */
+    public void ringCommit(long upTo) {
+        lockHot();
+        try {
+            ensureOpen("ring commit");
+            if (upTo < ring.committed || upTo > ring.end) {
+                throw new IllegalArgumentException("commit up to " + upTo + " outside the readable range ["
+                        + ring.committed + ", " + ring.end + "]");
+            }
+            ring.release(upTo);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void fillRing() {
+        Ring r = ring;
+        int free = r.free();
+        int n = 0;
+        long epoch = ++deliveryEpoch;
+        while (n < free && readyHead != null) {
+            Interest i = readyHead;
+            if (i.deliveredEpoch == epoch && !i.manyPerCall()) {
+                break;
+            }
+            i.deliveredEpoch = epoch;
+            unlinkReady(i);
+            long seq = r.end++;
+            r.put(seq, i, i.type.ordinal(), i.readyEvents, Kevent.RET_DONE | i.retFlags, i.id, i.pending,
+                    i.data2, i.cookie, i.attachment);
+            if (i.kind != null && i.kind.hasExtras()) {
+                i.kind.fillRing(i, r, seq);
+            }
+            int generation = i.generation;
+            afterDelivery(i);
+            // Removal by its own delivery (ONESHOT, BROKEN) must not tombstone the slot
+            // that delivery just filled: the slot only tracks an interest that lives on.
+            r.adopt(seq, i, generation);
+            n++;
+        }
+        delivered += n;
+        syncExportedReadiness();
+    }
+
+    // ---------------------------------------------------------------------------------- ready list
+
+    private void makeReady(Interest i) {
+        i.onReady = true;
+        i.readyPrev = readyTail;
+        i.readyNext = null;
+        if (readyTail == null) {
+            readyHead = i;
+        } else {
+            readyTail.readyNext = i;
+        }
+        readyTail = i;
+        readyCount++;
+        if (exported && readyCount == 1) {
+            syncExportedReadiness();
+        }
+        if (expiring) {
+            // Timer expiry wakes once for the whole batch, after the wheel is consistent again.
+            expiryWakeAll |= (i.flags & Kevent.REQ_WAKEUP_ALL) != 0;
+        } else if ((i.flags & Kevent.REQ_WAKEUP_ALL) != 0) {
+            waits.readyForAll();
+        } else {
+            waits.restore();
+        }
+    }
+
+    private void unlinkReady(Interest i) {
+        if (!i.onReady) {
+            return;
+        }
+        if (i.readyPrev == null) {
+            readyHead = i.readyNext;
+        } else {
+            i.readyPrev.readyNext = i.readyNext;
+        }
+        if (i.readyNext == null) {
+            readyTail = i.readyPrev;
+        } else {
+            i.readyNext.readyPrev = i.readyPrev;
+        }
+        i.readyPrev = null;
+        i.readyNext = null;
+        i.onReady = false;
+        readyCount--;
+    }
+
+    /**
+     * Removes an interest that its own delivery ended (ONESHOT, BROKEN). Unlike a
+     * caller's REMOVE, this does not tombstone ring slots it filled earlier: those events were
+     * delivered and must stay readable (docs/SEMANTICS.md §6). The slots keep a stale owner reference,
+     * which the generation check of {@link Ring} ignores once the object is reused.
+     */
+    private void retire(Interest i) {
+        i.ringRefs = 0;
+        unregister(i);
+    }
+
+    private void unregister(Interest i) {
+        unlinkReady(i);
+        wheel.cancel(i);
+        SourceKind kind = kinds[i.type.ordinal()];
+        if (kind != null) {
+            kind.detach(i);
+        }
+        table.remove(i);
+        if (i.ringRefs > 0) {
+            ring.tombstone(i);
+        }
+        free(i);
+    }
+
+    private void free(Interest i) {
+        i.clear();
+        i.freeNext = freeList;
+        freeList = i;
+    }
+
+    private Interest allocate() {
+        Interest i = freeList;
+        if (i == null) {
+            return new Interest();
+        }
+        freeList = i.freeNext;
+        i.freeNext = null;
+        return i;
+    }
+
+    // ---------------------------------------------------------------------------------- timers
+
+    /**
+     * Expires due timers if the wheel has any.
+     *
+     * @return the clock reading taken, or {@link Long#MIN_VALUE} if the clock was not read
+     */
+    private long expireDue() {
+        if (wheel.isEmpty()) {
+            return Long.MIN_VALUE;
+        }
+        long now = clock.nanoTime();
+        if (now >= wheel.nextDeadline()) {
+            expireTimers(now);
+        }
+        return now;
+    }
+
+    private void expireTimers(long now) {
+        int before = readyCount;
+        expiring = true;
+        expiryWakeAll = false;
+        try {
+            while (wheel.expire(now, this, EXPIRE_BATCH) == EXPIRE_BATCH) {
+                // keep going: a bounded batch per call, but nothing due is left behind
+            }
+        } finally {
+            expiring = false;
+        }
+        if (expiryWakeAll) {
+            waits.readyForAll();
+        } else if (readyCount > before) {
+            waits.restore();
+        }
+        if (exported && armedDeadline <= now) {
+            // The timerfd fired and reads as readable; re-arming resets it so an outside poller of
+            // the exported fd does not spin on a timer we already handled.
+            armTimer(now);
+        }
+    }
+
+    @Override
+    public void onExpiry(TimerNode node, long now) {
+        Interest i = (Interest) node;
+        long expirations = 1;
+        if (i.period > 0) {
+            // Keep the phase: the next deadline is the first deadline + k * period after now.
+            long late = now - i.deadline();
+            long missed = late / i.period;
+            expirations = saturatedAdd(missed, 1);
+            long next = saturatedAdd(i.deadline(), saturatedMul(expirations, i.period));
+            wheel.schedule(i, next);
+        }
+        i.pending = saturatedAdd(i.pending, expirations);
+        i.data2 = now;
+        i.readyEvents = Kevent.TIMER_FIRED;
+        ready(i);
+    }
+
+    private void armTimer(long now) {
+        long next = wheel.nextDeadline();
+        if (next < armedDeadline || (armedDeadline <= now && next != armedDeadline)) {
+            poller.armTimer(next);
+            armedDeadline = next;
+        }
+    }
+
+    /**
+     * Runs a source's action under this queue's lock, for a thread that is in no call of this
+     * queue: a socket closed through the library marks its interests here broken. Does nothing
+     * once the queue is closed (its interests are gone).
+     *
+     * @param action what to do with the lock held
+     */
+    public void runLocked(Runnable action) {
+        lockHot();
+        try {
+            if (!closed) {
+                action.run();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes an interest out of the (type, id) table while it stays registered otherwise: it keeps
+     * its place on the ready list for a last delivery (a closed socket's BROKEN), after which the
+     * engine frees it as usual, but its id is free for a new interest at once. Lock held.
+     */
+    public void releaseKey(Interest i) {
+        table.remove(i);
+    }
+
+    /** Counts a loss of events at a source (inotify overflow, ...). Lock held. */
+    public void countOverflow() {
+        overflows++;
+    }
+
+    // ---------------------------------------------------------------------------------- descriptors
+
+    /**
+     * Adds a descriptor to the queue's kernel wait set on behalf of a source. Lock held.
+     *
+     * @param fd      the descriptor
+     * @param events  {@code EPOLL*} bits, with {@code EPOLLET}/{@code EPOLLONESHOT} as the mode needs
+     * @param watcher what to tell when the kernel reports the descriptor
+     * @return a token (positive) for {@link #rewatchFd} and {@link #unwatchFd}, or {@code -errno}
+     */
+    public long watchFd(int fd, int events, FdWatcher watcher) {
+        int slot;
+        if (freeWatcherCount > 0) {
+            slot = freeWatcherSlots[--freeWatcherCount];
+        } else {
+            if (watcherSlotsUsed == watchers.length) {
+                int n = watchers.length * 2;
+                watchers = java.util.Arrays.copyOf(watchers, n);
+                watcherGenerations = java.util.Arrays.copyOf(watcherGenerations, n);
+                java.util.Arrays.fill(watcherGenerations, n / 2, n, 1);
+                freeWatcherSlots = java.util.Arrays.copyOf(freeWatcherSlots, n);
+            }
+            slot = watcherSlotsUsed++;
+        }
+        // The generation in the high word makes a token of a removed registration useless, even
+        // if its kernel event was collected before the removal and its slot was reused since.
+        long token = (long) watcherGenerations[slot] << 32 | slot;
+        int r = poller.ctlFd(Poller.FD_ADD, fd, events, token);
+        if (r < 0) {
+            freeWatcherSlots[freeWatcherCount++] = slot;
+            return r;
+        }
+        watchers[slot] = watcher;
+        watchedFds++;
+        return token;
+    }
+
+    /**
+     * Changes the events of a watched descriptor, or re-arms an {@code EPOLLONESHOT} one. Lock held.
+     *
+     * @return 0 or {@code -errno}
+     */
+    public int rewatchFd(long token, int fd, int events) {
+        return poller.ctlFd(Poller.FD_MOD, fd, events, token);
+    }
+
+    /**
+     * Removes a descriptor from the kernel wait set; its events already collected are dropped.
+     * Errors are ignored: a descriptor closed by its owner has left the set already. Lock held.
+     */
+    public void unwatchFd(long token, int fd) {
+        int slot = (int) token;
+        if (slot < 0 || slot >= watchers.length || watcherGenerations[slot] != (int) (token >>> 32)
+                || watchers[slot] == null) {
+            return;
+        }
+        watchers[slot] = null;
+        watcherGenerations[slot]++;
+        if (watcherGenerations[slot] == 0) {
+            watcherGenerations[slot] = 1;
+        }
+        freeWatcherSlots[freeWatcherCount++] = slot;
+        watchedFds--;
+        poller.ctlFd(Poller.FD_DEL, fd, 0, token);
+    }
+
+    /** Hands the descriptor events of one poll to their watchers. Lock held. */
+    private void dispatchPolled(int set) {
+        int n = poller.polledCount(set);
+        for (int k = 0; k < n; k++) {
+            long token = poller.polledToken(set, k);
+            int slot = (int) token;
+            if (slot >= 0 && slot < watchers.length && watcherGenerations[slot] == (int) (token >>> 32)) {
+                FdWatcher w = watchers[slot];
+                if (w != null) {
+                    w.onFdEvents(poller.polledEvents(set, k));
+                }
+            }
+        }
+    }
+
+    /** The kernel side of {@link WaitProtocol}: every call but {@link #kernelWait} with the lock held. */
+    private final class Kernel implements WaitProtocol.Host {
+        @Override
+        public int readyCount() {
+            return readyCount;
+        }
+
+        @Override
+        public long expireDue() {
+            return Engine.this.expireDue();
+        }
+
+        @Override
+        public long nanoTime() {
+            return clock.nanoTime();
+        }
+
+        @Override
+        public void harvest(boolean kernelWaitUnderway) {
+            aio.beforeWait();
+            // An exported queue harvests with nothing watched too: a fired timer or a stale wake-up
+            // left in the wait set would keep an outside watcher's view of it readable.
+            if (watchedFds > 0 || exported) {
+                poller.harvest(kernelWaitUnderway);
+                dispatchPolled(Poller.HARVEST_SET);
+            }
+        }
+
+        @Override
+        public void beforeKernelWait(long now) {
+            // Submit queued AIO before sleeping; what completed meanwhile may already be enough.
+            aio.beforeWait();
+            armTimer(now);
+        }
+
+        @Override
+        public void kernelWait(long timeoutNanos) {
+            // A virtual thread must not sleep in a downcall: that would pin its carrier.
+            if (parkedWaits || Thread.currentThread().isVirtual()) {
+                poller.pollParked(timeoutNanos);
+            } else {
+                poller.poll(timeoutNanos);
+            }
+        }
+
+        @Override
+        public void afterKernelWait() {
+            dispatchPolled(Poller.WAIT_SET);
+        }
+
+        @Override
+        public void wakeKernel() {
+            poller.wakeup();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- fd, stats, close
+
+    /**
+     * Returns the descriptor readable while events are ready, enabling its upkeep.
+     *
+     * @return the file descriptor
+     */
+    public int readinessFd() {
+        lockHot();
+        try {
+            ensureOpen("readinessFd");
+            if (!exported) {
+                exportedFd = poller.exportFd();
+                exported = true;
+                syncExportedReadiness();
+                armTimer(clock.nanoTime());
+            }
+            return exportedFd;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void syncExportedReadiness() {
+        if (exported) {
+            boolean readable = readyCount > 0;
+            if (readable != exportedReadable) {
+                poller.setReadable(readable);
+                exportedReadable = readable;
+            }
+        }
+    }
+
+    /** @return a snapshot of the counters */
+    public QueueStats stats() {
+        lockHot();
+        try {
+            return new QueueStats(table.size(), readyCount, delivered, poller.syscalls(), overflows, waits.wakeups(),
+                    aio.started(), aio.ended(), aio.cancelled(), aio.buffersLent());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return threads blocked in a wait right now: the poller plus parked waiters (for tests and stats) */
+    public int waitingThreads() {
+        lockHot();
+        try {
+            return waits.waitingThreads();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return whether {@link #close} has run */
+    public boolean isClosed() {
+        lockHot();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Closes the queue: removes every interest, wakes every waiter (they throw
+     * {@link QueueClosedException}), waits for the poller to leave the kernel, then releases the
+     * kernel resources. Idempotent.
+     */
+    public void close() {
+        lockHot();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            waits.close();
+            // Requests end first (as cancelled), so no kernel work still points at a buffer below.
+            aio.shutdown();
+            readyHead = readyTail = null;
+            readyCount = 0;
+            table.forEach(i -> {
+                SourceKind kind = kinds[i.type.ordinal()];
+                if (kind != null) {
+                    kind.detach(i);
+                }
+                wheel.cancel(i);
+                i.onReady = false;
+                i.readyNext = i.readyPrev = null;
+                i.clear();
+            });
+            table.clear();
+            freeList = null;
+            for (SourceKind kind : kinds) {
+                if (kind != null) {
+                    kind.close();
+                }
+            }
+            poller.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void ensureOpen(String what) {
+        if (closed) {
+            throw new QueueClosedException("kevent queue is closed (" + what + ")");
+        }
+    }
+
+    private void lockHot() {
+        HotLock.lock(lock);
+    }
+
+    // ---------------------------------------------------------------------------------- arithmetic
+
+    static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        if (((a ^ r) & (b ^ r)) < 0) {
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return r;
+    }
+
+    static long saturatedMul(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        long lo = a * b;
+        if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {
+            return lo;
+        }
+        return (a ^ b) < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+}

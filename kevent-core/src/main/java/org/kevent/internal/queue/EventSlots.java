@@ -1,0 +1,58 @@
+package org.kevent.internal.queue;
+
+import java.util.Arrays;
+
+/**
+ * The storage behind a caller's {@code EventBuffer}: one array per field, so delivery writes
+ * primitives and never allocates an object per event. The engine fills it under the queue lock;
+ * the caller reads it afterwards from its own thread.
+ */
+public final class EventSlots {
+    public final int[] types;
+    public final int[] events;
+    public final int[] flags;
+    public final long[] ids;
+    public final long[] data;
+    public final long[] data2;
+    public final long[] cookies;
+    public final Object[] attachments;
+    /** Events written by the last fill. */
+    public int size;
+
+    /**
+     * Entry names (INODE) of the last fill, as bytes in one growable arena so a name costs no
+     * object: event {@code i}'s name is {@code names[nameOffsets[i] .. + nameLengths[i])};
+     * a length of -1 means the event has no name.
+     */
+    public byte[] names = new byte[0];
+    public final int[] nameOffsets;
+    public final int[] nameLengths;
+    /** The watched path event {@code i}'s name is relative to (INODE), for {@code EventBuffer.path}. */
+    public final java.nio.file.Path[] nameBases;
+    public int namesUsed;
+
+    public EventSlots(int capacity) {
+        types = new int[capacity];
+        events = new int[capacity];
+        flags = new int[capacity];
+        ids = new long[capacity];
+        data = new long[capacity];
+        data2 = new long[capacity];
+        cookies = new long[capacity];
+        attachments = new Object[capacity];
+        nameOffsets = new int[capacity];
+        nameLengths = new int[capacity];
+        nameBases = new java.nio.file.Path[capacity];
+    }
+
+    public int capacity() {
+        return types.length;
+    }
+
+    /** Drops attachment references past {@code n} so a buffer does not keep old objects alive. */
+    void clearAttachmentsFrom(int n) {
+        if (size > n) {
+            Arrays.fill(attachments, n, size, null);
+        }
+    }
+}
