@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import org.kevent.internal.linux.EpollPoller;
+import org.kevent.internal.linux.LinuxSources;
+import org.kevent.internal.source.aio.Aio;
 import org.kevent.net.NativeFile;
 import org.kevent.net.TcpSocket;
 import org.kevent.internal.queue.CtlError;
@@ -84,9 +86,12 @@ public final class KeventQueue implements AutoCloseable {
     public static final int DEFAULT_MAX_INTERESTS = 1 << 24;
 
     private final Engine engine;
+    /** The NAIO kind: the network AIO calls go to it directly, under the queue's lock. */
+    private final Aio aio;
 
-    private KeventQueue(Engine engine) {
+    private KeventQueue(Engine engine, Aio aio) {
         this.engine = engine;
+        this.aio = aio;
     }
 
     /**
@@ -414,7 +419,7 @@ public final class KeventQueue implements AutoCloseable {
     public long aioSend(TcpSocket socket, ByteBuffer src, long cookie, int flags) {
         Objects.requireNonNull(socket, "socket");
         Objects.requireNonNull(src, "src");
-        return engine.aioStart(Kevent.NAIO_SEND, NetAccess.state(socket), src, cookie, checkAioFlags(flags));
+        return aio.start(Kevent.NAIO_SEND, NetAccess.state(socket), src, cookie, checkAioFlags(flags));
     }
 
     /**
@@ -452,7 +457,7 @@ public final class KeventQueue implements AutoCloseable {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("aioRecv: dst is a read-only buffer; the bytes received need a writable one");
         }
-        return engine.aioStart(Kevent.NAIO_RECV, NetAccess.state(socket), dst, cookie, checkAioFlags(flags));
+        return aio.start(Kevent.NAIO_RECV, NetAccess.state(socket), dst, cookie, checkAioFlags(flags));
     }
 
     /**
@@ -495,7 +500,7 @@ public final class KeventQueue implements AutoCloseable {
      */
     public long aioRecvMultishot(TcpSocket socket, long cookie) {
         Objects.requireNonNull(socket, "socket");
-        return engine.aioStartMultishot(NetAccess.state(socket), cookie);
+        return aio.startMultishot(NetAccess.state(socket), cookie);
     }
 
     /**
@@ -508,7 +513,7 @@ public final class KeventQueue implements AutoCloseable {
      * @throws QueueClosedException     if the queue is closed
      */
     public void aioReleaseBuffer(int bufferId) {
-        engine.aioReleaseBuffer(bufferId);
+        aio.releaseBuffer(bufferId);
     }
 
     /**
@@ -551,7 +556,7 @@ public final class KeventQueue implements AutoCloseable {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("negative offset " + offset + " or length " + length);
         }
-        return engine.aioStartSendfile(NetAccess.state(socket), file, offset, length, cookie, checkAioFlags(flags));
+        return aio.startSendfile(NetAccess.state(socket), file, offset, length, cookie, checkAioFlags(flags));
     }
 
     /**
@@ -564,7 +569,7 @@ public final class KeventQueue implements AutoCloseable {
      * @throws QueueClosedException if the queue is closed
      */
     public boolean aioCancel(long requestId) {
-        return engine.aioCancel(requestId);
+        return aio.cancel(requestId);
     }
 
     /**
@@ -578,7 +583,7 @@ public final class KeventQueue implements AutoCloseable {
      * @throws KeventException      if {@code kevent.aio=io_uring} forces an io_uring the kernel refuses
      */
     public String aioEngineName() {
-        return engine.aioEngineName();
+        return aio.engineName();
     }
 
     private static int checkAioFlags(int flags) {
@@ -809,11 +814,9 @@ public final class KeventQueue implements AutoCloseable {
             if (parkEveryWait) {
                 engine.parkEveryWait();
             }
-            engine.configureAio(aioEngine, aioRingEntries, singleIssuer, recvBuffers, recvBufferSize);
-            // INODE on inotify; the instance is made with the first INODE interest, not here.
-            engine.installKind(EventType.INODE, org.kevent.internal.source.inode.InodeKind.create(engine,
-                    inodeBackend != null ? inodeBackend : new org.kevent.internal.linux.LinuxInotify()));
-            return new KeventQueue(engine);
+            Aio aio = LinuxSources.install(engine, inodeBackend);
+            aio.configure(aioEngine, aioRingEntries, singleIssuer, recvBuffers, recvBufferSize);
+            return new KeventQueue(engine, aio);
         }
     }
 }

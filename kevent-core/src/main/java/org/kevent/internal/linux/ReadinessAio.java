@@ -2,7 +2,7 @@ package org.kevent.internal.linux;
 
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Sockets;
-import org.kevent.internal.queue.Engine;
+import org.kevent.internal.queue.SourceContext;
 import org.kevent.internal.source.aio.Aio;
 import org.kevent.internal.source.aio.AioBackend;
 import org.kevent.internal.source.aio.AioOp;
@@ -26,8 +26,8 @@ public final class ReadinessAio extends AioBackend {
 
     private RecvPool pool;
 
-    public ReadinessAio(Engine engine, Aio aio) {
-        super(engine, aio);
+    public ReadinessAio(SourceContext context, Aio aio) {
+        super(context, aio);
     }
 
     @Override

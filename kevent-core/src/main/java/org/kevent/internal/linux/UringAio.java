@@ -11,7 +11,7 @@ import org.kevent.KeventException;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.IoUring;
 import org.kevent.internal.sys.Sockets;
-import org.kevent.internal.queue.Engine;
+import org.kevent.internal.queue.SourceContext;
 import org.kevent.internal.queue.FdWatcher;
 import org.kevent.internal.queue.Interest;
 import org.kevent.internal.source.aio.Aio;
@@ -87,8 +87,8 @@ public final class UringAio extends AioBackend implements FdWatcher, IoUring.Com
     /** Buffers in {@link #bufferRing} the kernel has not consumed. */
     private int inRing;
 
-    private UringAio(Engine engine, Aio aio, IoUring ring) {
-        super(engine, aio);
+    private UringAio(SourceContext context, Aio aio, IoUring ring) {
+        super(context, aio);
         this.ring = ring;
         this.singleIssuer = (ring.setupFlags() & IoUring.SETUP_SINGLE_ISSUER) != 0;
         this.taskrunFlag = (ring.setupFlags() & IoUring.SETUP_TASKRUN_FLAG) != 0;
@@ -99,7 +99,7 @@ public final class UringAio extends AioBackend implements FdWatcher, IoUring.Com
      *
      * @throws KeventException naming what the kernel refused
      */
-    public static UringAio open(Engine engine, Aio aio, int cqEntries, boolean singleIssuer) {
+    public static UringAio open(SourceContext context, Aio aio, int cqEntries, boolean singleIssuer) {
         int refusal = Integer.getInteger(SIMULATED_REFUSAL, 0);
         if (refusal > 0) {
             throw Errno.exception("io_uring_setup", refusal, "refused on purpose (-D" + SIMULATED_REFUSAL + ")");
@@ -125,8 +125,8 @@ public final class UringAio extends AioBackend implements FdWatcher, IoUring.Com
             throw new KeventException("io_uring_setup", "EOPNOTSUPP",
                     "the kernel's io_uring may drop completions (no IORING_FEAT_NODROP, before 5.5)");
         }
-        UringAio uring = new UringAio(engine, aio, ring);
-        long token = engine.watchFd(ring.fd(), SocketKind.EPOLLIN, uring);
+        UringAio uring = new UringAio(context, aio, ring);
+        long token = context.watchFd(ring.fd(), SocketKind.EPOLLIN, uring);
         if (token < 0) {
             ring.close();
             throw Errno.exception("epoll_ctl", (int) -token, "adding the io_uring to the queue");
@@ -329,7 +329,7 @@ public final class UringAio extends AioBackend implements FdWatcher, IoUring.Com
     private void inKernel(AioOp op) {
         op.inKernel = true;
         inKernel++;
-        if (!engine.callerIsLoopThread() || engine.kernelWaitUnderway() || engine.readinessExported()) {
+        if (!context.callerIsLoopThread() || context.kernelWaitUnderway() || context.readinessExported()) {
             // Only an event loop's own requests wait for its next wait, to go to the kernel in
             // one batch; anyone else's would wait for a wait that may never come.
             submitNow();
@@ -339,7 +339,7 @@ public final class UringAio extends AioBackend implements FdWatcher, IoUring.Com
     private void submitNow() {
         if (!onOwner()) {
             // Another thread (closing a socket) may not submit: the owner does at its next wait.
-            engine.nudgeKernelWait();
+            context.nudgeKernelWait();
             return;
         }
         if (singleIssuer && owner == null) {
@@ -404,7 +404,7 @@ public final class UringAio extends AioBackend implements FdWatcher, IoUring.Com
         if ((userData & CANCEL_DATA) != 0) {
             return;
         }
-        Interest i = engine.lookup(EventType.NAIO, userData >>> 1);
+        Interest i = context.lookup(EventType.NAIO, userData >>> 1);
         if (i == null || !(i.sourceState instanceof AioOp op) || !op.inKernel) {
             throw new IllegalStateException("io_uring completion for no request under way: user data " + userData);
         }
@@ -490,7 +490,7 @@ public final class UringAio extends AioBackend implements FdWatcher, IoUring.Com
         unwatch(s);
         if (!onOwner()) {
             ring.neutralizePending(s.socket.fd());
-            engine.nudgeKernelWait();
+            context.nudgeKernelWait();
         } else if (ring.pending() > 0) {
             submitNow();
         }
@@ -542,7 +542,7 @@ public final class UringAio extends AioBackend implements FdWatcher, IoUring.Com
         if (bufferRing != null) {
             bufferRing.unregister();
         }
-        engine.unwatchFd(token, ring.fd());
+        context.unwatchFd(token, ring.fd());
         ring.close();
     }
 

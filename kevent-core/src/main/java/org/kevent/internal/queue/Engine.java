@@ -8,10 +8,6 @@ import org.kevent.Kevent;
 import org.kevent.QueueClosedException;
 import org.kevent.QueueStats;
 import org.kevent.Ukevent;
-import org.kevent.internal.source.aio.Aio;
-import org.kevent.internal.source.poll.PollKind;
-import org.kevent.internal.source.socket.SocketKind;
-import org.kevent.internal.source.socket.SocketState;
 import org.kevent.internal.timer.ExpiryHandler;
 import org.kevent.internal.timer.TimerNode;
 import org.kevent.internal.timer.TimerWheel;
@@ -36,7 +32,7 @@ import org.kevent.internal.waiters.WaitProtocol;
  * list grows and when a thread is done taking events; the protocol calls back for the kernel
  * side (harvest, kernel wait, dispatch).
  */
-public final class Engine implements ExpiryHandler {
+public final class Engine implements ExpiryHandler, SourceContext {
     /** Deadline meaning "wait forever". */
     public static final long FOREVER = WaitProtocol.FOREVER;
 
@@ -72,8 +68,11 @@ public final class Engine implements ExpiryHandler {
      */
     private Thread loopThread;
 
-    /** Network AIO: the NAIO kind and its requests. */
-    private final Aio aio;
+    /**
+     * The kind with work around waits (network AIO: submit before the kernel wait, refuse a second
+     * waiter on a single-issuer ring), or null: one field, not a loop over the kinds per wait.
+     */
+    private SourceKind waitHooks;
 
     /** Per event type, its kind; null for the built-in TIMER and USER. */
     private final SourceKind[] kinds = new SourceKind[EventType.values().length];
@@ -110,10 +109,6 @@ public final class Engine implements ExpiryHandler {
         this.kernel = new Kernel();
         this.waits = new WaitProtocol(lock, kernel);
         java.util.Arrays.fill(watcherGenerations, 1);
-        kinds[EventType.POLL.ordinal()] = new PollKind(this);
-        kinds[EventType.SOCKET.ordinal()] = new SocketKind(this);
-        aio = new Aio(this);
-        kinds[EventType.NAIO.ordinal()] = aio;
     }
 
     /**
@@ -126,16 +121,19 @@ public final class Engine implements ExpiryHandler {
     }
 
     /**
-     * Installs the kind that serves an event type (backends add the kinds that need their kernel
-     * facilities, e.g. inotify for INODE).
+     * Installs the kind that serves an event type; the backend's wiring installs every kind
+     * before the queue is used, so the queue room names none of them.
      *
      * @param type the event type
-     * @param kind its kind
+     * @param kind its kind, made with this engine as its {@link SourceContext}
      */
     public void installKind(EventType type, SourceKind kind) {
         lockHot();
         try {
             kinds[type.ordinal()] = kind;
+            if (kind.hasWaitHooks()) {
+                waitHooks = kind;
+            }
         } finally {
             lock.unlock();
         }
@@ -181,7 +179,7 @@ public final class Engine implements ExpiryHandler {
         lock.unlock();
     }
 
-    /** @return interests registered now; call inside a batch (for the JFR control event) */
+    @Override
     public int registeredLocked() {
         return table.size();
     }
@@ -318,8 +316,9 @@ public final class Engine implements ExpiryHandler {
     }
 
     private CtlError removeLocked(EventType type, long id) {
-        if (type == EventType.NAIO) {
-            return Aio.notByCtl();
+        CtlError refused = refusedByCtl(type);
+        if (refused != null) {
+            return refused;
         }
         Interest i = table.get(type, id);
         if (i == null) {
@@ -334,9 +333,10 @@ public final class Engine implements ExpiryHandler {
      * without checks, so that a bad value fails its own record here, not the whole batch at build
      * time. The message names the field and the value.
      */
-    private static CtlError validate(Ukevent r) {
-        if (r.type() == EventType.NAIO) {
-            return Aio.notByCtl();
+    private CtlError validate(Ukevent r) {
+        CtlError refused = refusedByCtl(r.type());
+        if (refused != null) {
+            return refused;
         }
         int unknownFlags = r.flags() & ~Kevent.REQ_MASK;
         if (unknownFlags != 0) {
@@ -371,6 +371,12 @@ public final class Engine implements ExpiryHandler {
                     + " record: only INODE records watch trees (field recursive)");
         }
         return null;
+    }
+
+    /** @return the error of a ctl record for a type whose interests ctl does not make, or null */
+    private CtlError refusedByCtl(EventType type) {
+        SourceKind kind = kinds[type.ordinal()];
+        return kind == null ? null : kind.refusedByCtl();
     }
 
     /**
@@ -452,32 +458,21 @@ public final class Engine implements ExpiryHandler {
         ready(i);
     }
 
-    /**
-     * Queues an interest whose source reported activity (its {@code readyEvents} set), unless it is
-     * disabled or already queued. For kinds; lock held.
-     */
+    @Override
     public void ready(Interest i) {
         if (i.enabled && !i.onReady && i.readyEvents != 0) {
             makeReady(i);
         }
     }
 
-    /**
-     * Takes an interest off the ready list because its source has nothing left to report (a
-     * MODIFY filtered away everything it had queued): an interest on the ready list must have an
-     * event to hand out. For kinds; lock held.
-     */
+    @Override
     public void notReady(Interest i) {
         i.readyEvents = 0;
         unlinkReady(i);
         syncExportedReadiness();
     }
 
-    /**
-     * After a MODIFY changed what an interest asks for: left with no event bits, it leaves the
-     * ready list (it would come out empty); with some, and enabled, it is queued if it was not (a
-     * DISPATCH interest's event held while it was disabled). Lock held.
-     */
+    @Override
     public void requeue(Interest i) {
         if (i.readyEvents == 0) {
             if (i.onReady) {
@@ -506,9 +501,10 @@ public final class Engine implements ExpiryHandler {
     }
 
     private CtlError enableLocked(EventType type, long id) {
-        if (type == EventType.NAIO) {
-            // A request is not an interest the caller arms: the same answer as for REMOVE.
-            return Aio.notByCtl();
+        // A request is not an interest the caller arms: the same answer as for REMOVE.
+        CtlError refused = refusedByCtl(type);
+        if (refused != null) {
+            return refused;
         }
         Interest i = table.get(type, id);
         if (i == null) {
@@ -550,7 +546,7 @@ public final class Engine implements ExpiryHandler {
         lockHot();
         try {
             ensureOpen("getEvents");
-            aio.checkWaiter();
+            checkWaiter();
             WaitEvent event = blocking(min, deadline) ? newWaitEvent(min) : null;
             int n = 0;
             try {
@@ -671,116 +667,43 @@ public final class Engine implements ExpiryHandler {
         }
     }
 
-    // ---------------------------------------------------------------------------------- network AIO
+    // ---------------------------------------------------------------------------------- for kinds
 
-    /**
-     * Starts a network AIO send or receive (docs/SEMANTICS.md §7).
-     *
-     * @param op     {@code Kevent.NAIO_SEND} or {@code Kevent.NAIO_RECV}
-     * @param socket the socket's storage
-     * @param buffer the bytes or the room, position to limit
-     * @param cookie returned with the completion
-     * @param flags  {@code Kevent.AIO_*}
-     * @return the request id
-     */
-    public long aioStart(int op, SocketState socket, java.nio.ByteBuffer buffer, long cookie, int flags) {
-        lockHot();
-        try {
-            ensureOpen(op == Kevent.NAIO_SEND ? "aioSend" : "aioRecv");
-            return aio.start(op, socket, buffer, cookie, flags, maxInterests);
-        } finally {
-            lock.unlock();
+    private void checkWaiter() {
+        SourceKind hooks = waitHooks;
+        if (hooks != null) {
+            hooks.checkWaiter();
         }
     }
 
-    /**
-     * Starts a network AIO sendfile.
-     *
-     * @return the request id
-     */
-    public long aioStartSendfile(SocketState socket, org.kevent.net.NativeFile file, long offset, long length,
-                                 long cookie, int flags) {
-        lockHot();
-        try {
-            ensureOpen("aioSendfile");
-            return aio.startSendfile(socket, file, offset, length, cookie, flags, maxInterests);
-        } finally {
-            lock.unlock();
+    private void beforeKernelWait() {
+        SourceKind hooks = waitHooks;
+        if (hooks != null) {
+            hooks.beforeKernelWait();
         }
     }
 
-    /**
-     * Cancels a network AIO request; its completion still comes, once.
-     *
-     * @return whether it was under way
-     */
-    public boolean aioCancel(long requestId) {
-        lockHot();
-        try {
-            ensureOpen("aioCancel");
-            return aio.cancel(requestId);
-        } finally {
-            lock.unlock();
-        }
+    @Override
+    public void lockOpen(String what) {
+        lockBatch(what);
     }
 
-    /** @return the network AIO engine's name, chosen on first use */
-    public String aioEngineName() {
-        lockHot();
-        try {
-            ensureOpen("aioEngineName");
-            return aio.engineName();
-        } finally {
-            lock.unlock();
-        }
+    @Override
+    public void unlock() {
+        lock.unlock();
     }
 
-    /**
-     * Settles how network AIO will run, before the queue is used.
-     *
-     * @param engineName   {@code io_uring}, {@code readiness}, {@code auto}, or null for the system property
-     * @param ringEntries  io_uring completion ring size, 0 for the default (tests make it small)
-     * @param singleIssuer whether one thread makes every request and every wait (io_uring SINGLE_ISSUER)
-     * @param recvBuffers  multishot receive buffers, 0 for the default
-     * @param recvBufferSize bytes per receive buffer
-     */
-    public void configureAio(String engineName, int ringEntries, boolean singleIssuer, int recvBuffers,
-                             int recvBufferSize) {
-        aio.configure(engineName, ringEntries, singleIssuer, recvBuffers, recvBufferSize);
+    @Override
+    public int maxInterests() {
+        return maxInterests;
     }
 
-    /**
-     * Starts a multishot network AIO receive.
-     *
-     * @return the request id
-     */
-    public long aioStartMultishot(SocketState socket, long cookie) {
-        lockHot();
-        try {
-            ensureOpen("aioRecvMultishot");
-            return aio.startMultishot(socket, cookie, maxInterests);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Gives back a receive buffer a multishot event lent. */
-    public void aioReleaseBuffer(int bufferId) {
-        lockHot();
-        try {
-            ensureOpen("aioReleaseBuffer");
-            aio.releaseBuffer(bufferId);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Makes a thread waiting in the kernel come back and run {@link #harvest}'s work. Lock held. */
+    @Override
     public void nudgeKernelWait() {
         waits.nudgeKernel();
     }
 
-    /** Makes an interest for a source that is not registered by ctl (a NAIO request). Lock held. */
+    @Override
     public Interest newInterest(EventType type, long id, int events, int flags, long cookie, Object attachment) {
         Interest i = allocate();
         i.type = type;
@@ -794,27 +717,27 @@ public final class Engine implements ExpiryHandler {
         return i;
     }
 
-    /** @return the interest registered as (type, id), or null. Lock held. */
+    @Override
     public Interest lookup(EventType type, long id) {
         return table.get(type, id);
     }
 
-    /** @return whether close has begun. Lock held. */
+    @Override
     public boolean isClosedLocked() {
         return closed;
     }
 
-    /** @return whether a thread is waiting in the kernel right now (it will not submit before it wakes). Lock held. */
+    @Override
     public boolean kernelWaitUnderway() {
         return waits.kernelWaitUnderway();
     }
 
-    /** @return whether the calling thread is the one that last took events (it will wait again). Lock held. */
+    @Override
     public boolean callerIsLoopThread() {
         return loopThread == Thread.currentThread();
     }
 
-    /** @return whether the readiness fd was handed out (someone may watch the queue from outside). Lock held. */
+    @Override
     public boolean readinessExported() {
         return exported;
     }
@@ -852,7 +775,7 @@ public final class Engine implements ExpiryHandler {
         lockHot();
         try {
             ensureOpen("ring await");
-            aio.checkWaiter();
+            checkWaiter();
             Thread me = Thread.currentThread();
             if (ring.consumer != null && ring.consumer != me) {
                 throw new IllegalStateException("ring has one consumer; " + ring.consumer.getName()
@@ -1088,13 +1011,7 @@ public final class Engine implements ExpiryHandler {
         }
     }
 
-    /**
-     * Runs a source's action under this queue's lock, for a thread that is in no call of this
-     * queue: a socket closed through the library marks its interests here broken. Does nothing
-     * once the queue is closed (its interests are gone).
-     *
-     * @param action what to do with the lock held
-     */
+    @Override
     public void runLocked(Runnable action) {
         lockHot();
         try {
@@ -1106,30 +1023,19 @@ public final class Engine implements ExpiryHandler {
         }
     }
 
-    /**
-     * Takes an interest out of the (type, id) table while it stays registered otherwise: it keeps
-     * its place on the ready list for a last delivery (a closed socket's BROKEN), after which the
-     * engine frees it as usual, but its id is free for a new interest at once. Lock held.
-     */
+    @Override
     public void releaseKey(Interest i) {
         table.remove(i);
     }
 
-    /** Counts a loss of events at a source (inotify overflow, ...). Lock held. */
+    @Override
     public void countOverflow() {
         overflows++;
     }
 
     // ---------------------------------------------------------------------------------- descriptors
 
-    /**
-     * Adds a descriptor to the queue's kernel wait set on behalf of a source. Lock held.
-     *
-     * @param fd      the descriptor
-     * @param events  {@code EPOLL*} bits, with {@code EPOLLET}/{@code EPOLLONESHOT} as the mode needs
-     * @param watcher what to tell when the kernel reports the descriptor
-     * @return a token (positive) for {@link #rewatchFd} and {@link #unwatchFd}, or {@code -errno}
-     */
+    @Override
     public long watchFd(int fd, int events, FdWatcher watcher) {
         int slot;
         if (freeWatcherCount > 0) {
@@ -1157,19 +1063,12 @@ public final class Engine implements ExpiryHandler {
         return token;
     }
 
-    /**
-     * Changes the events of a watched descriptor, or re-arms an {@code EPOLLONESHOT} one. Lock held.
-     *
-     * @return 0 or {@code -errno}
-     */
+    @Override
     public int rewatchFd(long token, int fd, int events) {
         return poller.ctlFd(Poller.FD_MOD, fd, events, token);
     }
 
-    /**
-     * Removes a descriptor from the kernel wait set; its events already collected are dropped.
-     * Errors are ignored: a descriptor closed by its owner has left the set already. Lock held.
-     */
+    @Override
     public void unwatchFd(long token, int fd) {
         int slot = (int) token;
         if (slot < 0 || slot >= watchers.length || watcherGenerations[slot] != (int) (token >>> 32)
@@ -1220,7 +1119,7 @@ public final class Engine implements ExpiryHandler {
 
         @Override
         public void harvest(boolean kernelWaitUnderway) {
-            aio.beforeWait();
+            Engine.this.beforeKernelWait();
             // An exported queue harvests with nothing watched too: a fired timer or a stale wake-up
             // left in the wait set would keep an outside watcher's view of it readable.
             if (watchedFds > 0 || exported) {
@@ -1232,7 +1131,7 @@ public final class Engine implements ExpiryHandler {
         @Override
         public void beforeKernelWait(long now) {
             // Submit queued AIO before sleeping; what completed meanwhile may already be enough.
-            aio.beforeWait();
+            Engine.this.beforeKernelWait();
             armTimer(now);
         }
 
@@ -1294,11 +1193,17 @@ public final class Engine implements ExpiryHandler {
     public QueueStats stats() {
         lockHot();
         try {
+            SourceKind naio = kinds[EventType.NAIO.ordinal()];
             return new QueueStats(table.size(), readyCount, delivered, poller.syscalls(), overflows, waits.wakeups(),
-                    aio.started(), aio.ended(), aio.cancelled(), aio.buffersLent());
+                    requests(naio, SourceKind.Requests.STARTED), requests(naio, SourceKind.Requests.ENDED),
+                    requests(naio, SourceKind.Requests.CANCELLED), requests(naio, SourceKind.Requests.BUFFERS_LENT));
         } finally {
             lock.unlock();
         }
+    }
+
+    private static long requests(SourceKind kind, SourceKind.Requests which) {
+        return kind == null ? 0 : kind.requests(which);
     }
 
     /** @return threads blocked in a wait right now: the poller plus parked waiters (for tests and stats) */
@@ -1335,7 +1240,11 @@ public final class Engine implements ExpiryHandler {
             closed = true;
             waits.close();
             // Requests end first (as cancelled), so no kernel work still points at a buffer below.
-            aio.shutdown();
+            for (SourceKind kind : kinds) {
+                if (kind != null) {
+                    kind.shutdown();
+                }
+            }
             readyHead = readyTail = null;
             readyCount = 0;
             table.forEach(i -> {

@@ -5,17 +5,70 @@ import org.kevent.Ukevent;
 /**
  * What one event type means to the engine (the seed's per-type {@code kevent_callbacks}): how an
  * interest starts and stops watching its source, and what happens after a delivery. Timers and
- * user events are built into {@link Engine}; every source backed by a file descriptor (POLL,
- * INODE, SOCKET) is a kind.
+ * user events are built into {@link Engine}; every other source (POLL, INODE, SOCKET, NAIO) is a
+ * kind, made by the backend's wiring and installed with {@link Engine#installKind}.
  *
  * <p>Every method runs with the queue lock held. A kind reports activity by setting the interest's
- * {@code readyEvents} (and {@code pending}, {@code data2}) and calling {@link Engine#ready}.
+ * {@code readyEvents} (and {@code pending}, {@code data2}) and calling
+ * {@link SourceContext#ready}: its {@link #context} is all it sees of the queue.
  */
 public abstract class SourceKind {
-    protected final Engine engine;
+    /** The queue this kind serves, as far as a source may reach it. */
+    protected final SourceContext context;
 
-    protected SourceKind(Engine engine) {
-        this.engine = engine;
+    /**
+     * @param context the queue this kind serves
+     */
+    protected SourceKind(SourceContext context) {
+        this.context = context;
+    }
+
+    /** Counters of a kind that runs requests (network AIO), for {@code QueueStats}. */
+    public enum Requests {
+        /** Requests started. */
+        STARTED,
+        /** Requests ended (done, failed or cancelled). */
+        ENDED,
+        /** Requests ended as cancelled. */
+        CANCELLED,
+        /** Receive buffers lent to the caller now. */
+        BUFFERS_LENT
+    }
+
+    /**
+     * @return null if ctl makes this type's interests, else the error every ctl record of the type
+     *         gets (network AIO requests are started by their own calls)
+     */
+    public CtlError refusedByCtl() {
+        return null;
+    }
+
+    /**
+     * @return whether {@link #checkWaiter} and {@link #beforeKernelWait} do anything: the queue
+     *         calls them on every wait, for at most one kind
+     */
+    public boolean hasWaitHooks() {
+        return false;
+    }
+
+    /** A thread is about to wait on the queue; throws if this kind forbids it that wait. */
+    public void checkWaiter() {
+    }
+
+    /** The queue harvests or is about to sleep in the kernel: submit what was batched. */
+    public void beforeKernelWait() {
+    }
+
+    /** Close has begun: end work in flight, before the interests are detached. */
+    public void shutdown() {
+    }
+
+    /**
+     * @param which a counter
+     * @return its value; 0 for kinds without requests
+     */
+    public long requests(Requests which) {
+        return 0;
     }
 
     /**

@@ -10,10 +10,8 @@ import org.kevent.KeventException;
 import org.kevent.Ukevent;
 import org.kevent.internal.sys.Errno;
 import org.kevent.net.NativeFile;
-import org.kevent.internal.linux.ReadinessAio;
-import org.kevent.internal.linux.UringAio;
 import org.kevent.internal.queue.CtlError;
-import org.kevent.internal.queue.Engine;
+import org.kevent.internal.queue.SourceContext;
 import org.kevent.internal.queue.EventSlots;
 import org.kevent.internal.queue.Interest;
 import org.kevent.internal.queue.Ring;
@@ -56,27 +54,48 @@ public final class Aio extends SourceKind {
     static final int DEFAULT_POOL_COUNT = 256;
     static final int DEFAULT_POOL_SIZE = 16 * 1024;
 
-    public Aio(Engine engine) {
-        super(engine);
+    /** Opens the kernel engines network AIO runs on: the backend room's, handed in by its wiring. */
+    public interface Engines {
+        /**
+         * @return an io_uring engine
+         * @throws KeventException if the kernel refuses io_uring (too old, disabled by sysctl, ...)
+         */
+        AioBackend openUring(SourceContext context, Aio aio, int cqEntries, boolean singleIssuer);
+
+        /** @return the engine of nonblocking calls driven by readiness */
+        AioBackend openReadiness(SourceContext context, Aio aio);
     }
 
-    public Engine engine() {
-        return engine;
+    private final Engines engines;
+
+    /**
+     * @param context the queue
+     * @param engines where the io_uring and readiness engines come from
+     */
+    public Aio(SourceContext context, Engines engines) {
+        super(context);
+        this.engines = engines;
+    }
+
+    /** @return the queue this kind serves */
+    public SourceContext context() {
+        return context;
     }
 
     // ------------------------------------------------------------------------------ the kind
 
     @Override
     public CtlError attach(Interest i, Ukevent r) {
-        return notByCtl();
+        return refusedByCtl();
     }
 
     @Override
     public CtlError reattach(Interest i, Ukevent r) {
-        return notByCtl();
+        return refusedByCtl();
     }
 
-    public static CtlError notByCtl() {
+    @Override
+    public CtlError refusedByCtl() {
         return CtlError.of("EINVAL", "NAIO interests are made by aioSend/aioRecv/aioSendfile and ended by"
                 + " aioCancel, not by ctl");
     }
@@ -148,7 +167,7 @@ public final class Aio extends SourceKind {
     public void delivered(Interest i) {
         if (i.sourceState instanceof AioOp op && (op.chunkHead >= 0 || op.state == AioOp.ENDED)) {
             i.readyEvents = Kevent.NAIO_RECV_MULTISHOT;
-            engine.ready(i);
+            context.ready(i);
         }
     }
 
@@ -194,11 +213,89 @@ public final class Aio extends SourceKind {
         }
     }
 
+    // ------------------------------------------------------------------------------ the calls
+
+    /**
+     * Starts a send or receive (docs/SEMANTICS.md §7), under the queue's lock.
+     *
+     * @param opBit  {@code Kevent.NAIO_SEND} or {@code Kevent.NAIO_RECV}
+     * @param socket the socket's storage
+     * @param buffer the bytes or the room, position to limit
+     * @param cookie returned with the completion
+     * @param flags  {@code Kevent.AIO_*}
+     * @return the request id
+     */
+    public long start(int opBit, SocketState socket, ByteBuffer buffer, long cookie, int flags) {
+        context.lockOpen(opBit == Kevent.NAIO_SEND ? "aioSend" : "aioRecv");
+        try {
+            return startLocked(opBit, socket, buffer, cookie, flags);
+        } finally {
+            context.unlock();
+        }
+    }
+
+    /**
+     * Starts a sendfile, under the queue's lock.
+     *
+     * @return the request id
+     */
+    public long startSendfile(SocketState socket, NativeFile file, long offset, long length, long cookie, int flags) {
+        context.lockOpen("aioSendfile");
+        try {
+            return startSendfileLocked(socket, file, offset, length, cookie, flags);
+        } finally {
+            context.unlock();
+        }
+    }
+
+    /**
+     * Starts a multishot receive, under the queue's lock.
+     *
+     * @return the request id
+     */
+    public long startMultishot(SocketState socket, long cookie) {
+        context.lockOpen("aioRecvMultishot");
+        try {
+            return startMultishotLocked(socket, cookie);
+        } finally {
+            context.unlock();
+        }
+    }
+
+    /** Gives back a receive buffer a multishot event lent, under the queue's lock. */
+    public void releaseBuffer(int id) {
+        context.lockOpen("aioReleaseBuffer");
+        try {
+            releaseBufferLocked(id);
+        } finally {
+            context.unlock();
+        }
+    }
+
+    /**
+     * Cancels a request, under the queue's lock; its completion still comes, once.
+     *
+     * @return whether it was under way
+     */
+    public boolean cancel(long id) {
+        context.lockOpen("aioCancel");
+        try {
+            return cancelLocked(id);
+        } finally {
+            context.unlock();
+        }
+    }
+
     // ------------------------------------------------------------------------------ requests
 
     /** @return the engine's name, choosing it on first use */
     public String engineName() {
-        return backend().name();
+        context.lockOpen("aioEngineName");
+        try {
+            return backend().name();
+        } finally {
+            context.unlock();
+        }
     }
 
     private AioBackend backend() {
@@ -235,6 +332,7 @@ public final class Aio extends SourceKind {
     }
 
     /** Before a thread waits: in single-issuer mode only the owner may (it reaps). */
+    @Override
     public void checkWaiter() {
         if (backend != null) {
             backend.checkIssuer("waiting");
@@ -245,16 +343,16 @@ public final class Aio extends SourceKind {
         String wanted = engineChoice != null ? engineChoice : System.getProperty(ENGINE_PROPERTY, "auto");
         switch (wanted) {
             case "readiness":
-                return new ReadinessAio(engine, this);
+                return engines.openReadiness(context, this);
             case "io_uring":
-                return UringAio.open(engine, this, ringEntries, singleIssuer);
+                return engines.openUring(context, this, ringEntries, singleIssuer);
             case "auto":
                 try {
-                    return UringAio.open(engine, this, ringEntries, singleIssuer);
+                    return engines.openUring(context, this, ringEntries, singleIssuer);
                 } catch (KeventException refused) {
                     System.getLogger("org.kevent").log(System.Logger.Level.INFO,
                             "network AIO runs on readiness: io_uring is not available ({0})", refused.getMessage());
-                    return new ReadinessAio(engine, this);
+                    return engines.openReadiness(context, this);
                 }
             default:
                 throw new IllegalArgumentException("-D" + ENGINE_PROPERTY + "=" + wanted
@@ -267,12 +365,12 @@ public final class Aio extends SourceKind {
      *
      * @return the request id
      */
-    public long start(int opBit, SocketState socket, ByteBuffer buffer, long cookie, int flags, int maxInterests) {
+    private long startLocked(int opBit, SocketState socket, ByteBuffer buffer, long cookie, int flags) {
         if (org.kevent.internal.sys.IoBuffers.closeable(buffer)) {
             throw new IllegalArgumentException("the buffer views an arena its owner can close: the request could"
                     + " not keep its memory alive. Use ByteBuffer.allocateDirect, Arena.ofAuto() or a heap buffer");
         }
-        AioOp op = newOp(opBit, flags, cookie, buffer, maxInterests, Kevent.REQ_ONESHOT);
+        AioOp op = newOp(opBit, flags, cookie, buffer, Kevent.REQ_ONESHOT);
         op.buffer = buffer;
         op.start = buffer.position();
         op.total = buffer.remaining();
@@ -285,9 +383,9 @@ public final class Aio extends SourceKind {
      *
      * @return the request id
      */
-    public long startSendfile(SocketState socket, NativeFile file, long offset, long length, long cookie, int flags,
-                       int maxInterests) {
-        AioOp op = newOp(Kevent.NAIO_SENDFILE, flags, cookie, file, maxInterests, Kevent.REQ_ONESHOT);
+    private long startSendfileLocked(SocketState socket, NativeFile file, long offset, long length, long cookie,
+                                     int flags) {
+        AioOp op = newOp(Kevent.NAIO_SENDFILE, flags, cookie, file, Kevent.REQ_ONESHOT);
         op.fileOffset = offset;
         op.total = length;
         int fd = NetAccess.acquireFile(file);
@@ -307,13 +405,13 @@ public final class Aio extends SourceKind {
      *
      * @return the request id
      */
-    public long startMultishot(SocketState socket, long cookie, int maxInterests) {
+    private long startMultishotLocked(SocketState socket, long cookie) {
         // The pool first: if it cannot be made, no request exists that would have to end.
         backend().checkIssuer("a network AIO request");
         pool();
         // Not ONESHOT: each arrival is a delivery that keeps the interest; the last event makes
         // it ONESHOT as it goes out (fill), so that delivery removes it.
-        AioOp op = newOp(Kevent.NAIO_RECV_MULTISHOT, 0, cookie, null, maxInterests, 0);
+        AioOp op = newOp(Kevent.NAIO_RECV_MULTISHOT, 0, cookie, null, 0);
         op.total = Long.MAX_VALUE;
         launch(op, socket);
         return op.id;
@@ -332,8 +430,8 @@ public final class Aio extends SourceKind {
         op.done += length;
         Interest i = op.interest;
         i.readyEvents = Kevent.NAIO_RECV_MULTISHOT;
-        if (!engine.isClosedLocked()) {
-            engine.ready(i);
+        if (!context.isClosedLocked()) {
+            context.ready(i);
         }
     }
 
@@ -343,7 +441,7 @@ public final class Aio extends SourceKind {
      * @throws IllegalArgumentException if no such buffer
      * @throws IllegalStateException    if it is not lent
      */
-    public void releaseBuffer(int id) {
+    private void releaseBufferLocked(int id) {
         RecvPool p = pool;
         if (p == null) {
             throw new IllegalStateException("receive buffer " + id + ": this queue has lent no buffer"
@@ -353,10 +451,11 @@ public final class Aio extends SourceKind {
         backend.bufferFreed(id);
     }
 
-    private AioOp newOp(int opBit, int flags, long cookie, Object attachment, int maxInterests, int reqFlags) {
+    private AioOp newOp(int opBit, int flags, long cookie, Object attachment, int reqFlags) {
+        int maxInterests = context.maxInterests();
         AioBackend b = backend();
         b.checkIssuer("a network AIO request");
-        if (engine.registeredLocked() >= maxInterests) {
+        if (context.registeredLocked() >= maxInterests) {
             throw new KeventException("aio", "ENOSPC", "the queue's registration cap of " + maxInterests
                     + " interests (requests included) is reached (KeventQueue.Builder.maxInterests)");
         }
@@ -371,7 +470,7 @@ public final class Aio extends SourceKind {
         op.op = opBit;
         op.flags = flags;
         op.state = AioOp.QUEUED;
-        Interest i = engine.newInterest(EventType.NAIO, op.id, opBit, reqFlags, cookie, attachment);
+        Interest i = context.newInterest(EventType.NAIO, op.id, opBit, reqFlags, cookie, attachment);
         i.kind = this;
         i.sourceState = op;
         op.interest = i;
@@ -414,8 +513,8 @@ public final class Aio extends SourceKind {
      *
      * @return whether it was under way
      */
-    public boolean cancel(long id) {
-        Interest i = engine.lookup(EventType.NAIO, id);
+    private boolean cancelLocked(long id) {
+        Interest i = context.lookup(EventType.NAIO, id);
         if (i == null || !(i.sourceState instanceof AioOp op) || op.state == AioOp.ENDED) {
             return false;
         }
@@ -464,11 +563,11 @@ public final class Aio extends SourceKind {
                 activate(next);
             }
         }
-        if (engine.isClosedLocked()) {
+        if (context.isClosedLocked()) {
             // The queue is closing: the completion is counted, there is no one to hand it to.
             return;
         }
-        engine.ready(i);
+        context.ready(i);
     }
 
     /** A library socket is closing: end its requests in this queue as cancelled. */
@@ -492,14 +591,21 @@ public final class Aio extends SourceKind {
         }
     }
 
+    @Override
+    public boolean hasWaitHooks() {
+        return true;
+    }
+
     /** Before a thread waits in the kernel: submit what is queued, collect what completed. */
-    public void beforeWait() {
+    @Override
+    public void beforeKernelWait() {
         if (backend != null) {
             backend.beforeWait();
         }
     }
 
     /** The queue is closing: every request ends as cancelled, the kernel lets go of every buffer. */
+    @Override
     public void shutdown() {
         if (backend == null) {
             return;
@@ -529,19 +635,13 @@ public final class Aio extends SourceKind {
         }
     }
 
-    public long started() {
-        return started;
-    }
-
-    public long ended() {
-        return ended;
-    }
-
-    public long cancelled() {
-        return cancelled;
-    }
-
-    public long buffersLent() {
-        return pool == null ? 0 : pool.lent();
+    @Override
+    public long requests(Requests which) {
+        return switch (which) {
+            case STARTED -> started;
+            case ENDED -> ended;
+            case CANCELLED -> cancelled;
+            case BUFFERS_LENT -> pool == null ? 0 : pool.lent();
+        };
     }
 }

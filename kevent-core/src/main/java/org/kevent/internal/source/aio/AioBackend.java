@@ -7,7 +7,7 @@ import org.kevent.Kevent;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
-import org.kevent.internal.queue.Engine;
+import org.kevent.internal.queue.SourceContext;
 import org.kevent.internal.queue.FdWatcher;
 
 /**
@@ -16,7 +16,8 @@ import org.kevent.internal.queue.FdWatcher;
  * results. Every method runs with the queue lock held.
  */
 public abstract class AioBackend {
-    protected final Engine engine;
+    /** The queue the requests belong to. */
+    protected final SourceContext context;
     protected final Aio aio;
     /**
      * Multishot requests that stopped for want of a free pool buffer, oldest first. An entry whose
@@ -25,8 +26,8 @@ public abstract class AioBackend {
      */
     private final ArrayDeque<AioOp> starved = new ArrayDeque<>();
 
-    protected AioBackend(Engine engine, Aio aio) {
-        this.engine = engine;
+    protected AioBackend(SourceContext context, Aio aio) {
+        this.context = context;
         this.aio = aio;
     }
 
@@ -88,7 +89,7 @@ public abstract class AioBackend {
 
     /** After a buffer came back: resume waiting requests, oldest first, while buffers are free. */
     public final void resumeStarved() {
-        for (int k = starved.size(); k > 0 && freeBuffers() > 0 && !engine.isClosedLocked(); k--) {
+        for (int k = starved.size(); k > 0 && freeBuffers() > 0 && !context.isClosedLocked(); k--) {
             AioOp op = starved.pollFirst();
             if (op.starved) {
                 op.starved = false;
@@ -120,7 +121,7 @@ public abstract class AioBackend {
             aio.end(op, dup);
             return false;
         }
-        long token = engine.watchFd(dup, epollEvents, watcher);
+        long token = context.watchFd(dup, epollEvents, watcher);
         if (token < 0) {
             Fd.close(dup);
             aio.end(op, token);
@@ -134,7 +135,7 @@ public abstract class AioBackend {
     /** Stops watching a socket {@link #watch} watched, if it did. */
     public final void unwatch(AioSocket s) {
         if (s.watchFd >= 0) {
-            engine.unwatchFd(s.watchToken, s.watchFd);
+            context.unwatchFd(s.watchToken, s.watchFd);
             Fd.close(s.watchFd);
             s.watchFd = -1;
         }

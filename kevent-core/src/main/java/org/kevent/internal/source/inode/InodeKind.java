@@ -15,7 +15,7 @@ import org.kevent.Ukevent;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Inotify;
 import org.kevent.internal.queue.CtlError;
-import org.kevent.internal.queue.Engine;
+import org.kevent.internal.queue.SourceContext;
 import org.kevent.internal.queue.EventSlots;
 import org.kevent.internal.queue.FdWatcher;
 import org.kevent.internal.queue.Interest;
@@ -101,8 +101,8 @@ public final class InodeKind extends SourceKind {
      * @param recordCap undelivered records one interest may hold before it reports OVERFLOW;
      *                  0 for {@code fs.inotify.max_queued_events}
      */
-    InodeKind(Engine engine, InodeBackend backend, int recordCap) {
-        super(engine);
+    InodeKind(SourceContext context, InodeBackend backend, int recordCap) {
+        super(context);
         this.backend = backend;
         long queued = backend.limit("fs.inotify.max_queued_events");
         this.recordCap = recordCap > 0 ? recordCap : queued > 0 ? (int) Math.min(queued, 1 << 24) : DEFAULT_RECORD_CAP;
@@ -111,12 +111,12 @@ public final class InodeKind extends SourceKind {
     /**
      * The kind a backend installs: {@code engine.installKind(EventType.INODE, InodeKind.create(engine, backend))}.
      *
-     * @param engine  the queue's engine
+     * @param context the queue
      * @param backend the kernel side
      * @return the kind
      */
-    public static SourceKind create(Engine engine, InodeBackend backend) {
-        return new InodeKind(engine, backend, 0);
+    public static SourceKind create(SourceContext context, InodeBackend backend) {
+        return new InodeKind(context, backend, 0);
     }
 
     // ---------------------------------------------------------------------------------- control
@@ -207,7 +207,7 @@ public final class InodeKind extends SourceKind {
         if (s.records.isEmpty()) {
             // Everything it had queued was filtered away: it must not stay on the ready list with
             // no event (one with no bits and a stale name would come out).
-            engine.notReady(i);
+            context.notReady(i);
         } else {
             offer(s);
         }
@@ -275,7 +275,7 @@ public final class InodeKind extends SourceKind {
     @Override
     public void close() {
         if (fd >= 0) {
-            engine.unwatchFd(token, fd);
+            context.unwatchFd(token, fd);
             backend.close(fd);
             fd = -1;
         }
@@ -299,7 +299,7 @@ public final class InodeKind extends SourceKind {
     private void dispatch(int at) {
         int mask = backend.mask(at);
         if ((mask & Inotify.IN_Q_OVERFLOW) != 0) {
-            engine.countOverflow();
+            context.countOverflow();
             for (InodeState s = first; s != null; s = s.next) {
                 overflow(s);
             }
@@ -343,7 +343,7 @@ public final class InodeKind extends SourceKind {
             if (!s.records.add(wanted | (isDir ? Kevent.INODE_ISDIR : 0), word, (byte) 0, prefix,
                     nameLen > 0 ? name : null, 0, nameLen, recordCap)) {
                 overflow(s);
-                engine.countOverflow();
+                context.countOverflow();
                 return;
             }
             offer(s);
@@ -404,7 +404,7 @@ public final class InodeKind extends SourceKind {
         byte flags = s.records.headFlags();
         i.data2 = (flags & InodeRecords.SCANNED) != 0 ? 1 : 0;
         i.retFlags = (flags & InodeRecords.BROKEN) != 0 ? Kevent.RET_BROKEN : 0;
-        engine.ready(i);
+        context.ready(i);
     }
 
     /** After a delivery that keeps the interest, and on enable: the next event, if any. */
@@ -576,7 +576,7 @@ public final class InodeKind extends SourceKind {
         if (f < 0) {
             return InodeErrors.init(-f, backend.limit(InodeErrors.MAX_INSTANCES));
         }
-        long t = engine.watchFd(f, EPOLLIN, watcher);
+        long t = context.watchFd(f, EPOLLIN, watcher);
         if (t < 0) {
             backend.close(f);
             return CtlError.of(Errno.name((int) -t), Errno.message((int) -t) + " (epoll_ctl of the inotify descriptor)");

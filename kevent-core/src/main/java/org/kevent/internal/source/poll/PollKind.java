@@ -4,7 +4,7 @@ import org.kevent.Kevent;
 import org.kevent.Ukevent;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.queue.CtlError;
-import org.kevent.internal.queue.Engine;
+import org.kevent.internal.queue.SourceContext;
 import org.kevent.internal.queue.Interest;
 import org.kevent.internal.queue.SourceKind;
 
@@ -32,8 +32,8 @@ public final class PollKind extends SourceKind {
     private static final int EPOLLONESHOT = 1 << 30;
     private static final int ALWAYS = Kevent.POLLERR | Kevent.POLLHUP;
 
-    public PollKind(Engine engine) {
-        super(engine);
+    public PollKind(SourceContext context) {
+        super(context);
     }
 
     @Override
@@ -42,7 +42,7 @@ public final class PollKind extends SourceKind {
             return CtlError.of("EBADF", "POLL id " + r.id() + " is not a file descriptor");
         }
         i.fd = (int) r.id();
-        long token = engine.watchFd(i.fd, epollEvents(i), i);
+        long token = context.watchFd(i.fd, epollEvents(i), i);
         if (token < 0) {
             return error((int) -token, i.fd);
         }
@@ -52,31 +52,31 @@ public final class PollKind extends SourceKind {
 
     @Override
     public CtlError reattach(Interest i, Ukevent r) {
-        int rc = engine.rewatchFd(i.token, i.fd, epollEvents(i));
+        int rc = context.rewatchFd(i.token, i.fd, epollEvents(i));
         if (rc < 0) {
             return error(-rc, i.fd);
         }
         // Bits no longer asked for are not reported; the MOD made the kernel re-check at once.
         i.readyEvents &= i.events | ALWAYS;
         i.pending = i.readyEvents;
-        engine.requeue(i);
+        context.requeue(i);
         return null;
     }
 
     @Override
     public void detach(Interest i) {
-        engine.unwatchFd(i.token, i.fd);
+        context.unwatchFd(i.token, i.fd);
     }
 
     @Override
     public void enabled(Interest i) {
-        engine.rewatchFd(i.token, i.fd, epollEvents(i));
+        context.rewatchFd(i.token, i.fd, epollEvents(i));
     }
 
     @Override
     public void delivered(Interest i) {
         if ((i.flags & Kevent.REQ_ET) == 0) {
-            engine.rewatchFd(i.token, i.fd, epollEvents(i));
+            context.rewatchFd(i.token, i.fd, epollEvents(i));
         }
     }
 
@@ -84,7 +84,7 @@ public final class PollKind extends SourceKind {
     public void onFdEvents(Interest i, int epollEvents) {
         i.readyEvents |= epollEvents & (i.events | ALWAYS);
         i.pending = i.readyEvents;
-        engine.ready(i);
+        context.ready(i);
     }
 
     private static int epollEvents(Interest i) {

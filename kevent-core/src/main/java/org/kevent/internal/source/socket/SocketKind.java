@@ -5,7 +5,7 @@ import org.kevent.Ukevent;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Sockets;
 import org.kevent.internal.queue.CtlError;
-import org.kevent.internal.queue.Engine;
+import org.kevent.internal.queue.SourceContext;
 import org.kevent.internal.queue.Interest;
 import org.kevent.internal.queue.SourceKind;
 
@@ -44,8 +44,8 @@ public final class SocketKind extends SourceKind {
 
     private static final int ALWAYS = Kevent.SOCKET_ERR | Kevent.SOCKET_HUP;
 
-    public SocketKind(Engine engine) {
-        super(engine);
+    public SocketKind(SourceContext context) {
+        super(context);
     }
 
     /** One interest on one socket: the entry of the socket's storage list. Guarded by the queue lock. */
@@ -85,7 +85,7 @@ public final class SocketKind extends SourceKind {
         if (!s.addLink(link)) {
             return CtlError.of("EBADF", "the socket (fd " + fd + ") is closed");
         }
-        long token = engine.watchFd(fd, epollEvents(i), i);
+        long token = context.watchFd(fd, epollEvents(i), i);
         if (token < 0) {
             s.removeLink(link);
             return CtlError.of(Errno.name((int) -token), Errno.message((int) -token) + " (epoll_ctl adding socket fd " + fd + ")");
@@ -113,7 +113,7 @@ public final class SocketKind extends SourceKind {
     public CtlError reattach(Interest i, Ukevent r) {
         Link link = (Link) i.sourceState;
         if (!link.unwatched) {
-            int rc = engine.rewatchFd(i.token, i.fd, epollEvents(i));
+            int rc = context.rewatchFd(i.token, i.fd, epollEvents(i));
             if (rc < 0) {
                 return CtlError.of(Errno.name(-rc), Errno.message(-rc) + " (epoll_ctl re-arming socket fd " + i.fd + ")");
             }
@@ -121,7 +121,7 @@ public final class SocketKind extends SourceKind {
         i.readyEvents &= i.events | ALWAYS;
         i.pending = i.readyEvents;
         reportConnect(i, link);
-        engine.requeue(i);
+        context.requeue(i);
         return null;
     }
 
@@ -133,7 +133,7 @@ public final class SocketKind extends SourceKind {
         }
         if (!link.unwatched) {
             link.unwatched = true;
-            engine.unwatchFd(i.token, i.fd);
+            context.unwatchFd(i.token, i.fd);
         }
         link.socket.removeLink(link);
     }
@@ -143,7 +143,7 @@ public final class SocketKind extends SourceKind {
         Link link = (Link) i.sourceState;
         if (!link.unwatched) {
             // The kernel re-checks on MOD: what happened while disabled comes back as one edge.
-            engine.rewatchFd(i.token, i.fd, epollEvents(i));
+            context.rewatchFd(i.token, i.fd, epollEvents(i));
         }
     }
 
@@ -208,7 +208,7 @@ public final class SocketKind extends SourceKind {
         }
         i.readyEvents |= bits;
         i.pending = i.readyEvents;
-        engine.ready(i);
+        context.ready(i);
     }
 
     @Override
@@ -221,7 +221,7 @@ public final class SocketKind extends SourceKind {
             return;
         }
         if ((levelBits(link.socket) & (i.events | ALWAYS)) != 0) {
-            engine.rewatchFd(i.token, i.fd, epollEvents(i));
+            context.rewatchFd(i.token, i.fd, epollEvents(i));
         }
     }
 
@@ -265,7 +265,7 @@ public final class SocketKind extends SourceKind {
      * once with {@code RET_BROKEN}; the engine removes it after that delivery.
      */
     void breakLink(Link link) {
-        engine.runLocked(() -> breakLinkLocked(link));
+        context.runLocked(() -> breakLinkLocked(link));
     }
 
     private void breakLinkLocked(Link link) {
@@ -275,17 +275,17 @@ public final class SocketKind extends SourceKind {
         }
         if (!link.unwatched) {
             link.unwatched = true;
-            engine.unwatchFd(i.token, i.fd);
+            context.unwatchFd(i.token, i.fd);
         }
         i.retFlags |= Kevent.RET_BROKEN;
         i.enabled = true;
         i.readyEvents |= Kevent.SOCKET_HUP;
         i.pending = i.readyEvents;
         i.data2 = 0;
-        engine.ready(i);
+        context.ready(i);
         // Its fd number is free again once the socket closes: a socket accepted or opened next may
         // get it, and (SOCKET, fd) must be addable for that socket right away, while this interest
         // still waits for its one BROKEN delivery.
-        engine.releaseKey(i);
+        context.releaseKey(i);
     }
 }

@@ -409,7 +409,7 @@ public final class SocketState {
         // Requests end as cancelled, and the kernel has seen every operation naming this
         // descriptor, before the number is released for reuse.
         for (AioSocket user : users) {
-            user.aio.engine().runLocked(() -> user.aio.socketClosing(user));
+            user.aio.context().runLocked(() -> user.aio.socketClosing(user));
         }
         Blocking hook = blocking;
         if (hook != null) {
