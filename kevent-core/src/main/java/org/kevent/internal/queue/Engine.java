@@ -49,9 +49,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
     private final InterestTable table = new InterestTable();
     private final TimerWheel wheel;
 
-    private Interest readyHead;
-    private Interest readyTail;
-    private int readyCount;
+    private final ReadyList ready = new ReadyList();
     private Interest freeList;
 
     private long armedDeadline = TimerWheel.NO_DEADLINE;
@@ -77,13 +75,8 @@ public final class Engine implements ExpiryHandler, SourceContext {
     /** Per event type, its kind; null for the built-in TIMER and USER. */
     private final SourceKind[] kinds = new SourceKind[EventType.values().length];
 
-    /** Descriptor watchers by token index; a token's high word must match the slot's generation. */
-    private FdWatcher[] watchers = new FdWatcher[16];
-    private int[] watcherGenerations = new int[16];
-    private int[] freeWatcherSlots = new int[16];
-    private int freeWatcherCount;
-    private int watcherSlotsUsed;
-    private int watchedFds;
+    /** The descriptors the kinds watch in the kernel wait set, by token. */
+    private final FdWatchers fds = new FdWatchers();
 
     private long delivered;
     /** Numbers delivery calls, so a call can tell an interest it already handed out. */
@@ -108,7 +101,6 @@ public final class Engine implements ExpiryHandler, SourceContext {
         this.wheel = new TimerWheel(clock.nanoTime());
         this.kernel = new Kernel();
         this.waits = new WaitProtocol(lock, kernel);
-        java.util.Arrays.fill(watcherGenerations, 1);
     }
 
     /**
@@ -591,7 +583,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
 
     /** Whether a wait may block, so its JFR event is worth making (the hot path makes none). */
     private boolean blocking(int need, long deadline) {
-        return need > readyCount && deadline != WaitProtocol.NO_WAIT && WaitEvent.TYPE.isEnabled();
+        return need > ready.size() && deadline != WaitProtocol.NO_WAIT && WaitEvent.TYPE.isEnabled();
     }
 
     private static WaitEvent newWaitEvent(int need) {
@@ -611,11 +603,21 @@ public final class Engine implements ExpiryHandler, SourceContext {
     // ---------------------------------------------------------------------------------- delivery
 
     private int deliver(int max, EventSlots out) {
-        out.namesUsed = 0;
+        out.beginFill();
+        deliverTo(out, max);
+        return out.endFill();
+    }
+
+    /**
+     * Hands out up to {@code room} ready events, oldest first, and applies each one's trigger mode.
+     *
+     * @return events handed out
+     */
+    private int deliverTo(EventSink sink, int room) {
         int n = 0;
         long epoch = ++deliveryEpoch;
-        while (n < max && readyHead != null) {
-            Interest i = readyHead;
+        Interest i;
+        while (n < room && (i = ready.head()) != null) {
             if (i.deliveredEpoch == epoch && !i.manyPerCall()) {
                 // Put back by its own delivery in this call (a level condition that still holds):
                 // it waits for the next call, as epoll's ready-list splice does, instead of coming
@@ -623,23 +625,13 @@ public final class Engine implements ExpiryHandler, SourceContext {
                 break;
             }
             i.deliveredEpoch = epoch;
-            unlinkReady(i);
-            out.types[n] = i.type.ordinal();
-            out.ids[n] = i.id;
-            out.events[n] = i.readyEvents;
-            out.flags[n] = Kevent.RET_DONE | i.retFlags;
-            out.data[n] = i.pending;
-            out.data2[n] = i.data2;
-            out.cookies[n] = i.cookie;
-            out.attachments[n] = i.attachment;
-            if (i.kind != null && i.kind.hasExtras()) {
-                i.kind.fill(i, out, n);
-            }
+            ready.unlink(i);
+            long position = sink.put(i);
+            int generation = i.generation;
             afterDelivery(i);
+            sink.delivered(position, i, generation);
             n++;
         }
-        out.clearAttachmentsFrom(n);
-        out.size = n;
         delivered += n;
         syncExportedReadiness();
         return n;
@@ -829,48 +821,14 @@ public final class Engine implements ExpiryHandler, SourceContext {
     }
 
     private void fillRing() {
-        Ring r = ring;
-        int free = r.free();
-        int n = 0;
-        long epoch = ++deliveryEpoch;
-        while (n < free && readyHead != null) {
-            Interest i = readyHead;
-            if (i.deliveredEpoch == epoch && !i.manyPerCall()) {
-                break;
-            }
-            i.deliveredEpoch = epoch;
-            unlinkReady(i);
-            long seq = r.end++;
-            r.put(seq, i, i.type.ordinal(), i.readyEvents, Kevent.RET_DONE | i.retFlags, i.id, i.pending,
-                    i.data2, i.cookie, i.attachment);
-            if (i.kind != null && i.kind.hasExtras()) {
-                i.kind.fillRing(i, r, seq);
-            }
-            int generation = i.generation;
-            afterDelivery(i);
-            // Removal by its own delivery (ONESHOT, BROKEN) must not tombstone the slot
-            // that delivery just filled: the slot only tracks an interest that lives on.
-            r.adopt(seq, i, generation);
-            n++;
-        }
-        delivered += n;
-        syncExportedReadiness();
+        deliverTo(ring, ring.free());
     }
 
     // ---------------------------------------------------------------------------------- ready list
 
     private void makeReady(Interest i) {
-        i.onReady = true;
-        i.readyPrev = readyTail;
-        i.readyNext = null;
-        if (readyTail == null) {
-            readyHead = i;
-        } else {
-            readyTail.readyNext = i;
-        }
-        readyTail = i;
-        readyCount++;
-        if (exported && readyCount == 1) {
+        ready.add(i);
+        if (exported && ready.size() == 1) {
             syncExportedReadiness();
         }
         if (expiring) {
@@ -884,23 +842,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
     }
 
     private void unlinkReady(Interest i) {
-        if (!i.onReady) {
-            return;
-        }
-        if (i.readyPrev == null) {
-            readyHead = i.readyNext;
-        } else {
-            i.readyPrev.readyNext = i.readyNext;
-        }
-        if (i.readyNext == null) {
-            readyTail = i.readyPrev;
-        } else {
-            i.readyNext.readyPrev = i.readyPrev;
-        }
-        i.readyPrev = null;
-        i.readyNext = null;
-        i.onReady = false;
-        readyCount--;
+        ready.unlink(i);
     }
 
     /**
@@ -963,7 +905,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
     }
 
     private void expireTimers(long now) {
-        int before = readyCount;
+        int before = ready.size();
         expiring = true;
         expiryWakeAll = false;
         try {
@@ -975,7 +917,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
         }
         if (expiryWakeAll) {
             waits.readyForAll();
-        } else if (readyCount > before) {
+        } else if (ready.size() > before) {
             waits.restore();
         }
         if (exported && armedDeadline <= now) {
@@ -1037,29 +979,12 @@ public final class Engine implements ExpiryHandler, SourceContext {
 
     @Override
     public long watchFd(int fd, int events, FdWatcher watcher) {
-        int slot;
-        if (freeWatcherCount > 0) {
-            slot = freeWatcherSlots[--freeWatcherCount];
-        } else {
-            if (watcherSlotsUsed == watchers.length) {
-                int n = watchers.length * 2;
-                watchers = java.util.Arrays.copyOf(watchers, n);
-                watcherGenerations = java.util.Arrays.copyOf(watcherGenerations, n);
-                java.util.Arrays.fill(watcherGenerations, n / 2, n, 1);
-                freeWatcherSlots = java.util.Arrays.copyOf(freeWatcherSlots, n);
-            }
-            slot = watcherSlotsUsed++;
-        }
-        // The generation in the high word makes a token of a removed registration useless, even
-        // if its kernel event was collected before the removal and its slot was reused since.
-        long token = (long) watcherGenerations[slot] << 32 | slot;
+        long token = fds.add(watcher);
         int r = poller.ctlFd(Poller.FD_ADD, fd, events, token);
         if (r < 0) {
-            freeWatcherSlots[freeWatcherCount++] = slot;
+            fds.cancel(token);
             return r;
         }
-        watchers[slot] = watcher;
-        watchedFds++;
         return token;
     }
 
@@ -1070,32 +995,18 @@ public final class Engine implements ExpiryHandler, SourceContext {
 
     @Override
     public void unwatchFd(long token, int fd) {
-        int slot = (int) token;
-        if (slot < 0 || slot >= watchers.length || watcherGenerations[slot] != (int) (token >>> 32)
-                || watchers[slot] == null) {
-            return;
+        if (fds.remove(token)) {
+            poller.ctlFd(Poller.FD_DEL, fd, 0, token);
         }
-        watchers[slot] = null;
-        watcherGenerations[slot]++;
-        if (watcherGenerations[slot] == 0) {
-            watcherGenerations[slot] = 1;
-        }
-        freeWatcherSlots[freeWatcherCount++] = slot;
-        watchedFds--;
-        poller.ctlFd(Poller.FD_DEL, fd, 0, token);
     }
 
     /** Hands the descriptor events of one poll to their watchers. Lock held. */
     private void dispatchPolled(int set) {
         int n = poller.polledCount(set);
         for (int k = 0; k < n; k++) {
-            long token = poller.polledToken(set, k);
-            int slot = (int) token;
-            if (slot >= 0 && slot < watchers.length && watcherGenerations[slot] == (int) (token >>> 32)) {
-                FdWatcher w = watchers[slot];
-                if (w != null) {
-                    w.onFdEvents(poller.polledEvents(set, k));
-                }
+            FdWatcher w = fds.watcher(poller.polledToken(set, k));
+            if (w != null) {
+                w.onFdEvents(poller.polledEvents(set, k));
             }
         }
     }
@@ -1104,7 +1015,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
     private final class Kernel implements WaitProtocol.Host {
         @Override
         public int readyCount() {
-            return readyCount;
+            return ready.size();
         }
 
         @Override
@@ -1122,7 +1033,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
             Engine.this.beforeKernelWait();
             // An exported queue harvests with nothing watched too: a fired timer or a stale wake-up
             // left in the wait set would keep an outside watcher's view of it readable.
-            if (watchedFds > 0 || exported) {
+            if (fds.size() > 0 || exported) {
                 poller.harvest(kernelWaitUnderway);
                 dispatchPolled(Poller.HARVEST_SET);
             }
@@ -1181,7 +1092,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
 
     private void syncExportedReadiness() {
         if (exported) {
-            boolean readable = readyCount > 0;
+            boolean readable = ready.size() > 0;
             if (readable != exportedReadable) {
                 poller.setReadable(readable);
                 exportedReadable = readable;
@@ -1194,7 +1105,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
         lockHot();
         try {
             SourceKind naio = kinds[EventType.NAIO.ordinal()];
-            return new QueueStats(table.size(), readyCount, delivered, poller.syscalls(), overflows, waits.wakeups(),
+            return new QueueStats(table.size(), ready.size(), delivered, poller.syscalls(), overflows, waits.wakeups(),
                     requests(naio, SourceKind.Requests.STARTED), requests(naio, SourceKind.Requests.ENDED),
                     requests(naio, SourceKind.Requests.CANCELLED), requests(naio, SourceKind.Requests.BUFFERS_LENT));
         } finally {
@@ -1245,8 +1156,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
                     kind.shutdown();
                 }
             }
-            readyHead = readyTail = null;
-            readyCount = 0;
+            ready.clear();
             table.forEach(i -> {
                 SourceKind kind = kinds[i.type.ordinal()];
                 if (kind != null) {

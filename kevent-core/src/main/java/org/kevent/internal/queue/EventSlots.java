@@ -7,7 +7,7 @@ import java.util.Arrays;
  * primitives and never allocates an object per event. The engine fills it under the queue lock;
  * the caller reads it afterwards from its own thread.
  */
-public final class EventSlots {
+public final class EventSlots implements EventSink {
     public final int[] types;
     public final int[] events;
     public final int[] flags;
@@ -30,6 +30,8 @@ public final class EventSlots {
     /** The watched path event {@code i}'s name is relative to (INODE), for {@code EventBuffer.path}. */
     public final java.nio.file.Path[] nameBases;
     public int namesUsed;
+    /** Events written so far by the fill under way. */
+    private int filling;
 
     public EventSlots(int capacity) {
         types = new int[capacity];
@@ -49,10 +51,45 @@ public final class EventSlots {
         return types.length;
     }
 
-    /** Drops attachment references past {@code n} so a buffer does not keep old objects alive. */
-    void clearAttachmentsFrom(int n) {
+    /** Starts a fill: the events of the last one are forgotten as this one writes. */
+    void beginFill() {
+        namesUsed = 0;
+        filling = 0;
+    }
+
+    @Override
+    public long put(Interest i) {
+        int n = filling++;
+        types[n] = i.type.ordinal();
+        ids[n] = i.id;
+        events[n] = i.readyEvents;
+        flags[n] = org.kevent.Kevent.RET_DONE | i.retFlags;
+        data[n] = i.pending;
+        data2[n] = i.data2;
+        cookies[n] = i.cookie;
+        attachments[n] = i.attachment;
+        if (i.kind != null && i.kind.hasExtras()) {
+            i.kind.fill(i, this, n);
+        }
+        return n;
+    }
+
+    @Override
+    public void delivered(long position, Interest i, int generation) {
+    }
+
+    /**
+     * Ends a fill; attachment references past it are dropped, so a buffer does not keep old
+     * objects alive.
+     *
+     * @return events written
+     */
+    int endFill() {
+        int n = filling;
         if (size > n) {
             Arrays.fill(attachments, n, size, null);
         }
+        size = n;
+        return n;
     }
 }

@@ -19,7 +19,7 @@ import java.lang.invoke.VarHandle;
  * thread marking a slot {@link RingDescriptor#REMOVED}: written with release semantics under the
  * lock and read by the consumer with acquire semantics.
  */
-public final class Ring {
+public final class Ring implements EventSink {
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
 
     final long[] words;
@@ -84,6 +84,28 @@ public final class Ring {
         attachments[slot] = attachment;
         owners[slot] = owner;
         ownerGenerations[slot] = owner == null ? 0 : owner.generation;
+    }
+
+    /** Writes {@code i}'s event at the end of the readable range. */
+    @Override
+    public long put(Interest i) {
+        long seq = end++;
+        put(seq, i, i.type.ordinal(), i.readyEvents, org.kevent.Kevent.RET_DONE | i.retFlags, i.id, i.pending,
+                i.data2, i.cookie, i.attachment);
+        if (i.kind != null && i.kind.hasExtras()) {
+            i.kind.fillRing(i, this, seq);
+        }
+        return seq;
+    }
+
+    /**
+     * Lets the slot of {@code seq} track {@code i} if it is still the same registration: removal
+     * by its own delivery (ONESHOT, BROKEN) must not tombstone the slot that delivery just filled;
+     * the slot only tracks an interest that lives on.
+     */
+    @Override
+    public void delivered(long seq, Interest i, int generation) {
+        adopt(seq, i, generation);
     }
 
     /** Lets the slot of {@code seq} track {@code interest} if it is still the same registration. */
