@@ -9,6 +9,8 @@ import org.kevent.internal.source.inode.InodeBackend;
 import org.kevent.internal.source.inode.InodeKind;
 import org.kevent.internal.source.poll.PollKind;
 import org.kevent.internal.source.socket.SocketKind;
+import org.kevent.internal.source.timer.TimerKind;
+import org.kevent.internal.source.user.UserKind;
 
 /**
  * The Linux backend's wiring: which kind serves which event type on a new queue, and on which
@@ -33,7 +35,8 @@ public final class LinuxSources {
     }
 
     /**
-     * Installs POLL, SOCKET, INODE and NAIO on a new engine (TIMER and USER are the engine's own).
+     * Installs every kind on a new engine: TIMER and USER (pure Java, on the engine's wheel and
+     * ready list), POLL, SOCKET and INODE (on the queue's epoll set and inotify) and NAIO.
      *
      * @param engine       the queue's engine, not used yet
      * @param inodeBackend the file-system watch facility, or null for inotify (its instance is made
@@ -41,6 +44,8 @@ public final class LinuxSources {
      * @return the NAIO kind, which the queue's network AIO calls reach directly
      */
     public static Aio install(Engine engine, InodeBackend inodeBackend) {
+        engine.installKind(EventType.TIMER, new TimerKind(engine));
+        engine.installKind(EventType.USER, new UserKind(engine));
         engine.installKind(EventType.POLL, new PollKind(engine));
         engine.installKind(EventType.SOCKET, new SocketKind(engine));
         engine.installKind(EventType.INODE, InodeKind.create(engine,

@@ -10,6 +10,7 @@ import org.kevent.QueueStats;
 import org.kevent.Ukevent;
 import org.kevent.internal.timer.ExpiryHandler;
 import org.kevent.internal.timer.TimerNode;
+import org.kevent.internal.timer.Saturating;
 import org.kevent.internal.timer.TimerWheel;
 import org.kevent.internal.waiters.HotLock;
 import org.kevent.internal.waiters.WaitEvent;
@@ -71,8 +72,12 @@ public final class Engine implements ExpiryHandler, SourceContext {
      * waiter on a single-issuer ring), or null: one field, not a loop over the kinds per wait.
      */
     private SourceKind waitHooks;
+    /** The TIMER kind, which says what an expiry means; the wheel itself is the queue's. */
+    private ExpiryHandler timerExpiry = (node, now) -> {
+        throw new IllegalStateException("a timer expired on a queue with no TIMER kind");
+    };
 
-    /** Per event type, its kind; null for the built-in TIMER and USER. */
+    /** Per event type, its kind, as the backend's wiring installed it; null for a type it does not serve. */
     private final SourceKind[] kinds = new SourceKind[EventType.values().length];
 
     /** The descriptors the kinds watch in the kernel wait set, by token. */
@@ -125,6 +130,9 @@ public final class Engine implements ExpiryHandler, SourceContext {
             kinds[type.ordinal()] = kind;
             if (kind.hasWaitHooks()) {
                 waitHooks = kind;
+            }
+            if (type == EventType.TIMER) {
+                timerExpiry = (ExpiryHandler) kind;
             }
         } finally {
             lock.unlock();
@@ -207,7 +215,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
                     + " interests is reached (KeventQueue.Builder.maxInterests)");
         }
         SourceKind kind = kinds[r.type().ordinal()];
-        if (kind == null && r.type() != EventType.TIMER && r.type() != EventType.USER) {
+        if (kind == null) {
             return CtlError.of("EOPNOTSUPP", r.type() + " interests are not available on the "
                     + poller.name() + " engine");
         }
@@ -216,10 +224,6 @@ public final class Engine implements ExpiryHandler, SourceContext {
         i.id = r.id();
         i.enabled = true;
         table.insert(i);
-        if (kind == null) {
-            apply(i, r);
-            return null;
-        }
         setRecord(i, r);
         i.kind = kind;
         CtlError error = kind.attach(i, r);
@@ -247,20 +251,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
         if (i == null) {
             return CtlError.of("ENOENT", r.type() + " " + r.id() + " is not registered in this queue");
         }
-        SourceKind kind = kinds[i.type.ordinal()];
-        if (kind != null) {
-            return modifyKind(kind, i, r);
-        }
-        i.enabled = true;
-        if (i.type == EventType.TIMER) {
-            // A timer's MODIFY is a re-arm: expirations of the old setting are dropped.
-            wheel.cancel(i);
-            i.pending = 0;
-            i.readyEvents = 0;
-            unlinkReady(i);
-        }
-        apply(i, r);
-        return null;
+        return modifyKind(kinds[i.type.ordinal()], i, r);
     }
 
     /**
@@ -288,23 +279,6 @@ public final class Engine implements ExpiryHandler, SourceContext {
             i.pending = pending;
         }
         return error;
-    }
-
-    private void apply(Interest i, Ukevent r) {
-        setRecord(i, r);
-        if (i.type == EventType.TIMER) {
-            long now = clock.nanoTime();
-            long deadline = r.timerAbsolute() ? r.timerValue() : saturatedAdd(now, r.timerValue());
-            i.period = r.periodNanos();
-            wheel.schedule(i, deadline);
-            if (deadline <= now) {
-                expireTimers(now);
-            } else if (waits.pollerBusy() || exported) {
-                armTimer(now);
-            }
-        } else if (i.readyEvents != 0 && !i.onReady) {
-            makeReady(i);
-        }
     }
 
     private CtlError removeLocked(EventType type, long id) {
@@ -346,23 +320,8 @@ public final class Engine implements ExpiryHandler, SourceContext {
             return CtlError.of("EINVAL", "event bits 0x" + Integer.toHexString(unknownEvents) + " are not "
                     + r.type() + " events (field events)");
         }
-        if (r.type() == EventType.TIMER) {
-            // An absolute deadline may be anything: nanoTime values can be negative, and a past one is due.
-            if (!r.timerAbsolute() && r.timerValue() < 0) {
-                return CtlError.of("EINVAL", "timer delay " + r.timerValue() + " ns is negative (field delay)");
-            }
-            if (r.periodNanos() < 0) {
-                return CtlError.of("EINVAL", "timer period " + r.periodNanos() + " ns is negative (field period)");
-            }
-        } else if (r.periodNanos() != 0) {
-            return CtlError.of("EINVAL", "period " + r.periodNanos() + " ns on a " + r.type()
-                    + " record: only TIMER records have one (field period)");
-        }
-        if (r.recursive() && r.type() != EventType.INODE) {
-            return CtlError.of("EINVAL", "recursive watch on a " + r.type()
-                    + " record: only INODE records watch trees (field recursive)");
-        }
-        return null;
+        SourceKind kind = kinds[r.type().ordinal()];
+        return kind == null ? null : kind.validate(r);
     }
 
     /** @return the error of a ctl record for a type whose interests ctl does not make, or null */
@@ -401,11 +360,15 @@ public final class Engine implements ExpiryHandler, SourceContext {
         try {
             ensureOpen("trigger");
             int found = 0;
+            SourceKind user = kinds[EventType.USER.ordinal()];
+            if (user == null) {
+                return 0;
+            }
             for (int k = offset; k < offset + length; k++) {
                 Interest i = table.get(EventType.USER, ids[k]);
                 if (i != null) {
                     found++;
-                    triggerLocked(i);
+                    user.trigger(i);
                 }
             }
             return found;
@@ -431,23 +394,16 @@ public final class Engine implements ExpiryHandler, SourceContext {
     }
 
     private CtlError triggerLocked(EventType type, long id) {
-        if (type != EventType.USER) {
+        SourceKind kind = kinds[type.ordinal()];
+        if (kind == null || !kind.triggerable()) {
             return CtlError.of("EINVAL", "TRIGGER marks USER interests ready, not " + type + " ones (field type)");
         }
-        Interest i = table.get(EventType.USER, id);
+        Interest i = table.get(type, id);
         if (i == null) {
-            return CtlError.of("ENOENT", "USER " + id + " is not registered in this queue");
+            return CtlError.of("ENOENT", type + " " + id + " is not registered in this queue");
         }
-        triggerLocked(i);
+        kind.trigger(i);
         return null;
-    }
-
-    private void triggerLocked(Interest i) {
-        if (i.pending != Long.MAX_VALUE) {
-            i.pending++;
-        }
-        i.readyEvents = Kevent.USER_TRIGGER;
-        ready(i);
     }
 
     @Override
@@ -573,10 +529,10 @@ public final class Engine implements ExpiryHandler, SourceContext {
         }
         // Round up so a sub-nanosecond-unit timeout is never zero (no unit is below ns, but the
         // conversion saturates rather than overflows).
-        return saturatedAdd(clock.nanoTime(), Math.max(1, unit.toNanos(timeout)));
+        return Saturating.add(clock.nanoTime(), Math.max(1, unit.toNanos(timeout)));
     }
 
-    /** @return the engine's current monotonic time */
+    @Override
     public long now() {
         return clock.nanoTime();
     }
@@ -858,7 +814,6 @@ public final class Engine implements ExpiryHandler, SourceContext {
 
     private void unregister(Interest i) {
         unlinkReady(i);
-        wheel.cancel(i);
         SourceKind kind = kinds[i.type.ordinal()];
         if (kind != null) {
             kind.detach(i);
@@ -929,20 +884,26 @@ public final class Engine implements ExpiryHandler, SourceContext {
 
     @Override
     public void onExpiry(TimerNode node, long now) {
-        Interest i = (Interest) node;
-        long expirations = 1;
-        if (i.period > 0) {
-            // Keep the phase: the next deadline is the first deadline + k * period after now.
-            long late = now - i.deadline();
-            long missed = late / i.period;
-            expirations = saturatedAdd(missed, 1);
-            long next = saturatedAdd(i.deadline(), saturatedMul(expirations, i.period));
-            wheel.schedule(i, next);
+        timerExpiry.onExpiry(node, now);
+    }
+
+    @Override
+    public void schedule(Interest i, long deadline, long now) {
+        wheel.schedule(i, deadline);
+        if (expiring) {
+            // A periodic timer's next expiry, from within the batch: the batch arms once at its end.
+            return;
         }
-        i.pending = saturatedAdd(i.pending, expirations);
-        i.data2 = now;
-        i.readyEvents = Kevent.TIMER_FIRED;
-        ready(i);
+        if (deadline <= now) {
+            expireTimers(now);
+        } else if (waits.pollerBusy() || exported) {
+            armTimer(now);
+        }
+    }
+
+    @Override
+    public void unschedule(Interest i) {
+        wheel.cancel(i);
     }
 
     private void armTimer(long now) {
@@ -1162,7 +1123,6 @@ public final class Engine implements ExpiryHandler, SourceContext {
                 if (kind != null) {
                     kind.detach(i);
                 }
-                wheel.cancel(i);
                 i.onReady = false;
                 i.readyNext = i.readyPrev = null;
                 i.clear();
@@ -1190,22 +1150,4 @@ public final class Engine implements ExpiryHandler, SourceContext {
         HotLock.lock(lock);
     }
 
-    // ---------------------------------------------------------------------------------- arithmetic
-
-    static long saturatedAdd(long a, long b) {
-        long r = a + b;
-        if (((a ^ r) & (b ^ r)) < 0) {
-            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-        return r;
-    }
-
-    static long saturatedMul(long a, long b) {
-        long hi = Math.multiplyHigh(a, b);
-        long lo = a * b;
-        if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {
-            return lo;
-        }
-        return (a ^ b) < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
 }

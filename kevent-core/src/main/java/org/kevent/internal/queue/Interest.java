@@ -31,7 +31,7 @@ public final class Interest extends TimerNode implements FdWatcher {
     /** Second return word: fire time (TIMER), ... */
     public long data2;
     /** TIMER: period in ns, 0 for a single expiry. */
-    long period;
+    public long period;
 
     /** fd sources: the watched descriptor and the token of its registration, see {@link Engine#watchFd}. */
     public int fd = -1;

@@ -91,6 +91,20 @@ public interface SourceContext {
      */
     void unwatchFd(long token, int fd);
 
+    /** @return the queue's clock reading, monotonic nanoseconds */
+    long now();
+
+    /**
+     * Puts an interest on the queue's timer wheel, to expire at {@code deadline} through the TIMER
+     * kind's handler; a deadline already past expires now.
+     *
+     * @param now the clock reading the deadline was computed from
+     */
+    void schedule(Interest i, long deadline, long now);
+
+    /** Takes an interest off the timer wheel, if it is on it. */
+    void unschedule(Interest i);
+
     /** Makes a thread waiting in the kernel come back and run the kinds' before-wait work. */
     void nudgeKernelWait();
 

@@ -36,6 +36,42 @@ public abstract class SourceKind {
     }
 
     /**
+     * Judges the fields of an ADD or MODIFY record that only this type gives meaning to, after the
+     * queue has judged the common ones (flags, event mask). By default: no period (only TIMER
+     * records have one) and no recursion (only INODE records watch trees).
+     *
+     * @param r the record
+     * @return null, or the error naming the field and the value
+     */
+    public CtlError validate(Ukevent r) {
+        if (r.periodNanos() != 0) {
+            return CtlError.of("EINVAL", "period " + r.periodNanos() + " ns on a " + r.type()
+                    + " record: only TIMER records have one (field period)");
+        }
+        return r.recursive() ? notRecursive(r) : null;
+    }
+
+    /** @return the error of a recursive watch asked of a type that does not watch trees */
+    protected static CtlError notRecursive(Ukevent r) {
+        return CtlError.of("EINVAL", "recursive watch on a " + r.type()
+                + " record: only INODE records watch trees (field recursive)");
+    }
+
+    /** @return whether TRIGGER applies to this type's interests (USER) */
+    public boolean triggerable() {
+        return false;
+    }
+
+    /**
+     * TRIGGER: the caller marks the interest ready. Called only if {@link #triggerable}.
+     *
+     * @param i the interest
+     */
+    public void trigger(Interest i) {
+        throw new UnsupportedOperationException("TRIGGER on a " + i.type + " interest");
+    }
+
+    /**
      * @return null if ctl makes this type's interests, else the error every ctl record of the type
      *         gets (network AIO requests are started by their own calls)
      */

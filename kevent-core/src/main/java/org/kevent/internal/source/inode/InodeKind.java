@@ -119,6 +119,12 @@ public final class InodeKind extends SourceKind {
         return new InodeKind(context, backend, 0);
     }
 
+    /** Recursion is INODE's own field; a period is no INODE field. */
+    @Override
+    public CtlError validate(Ukevent r) {
+        return r.periodNanos() != 0 ? super.validate(r) : null;
+    }
+
     // ---------------------------------------------------------------------------------- control
 
     @Override
