@@ -10,6 +10,7 @@ import org.kevent.Kevent;
 import org.kevent.KeventException;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.IoUring;
+import org.kevent.internal.sys.IoUringCqe;
 import org.kevent.internal.sys.Sockets;
 import org.kevent.internal.queue.SourceContext;
 import org.kevent.internal.queue.FdWatcher;
@@ -436,8 +437,8 @@ public final class UringAio extends AioBackend implements FdWatcher, IoUring.Com
 
     private void completeMultishot(AioOp op, int result, int flags) {
         int id;
-        if ((flags & IoUring.CQE_F_BUFFER) != 0) {
-            id = flags >>> IoUring.CQE_BUFFER_SHIFT;
+        if ((flags & IoUringCqe.F_BUFFER) != 0) {
+            id = IoUringCqe.bufferId(flags);
             inRing--;
         } else {
             id = op.bufferId;
@@ -450,7 +451,7 @@ public final class UringAio extends AioBackend implements FdWatcher, IoUring.Com
                 bufferFreed(id);
             }
         }
-        if ((flags & IoUring.CQE_F_MORE) != 0) {
+        if ((flags & IoUringCqe.F_MORE) != 0) {
             return; // still armed
         }
         op.inKernel = false;
