@@ -10,6 +10,7 @@ import org.kevent.Kevent;
 import org.kevent.KeventException;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.IoUring;
+import org.kevent.internal.sys.IoUringCqe;
 import org.kevent.internal.sys.Sockets;
 import org.kevent.internal.queue.SourceContext;
 import org.kevent.internal.queue.FdWatcher;
@@ -36,10 +37,14 @@ import org.kevent.internal.source.socket.SocketKind;
  * the waiting thread itself, no extra thread. A user data word is {@code id << 1} for a request's
  * operation, odd for our own cancels (whose results say nothing).
  *
- * <p>A single-issuer queue's ring is {@code SINGLE_ISSUER | COOP_TASKRUN | TASKRUN_FLAG}: its
- * owner (the first thread to submit) submits, and the kernel runs completion work on it at its
- * next system call instead of interrupting it; a sleeping owner is woken at once, as the kernel
- * wakes it for the work. Any other queue's ring has none of those flags: any thread may wait.
+ * <p>Every ring is {@code SUBMIT_ALL}. A single-issuer queue's ring is also
+ * {@code SINGLE_ISSUER | R_DISABLED | COOP_TASKRUN | TASKRUN_FLAG}: created disabled, it is
+ * enabled by its owner's first submission, which makes that thread the one that submits; the
+ * kernel runs completion work on it at its next system call instead of interrupting it, and a
+ * sleeping owner is woken at once, as the kernel wakes it for the work. Any other queue's ring has
+ * none of those flags: any thread may wait. A kernel that refuses a flag (before 6.0 for
+ * SINGLE_ISSUER) gets the ring without it ({@link IoUring#open}), and the queue behaves as one
+ * without a single issuer.
  *
  * <h2>Caveats</h2>
  * No {@code DEFER_TASKRUN}: with it completion work waits until the owner enters the ring, and an
@@ -436,8 +441,8 @@ public final class UringAio extends AioBackend implements FdWatcher, IoUring.Com
 
     private void completeMultishot(AioOp op, int result, int flags) {
         int id;
-        if ((flags & IoUring.CQE_F_BUFFER) != 0) {
-            id = flags >>> IoUring.CQE_BUFFER_SHIFT;
+        if ((flags & IoUringCqe.F_BUFFER) != 0) {
+            id = IoUringCqe.bufferId(flags);
             inRing--;
         } else {
             id = op.bufferId;
@@ -450,7 +455,7 @@ public final class UringAio extends AioBackend implements FdWatcher, IoUring.Com
                 bufferFreed(id);
             }
         }
-        if ((flags & IoUring.CQE_F_MORE) != 0) {
+        if ((flags & IoUringCqe.F_MORE) != 0) {
             return; // still armed
         }
         op.inKernel = false;

@@ -310,15 +310,6 @@ public final class TimerWheel {
         return now;
     }
 
-    /**
-     * The length of a tick.
-     *
-     * @return {@code 1 << tickShift} ns
-     */
-    public long tickNanos() {
-        return 1L << tickShift;
-    }
-
     // ---------------------------------------------------------------------------------------------
 
     /** Moves every due node into pending, processing occupied slots in time order. */

@@ -373,11 +373,6 @@ public final class SocketState {
         }
     }
 
-    /** @return interests registered on this socket right now, across queues (for tests and stats) */
-    public synchronized int interestCount() {
-        return linkCount;
-    }
-
     /**
      * Closes the socket through the library: every interest on it, in every queue, is delivered
      * once more with {@code RET_BROKEN} and then removed; threads blocked in calls on it are woken;
