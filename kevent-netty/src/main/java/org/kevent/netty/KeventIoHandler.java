@@ -213,6 +213,19 @@ public final class KeventIoHandler implements IoHandler {
         return nextSourceId++;
     }
 
+    /**
+     * Triggers a user event of this loop's queue; any thread.
+     *
+     * @return whether it was registered (and is now ready)
+     */
+    boolean trigger(long id) {
+        try {
+            return queue.trigger(new long[] {id}, 0, 1) == 1;
+        } catch (QueueClosedException e) {
+            return false;
+        }
+    }
+
     /** @return the registrations, for tests; loop thread only */
     List<IoRegistration> registrations() {
         return List.copyOf(registrations);
