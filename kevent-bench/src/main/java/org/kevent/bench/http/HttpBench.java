@@ -37,6 +37,11 @@ public final class HttpBench {
     public static final String USAGE = "[--rounds N] [--duration 5s] [--warmup 1s] [--threads 1|2|both] [--only KEY,KEY]"
             + " [--cli-jar FILE] [--c-reference FILE]  wrk plaintext: evserver vs Netty nio/epoll/io_uring,"
             + " NIO Selector, virtual threads, C epoll floor";
+    /** The wrk part of {@code bench netty}'s usage. */
+    public static final String TRANSPORTS_USAGE = "[--rounds N] [--duration 5s] [--warmup 1s] [--threads 1|2|both]"
+            + " [--only KEY,KEY]";
+    /** The options of {@link #runTransports}. */
+    public static final String[] TRANSPORTS_OPTIONS = {"rounds", "duration", "warmup", "threads", "only"};
     /** Every option {@code http} accepts. */
     public static final String[] OPTIONS = {"rounds", "duration", "warmup", "threads", "only", "cli-jar", "c-reference"};
 
@@ -50,6 +55,8 @@ public final class HttpBench {
     private static final int INITIAL_WARMUP_MIN_SECONDS = 5;
 
     private final Output out;
+    /** {@code bench netty}: the Netty plaintext server on each Netty transport, kevent's among them. */
+    private final boolean transports;
     private final int roundsCount;
     private final int seconds;
     private final int warmupSeconds;
@@ -61,8 +68,9 @@ public final class HttpBench {
     private Wrk wrk;
     private Path pipelineScript;
 
-    private HttpBench(Output out, Map<String, String> options) throws IOException {
+    private HttpBench(Output out, Map<String, String> options, boolean transports) throws IOException {
         this.out = out;
+        this.transports = transports;
         this.options = options;
         this.roundsCount = positive(options, "rounds", 5);
         this.seconds = seconds(options, "duration", 5);
@@ -75,7 +83,7 @@ public final class HttpBench {
         };
         this.only = options.containsKey("only") ? List.of(options.get("only").split(",")) : null;
         this.root = Host.repositoryRoot();
-        this.workDir = root.resolve("kevent-bench/target/http-bench");
+        this.workDir = root.resolve(transports ? "kevent-bench/target/netty-bench" : "kevent-bench/target/http-bench");
         Files.createDirectories(workDir);
     }
 
@@ -87,12 +95,31 @@ public final class HttpBench {
      * @param json    the {@code --json} file or null; the chart goes next to it
      */
     public static void run(Output out, Map<String, String> options, Path json) throws Exception {
+        run(out, options, json, false);
+    }
+
+    /**
+     * Runs the benchmark of {@code bench netty}: the same Netty plaintext server ({@link NettyServer},
+     * unchanged) on kevent-netty's transport, Netty's native epoll and io_uring, and NIO; ratios and
+     * issue 15's targets against Netty epoll. Same options as {@code http} but
+     * {@code --cli-jar} and {@code --c-reference}.
+     *
+     * @param out     where tables, notes and values go
+     * @param options the command-line options without dashes
+     * @param json    the {@code --json} file or null; the chart goes next to it
+     */
+    public static void runTransports(Output out, Map<String, String> options, Path json) throws Exception {
+        run(out, options, json, true);
+    }
+
+    private static void run(Output out, Map<String, String> options, Path json, boolean transports) throws Exception {
         HttpBench bench;
         try {
-            bench = new HttpBench(out, options);
+            bench = new HttpBench(out, options, transports);
         } catch (IllegalArgumentException e) {
-            System.err.println("bench http: " + e.getMessage());
-            System.err.println("usage: kevent bench http " + USAGE);
+            String name = transports ? "netty" : "http";
+            System.err.println("bench " + name + ": " + e.getMessage());
+            System.err.println("usage: kevent bench " + name + " " + (transports ? TRANSPORTS_USAGE : USAGE));
             System.exit(2);
             return;
         }
@@ -104,8 +131,13 @@ public final class HttpBench {
     }
 
     private void runAll(Path json) throws Exception {
-        out.header().accept("http", "wrk plaintext over loopback: evserver vs Netty nio/epoll/io_uring, "
-                + "NIO Selector, virtual threads, C epoll floor");
+        if (transports) {
+            out.header().accept("netty", "wrk plaintext over loopback: one Netty application on the kevent "
+                    + "transport vs Netty epoll/io_uring/nio");
+        } else {
+            out.header().accept("http", "wrk plaintext over loopback: evserver vs Netty nio/epoll/io_uring, "
+                    + "NIO Selector, virtual threads, C epoll floor");
+        }
         wrk = Wrk.locate(System.out);
         pipelineScript = Wrk.writePipelineScript(workDir);
         List<Contender> contenders = contenders();
@@ -122,11 +154,12 @@ public final class HttpBench {
         for (int threads : threadCounts) {
             Figures f = measure(contenders, threads);
             all.add(f);
-            Tables.print(out, f, seconds);
+            Tables.print(out, f, seconds, transports);
             Tables.record(out.metric(), f);
         }
         out.note().accept("load average at end: " + Host.loadAverage());
-        Path svg = json != null ? json.resolveSibling(svgName(json)) : workDir.resolveSibling("http-bench.svg");
+        Path svg = json != null ? json.resolveSibling(svgName(json))
+                : workDir.resolveSibling(transports ? "netty-bench.svg" : "http-bench.svg");
         Files.writeString(svg, SvgChart.render(all, machineNote()));
         out.note().accept("chart: " + svg.toAbsolutePath());
     }
@@ -148,6 +181,12 @@ public final class HttpBench {
         String java = Host.java();
         String cp = Host.classPath();
         List<Contender> list = new ArrayList<>();
+        if (transports) {
+            for (String t : List.of("kevent", "epoll", "io_uring", "nio")) {
+                list.add(Contender.netty(java, cp, t));
+            }
+            return selected(list, "netty-kevent, netty-epoll, netty-io_uring, netty-nio");
+        }
         list.add(evserver(java));
         list.add(evserverAio(java));
         list.add(Contender.netty(java, cp, "nio"));
@@ -160,11 +199,15 @@ public final class HttpBench {
         if (options.containsKey("c-reference")) {
             list.add(Contender.c("c-reference", "C reference", Path.of(options.get("c-reference")), workDir, false));
         }
+        return selected(list, "evserver, evserver-aio, netty-nio, netty-epoll, netty-io_uring, nio-selector,"
+                + " virtual-threads, c-floor, c-reference");
+    }
+
+    private List<Contender> selected(List<Contender> list, String keys) {
         if (only != null) {
             list.removeIf(c -> !only.contains(c.key()));
             if (list.isEmpty()) {
-                throw new IllegalArgumentException("--only matches no server; keys: evserver, evserver-aio, netty-nio, netty-epoll,"
-                        + " netty-io_uring, nio-selector, virtual-threads, c-floor, c-reference");
+                throw new IllegalArgumentException("--only matches no server; keys: " + keys);
             }
         }
         return list;

@@ -24,7 +24,18 @@ final class Tables {
                           boolean atMost) {
     }
 
-    private static final List<Target> TARGETS = List.of(
+    /** req/s and p99 against Netty epoll in every workload: issue 3's for evserver and issue 15's for the transport. */
+    private static final Target[] PEER_TARGETS = {
+            new Target("req/s ≥ Netty epoll, c=16", Figures.Measure.REQ_PER_S, Workload.C16, Contender.NETTY_EPOLL, 1.0, false),
+            new Target("req/s ≥ Netty epoll, c=256", Figures.Measure.REQ_PER_S, Workload.C256, Contender.NETTY_EPOLL, 1.0, false),
+            new Target("req/s ≥ Netty epoll, pipelined ×16", Figures.Measure.REQ_PER_S, Workload.PIPELINED,
+                    Contender.NETTY_EPOLL, 1.0, false),
+            new Target("p99 ≤ Netty epoll, c=16", Figures.Measure.P99, Workload.C16, Contender.NETTY_EPOLL, 1.0, true),
+            new Target("p99 ≤ Netty epoll, c=256", Figures.Measure.P99, Workload.C256, Contender.NETTY_EPOLL, 1.0, true),
+            new Target("p99 ≤ Netty epoll, pipelined ×16", Figures.Measure.P99, Workload.PIPELINED,
+                    Contender.NETTY_EPOLL, 1.0, true)};
+
+    private static final List<Target> TARGETS = of(
             new Target("CPU/request ≤ 1.05× C floor, pipelined ×16", Figures.Measure.CPU_PER_REQ, Workload.PIPELINED,
                     Contender.C_FLOOR, 1.05, true),
             new Target("CPU/request ≤ 0.92× Netty epoll, pipelined ×16", Figures.Measure.CPU_PER_REQ, Workload.PIPELINED,
@@ -33,16 +44,32 @@ final class Tables {
                     Contender.NETTY_EPOLL, 1.0, true),
             new Target("CPU/request ≤ 1.0× Netty epoll, c=256", Figures.Measure.CPU_PER_REQ, Workload.C256,
                     Contender.NETTY_EPOLL, 1.0, true),
-            new Target("req/s ≥ Netty epoll, c=16", Figures.Measure.REQ_PER_S, Workload.C16, Contender.NETTY_EPOLL, 1.0, false),
-            new Target("req/s ≥ Netty epoll, c=256", Figures.Measure.REQ_PER_S, Workload.C256, Contender.NETTY_EPOLL, 1.0, false),
-            new Target("req/s ≥ Netty epoll, pipelined ×16", Figures.Measure.REQ_PER_S, Workload.PIPELINED,
-                    Contender.NETTY_EPOLL, 1.0, false),
-            new Target("p99 ≤ Netty epoll, c=16", Figures.Measure.P99, Workload.C16, Contender.NETTY_EPOLL, 1.0, true),
-            new Target("p99 ≤ Netty epoll, c=256", Figures.Measure.P99, Workload.C256, Contender.NETTY_EPOLL, 1.0, true),
-            new Target("p99 ≤ Netty epoll, pipelined ×16", Figures.Measure.P99, Workload.PIPELINED,
-                    Contender.NETTY_EPOLL, 1.0, true));
+            PEER_TARGETS);
 
-    static void print(Output out, Figures f, int seconds) {
+    /** Issue 15's targets for the kevent Netty transport, against Netty epoll with the same application. */
+    private static final List<Target> TRANSPORT_TARGETS = of(
+            new Target("CPU/request ≤ 0.95× Netty epoll, c=256", Figures.Measure.CPU_PER_REQ, Workload.C256,
+                    Contender.NETTY_EPOLL, 0.95, true),
+            new Target("CPU/request ≤ 0.95× Netty epoll, pipelined ×16", Figures.Measure.CPU_PER_REQ,
+                    Workload.PIPELINED, Contender.NETTY_EPOLL, 0.95, true),
+            PEER_TARGETS);
+
+    private static List<Target> of(Object... parts) {
+        List<Target> list = new ArrayList<>();
+        for (Object p : parts) {
+            if (p instanceof Target t) {
+                list.add(t);
+            } else {
+                list.addAll(List.of((Target[]) p));
+            }
+        }
+        return List.copyOf(list);
+    }
+
+    /** The key of the kevent transport's server in {@code bench netty}. */
+    private static final String NETTY_KEVENT = "netty-kevent";
+
+    static void print(Output out, Figures f, int seconds, boolean transports) {
         int epoll = f.index(Contender.NETTY_EPOLL);
         int floor = f.index(Contender.C_FLOOR);
         String t = f.threads + " thread" + (f.threads == 1 ? "" : "s");
@@ -70,26 +97,30 @@ final class Tables {
                 + "median (min..max) of this round's figure ÷ the same round's peer figure; CPU = server process "
                 + "utime+stime per request; errors = wrk socket errors + non-2xx, summed over rounds;"
                 + " pipelined latencies are per batch of 16; n/a where wrk printed a 0 percentile (see docs/BENCHMARKS.md)");
-        printTargets(out, f);
+        if (transports) {
+            printTargets(out, f, NETTY_KEVENT, "issue 15", TRANSPORT_TARGETS);
+        } else {
+            printAioTarget(out, f);
+            printTargets(out, f, Contender.EVSERVER, "issue 3", TARGETS);
+        }
     }
 
-    private static void printTargets(Output out, Figures f) {
-        printAioTarget(out, f);
-        int ev = f.index(Contender.EVSERVER);
+    private static void printTargets(Output out, Figures f, String subject, String issue, List<Target> targets) {
+        int ev = f.index(subject);
         String t = f.threads + " thread" + (f.threads == 1 ? "" : "s");
-        out.note().accept("targets (issue 3), evserver with " + t + ", on the median paired ratio:");
-        for (Target target : TARGETS) {
+        out.note().accept("targets (" + issue + "), " + subject + " with " + t + ", on the median paired ratio:");
+        for (Target target : targets) {
             int w = List.of(Workload.ALL).indexOf(target.workload());
             Spread r = f.paired(target.measure(), ev, f.index(target.peer()), w);
             String verdict;
             if (ev < 0) {
-                verdict = "n/a (evserver not loaded)";
+                verdict = "n/a (" + subject + " not loaded)";
             } else if (r.n() == 0) {
                 verdict = "n/a (no paired round with " + target.peer() + ")";
             } else {
                 boolean met = target.atMost() ? r.median() <= target.bound() : r.median() >= target.bound();
                 verdict = (met ? "met" : "NOT MET") + " (" + ratio(r) + ")";
-                out.metric().metric(Contender.EVSERVER + "/t" + f.threads, "target " + target.what(), met ? 1 : 0, "met");
+                out.metric().metric(subject + "/t" + f.threads, "target " + target.what(), met ? 1 : 0, "met");
             }
             out.note().accept("  " + target.what() + ": " + verdict);
         }
