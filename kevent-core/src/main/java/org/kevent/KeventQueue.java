@@ -11,9 +11,9 @@ import org.kevent.internal.source.aio.Aio;
 import org.kevent.net.NativeFile;
 import org.kevent.net.TcpSocket;
 import org.kevent.internal.queue.CtlError;
-import org.kevent.internal.queue.CtlEvent;
+import org.kevent.internal.jfr.CtlEvent;
 import org.kevent.internal.queue.Engine;
-import org.kevent.internal.queue.NanoClock;
+import org.kevent.internal.timer.NanoClock;
 import org.kevent.internal.queue.Poller;
 import org.kevent.internal.source.socket.NetAccess;
 

@@ -1,6 +1,6 @@
 package org.kevent;
 
-import org.kevent.internal.queue.NanoClock;
+import org.kevent.internal.timer.NanoClock;
 
 
 /** A clock that moves only when a test (or {@link FakePoller}) moves it. */

@@ -13,7 +13,7 @@ import org.kevent.internal.sys.IoUring;
 import org.kevent.internal.sys.IoUringCqe;
 import org.kevent.internal.sys.Sockets;
 import org.kevent.internal.queue.SourceContext;
-import org.kevent.internal.queue.FdWatcher;
+import org.kevent.internal.queue.FdWatchers;
 import org.kevent.internal.queue.Interest;
 import org.kevent.internal.source.aio.Aio;
 import org.kevent.internal.source.aio.AioBackend;
@@ -54,7 +54,7 @@ import org.kevent.internal.source.socket.SocketKind;
  * {@link #SHUTDOWN_WAIT_NANOS} of the queue's close, its buffer is kept reachable for the life of
  * the JVM rather than freed under the kernel.
  */
-public final class UringAio extends AioBackend implements FdWatcher, IoUring.CompletionSink {
+public final class UringAio extends AioBackend implements FdWatchers.Watcher, IoUring.CompletionSink {
     private static final int ENTRIES = 256;
     private static final int CQ_ENTRIES = 4096;
     private static final int STAGE_SIZE = 64 * 1024;

@@ -13,8 +13,9 @@ import org.kevent.internal.timer.TimerNode;
 import org.kevent.internal.timer.Saturating;
 import org.kevent.internal.timer.TimerWheel;
 import org.kevent.internal.waiters.HotLock;
-import org.kevent.internal.waiters.WaitEvent;
+import org.kevent.internal.jfr.WaitEvent;
 import org.kevent.internal.waiters.WaitProtocol;
+import org.kevent.internal.timer.NanoClock;
 
 /**
  * The queue engine (the seed's {@code kevent_user}): every interest of one queue, its FIFO ready
@@ -41,17 +42,17 @@ public final class Engine implements ExpiryHandler, SourceContext {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final WaitProtocol waits;
-    private final Kernel kernel;
+    private final KernelSide kernel;
     private final Poller poller;
     /** Tests: every blocking wait parks as a virtual thread's does (see {@link #parkEveryWait}). */
-    private boolean parkedWaits;
+    boolean parkedWaits;
     private final NanoClock clock;
     private final int maxInterests;
     private final InterestTable table = new InterestTable();
+    private final Control control;
     private final TimerWheel wheel;
 
     private final ReadyList ready = new ReadyList();
-    private Interest freeList;
 
     private long armedDeadline = TimerWheel.NO_DEADLINE;
     private boolean exported;
@@ -104,8 +105,9 @@ public final class Engine implements ExpiryHandler, SourceContext {
         this.clock = clock;
         this.maxInterests = maxInterests;
         this.wheel = new TimerWheel(clock.nanoTime());
-        this.kernel = new Kernel();
+        this.kernel = new KernelSide(this, poller, clock);
         this.waits = new WaitProtocol(lock, kernel);
+        this.control = new Control(this, table, kinds, maxInterests);
     }
 
     /**
@@ -192,142 +194,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
      * @return null on success, else the error
      */
     public CtlError ctlLocked(int op, Ukevent record) {
-        return switch (op) {
-            case 0 -> add(record);
-            case 1 -> removeLocked(record.type(), record.id());
-            case 2 -> modify(record);
-            case 3 -> triggerLocked(record.type(), record.id());
-            case 4 -> enableLocked(record.type(), record.id());
-            default -> throw new IllegalArgumentException("unknown ctl op " + op);
-        };
-    }
-
-    private CtlError add(Ukevent r) {
-        CtlError invalid = validate(r);
-        if (invalid != null) {
-            return invalid;
-        }
-        if (table.get(r.type(), r.id()) != null) {
-            return CtlError.of("EEXIST", r.type() + " " + r.id() + " is already registered in this queue");
-        }
-        if (table.size() >= maxInterests) {
-            return CtlError.of("ENOSPC", "the queue's registration cap of " + maxInterests
-                    + " interests is reached (KeventQueue.Builder.maxInterests)");
-        }
-        SourceKind kind = kinds[r.type().ordinal()];
-        if (kind == null) {
-            return CtlError.of("EOPNOTSUPP", r.type() + " interests are not available on the "
-                    + poller.name() + " engine");
-        }
-        Interest i = allocate();
-        i.type = r.type();
-        i.id = r.id();
-        i.enabled = true;
-        table.insert(i);
-        setRecord(i, r);
-        i.kind = kind;
-        CtlError error = kind.attach(i, r);
-        if (error != null) {
-            unlinkReady(i);
-            table.remove(i);
-            free(i);
-        }
-        return error;
-    }
-
-    private static void setRecord(Interest i, Ukevent r) {
-        i.events = r.events();
-        i.flags = r.flags();
-        i.cookie = r.cookie();
-        i.attachment = r.attachment();
-    }
-
-    private CtlError modify(Ukevent r) {
-        CtlError invalid = validate(r);
-        if (invalid != null) {
-            return invalid;
-        }
-        Interest i = table.get(r.type(), r.id());
-        if (i == null) {
-            return CtlError.of("ENOENT", r.type() + " " + r.id() + " is not registered in this queue");
-        }
-        return modifyKind(kinds[i.type.ordinal()], i, r);
-    }
-
-    /**
-     * MODIFY of a source kind's interest: the record takes effect whole or, if the kind refuses it,
-     * not at all (a failed record leaves its interest as it was, docs/SEMANTICS.md §4).
-     */
-    private CtlError modifyKind(SourceKind kind, Interest i, Ukevent r) {
-        int events = i.events;
-        int flags = i.flags;
-        long cookie = i.cookie;
-        Object attachment = i.attachment;
-        boolean enabled = i.enabled;
-        int readyEvents = i.readyEvents;
-        long pending = i.pending;
-        setRecord(i, r);
-        i.enabled = true;
-        CtlError error = kind.reattach(i, r);
-        if (error != null) {
-            i.events = events;
-            i.flags = flags;
-            i.cookie = cookie;
-            i.attachment = attachment;
-            i.enabled = enabled;
-            i.readyEvents = readyEvents;
-            i.pending = pending;
-        }
-        return error;
-    }
-
-    private CtlError removeLocked(EventType type, long id) {
-        CtlError refused = refusedByCtl(type);
-        if (refused != null) {
-            return refused;
-        }
-        Interest i = table.get(type, id);
-        if (i == null) {
-            return CtlError.of("ENOENT", type + " " + id + " is not registered in this queue");
-        }
-        unregister(i);
-        return null;
-    }
-
-    /**
-     * Judges every field of an ADD or MODIFY record (docs/SEMANTICS.md §4): records are built
-     * without checks, so that a bad value fails its own record here, not the whole batch at build
-     * time. The message names the field and the value.
-     */
-    private CtlError validate(Ukevent r) {
-        CtlError refused = refusedByCtl(r.type());
-        if (refused != null) {
-            return refused;
-        }
-        int unknownFlags = r.flags() & ~Kevent.REQ_MASK;
-        if (unknownFlags != 0) {
-            return CtlError.of("EINVAL", "unknown request flag bits 0x" + Integer.toHexString(unknownFlags)
-                    + " (field flags)");
-        }
-        if ((r.flags() & (Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH)) == (Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH)) {
-            return CtlError.of("EINVAL", "ONESHOT and DISPATCH exclude each other (field flags)");
-        }
-        if (r.events() == 0) {
-            return CtlError.of("EINVAL", "empty event mask (field events)");
-        }
-        int unknownEvents = r.events() & ~r.type().validEvents();
-        if (unknownEvents != 0) {
-            return CtlError.of("EINVAL", "event bits 0x" + Integer.toHexString(unknownEvents) + " are not "
-                    + r.type() + " events (field events)");
-        }
-        SourceKind kind = kinds[r.type().ordinal()];
-        return kind == null ? null : kind.validate(r);
-    }
-
-    /** @return the error of a ctl record for a type whose interests ctl does not make, or null */
-    private CtlError refusedByCtl(EventType type) {
-        SourceKind kind = kinds[type.ordinal()];
-        return kind == null ? null : kind.refusedByCtl();
+        return control.apply(op, record);
     }
 
     /**
@@ -341,7 +208,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
         lockHot();
         try {
             ensureOpen("remove");
-            return removeLocked(type, id);
+            return control.remove(type, id);
         } finally {
             lock.unlock();
         }
@@ -359,19 +226,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
         lockHot();
         try {
             ensureOpen("trigger");
-            int found = 0;
-            SourceKind user = kinds[EventType.USER.ordinal()];
-            if (user == null) {
-                return 0;
-            }
-            for (int k = offset; k < offset + length; k++) {
-                Interest i = table.get(EventType.USER, ids[k]);
-                if (i != null) {
-                    found++;
-                    user.trigger(i);
-                }
-            }
-            return found;
+            return control.triggerAll(ids, offset, length);
         } finally {
             lock.unlock();
         }
@@ -387,23 +242,10 @@ public final class Engine implements ExpiryHandler, SourceContext {
         lockHot();
         try {
             ensureOpen("trigger");
-            return triggerLocked(EventType.USER, id);
+            return control.trigger(EventType.USER, id);
         } finally {
             lock.unlock();
         }
-    }
-
-    private CtlError triggerLocked(EventType type, long id) {
-        SourceKind kind = kinds[type.ordinal()];
-        if (kind == null || !kind.triggerable()) {
-            return CtlError.of("EINVAL", "TRIGGER marks USER interests ready, not " + type + " ones (field type)");
-        }
-        Interest i = table.get(type, id);
-        if (i == null) {
-            return CtlError.of("ENOENT", type + " " + id + " is not registered in this queue");
-        }
-        kind.trigger(i);
-        return null;
     }
 
     @Override
@@ -442,29 +284,10 @@ public final class Engine implements ExpiryHandler, SourceContext {
         lockHot();
         try {
             ensureOpen("enable");
-            return enableLocked(type, id);
+            return control.enable(type, id);
         } finally {
             lock.unlock();
         }
-    }
-
-    private CtlError enableLocked(EventType type, long id) {
-        // A request is not an interest the caller arms: the same answer as for REMOVE.
-        CtlError refused = refusedByCtl(type);
-        if (refused != null) {
-            return refused;
-        }
-        Interest i = table.get(type, id);
-        if (i == null) {
-            return CtlError.of("ENOENT", type + " " + id + " is not registered in this queue");
-        }
-        i.enabled = true;
-        SourceKind kind = kinds[i.type.ordinal()];
-        if (kind != null) {
-            kind.enabled(i);
-        }
-        ready(i);
-        return null;
     }
 
     /** Forces one waiter out of its wait with what is ready, possibly nothing; sticky if none waits. */
@@ -495,7 +318,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
         try {
             ensureOpen("getEvents");
             checkWaiter();
-            WaitEvent event = blocking(min, deadline) ? newWaitEvent(min) : null;
+            WaitEvent event = WaitEvent.beginIfBlocking(min, ready.size(), deadline != WaitProtocol.NO_WAIT);
             int n = 0;
             try {
                 waits.await(min, max, deadline, event);
@@ -505,7 +328,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
                 waits.restore();
             }
             if (event != null) {
-                commit(event, n);
+                event.finish(poller.name(), n);
             }
             return n;
         } finally {
@@ -521,15 +344,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
      * @return the deadline, {@link #FOREVER} for none
      */
     public long deadlineAfter(long timeout, TimeUnit unit) {
-        if (timeout < 0) {
-            return FOREVER;
-        }
-        if (timeout == 0) {
-            return Long.MIN_VALUE;
-        }
-        // Round up so a sub-nanosecond-unit timeout is never zero (no unit is below ns, but the
-        // conversion saturates rather than overflows).
-        return Saturating.add(clock.nanoTime(), Math.max(1, unit.toNanos(timeout)));
+        return clock.deadlineAfter(timeout, unit);
     }
 
     @Override
@@ -537,24 +352,6 @@ public final class Engine implements ExpiryHandler, SourceContext {
         return clock.nanoTime();
     }
 
-    /** Whether a wait may block, so its JFR event is worth making (the hot path makes none). */
-    private boolean blocking(int need, long deadline) {
-        return need > ready.size() && deadline != WaitProtocol.NO_WAIT && WaitEvent.TYPE.isEnabled();
-    }
-
-    private static WaitEvent newWaitEvent(int need) {
-        WaitEvent event = new WaitEvent();
-        event.begin();
-        event.min = need;
-        return event;
-    }
-
-    private void commit(WaitEvent event, int delivered) {
-        event.end();
-        event.engine = poller.name();
-        event.delivered = delivered;
-        event.commit();
-    }
 
     // ---------------------------------------------------------------------------------- delivery
 
@@ -624,7 +421,21 @@ public final class Engine implements ExpiryHandler, SourceContext {
         }
     }
 
-    private void beforeKernelWait() {
+    /** @return events on the ready list now */
+    int readyCount() {
+        return ready.size();
+    }
+
+    /**
+     * @return whether a harvest must ask the kernel: a descriptor is watched, or the readiness fd
+     *         was exported (a fired timer or a stale wake-up left in the wait set would keep an
+     *         outside watcher's view of it readable)
+     */
+    boolean harvestNeeded() {
+        return fds.size() > 0 || exported;
+    }
+
+    void beforeKernelWait() {
         SourceKind hooks = waitHooks;
         if (hooks != null) {
             hooks.beforeKernelWait();
@@ -653,7 +464,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
 
     @Override
     public Interest newInterest(EventType type, long id, int events, int flags, long cookie, Object attachment) {
-        Interest i = allocate();
+        Interest i = table.allocate();
         i.type = type;
         i.id = id;
         i.events = events;
@@ -739,11 +550,11 @@ public final class Engine implements ExpiryHandler, SourceContext {
                 int readable = (int) (ring.end - ring.committed);
                 if (readable < min) {
                     int need = Math.min(min - readable, ring.free());
-                    WaitEvent event = blocking(need, deadline) ? newWaitEvent(need) : null;
+                    WaitEvent event = WaitEvent.beginIfBlocking(need, ready.size(), deadline != WaitProtocol.NO_WAIT);
                     waits.await(need, ring.free(), deadline, event);
                     fillRing();
                     if (event != null) {
-                        commit(event, (int) (ring.end - ring.committed));
+                        event.finish(poller.name(), (int) (ring.end - ring.committed));
                     }
                 }
                 loopThread = me;
@@ -797,7 +608,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
         }
     }
 
-    private void unlinkReady(Interest i) {
+    void unlinkReady(Interest i) {
         ready.unlink(i);
     }
 
@@ -812,7 +623,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
         unregister(i);
     }
 
-    private void unregister(Interest i) {
+    void unregister(Interest i) {
         unlinkReady(i);
         SourceKind kind = kinds[i.type.ordinal()];
         if (kind != null) {
@@ -822,23 +633,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
         if (i.ringRefs > 0) {
             ring.tombstone(i);
         }
-        free(i);
-    }
-
-    private void free(Interest i) {
-        i.clear();
-        i.freeNext = freeList;
-        freeList = i;
-    }
-
-    private Interest allocate() {
-        Interest i = freeList;
-        if (i == null) {
-            return new Interest();
-        }
-        freeList = i.freeNext;
-        i.freeNext = null;
-        return i;
+        table.free(i);
     }
 
     // ---------------------------------------------------------------------------------- timers
@@ -848,7 +643,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
      *
      * @return the clock reading taken, or {@link Long#MIN_VALUE} if the clock was not read
      */
-    private long expireDue() {
+    long expireDue() {
         if (wheel.isEmpty()) {
             return Long.MIN_VALUE;
         }
@@ -906,7 +701,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
         wheel.cancel(i);
     }
 
-    private void armTimer(long now) {
+    void armTimer(long now) {
         long next = wheel.nextDeadline();
         if (next < armedDeadline || (armedDeadline <= now && next != armedDeadline)) {
             poller.armTimer(next);
@@ -939,7 +734,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
     // ---------------------------------------------------------------------------------- descriptors
 
     @Override
-    public long watchFd(int fd, int events, FdWatcher watcher) {
+    public long watchFd(int fd, int events, FdWatchers.Watcher watcher) {
         long token = fds.add(watcher);
         int r = poller.ctlFd(Poller.FD_ADD, fd, events, token);
         if (r < 0) {
@@ -962,69 +757,13 @@ public final class Engine implements ExpiryHandler, SourceContext {
     }
 
     /** Hands the descriptor events of one poll to their watchers. Lock held. */
-    private void dispatchPolled(int set) {
+    void dispatchPolled(int set) {
         int n = poller.polledCount(set);
         for (int k = 0; k < n; k++) {
-            FdWatcher w = fds.watcher(poller.polledToken(set, k));
+            FdWatchers.Watcher w = fds.watcher(poller.polledToken(set, k));
             if (w != null) {
                 w.onFdEvents(poller.polledEvents(set, k));
             }
-        }
-    }
-
-    /** The kernel side of {@link WaitProtocol}: every call but {@link #kernelWait} with the lock held. */
-    private final class Kernel implements WaitProtocol.Host {
-        @Override
-        public int readyCount() {
-            return ready.size();
-        }
-
-        @Override
-        public long expireDue() {
-            return Engine.this.expireDue();
-        }
-
-        @Override
-        public long nanoTime() {
-            return clock.nanoTime();
-        }
-
-        @Override
-        public void harvest(boolean kernelWaitUnderway) {
-            Engine.this.beforeKernelWait();
-            // An exported queue harvests with nothing watched too: a fired timer or a stale wake-up
-            // left in the wait set would keep an outside watcher's view of it readable.
-            if (fds.size() > 0 || exported) {
-                poller.harvest(kernelWaitUnderway);
-                dispatchPolled(Poller.HARVEST_SET);
-            }
-        }
-
-        @Override
-        public void beforeKernelWait(long now) {
-            // Submit queued AIO before sleeping; what completed meanwhile may already be enough.
-            Engine.this.beforeKernelWait();
-            armTimer(now);
-        }
-
-        @Override
-        public void kernelWait(long timeoutNanos) {
-            // A virtual thread must not sleep in a downcall: that would pin its carrier.
-            if (parkedWaits || Thread.currentThread().isVirtual()) {
-                poller.pollParked(timeoutNanos);
-            } else {
-                poller.poll(timeoutNanos);
-            }
-        }
-
-        @Override
-        public void afterKernelWait() {
-            dispatchPolled(Poller.WAIT_SET);
-        }
-
-        @Override
-        public void wakeKernel() {
-            poller.wakeup();
         }
     }
 
@@ -1128,7 +867,6 @@ public final class Engine implements ExpiryHandler, SourceContext {
                 i.clear();
             });
             table.clear();
-            freeList = null;
             for (SourceKind kind : kinds) {
                 if (kind != null) {
                     kind.close();

@@ -12,8 +12,20 @@ import java.util.Arrays;
  * <h2>Threading</h2>
  * Not thread-safe: the queue's lock guards it.
  */
-final class FdWatchers {
-    private FdWatcher[] watchers = new FdWatcher[16];
+public final class FdWatchers {
+    /**
+     * Receives the readiness the kernel reported for a descriptor in the queue's epoll set. Called
+     * with the queue lock held, by the thread that harvested the kernel events.
+     */
+    @FunctionalInterface
+    public interface Watcher {
+        /**
+         * @param epollEvents the {@code EPOLL*} bits reported
+         */
+        void onFdEvents(int epollEvents);
+    }
+
+    private Watcher[] watchers = new Watcher[16];
     private int[] generations = new int[16];
     private int[] freeSlots = new int[16];
     private int freeCount;
@@ -30,7 +42,7 @@ final class FdWatchers {
      *
      * @return the token, positive
      */
-    long add(FdWatcher watcher) {
+    long add(Watcher watcher) {
         int slot;
         if (freeCount > 0) {
             slot = freeSlots[--freeCount];
@@ -69,7 +81,7 @@ final class FdWatchers {
     }
 
     /** @return the watcher of a current token, or null for a stale or unknown one */
-    FdWatcher watcher(long token) {
+    Watcher watcher(long token) {
         int slot = (int) token;
         if (slot < 0 || slot >= watchers.length || generations[slot] != (int) (token >>> 32)) {
             return null;

@@ -12,7 +12,7 @@ import org.kevent.internal.timer.TimerNode;
  * reference (a ring slot written before a removal) can tell it no longer owns the object.
  * Guarded by the queue lock.
  */
-public final class Interest extends TimerNode implements FdWatcher {
+public final class Interest extends TimerNode implements FdWatchers.Watcher {
     EventType type;
     public long id;
     public int events;

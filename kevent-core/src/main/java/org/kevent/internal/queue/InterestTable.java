@@ -35,6 +35,8 @@ final class InterestTable {
     private Interest[] values;
     private int mask;
     private int size;
+    /** Interests freed for reuse, linked through {@code freeNext}: a registration allocates only at first. */
+    private Interest freeList;
 
     InterestTable() {
         keys = new long[MIN_CAPACITY * 2];
@@ -158,6 +160,24 @@ final class InterestTable {
         }
     }
 
+    /** @return a cleared interest from the pool, or a new one */
+    Interest allocate() {
+        Interest i = freeList;
+        if (i == null) {
+            return new Interest();
+        }
+        freeList = i.freeNext;
+        i.freeNext = null;
+        return i;
+    }
+
+    /** Clears an interest that left the table and keeps it for {@link #allocate}. */
+    void free(Interest i) {
+        i.clear();
+        i.freeNext = freeList;
+        freeList = i;
+    }
+
     void clear() {
         Arrays.fill(keys, 0);
         Arrays.fill(values, null);
@@ -167,6 +187,7 @@ final class InterestTable {
             directCount[t] = 0;
         }
         directTotal = 0;
+        freeList = null;
     }
 
     private int find(int typeKey, long id) {

@@ -76,7 +76,7 @@ public interface SourceContext {
      * @param watcher what to tell when the kernel reports the descriptor
      * @return a token (positive) for {@link #rewatchFd} and {@link #unwatchFd}, or {@code -errno}
      */
-    long watchFd(int fd, int events, FdWatcher watcher);
+    long watchFd(int fd, int events, FdWatchers.Watcher watcher);
 
     /**
      * Changes the events of a watched descriptor, or re-arms an {@code EPOLLONESHOT} one.

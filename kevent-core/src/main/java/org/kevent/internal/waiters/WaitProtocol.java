@@ -2,6 +2,7 @@ package org.kevent.internal.waiters;
 
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.kevent.internal.jfr.WaitEvent;
 
 /**
  * The waiter protocol of one queue (docs/SEMANTICS.md §5): which waiting thread sleeps in the

@@ -8,7 +8,7 @@ import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
 import org.kevent.internal.queue.SourceContext;
-import org.kevent.internal.queue.FdWatcher;
+import org.kevent.internal.queue.FdWatchers;
 
 /**
  * How network AIO requests reach the kernel: io_uring ({@link UringAio}) or nonblocking calls
@@ -114,7 +114,7 @@ public abstract class AioBackend {
      *
      * @return false if it could not be watched; {@code op} then ended with the errno
      */
-    public final boolean watch(AioSocket s, AioOp op, int epollEvents, FdWatcher watcher) {
+    public final boolean watch(AioSocket s, AioOp op, int epollEvents, FdWatchers.Watcher watcher) {
         int fd = s.socket.fd();
         int dup = fd < 0 ? -Errno.EBADF : Fd.dup(fd);
         if (dup < 0) {

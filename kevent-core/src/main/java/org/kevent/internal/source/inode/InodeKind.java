@@ -17,7 +17,7 @@ import org.kevent.internal.sys.Inotify;
 import org.kevent.internal.queue.CtlError;
 import org.kevent.internal.queue.SourceContext;
 import org.kevent.internal.queue.EventSlots;
-import org.kevent.internal.queue.FdWatcher;
+import org.kevent.internal.queue.FdWatchers;
 import org.kevent.internal.queue.Interest;
 import org.kevent.internal.queue.Ring;
 import org.kevent.internal.queue.SourceKind;
@@ -88,7 +88,7 @@ public final class InodeKind extends SourceKind {
 
     private final InodeBackend backend;
     private final InodeWatchTable watches = new InodeWatchTable();
-    private final FdWatcher watcher = events -> drain();
+    private final FdWatchers.Watcher watcher = events -> drain();
     private final byte[] name = new byte[256];
     private final int recordCap;
     private int fd = -1;

@@ -1,4 +1,4 @@
-package org.kevent.internal.queue;
+package org.kevent.internal.jfr;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
