@@ -112,7 +112,7 @@ final class Control {
         }
         Interest i = table.get(r.type(), r.id());
         if (i == null) {
-            return CtlError.of("ENOENT", r.type() + " " + r.id() + " is not registered in this queue");
+            return notRegistered(r.type(), r.id());
         }
         return modifyKind(kinds[i.type.ordinal()], i, r);
     }
@@ -151,10 +151,14 @@ final class Control {
         }
         Interest i = table.get(type, id);
         if (i == null) {
-            return CtlError.of("ENOENT", type + " " + id + " is not registered in this queue");
+            return notRegistered(type, id);
         }
         engine.unregister(i);
         return null;
+    }
+
+    private static CtlError notRegistered(EventType type, long id) {
+        return CtlError.of("ENOENT", type + " " + id + " is not registered in this queue");
     }
 
     /**
@@ -200,7 +204,7 @@ final class Control {
         }
         Interest i = table.get(type, id);
         if (i == null) {
-            return CtlError.of("ENOENT", type + " " + id + " is not registered in this queue");
+            return notRegistered(type, id);
         }
         kind.trigger(i);
         return null;
@@ -214,7 +218,7 @@ final class Control {
         }
         Interest i = table.get(type, id);
         if (i == null) {
-            return CtlError.of("ENOENT", type + " " + id + " is not registered in this queue");
+            return notRegistered(type, id);
         }
         i.enabled = true;
         SourceKind kind = kinds[i.type.ordinal()];
