@@ -15,7 +15,7 @@ import org.kevent.internal.jfr.CtlEvent;
 import org.kevent.internal.queue.Engine;
 import org.kevent.internal.timer.NanoClock;
 import org.kevent.internal.queue.Poller;
-import org.kevent.internal.source.socket.NetAccess;
+import org.kevent.internal.access.NetSecrets;
 
 /**
  * A kevent queue (the seed's {@code kevent_user}): it holds every interest registered through it
@@ -161,7 +161,8 @@ public final class KeventQueue implements AutoCloseable {
         engine.lockBatch("ctl");
         try {
             for (int k = 0; k < length; k++) {
-                CtlError error = engine.ctlLocked(code, records[offset + k]);
+                Ukevent record = records[offset + k];
+                CtlError error = engine.ctlLocked(code, record, record.socket);
                 if (error == null) {
                     results.done(k);
                 } else {
@@ -224,7 +225,7 @@ public final class KeventQueue implements AutoCloseable {
 
     private void single(CtlOp op, Ukevent record) {
         Objects.requireNonNull(record, "record");
-        throwIfFailed(op, engine.ctl(op.ordinal(), record));
+        throwIfFailed(op, engine.ctl(op.ordinal(), record, record.socket));
     }
 
     private static void throwIfFailed(CtlOp op, CtlError error) {
@@ -419,7 +420,7 @@ public final class KeventQueue implements AutoCloseable {
     public long aioSend(TcpSocket socket, ByteBuffer src, long cookie, int flags) {
         Objects.requireNonNull(socket, "socket");
         Objects.requireNonNull(src, "src");
-        return aio.start(Kevent.NAIO_SEND, NetAccess.state(socket), src, cookie, checkAioFlags(flags));
+        return aio.start(Kevent.NAIO_SEND, NetSecrets.state(socket), src, cookie, checkAioFlags(flags));
     }
 
     /**
@@ -457,7 +458,7 @@ public final class KeventQueue implements AutoCloseable {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("aioRecv: dst is a read-only buffer; the bytes received need a writable one");
         }
-        return aio.start(Kevent.NAIO_RECV, NetAccess.state(socket), dst, cookie, checkAioFlags(flags));
+        return aio.start(Kevent.NAIO_RECV, NetSecrets.state(socket), dst, cookie, checkAioFlags(flags));
     }
 
     /**
@@ -500,7 +501,7 @@ public final class KeventQueue implements AutoCloseable {
      */
     public long aioRecvMultishot(TcpSocket socket, long cookie) {
         Objects.requireNonNull(socket, "socket");
-        return aio.startMultishot(NetAccess.state(socket), cookie);
+        return aio.startMultishot(NetSecrets.state(socket), cookie);
     }
 
     /**
@@ -556,7 +557,7 @@ public final class KeventQueue implements AutoCloseable {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("negative offset " + offset + " or length " + length);
         }
-        return aio.startSendfile(NetAccess.state(socket), file, offset, length, cookie, checkAioFlags(flags));
+        return aio.startSendfile(NetSecrets.state(socket), NetSecrets.handle(file), file, offset, length, cookie, checkAioFlags(flags));
     }
 
     /**

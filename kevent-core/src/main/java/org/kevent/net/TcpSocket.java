@@ -18,7 +18,7 @@ import org.kevent.internal.linux.SocketWaits;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
-import org.kevent.internal.source.socket.NetAccess;
+import org.kevent.internal.access.NetSecrets;
 import org.kevent.internal.source.socket.SocketState;
 
 /**
@@ -58,7 +58,7 @@ import org.kevent.internal.source.socket.SocketState;
  */
 public final class TcpSocket implements AutoCloseable {
     static {
-        NetAccess.installSockets(socket -> socket.state);
+        NetSecrets.setSockets(socket -> socket.state);
     }
 
     /**

@@ -31,11 +31,12 @@ final class Control {
      *
      * @param op     0 ADD, 1 REMOVE, 2 MODIFY, 3 TRIGGER, 4 ENABLE
      * @param record the record
+     * @param owner  the socket object a SOCKET record names, or null
      * @return null on success, else the error
      */
-    CtlError apply(int op, Ukevent record) {
+    CtlError apply(int op, Ukevent record, Object owner) {
         return switch (op) {
-            case 0 -> add(record);
+            case 0 -> add(record, owner);
             case 1 -> remove(record.type(), record.id());
             case 2 -> modify(record);
             case 3 -> trigger(record.type(), record.id());
@@ -65,7 +66,7 @@ final class Control {
         return found;
     }
 
-    private CtlError add(Ukevent r) {
+    private CtlError add(Ukevent r, Object owner) {
         CtlError invalid = validate(r);
         if (invalid != null) {
             return invalid;
@@ -89,7 +90,7 @@ final class Control {
         table.insert(i);
         setRecord(i, r);
         i.kind = kind;
-        CtlError error = kind.attach(i, r);
+        CtlError error = kind.attach(i, r, owner);
         if (error != null) {
             engine.unlinkReady(i);
             table.remove(i);

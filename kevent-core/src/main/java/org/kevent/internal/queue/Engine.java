@@ -153,13 +153,14 @@ public final class Engine implements ExpiryHandler, SourceContext {
      *
      * @param op     0 ADD, 1 REMOVE, 2 MODIFY, 3 TRIGGER, 4 ENABLE ({@link org.kevent.CtlOp} ordinals)
      * @param record the record
+     * @param owner  the socket object a SOCKET record names, or null (see {@link SourceKind#attach(Interest, Ukevent, Object)})
      * @return null on success, else the error
      */
-    public CtlError ctl(int op, Ukevent record) {
+    public CtlError ctl(int op, Ukevent record, Object owner) {
         lockHot();
         try {
             ensureOpen("ctl");
-            return ctlLocked(op, record);
+            return ctlLocked(op, record, owner);
         } finally {
             lock.unlock();
         }
@@ -191,10 +192,11 @@ public final class Engine implements ExpiryHandler, SourceContext {
      *
      * @param op     0 ADD, 1 REMOVE, 2 MODIFY, 3 TRIGGER, 4 ENABLE
      * @param record the record
+     * @param owner  the socket object a SOCKET record names, or null
      * @return null on success, else the error
      */
-    public CtlError ctlLocked(int op, Ukevent record) {
-        return control.apply(op, record);
+    public CtlError ctlLocked(int op, Ukevent record, Object owner) {
+        return control.apply(op, record, owner);
     }
 
     /**

@@ -115,6 +115,19 @@ public abstract class SourceKind {
     public abstract CtlError attach(Interest i, Ukevent r);
 
     /**
+     * {@link #attach(Interest, Ukevent)} for a record that names a source object as well as an id
+     * (a SOCKET record made from a {@code TcpSocket}): the API hands the object down, so that a
+     * kind can tell a closed source from its descriptor's next owner. By default the object is
+     * not looked at.
+     *
+     * @param owner the object the record names, or null
+     * @return null, or why it cannot be watched
+     */
+    public CtlError attach(Interest i, Ukevent r, Object owner) {
+        return attach(i, r);
+    }
+
+    /**
      * Applies a MODIFY: mask, flags and cookie are already replaced; re-arm and re-check.
      *
      * @return null, or why the new setting cannot be applied

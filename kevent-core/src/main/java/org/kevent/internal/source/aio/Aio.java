@@ -9,14 +9,12 @@ import org.kevent.Kevent;
 import org.kevent.KeventException;
 import org.kevent.Ukevent;
 import org.kevent.internal.sys.Errno;
-import org.kevent.net.NativeFile;
 import org.kevent.internal.queue.CtlError;
 import org.kevent.internal.queue.SourceContext;
 import org.kevent.internal.queue.EventSlots;
 import org.kevent.internal.queue.Interest;
 import org.kevent.internal.queue.Ring;
 import org.kevent.internal.queue.SourceKind;
-import org.kevent.internal.source.socket.NetAccess;
 import org.kevent.internal.source.socket.SocketState;
 
 /**
@@ -191,7 +189,7 @@ public final class Aio extends SourceKind {
             op.buffer.position(op.start + (int) op.done);
         }
         if (op.file != null) {
-            NetAccess.releaseFile(op.file);
+            op.file.release();
         }
         if (op.state != AioOp.ENDED) {
             // Only the queue's close detaches a live request, and shutdown() ended every one
@@ -239,10 +237,11 @@ public final class Aio extends SourceKind {
      *
      * @return the request id
      */
-    public long startSendfile(SocketState socket, NativeFile file, long offset, long length, long cookie, int flags) {
+    public long startSendfile(SocketState socket, FileHandle file, Object attachment, long offset, long length,
+                              long cookie, int flags) {
         context.lockOpen("aioSendfile");
         try {
-            return startSendfileLocked(socket, file, offset, length, cookie, flags);
+            return startSendfileLocked(socket, file, attachment, offset, length, cookie, flags);
         } finally {
             context.unlock();
         }
@@ -383,12 +382,12 @@ public final class Aio extends SourceKind {
      *
      * @return the request id
      */
-    private long startSendfileLocked(SocketState socket, NativeFile file, long offset, long length, long cookie,
-                                     int flags) {
-        AioOp op = newOp(Kevent.NAIO_SENDFILE, flags, cookie, file, Kevent.REQ_ONESHOT);
+    private long startSendfileLocked(SocketState socket, FileHandle file, Object attachment, long offset, long length,
+                                     long cookie, int flags) {
+        AioOp op = newOp(Kevent.NAIO_SENDFILE, flags, cookie, attachment, Kevent.REQ_ONESHOT);
         op.fileOffset = offset;
         op.total = length;
-        int fd = NetAccess.acquireFile(file);
+        int fd = file.acquire();
         if (fd < 0) {
             end(op, -Errno.EBADF);
             return op.id;

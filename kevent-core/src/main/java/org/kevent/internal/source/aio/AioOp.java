@@ -3,7 +3,6 @@ package org.kevent.internal.source.aio;
 import java.nio.ByteBuffer;
 
 import org.kevent.Kevent;
-import org.kevent.net.NativeFile;
 import org.kevent.internal.queue.Interest;
 
 /**
@@ -35,7 +34,7 @@ public final class AioOp {
     /** Absolute index in {@link #buffer} where the transfer starts: its position at the call. */
     public int start;
     /** The file of a sendfile, pinned; its descriptor, and where in it the transfer starts. */
-    public NativeFile file;
+    public FileHandle file;
     int fileFd = -1;
     long fileOffset;
 

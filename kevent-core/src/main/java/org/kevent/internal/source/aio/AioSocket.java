@@ -7,7 +7,7 @@ import org.kevent.internal.source.socket.SocketState;
  * send and sendfile), so that requests of one direction reach the kernel one at a time and in
  * the order they were made — two sends in flight at once could interleave their bytes.
  */
-public final class AioSocket {
+public final class AioSocket implements SocketState.AioUser {
     public final SocketState socket;
     public final Aio aio;
     public AioOp recvHead;
@@ -80,5 +80,10 @@ public final class AioSocket {
             }
         }
         return null;
+    }
+
+    @Override
+    public void socketClosing() {
+        aio.context().runLocked(() -> aio.socketClosing(this));
     }
 }

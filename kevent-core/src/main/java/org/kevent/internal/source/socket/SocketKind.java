@@ -69,11 +69,15 @@ public final class SocketKind extends SourceKind {
 
     @Override
     public CtlError attach(Interest i, Ukevent r) {
+        return attach(i, r, null);
+    }
+
+    @Override
+    public CtlError attach(Interest i, Ukevent r, Object owner) {
         if (r.id() < 0 || r.id() > Integer.MAX_VALUE) {
             return CtlError.of("EBADF", "SOCKET id " + r.id() + " is not a file descriptor");
         }
         int fd = (int) r.id();
-        Object owner = SocketState.recordSocket(r);
         SocketState s = SocketState.lookup(fd);
         if (owner != null && (s == null || s.owner() != owner)) {
             return CtlError.of("EBADF", "the socket (fd " + fd + ") is closed");

@@ -3,13 +3,10 @@ package org.kevent.internal.source.socket;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
-import java.util.function.Function;
 
-import org.kevent.Ukevent;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
-import org.kevent.internal.source.aio.AioSocket;
 
 /**
  * The storage of one socket the library owns (the seed's {@code kevent_storage} inside a socket):
@@ -72,11 +69,19 @@ public final class SocketState {
     private static final VarHandle TABLE_SLOT = MethodHandles.arrayElementVarHandle(SocketState[].class);
     private static final Object TABLE_LOCK = new Object();
     private static final SocketKind.Link[] NO_LINKS = new SocketKind.Link[0];
-    private static final AioSocket[] NO_AIO_USERS = new AioSocket[0];
+    /**
+     * A queue's network AIO state for this socket: told when the socket closes through the
+     * library, so its requests end as cancelled before the descriptor number is released.
+     */
+    public interface AioUser {
+        /** The socket is closing: end every request on it, under its queue's lock. Any thread. */
+        void socketClosing();
+    }
+
+    private static final AioUser[] NO_AIO_USERS = new AioUser[0];
 
     /** Open library sockets by fd, for records that name a socket by number. Written under TABLE_LOCK. */
     private static volatile SocketState[] table = new SocketState[256];
-    private static volatile Function<Ukevent, Object> recordSocket = r -> null;
 
     static {
         try {
@@ -119,7 +124,7 @@ public final class SocketState {
     private SocketKind.Link[] links = NO_LINKS;
     private int linkCount;
     /** Queues with network AIO requests on this socket (few: usually one). */
-    private AioSocket[] aioUsers = NO_AIO_USERS;
+    private AioUser[] aioUsers = NO_AIO_USERS;
     private int aioUserCount;
     private boolean closed;
 
@@ -138,19 +143,6 @@ public final class SocketState {
         this.listener = listener;
         this.connectState = connectState;
         register(fd, this);
-    }
-
-    /**
-     * Lets the engine read which socket object a record names; installed by {@link Ukevent}.
-     *
-     * @param access returns a record's socket object, or null
-     */
-    public static void installRecordAccess(Function<Ukevent, Object> access) {
-        recordSocket = access;
-    }
-
-    static Object recordSocket(Ukevent r) {
-        return recordSocket.apply(r);
     }
 
     /** @return the descriptor, or -1 once closed */
@@ -352,7 +344,7 @@ public final class SocketState {
     }
 
     /** @return false if the socket is closing (the request must fail with EBADF) */
-    public synchronized boolean addAioUser(AioSocket user) {
+    public synchronized boolean addAioUser(AioUser user) {
         if (closed) {
             return false;
         }
@@ -363,7 +355,7 @@ public final class SocketState {
         return true;
     }
 
-    public synchronized void removeAioUser(AioSocket user) {
+    public synchronized void removeAioUser(AioUser user) {
         for (int k = 0; k < aioUserCount; k++) {
             if (aioUsers[k] == user) {
                 aioUsers[k] = aioUsers[--aioUserCount];
@@ -384,7 +376,7 @@ public final class SocketState {
      */
     public int close() {
         SocketKind.Link[] snapshot;
-        AioSocket[] users;
+        AioUser[] users;
         int n;
         synchronized (this) {
             if (closed) {
@@ -403,8 +395,8 @@ public final class SocketState {
         }
         // Requests end as cancelled, and the kernel has seen every operation naming this
         // descriptor, before the number is released for reuse.
-        for (AioSocket user : users) {
-            user.aio.context().runLocked(() -> user.aio.socketClosing(user));
+        for (AioUser user : users) {
+            user.socketClosing();
         }
         Blocking hook = blocking;
         if (hook != null) {
