@@ -153,7 +153,6 @@ public final class KeventQueue implements AutoCloseable {
             }
         }
         results.reset(length);
-        int code = op.ordinal();
         CtlEvent event = CtlEvent.TYPE.isEnabled() ? new CtlEvent() : null;
         if (event != null) {
             event.begin();
@@ -162,7 +161,7 @@ public final class KeventQueue implements AutoCloseable {
         try {
             for (int k = 0; k < length; k++) {
                 Ukevent record = records[offset + k];
-                CtlError error = engine.ctlLocked(code, record, record.socket);
+                CtlError error = engine.ctlLocked(op, record, record.socket);
                 if (error == null) {
                     results.done(k);
                 } else {
@@ -225,7 +224,7 @@ public final class KeventQueue implements AutoCloseable {
 
     private void single(CtlOp op, Ukevent record) {
         Objects.requireNonNull(record, "record");
-        throwIfFailed(op, engine.ctl(op.ordinal(), record, record.socket));
+        throwIfFailed(op, engine.ctl(op, record, record.socket));
     }
 
     private static void throwIfFailed(CtlOp op, CtlError error) {
