@@ -183,10 +183,13 @@ final class Control {
         if (r.events() == 0) {
             return CtlError.of("EINVAL", "empty event mask (field events)");
         }
-        int unknownEvents = r.events() & ~r.type().validEvents();
-        if (unknownEvents != 0) {
-            return CtlError.of("EINVAL", "event bits 0x" + Integer.toHexString(unknownEvents) + " are not "
-                    + r.type() + " events (field events)");
+        int foreign = r.events() & ~r.type().validEvents();
+        if (foreign != 0) {
+            // Named by their constants, so their own family shows: POLLIN on a SOCKET record.
+            String why = (foreign & ~r.type().reportedEvents()) == 0
+                    ? " are reported by the queue, never asked for" : " are not " + r.type() + " events";
+            return CtlError.of("EINVAL", "event bits " + Kevent.eventNames(foreign) + " (0x"
+                    + Integer.toHexString(foreign) + ")" + why + " (field events)");
         }
         SourceKind kind = kinds[r.type().ordinal()];
         return kind == null ? null : kind.validate(r);
