@@ -573,17 +573,20 @@ public final class KeventQueue implements AutoCloseable {
     }
 
     /**
-     * Names the network AIO engine of this queue: {@code "io_uring"}, or {@code "readiness"}
-     * (nonblocking calls driven by the queue's readiness events) when io_uring is missing,
-     * refused ({@code EPERM}, {@code kernel.io_uring_disabled}) or lacks an operation we need, or
-     * when the system property {@code kevent.aio} is {@code readiness}. Both give the same events.
+     * Returns the network AIO engine of this queue, choosing it if no request chose it yet:
+     * {@link AioEngine#IO_URING}, or {@link AioEngine#READINESS} (nonblocking calls driven by the
+     * queue's readiness events) when io_uring is missing, refused ({@code EPERM},
+     * {@code kernel.io_uring_disabled}) or lacks an operation we need, or when
+     * {@link Builder#aioEngine} or the system property {@code kevent.aio} asks for it. Never
+     * {@link AioEngine#AUTO}. Both give the same events.
      *
-     * @return the engine's name
-     * @throws QueueClosedException if the queue is closed
-     * @throws KeventException      if {@code kevent.aio=io_uring} forces an io_uring the kernel refuses
+     * @return the engine in use
+     * @throws QueueClosedException     if the queue is closed
+     * @throws KeventException          if {@link AioEngine#IO_URING} was asked for and the kernel refuses it
+     * @throws IllegalArgumentException if the system property {@code kevent.aio} names no engine
      */
-    public String aioEngineName() {
-        return aio.engineName();
+    public AioEngine aioEngine() {
+        return aio.aioEngine();
     }
 
     private static int checkAioFlags(int flags) {
@@ -687,7 +690,7 @@ public final class KeventQueue implements AutoCloseable {
         private Poller poller;
         private org.kevent.internal.source.inode.InodeBackend inodeBackend;
         private boolean parkEveryWait;
-        private String aioEngine;
+        private AioEngine aioEngine;
         private int aioRingEntries;
         private boolean singleIssuer;
         private int recvBuffers;
@@ -726,19 +729,16 @@ public final class KeventQueue implements AutoCloseable {
 
         /**
          * Chooses the network AIO engine of the queue, overriding the system property
-         * {@code kevent.aio}: {@code "io_uring"} (fail at the first request if the kernel refuses
-         * it), {@code "readiness"}, or {@code "auto"} (io_uring when available, the default).
+         * {@code kevent.aio}: {@link AioEngine#IO_URING} (fail at the first request if the kernel
+         * refuses it), {@link AioEngine#READINESS}, or {@link AioEngine#AUTO} (io_uring when
+         * available, the default).
          *
-         * @param name the engine
+         * @param engine the engine
          * @return this builder
-         * @throws IllegalArgumentException for another name
+         * @throws NullPointerException if engine is null
          */
-        public Builder aioEngine(String name) {
-            Objects.requireNonNull(name, "name");
-            if (!name.equals("io_uring") && !name.equals("readiness") && !name.equals("auto")) {
-                throw new IllegalArgumentException("AIO engine must be io_uring, readiness or auto, got " + name);
-            }
-            this.aioEngine = name;
+        public Builder aioEngine(AioEngine engine) {
+            this.aioEngine = Objects.requireNonNull(engine, "engine");
             return this;
         }
 

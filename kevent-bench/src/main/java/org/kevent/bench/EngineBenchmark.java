@@ -2,6 +2,7 @@ package org.kevent.bench;
 
 import java.util.concurrent.TimeUnit;
 
+import org.kevent.AioEngine;
 import org.kevent.EventBuffer;
 import org.kevent.EventRing;
 import org.kevent.EventType;
@@ -259,7 +260,7 @@ public class EngineBenchmark {
         @Setup(Level.Trial)
         public void open() {
             warmClosePath(engine);
-            connect(KeventQueue.builder().aioEngine(engine).singleIssuer(true).open());
+            connect(KeventQueue.builder().aioEngine(AioEngine.of(engine)).singleIssuer(true).open());
         }
 
         /**
@@ -270,7 +271,7 @@ public class EngineBenchmark {
          */
         static void warmClosePath(String engine) {
             Aio warm = new Aio();
-            warm.connect(KeventQueue.builder().aioEngine(engine).singleIssuer(true).aioRecvBuffers(4, 1024).open());
+            warm.connect(KeventQueue.builder().aioEngine(AioEngine.of(engine)).singleIssuer(true).aioRecvBuffers(4, 1024).open());
             warm.queue.aioRecvMultishot(warm.server, 1);
             warm.queue.aioRecv(warm.client, warm.in, 2, 0);
             warm.queue.aioSend(warm.client, warm.out, 3, 0);
@@ -341,7 +342,7 @@ public class EngineBenchmark {
         @Setup(Level.Trial)
         public void open() {
             Aio.warmClosePath(engine);
-            link.connect(KeventQueue.builder().aioEngine(engine).singleIssuer(true).aioRecvBuffers(64, 1024).open());
+            link.connect(KeventQueue.builder().aioEngine(AioEngine.of(engine)).singleIssuer(true).aioRecvBuffers(64, 1024).open());
             link.queue.aioRecvMultishot(link.server, 1);
             out = java.nio.ByteBuffer.allocateDirect(1024);
             events = new EventBuffer(16);

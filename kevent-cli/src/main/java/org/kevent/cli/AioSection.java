@@ -103,7 +103,7 @@ final class AioSection implements DemoSection {
     @Override
     public String note(EventType type, long id) {
         return type == EventType.TIMER ? "aio: every 400 ms, a send and a receive"
-                : "aio: request, engine " + queue.aioEngineName();
+                : "aio: request, engine " + queue.aioEngine();
     }
 
     @Override
@@ -160,7 +160,7 @@ final class AioSection implements DemoSection {
     @Override
     public List<String> summary() {
         return List.of(started + " requests, " + completed + " completions, " + bytes + " bytes, engine "
-                + (queue == null ? "?" : queue.aioEngineName())
+                + (queue == null ? "?" : queue.aioEngine())
                 + (started - completed > 2 ? " (MISSING COMPLETIONS)" : ""),
                 arrivals + " multishot arrivals in lent buffers"
                 + (started / 2 - arrivals > 1 ? " (MISSING ARRIVALS)" : ""));

@@ -215,6 +215,6 @@ final class Demo {
         QueueStats st = q.stats();
         out.printf("  %-7s registered %d, delivered %d, syscalls %d, wakeups %d, overflows %d%n",
                 "queue", st.registered(), st.delivered(), st.syscalls(), st.wakeups(), st.overflows());
-        out.printf("  %-7s %s, network AIO on %s%n", "engine", q.engineName(), q.aioEngineName());
+        out.printf("  %-7s %s, network AIO on %s%n", "engine", q.engineName(), q.aioEngine());
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.kevent.AioEngine;
 import org.kevent.EventBuffer;
 import org.kevent.EventRing;
 import org.kevent.EventType;
@@ -53,7 +54,7 @@ abstract class MultishotContract {
     }
 
     KeventQueue open(int buffers, int size) {
-        return KeventQueue.builder().aioEngine(engine()).singleIssuer(singleIssuer()).aioRecvBuffers(buffers, size)
+        return KeventQueue.builder().aioEngine(AioEngine.of(engine())).singleIssuer(singleIssuer()).aioRecvBuffers(buffers, size)
                 .open();
     }
 

@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.kevent.AioEngine;
 import org.kevent.EventBuffer;
 import org.kevent.Kevent;
 import org.kevent.KeventQueue;
@@ -74,7 +75,7 @@ class MultishotPropertiesTest {
     }
 
     private static void run(String engine, List<Step> steps) {
-        try (KeventQueue q = KeventQueue.builder().aioEngine(engine).aioRecvBuffers(4, 512).open();
+        try (KeventQueue q = KeventQueue.builder().aioEngine(AioEngine.of(engine)).aioRecvBuffers(4, 512).open();
              Loopback pair = Loopback.open()) {
             Run run = new Run(q, pair);
             for (Step s : steps) {

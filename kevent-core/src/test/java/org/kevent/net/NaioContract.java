@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kevent.AioEngine;
 import org.kevent.CtlOp;
 import org.kevent.EventBuffer;
 import org.kevent.EventType;
@@ -114,7 +115,7 @@ abstract class NaioContract {
 
     @Test
     void engineIsTheOneAskedFor() {
-        assertThat(queue.aioEngineName()).isEqualTo(engine());
+        assertThat(queue.aioEngine()).isEqualTo(AioEngine.of(engine()));
     }
 
     @Test

@@ -81,7 +81,7 @@ public final class KeventNaioServer {
                     .open();
                  NativeFile file = part == Part.SENDFILE ? NativeFile.open(Path.of(args[2])) : null) {
                 // Before listening: an engine that cannot start must fail before the runner connects.
-                System.out.println("aio engine: " + queue.aioEngineName());
+                System.out.println("aio engine: " + queue.aioEngine());
                 TcpListener listener = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
                         4096, false);
                 queue.add(Ukevent.socket(listener, Kevent.SOCKET_ACCEPT));

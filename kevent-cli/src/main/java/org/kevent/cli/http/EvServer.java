@@ -211,7 +211,7 @@ public final class EvServer implements AutoCloseable {
             throw e;
         }
         KeventQueue first = started.get(0).queue;
-        EvServer server = new EvServer(bound, aio ? first.engineName() + " + aio " + first.aioEngineName()
+        EvServer server = new EvServer(bound, aio ? first.engineName() + " + aio " + first.aioEngine()
                 : first.engineName());
         server.workers.addAll(started);
         for (int i = 0; i < started.size(); i++) {
@@ -375,7 +375,7 @@ public final class EvServer implements AutoCloseable {
                 queue.add(acceptInterest());
                 if (aio) {
                     // Chooses the engine now, so a refused io_uring shows before the first client.
-                    queue.aioEngineName();
+                    queue.aioEngine();
                 }
             } catch (RuntimeException e) {
                 queue.close();

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.kevent.AioEngine;
 import org.kevent.EventBuffer;
 import org.kevent.EventType;
 import org.kevent.Kevent;
@@ -56,7 +57,7 @@ final class AioScenario implements Scenario {
     private void runOn(String engine, Duration budget, StressStats stats) throws InterruptedException {
         String label = name() + "/" + engine;
         Workers workers = new Workers(label, stats);
-        KeventQueue queue = KeventQueue.builder().aioEngine(engine).aioRecvBuffers(16, 1024).open();
+        KeventQueue queue = KeventQueue.builder().aioEngine(AioEngine.of(engine)).aioRecvBuffers(16, 1024).open();
         Loop loop = new Loop(queue, label, stats);
         try {
             loop.connect();

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.kevent.AioEngine;
 import org.kevent.EventType;
 import org.kevent.Kevent;
 import org.kevent.KeventException;
@@ -37,7 +38,7 @@ public final class Aio extends SourceKind {
 
     private final Map<SocketState, AioSocket> sockets = new HashMap<>();
     private AioBackend backend;
-    private String engineChoice;
+    private AioEngine engineChoice;
     private int ringEntries;
     private boolean singleIssuer;
     private long nextId = 1;
@@ -287,11 +288,11 @@ public final class Aio extends SourceKind {
 
     // ------------------------------------------------------------------------------ requests
 
-    /** @return the engine's name, choosing it on first use */
-    public String engineName() {
-        context.lockOpen("aioEngineName");
+    /** @return the AIO engine, choosing it on first use */
+    public AioEngine aioEngine() {
+        context.lockOpen("aioEngine");
         try {
-            return backend().name();
+            return AioEngine.of(backend().name());
         } finally {
             context.unlock();
         }
@@ -306,8 +307,8 @@ public final class Aio extends SourceKind {
         return b;
     }
 
-    public void configure(String engineName, int cqEntries, boolean oneIssuer, int recvBuffers, int recvBufferSize) {
-        this.engineChoice = engineName;
+    public void configure(AioEngine choice, int cqEntries, boolean oneIssuer, int recvBuffers, int recvBufferSize) {
+        this.engineChoice = choice;
         this.ringEntries = cqEntries;
         this.singleIssuer = oneIssuer;
         if (recvBuffers > 0) {
@@ -339,13 +340,13 @@ public final class Aio extends SourceKind {
     }
 
     private AioBackend choose() {
-        String wanted = engineChoice != null ? engineChoice : System.getProperty(ENGINE_PROPERTY, "auto");
+        AioEngine wanted = engineChoice != null ? engineChoice : property();
         switch (wanted) {
-            case "readiness":
+            case READINESS:
                 return engines.openReadiness(context, this);
-            case "io_uring":
+            case IO_URING:
                 return engines.openUring(context, this, ringEntries, singleIssuer);
-            case "auto":
+            default:
                 try {
                     return engines.openUring(context, this, ringEntries, singleIssuer);
                 } catch (KeventException refused) {
@@ -353,9 +354,16 @@ public final class Aio extends SourceKind {
                             "network AIO runs on readiness: io_uring is not available ({0})", refused.getMessage());
                     return engines.openReadiness(context, this);
                 }
-            default:
-                throw new IllegalArgumentException("-D" + ENGINE_PROPERTY + "=" + wanted
-                        + ": expected io_uring, readiness or auto");
+        }
+    }
+
+    private static AioEngine property() {
+        String value = System.getProperty(ENGINE_PROPERTY, AioEngine.AUTO.toString());
+        try {
+            return AioEngine.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("-D" + ENGINE_PROPERTY + "=" + value
+                    + ": expected io_uring, readiness or auto", e);
         }
     }
 
