@@ -1,5 +1,6 @@
 package org.kevent;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 import org.kevent.internal.sys.Inotify;
@@ -24,7 +25,8 @@ import org.kevent.internal.queue.EventSlots;
  *   <li>{@link #flags}: return flags, {@link Kevent#RET_DONE} always, {@link Kevent#RET_BROKEN}
  *       when the source died (the interest is then removed);</li>
  *   <li>{@link #data}, {@link #data2}: the two return words, meaning per type (see {@link EventType});</li>
- *   <li>{@link #cookie}, {@link #attachment}: the caller's, untouched.</li>
+ *   <li>{@link #cookie}, {@link #attachment}: the caller's, untouched;</li>
+ *   <li>{@link #buffer}: a NAIO request's buffer, apart from the attachment.</li>
  * </ul>
  *
  * <p><b>Threading:</b> not thread-safe; one buffer per consuming thread. The contents stay valid
@@ -102,9 +104,31 @@ public final class EventBuffer {
         return slots.cookies[check(i)];
     }
 
-    /** @param i event index @return the attachment of event {@code i}, or null */
+    /**
+     * Returns the attachment of event {@code i}: the caller's object, as given to the record
+     * ({@link Ukevent#withAttachment}) or to the network AIO call that made the request.
+     *
+     * @param i event index
+     * @return the attachment, or null
+     */
     public Object attachment(int i) {
         return slots.attachments[check(i)];
+    }
+
+    /**
+     * Returns the buffer of NAIO event {@code i}: the caller's buffer of an {@code aioSend} or
+     * {@code aioRecv} (its position moved by the bytes transferred), or, for a
+     * {@link Kevent#NAIO_RECV_MULTISHOT} arrival, a view of the buffer the queue lends, holding
+     * the bytes received from position 0 to its limit (give it back with
+     * {@link KeventQueue#aioReleaseBuffer}). The attachment stays the caller's own
+     * (docs/SEMANTICS.md §7).
+     *
+     * @param i event index
+     * @return the buffer; null for an {@code aioSendfile}, the last event of a multishot request,
+     *         and events of other types
+     */
+    public ByteBuffer buffer(int i) {
+        return slots.buffers[check(i)];
     }
 
     /**

@@ -104,7 +104,7 @@ class MultishotPropertiesTest {
         Run(KeventQueue q, Loopback pair) {
             this.q = q;
             this.pair = pair;
-            this.id = q.aioRecvMultishot(pair.server, 5);
+            this.id = q.aioRecvMultishot(pair.server, 5, null);
         }
 
         void apply(Step s) {
@@ -144,7 +144,7 @@ class MultishotPropertiesTest {
                 assertThat(events.cookie(k)).isEqualTo(5);
                 assertThat(lastData).as("no event after the last one").isNull();
                 if ((events.flags(k) & Kevent.RET_MORE) != 0) {
-                    ByteBuffer view = (ByteBuffer) events.attachment(k);
+                    ByteBuffer view = events.buffer(k);
                     assertThat((long) view.remaining()).isEqualTo(events.data(k)).isBetween(1L, 512L);
                     byte[] b = new byte[view.remaining()];
                     view.get(b);

@@ -110,36 +110,50 @@ public final class Aio extends SourceKind {
         return true;
     }
 
+    /** The request's buffer goes out beside the caller's attachment; a multishot event says more. */
     @Override
     public void fill(Interest i, EventSlots out, int n) {
-        if (i.sourceState instanceof AioOp op && op.multishot()) {
-            int id = op.chunkHead;
-            if (id >= 0) {
-                out.data[n] = pool.chunkLength[id];
-                out.data2[n] = id;
-                out.attachments[n] = takeArrival(op, id);
-                out.flags[n] = Kevent.RET_DONE | Kevent.RET_MORE;
-            } else {
-                out.data[n] = op.result;
-                out.data2[n] = op.done;
-                out.flags[n] = lastEvent(i, op);
-            }
+        if (!(i.sourceState instanceof AioOp op)) {
+            return;
+        }
+        if (!op.multishot()) {
+            out.buffers[n] = op.buffer;
+            return;
+        }
+        int id = op.chunkHead;
+        if (id >= 0) {
+            out.data[n] = pool.chunkLength[id];
+            out.data2[n] = id;
+            out.buffers[n] = takeArrival(op, id);
+            out.flags[n] = Kevent.RET_DONE | Kevent.RET_MORE;
+        } else {
+            out.data[n] = op.result;
+            out.data2[n] = op.done;
+            out.flags[n] = lastEvent(i, op);
         }
     }
 
     @Override
     public void fillRing(Interest i, Ring ring, long seq) {
-        if (i.sourceState instanceof AioOp op && op.multishot()) {
-            int id = op.chunkHead;
-            if (id >= 0) {
-                long length = pool.chunkLength[id];
-                ring.put(seq, i, EventType.NAIO.ordinal(), Kevent.NAIO_RECV_MULTISHOT, Kevent.RET_DONE | Kevent.RET_MORE,
-                        i.id, length, id, i.cookie, takeArrival(op, id));
-            } else {
-                int flags = lastEvent(i, op);
-                ring.put(seq, i, EventType.NAIO.ordinal(), Kevent.NAIO_RECV_MULTISHOT, flags, i.id, op.result,
-                        op.done, i.cookie, null);
-            }
+        if (!(i.sourceState instanceof AioOp op)) {
+            return;
+        }
+        if (!op.multishot()) {
+            ring.putBuffer(seq, op.buffer);
+            return;
+        }
+        int id = op.chunkHead;
+        // The engine's put already placed the caller's attachment in this slot.
+        Object attachment = ring.attachment(seq);
+        if (id >= 0) {
+            long length = pool.chunkLength[id];
+            ring.put(seq, i, EventType.NAIO.ordinal(), Kevent.NAIO_RECV_MULTISHOT, Kevent.RET_DONE | Kevent.RET_MORE,
+                    i.id, length, id, i.cookie, attachment);
+            ring.putBuffer(seq, takeArrival(op, id));
+        } else {
+            int flags = lastEvent(i, op);
+            ring.put(seq, i, EventType.NAIO.ordinal(), Kevent.NAIO_RECV_MULTISHOT, flags, i.id, op.result,
+                    op.done, i.cookie, attachment);
         }
     }
 
@@ -220,14 +234,15 @@ public final class Aio extends SourceKind {
      * @param opBit  {@code Kevent.NAIO_SEND} or {@code Kevent.NAIO_RECV}
      * @param socket the socket's storage
      * @param buffer the bytes or the room, position to limit
-     * @param cookie returned with the completion
-     * @param flags  {@code Kevent.AIO_*}
+     * @param cookie     returned with the completion
+     * @param attachment returned with the completion
+     * @param flags      {@code Kevent.AIO_*}
      * @return the request id
      */
-    public long start(int opBit, SocketState socket, ByteBuffer buffer, long cookie, int flags) {
+    public long start(int opBit, SocketState socket, ByteBuffer buffer, long cookie, Object attachment, int flags) {
         context.lockOpen(opBit == Kevent.NAIO_SEND ? "aioSend" : "aioRecv");
         try {
-            return startLocked(opBit, socket, buffer, cookie, flags);
+            return startLocked(opBit, socket, buffer, cookie, attachment, flags);
         } finally {
             context.unlock();
         }
@@ -253,10 +268,10 @@ public final class Aio extends SourceKind {
      *
      * @return the request id
      */
-    public long startMultishot(SocketState socket, long cookie) {
+    public long startMultishot(SocketState socket, long cookie, Object attachment) {
         context.lockOpen("aioRecvMultishot");
         try {
-            return startMultishotLocked(socket, cookie);
+            return startMultishotLocked(socket, cookie, attachment);
         } finally {
             context.unlock();
         }
@@ -372,12 +387,13 @@ public final class Aio extends SourceKind {
      *
      * @return the request id
      */
-    private long startLocked(int opBit, SocketState socket, ByteBuffer buffer, long cookie, int flags) {
+    private long startLocked(int opBit, SocketState socket, ByteBuffer buffer, long cookie, Object attachment,
+                             int flags) {
         if (org.kevent.internal.sys.IoBuffers.closeable(buffer)) {
             throw new IllegalArgumentException("the buffer views an arena its owner can close: the request could"
                     + " not keep its memory alive. Use ByteBuffer.allocateDirect, Arena.ofAuto() or a heap buffer");
         }
-        AioOp op = newOp(opBit, flags, cookie, buffer, Kevent.REQ_ONESHOT);
+        AioOp op = newOp(opBit, flags, cookie, attachment, Kevent.REQ_ONESHOT);
         op.buffer = buffer;
         op.start = buffer.position();
         op.total = buffer.remaining();
@@ -412,13 +428,13 @@ public final class Aio extends SourceKind {
      *
      * @return the request id
      */
-    private long startMultishotLocked(SocketState socket, long cookie) {
+    private long startMultishotLocked(SocketState socket, long cookie, Object attachment) {
         // The pool first: if it cannot be made, no request exists that would have to end.
         backend().checkIssuer("a network AIO request");
         pool();
         // Not ONESHOT: each arrival is a delivery that keeps the interest; the last event makes
         // it ONESHOT as it goes out (fill), so that delivery removes it.
-        AioOp op = newOp(Kevent.NAIO_RECV_MULTISHOT, 0, cookie, null, 0);
+        AioOp op = newOp(Kevent.NAIO_RECV_MULTISHOT, 0, cookie, attachment, 0);
         op.total = Long.MAX_VALUE;
         launch(op, socket);
         return op.id;
