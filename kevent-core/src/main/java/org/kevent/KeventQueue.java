@@ -488,7 +488,7 @@ public final class KeventQueue implements AutoCloseable {
      *
      * <p>Each arrival is a {@link EventType#NAIO} event with events
      * {@link Kevent#NAIO_RECV_MULTISHOT} and {@link Kevent#RET_MORE}: data = bytes received (at
-     * least 1), data2 = the buffer's id, {@link EventBuffer#buffer}
+     * least 1), data2 = the buffer's id ({@link EventBuffer#lentBufferId}), {@link EventBuffer#buffer}
      * = a {@link ByteBuffer} view of it holding the bytes from position 0 to its limit, and the
      * cookie and attachment as given. The buffer is lent: read it, then give it back with
      * {@link #aioReleaseBuffer}; until then the queue cannot use it again. When every buffer is

@@ -121,8 +121,10 @@ class ControlTest {
         assertThat(queue.poll(out)).isEqualTo(2);
         assertThat(out.id(0)).isEqualTo(1);
         assertThat(out.data(0)).as("two triggers coalesced").isEqualTo(2);
+        assertThat(out.triggers(0)).isEqualTo(2);
         assertThat(out.id(1)).isEqualTo(2);
         assertThat(out.data(1)).isEqualTo(1);
+        assertThat(out.triggers(1)).isEqualTo(1);
     }
 
     @Test

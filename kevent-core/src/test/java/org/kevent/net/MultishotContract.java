@@ -89,12 +89,17 @@ abstract class MultishotContract {
                 assertThat((long) view.limit()).isEqualTo(events.data(k));
                 bytes = new byte[view.remaining()];
                 view.get(bytes);
+                assertThat((long) events.lentBufferId(k)).isEqualTo(events.data2(k));
+                assertThat(events.aioTransferred(k)).as("the arrival's bytes").isEqualTo(events.data(k));
                 if (release) {
-                    q.aioReleaseBuffer((int) events.data2(k));
+                    q.aioReleaseBuffer(events.lentBufferId(k));
                 }
             } else if (events.events(k) == Kevent.NAIO_RECV_MULTISHOT) {
                 assertThat(events.buffer(k)).as("the last event lends nothing").isNull();
+                assertThat(events.lentBufferId(k)).isEqualTo(-1);
+                assertThat(events.aioTransferred(k)).as("bytes in all").isEqualTo(events.data2(k));
             }
+            assertThat(events.aioResult(k)).isEqualTo(events.data(k));
             out.add(new Arrival(events.id(k), events.events(k), events.flags(k), events.data(k), events.data2(k),
                     events.cookie(k), events.attachment(k), bytes));
         }

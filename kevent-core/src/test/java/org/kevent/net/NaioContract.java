@@ -100,6 +100,11 @@ abstract class NaioContract {
                 assertThat(seen.merge(got, 1, Integer::sum)).as("completions of request %d", got).isEqualTo(1);
                 early.put(got, new Completion(got, events.events(k), events.flags(k), events.data(k),
                         events.data2(k), events.cookie(k), events.attachment(k), events.buffer(k)));
+                // By name, a completion reads as its raw words say (docs/SEMANTICS.md §7).
+                assertThat(events.aioResult(k)).isEqualTo(events.data(k));
+                assertThat(events.aioTransferred(k)).as("bytes moved, also before a failure")
+                        .isEqualTo(events.data(k) < 0 ? events.data2(k) : events.data(k));
+                assertThat(events.lentBufferId(k)).as("only a multishot arrival lends a buffer").isEqualTo(-1);
             }
         }
         return early.remove(id);
