@@ -128,6 +128,16 @@ public final class EventRing {
         return ring.attachment(check(seq));
     }
 
+    /**
+     * Returns a NAIO event's buffer, as {@link EventBuffer#buffer} does.
+     *
+     * @param seq a readable sequence
+     * @return the request's buffer or a multishot arrival's lent view; null otherwise
+     */
+    public java.nio.ByteBuffer buffer(long seq) {
+        return ring.buffer(check(seq));
+    }
+
     private long check(long seq) {
         if (seq < ring.committed() || seq >= ring.end()) {
             throw new IndexOutOfBoundsException("sequence " + seq + " outside the readable range ["

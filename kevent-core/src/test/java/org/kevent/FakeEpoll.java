@@ -1,5 +1,8 @@
 package org.kevent;
 
+import static org.kevent.internal.sys.Epoll.EPOLLET;
+import static org.kevent.internal.sys.Epoll.EPOLLONESHOT;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -33,8 +36,6 @@ import org.kevent.internal.queue.Poller;
  * </ul>
  */
 final class FakeEpoll implements Poller {
-    static final int EPOLLET = 1 << 31;
-    static final int EPOLLONESHOT = 1 << 30;
     private static final int ALWAYS = Kevent.POLLERR | Kevent.POLLHUP;
     private static final int MAX_EVENTS = 64;
 

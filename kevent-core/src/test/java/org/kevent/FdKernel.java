@@ -1,5 +1,8 @@
 package org.kevent;
 
+import static org.kevent.internal.sys.Epoll.EPOLLET;
+import static org.kevent.internal.sys.Epoll.EPOLLONESHOT;
+
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -20,8 +23,6 @@ import org.kevent.internal.queue.Poller;
  * it too); each collects what it finds, so one report never reaches two pollers.
  */
 final class FdKernel implements Poller {
-    private static final int EPOLLET = 1 << 31;
-    private static final int EPOLLONESHOT = 1 << 30;
 
     private static final class Registration {
         final long token;

@@ -781,8 +781,9 @@ final class ModelQueue {
                         i.cookie, c.name);
             }
             default -> {
-                ev = new Ev(i.type, i.id, 1, Kevent.RET_DONE, i.count, i.type == EventType.TIMER ? i.data2 : 0,
-                        i.cookie, null);
+                boolean timer = i.type == EventType.TIMER;
+                ev = new Ev(i.type, i.id, timer ? Kevent.TIMER_FIRED : Kevent.USER_TRIGGER, Kevent.RET_DONE, i.count,
+                        timer ? i.data2 : 0, i.cookie, null);
                 i.count = 0;
             }
         }

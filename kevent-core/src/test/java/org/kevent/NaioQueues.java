@@ -21,6 +21,6 @@ public final class NaioQueues {
      * @return an open queue
      */
     public static KeventQueue open(String engine, int ringEntries, boolean singleIssuer) {
-        return KeventQueue.builder().aioEngine(engine).aioRingEntries(ringEntries).singleIssuer(singleIssuer).open();
+        return KeventQueue.builder().aioEngine(AioEngine.of(engine)).aioRingEntries(ringEntries).singleIssuer(singleIssuer).open();
     }
 }

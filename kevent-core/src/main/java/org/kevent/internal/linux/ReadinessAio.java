@@ -1,5 +1,6 @@
 package org.kevent.internal.linux;
 
+import org.kevent.internal.sys.Epoll;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Sockets;
 import org.kevent.internal.queue.SourceContext;
@@ -8,7 +9,6 @@ import org.kevent.internal.source.aio.AioBackend;
 import org.kevent.internal.source.aio.AioOp;
 import org.kevent.internal.source.aio.AioSocket;
 import org.kevent.internal.source.aio.RecvPool;
-import org.kevent.internal.source.socket.SocketKind;
 
 /**
  * Network AIO without io_uring: nonblocking {@code send}/{@code recv}/{@code sendfile} tried at
@@ -21,8 +21,8 @@ import org.kevent.internal.source.socket.SocketKind;
  * direction, so an edge that came while no request waited is never needed.
  */
 public final class ReadinessAio extends AioBackend {
-    private static final int WATCH_EVENTS = SocketKind.EPOLLIN | SocketKind.EPOLLOUT | SocketKind.EPOLLRDHUP
-            | SocketKind.EPOLLET;
+    private static final int WATCH_EVENTS = Epoll.EPOLLIN | Epoll.EPOLLOUT | Epoll.EPOLLRDHUP
+            | Epoll.EPOLLET;
 
     private RecvPool pool;
 

@@ -8,6 +8,7 @@ import java.util.List;
 import org.kevent.EventType;
 import org.kevent.Kevent;
 import org.kevent.KeventException;
+import org.kevent.internal.sys.Epoll;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.IoUring;
 import org.kevent.internal.sys.IoUringCqe;
@@ -20,7 +21,6 @@ import org.kevent.internal.source.aio.AioBackend;
 import org.kevent.internal.source.aio.AioOp;
 import org.kevent.internal.source.aio.AioSocket;
 import org.kevent.internal.source.aio.RecvPool;
-import org.kevent.internal.source.socket.SocketKind;
 
 /**
  * Network AIO on io_uring: {@code IORING_OP_SEND}/{@code RECV} on the caller's direct buffer (or
@@ -131,7 +131,7 @@ public final class UringAio extends AioBackend implements FdWatchers.Watcher, Io
                     "the kernel's io_uring may drop completions (no IORING_FEAT_NODROP, before 5.5)");
         }
         UringAio uring = new UringAio(context, aio, ring);
-        long token = context.watchFd(ring.fd(), SocketKind.EPOLLIN, uring);
+        long token = context.watchFd(ring.fd(), Epoll.EPOLLIN, uring);
         if (token < 0) {
             ring.close();
             throw Errno.exception("epoll_ctl", (int) -token, "adding the io_uring to the queue");
@@ -318,7 +318,7 @@ public final class UringAio extends AioBackend implements FdWatchers.Watcher, Io
         if (transferNow(op) == BLOCKED) {
             AioSocket s = op.socket;
             if (s.watchFd < 0) {
-                watch(s, op, SocketKind.EPOLLOUT | SocketKind.EPOLLET, events -> resumeSendfile(s));
+                watch(s, op, Epoll.EPOLLOUT | Epoll.EPOLLET, events -> resumeSendfile(s));
             }
         }
     }

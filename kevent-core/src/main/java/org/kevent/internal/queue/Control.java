@@ -1,5 +1,6 @@
 package org.kevent.internal.queue;
 
+import org.kevent.CtlOp;
 import org.kevent.EventType;
 import org.kevent.Kevent;
 import org.kevent.Ukevent;
@@ -29,19 +30,18 @@ final class Control {
     /**
      * Applies one record.
      *
-     * @param op     0 ADD, 1 REMOVE, 2 MODIFY, 3 TRIGGER, 4 ENABLE
+     * @param op     the operation
      * @param record the record
      * @param owner  the socket object a SOCKET record names, or null
      * @return null on success, else the error
      */
-    CtlError apply(int op, Ukevent record, Object owner) {
+    CtlError apply(CtlOp op, Ukevent record, Object owner) {
         return switch (op) {
-            case 0 -> add(record, owner);
-            case 1 -> remove(record.type(), record.id());
-            case 2 -> modify(record);
-            case 3 -> trigger(record.type(), record.id());
-            case 4 -> enable(record.type(), record.id());
-            default -> throw new IllegalArgumentException("unknown ctl op " + op);
+            case ADD -> add(record, owner);
+            case REMOVE -> remove(record.type(), record.id());
+            case MODIFY -> modify(record);
+            case TRIGGER -> trigger(record.type(), record.id());
+            case ENABLE -> enable(record.type(), record.id());
         };
     }
 
@@ -183,10 +183,13 @@ final class Control {
         if (r.events() == 0) {
             return CtlError.of("EINVAL", "empty event mask (field events)");
         }
-        int unknownEvents = r.events() & ~r.type().validEvents();
-        if (unknownEvents != 0) {
-            return CtlError.of("EINVAL", "event bits 0x" + Integer.toHexString(unknownEvents) + " are not "
-                    + r.type() + " events (field events)");
+        int foreign = r.events() & ~r.type().validEvents();
+        if (foreign != 0) {
+            // Named by their constants, so their own family shows: POLLIN on a SOCKET record.
+            String why = (foreign & ~r.type().reportedEvents()) == 0
+                    ? " are reported by the queue, never asked for" : " are not " + r.type() + " events";
+            return CtlError.of("EINVAL", "event bits " + Kevent.eventNames(foreign) + " (0x"
+                    + Integer.toHexString(foreign) + ")" + why + " (field events)");
         }
         SourceKind kind = kinds[r.type().ordinal()];
         return kind == null ? null : kind.validate(r);

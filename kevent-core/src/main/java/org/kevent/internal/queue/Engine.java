@@ -3,6 +3,7 @@ package org.kevent.internal.queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.kevent.CtlOp;
 import org.kevent.EventType;
 import org.kevent.Kevent;
 import org.kevent.QueueClosedException;
@@ -151,12 +152,12 @@ public final class Engine implements ExpiryHandler, SourceContext {
     /**
      * Applies one control record. Never throws for a bad record: returns its error instead.
      *
-     * @param op     0 ADD, 1 REMOVE, 2 MODIFY, 3 TRIGGER, 4 ENABLE ({@link org.kevent.CtlOp} ordinals)
+     * @param op     the operation
      * @param record the record
      * @param owner  the socket object a SOCKET record names, or null (see {@link SourceKind#attach(Interest, Ukevent, Object)})
      * @return null on success, else the error
      */
-    public CtlError ctl(int op, Ukevent record, Object owner) {
+    public CtlError ctl(CtlOp op, Ukevent record, Object owner) {
         lockHot();
         try {
             ensureOpen("ctl");
@@ -190,12 +191,12 @@ public final class Engine implements ExpiryHandler, SourceContext {
     /**
      * Applies one record inside a batch opened by {@link #lockBatch}.
      *
-     * @param op     0 ADD, 1 REMOVE, 2 MODIFY, 3 TRIGGER, 4 ENABLE
+     * @param op     the operation
      * @param record the record
      * @param owner  the socket object a SOCKET record names, or null
      * @return null on success, else the error
      */
-    public CtlError ctlLocked(int op, Ukevent record, Object owner) {
+    public CtlError ctlLocked(CtlOp op, Ukevent record, Object owner) {
         return control.apply(op, record, owner);
     }
 

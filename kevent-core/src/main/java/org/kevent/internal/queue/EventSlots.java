@@ -16,6 +16,8 @@ public final class EventSlots implements EventSink {
     public final long[] data2;
     public final long[] cookies;
     public final Object[] attachments;
+    /** NAIO: the request's buffer (send, recv) or the lent view (a multishot arrival); else null. */
+    public final java.nio.ByteBuffer[] buffers;
     /** Events written by the last fill. */
     public int size;
 
@@ -42,6 +44,7 @@ public final class EventSlots implements EventSink {
         data2 = new long[capacity];
         cookies = new long[capacity];
         attachments = new Object[capacity];
+        buffers = new java.nio.ByteBuffer[capacity];
         nameOffsets = new int[capacity];
         nameLengths = new int[capacity];
         nameBases = new java.nio.file.Path[capacity];
@@ -68,6 +71,7 @@ public final class EventSlots implements EventSink {
         data2[n] = i.data2;
         cookies[n] = i.cookie;
         attachments[n] = i.attachment;
+        buffers[n] = null;
         if (i.kind != null && i.kind.hasExtras()) {
             i.kind.fill(i, this, n);
         }
@@ -88,6 +92,7 @@ public final class EventSlots implements EventSink {
         int n = filling;
         if (size > n) {
             Arrays.fill(attachments, n, size, null);
+            Arrays.fill(buffers, n, size, null);
         }
         size = n;
         return n;

@@ -2,6 +2,7 @@ package org.kevent.internal.queue;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 
 /**
  * The storage of an event ring (the seed's {@code kevent_wait}/{@code kevent_commit} area), with the
@@ -24,6 +25,7 @@ public final class Ring implements EventSink {
 
     final long[] words;
     final Object[] attachments;
+    final ByteBuffer[] buffers;
     final Interest[] owners;
     final int[] ownerGenerations;
     final int mask;
@@ -34,6 +36,7 @@ public final class Ring implements EventSink {
     Ring(int capacity) {
         words = new long[capacity * RingDescriptor.SLOT_WORDS];
         attachments = new Object[capacity];
+        buffers = new ByteBuffer[capacity];
         owners = new Interest[capacity];
         ownerGenerations = new int[capacity];
         mask = capacity - 1;
@@ -72,6 +75,16 @@ public final class Ring implements EventSink {
         return attachments[(int) (seq & mask)];
     }
 
+    /** @return the NAIO buffer of the slot of {@code seq} (see {@link EventSlots#buffers}), or null */
+    public ByteBuffer buffer(long seq) {
+        return buffers[(int) (seq & mask)];
+    }
+
+    /** Sets the NAIO buffer of a slot {@link #put} just wrote (which cleared it). */
+    public void putBuffer(long seq, ByteBuffer buffer) {
+        buffers[(int) (seq & mask)] = buffer;
+    }
+
     public void put(long seq, Interest owner, int type, int events, int flags, long id, long data, long data2,
              long cookie, Object attachment) {
         int b = base(seq);
@@ -82,6 +95,7 @@ public final class Ring implements EventSink {
         words[b + RingDescriptor.META_OFFSET] = RingDescriptor.meta(type, events, flags);
         int slot = (int) (seq & mask);
         attachments[slot] = attachment;
+        buffers[slot] = null;
         owners[slot] = owner;
         ownerGenerations[slot] = owner == null ? 0 : owner.generation;
     }
@@ -142,6 +156,7 @@ public final class Ring implements EventSink {
             }
             owners[slot] = null;
             attachments[slot] = null;
+            buffers[slot] = null;
         }
         committed = upTo;
     }

@@ -13,8 +13,8 @@ package org.kevent.internal.queue;
  *                            bit  16      REMOVED: the interest was removed after the slot was written
  *                            bits 32..63  event bits
  * </pre>
- * The attachment object, which a primitive array cannot hold, sits in a parallel {@code Object[]}
- * at the slot index. A slot of sequence {@code s} starts at word {@code (s & (capacity-1)) * SLOT_WORDS}.
+ * The attachment object and a NAIO event's buffer, which a primitive array cannot hold, sit in
+ * parallel arrays at the slot index. A slot of sequence {@code s} starts at word {@code (s & (capacity-1)) * SLOT_WORDS}.
  */
 public final class RingDescriptor {
     private RingDescriptor() {

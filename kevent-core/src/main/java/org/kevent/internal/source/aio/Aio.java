@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.kevent.AioEngine;
 import org.kevent.EventType;
 import org.kevent.Kevent;
 import org.kevent.KeventException;
@@ -37,7 +38,7 @@ public final class Aio extends SourceKind {
 
     private final Map<SocketState, AioSocket> sockets = new HashMap<>();
     private AioBackend backend;
-    private String engineChoice;
+    private AioEngine engineChoice;
     private int ringEntries;
     private boolean singleIssuer;
     private long nextId = 1;
@@ -109,36 +110,50 @@ public final class Aio extends SourceKind {
         return true;
     }
 
+    /** The request's buffer goes out beside the caller's attachment; a multishot event says more. */
     @Override
     public void fill(Interest i, EventSlots out, int n) {
-        if (i.sourceState instanceof AioOp op && op.multishot()) {
-            int id = op.chunkHead;
-            if (id >= 0) {
-                out.data[n] = pool.chunkLength[id];
-                out.data2[n] = id;
-                out.attachments[n] = takeArrival(op, id);
-                out.flags[n] = Kevent.RET_DONE | Kevent.RET_MORE;
-            } else {
-                out.data[n] = op.result;
-                out.data2[n] = op.done;
-                out.flags[n] = lastEvent(i, op);
-            }
+        if (!(i.sourceState instanceof AioOp op)) {
+            return;
+        }
+        if (!op.multishot()) {
+            out.buffers[n] = op.buffer;
+            return;
+        }
+        int id = op.chunkHead;
+        if (id >= 0) {
+            out.data[n] = pool.chunkLength[id];
+            out.data2[n] = id;
+            out.buffers[n] = takeArrival(op, id);
+            out.flags[n] = Kevent.RET_DONE | Kevent.RET_MORE;
+        } else {
+            out.data[n] = op.result;
+            out.data2[n] = op.done;
+            out.flags[n] = lastEvent(i, op);
         }
     }
 
     @Override
     public void fillRing(Interest i, Ring ring, long seq) {
-        if (i.sourceState instanceof AioOp op && op.multishot()) {
-            int id = op.chunkHead;
-            if (id >= 0) {
-                long length = pool.chunkLength[id];
-                ring.put(seq, i, EventType.NAIO.ordinal(), Kevent.NAIO_RECV_MULTISHOT, Kevent.RET_DONE | Kevent.RET_MORE,
-                        i.id, length, id, i.cookie, takeArrival(op, id));
-            } else {
-                int flags = lastEvent(i, op);
-                ring.put(seq, i, EventType.NAIO.ordinal(), Kevent.NAIO_RECV_MULTISHOT, flags, i.id, op.result,
-                        op.done, i.cookie, null);
-            }
+        if (!(i.sourceState instanceof AioOp op)) {
+            return;
+        }
+        if (!op.multishot()) {
+            ring.putBuffer(seq, op.buffer);
+            return;
+        }
+        int id = op.chunkHead;
+        // The engine's put already placed the caller's attachment in this slot.
+        Object attachment = ring.attachment(seq);
+        if (id >= 0) {
+            long length = pool.chunkLength[id];
+            ring.put(seq, i, EventType.NAIO.ordinal(), Kevent.NAIO_RECV_MULTISHOT, Kevent.RET_DONE | Kevent.RET_MORE,
+                    i.id, length, id, i.cookie, attachment);
+            ring.putBuffer(seq, takeArrival(op, id));
+        } else {
+            int flags = lastEvent(i, op);
+            ring.put(seq, i, EventType.NAIO.ordinal(), Kevent.NAIO_RECV_MULTISHOT, flags, i.id, op.result,
+                    op.done, i.cookie, attachment);
         }
     }
 
@@ -219,14 +234,15 @@ public final class Aio extends SourceKind {
      * @param opBit  {@code Kevent.NAIO_SEND} or {@code Kevent.NAIO_RECV}
      * @param socket the socket's storage
      * @param buffer the bytes or the room, position to limit
-     * @param cookie returned with the completion
-     * @param flags  {@code Kevent.AIO_*}
+     * @param cookie     returned with the completion
+     * @param attachment returned with the completion
+     * @param flags      {@code Kevent.AIO_*}
      * @return the request id
      */
-    public long start(int opBit, SocketState socket, ByteBuffer buffer, long cookie, int flags) {
+    public long start(int opBit, SocketState socket, ByteBuffer buffer, long cookie, Object attachment, int flags) {
         context.lockOpen(opBit == Kevent.NAIO_SEND ? "aioSend" : "aioRecv");
         try {
-            return startLocked(opBit, socket, buffer, cookie, flags);
+            return startLocked(opBit, socket, buffer, cookie, attachment, flags);
         } finally {
             context.unlock();
         }
@@ -252,10 +268,10 @@ public final class Aio extends SourceKind {
      *
      * @return the request id
      */
-    public long startMultishot(SocketState socket, long cookie) {
+    public long startMultishot(SocketState socket, long cookie, Object attachment) {
         context.lockOpen("aioRecvMultishot");
         try {
-            return startMultishotLocked(socket, cookie);
+            return startMultishotLocked(socket, cookie, attachment);
         } finally {
             context.unlock();
         }
@@ -287,11 +303,11 @@ public final class Aio extends SourceKind {
 
     // ------------------------------------------------------------------------------ requests
 
-    /** @return the engine's name, choosing it on first use */
-    public String engineName() {
-        context.lockOpen("aioEngineName");
+    /** @return the AIO engine, choosing it on first use */
+    public AioEngine aioEngine() {
+        context.lockOpen("aioEngine");
         try {
-            return backend().name();
+            return AioEngine.of(backend().name());
         } finally {
             context.unlock();
         }
@@ -306,8 +322,8 @@ public final class Aio extends SourceKind {
         return b;
     }
 
-    public void configure(String engineName, int cqEntries, boolean oneIssuer, int recvBuffers, int recvBufferSize) {
-        this.engineChoice = engineName;
+    public void configure(AioEngine choice, int cqEntries, boolean oneIssuer, int recvBuffers, int recvBufferSize) {
+        this.engineChoice = choice;
         this.ringEntries = cqEntries;
         this.singleIssuer = oneIssuer;
         if (recvBuffers > 0) {
@@ -339,13 +355,13 @@ public final class Aio extends SourceKind {
     }
 
     private AioBackend choose() {
-        String wanted = engineChoice != null ? engineChoice : System.getProperty(ENGINE_PROPERTY, "auto");
+        AioEngine wanted = engineChoice != null ? engineChoice : property();
         switch (wanted) {
-            case "readiness":
+            case READINESS:
                 return engines.openReadiness(context, this);
-            case "io_uring":
+            case IO_URING:
                 return engines.openUring(context, this, ringEntries, singleIssuer);
-            case "auto":
+            default:
                 try {
                     return engines.openUring(context, this, ringEntries, singleIssuer);
                 } catch (KeventException refused) {
@@ -353,9 +369,16 @@ public final class Aio extends SourceKind {
                             "network AIO runs on readiness: io_uring is not available ({0})", refused.getMessage());
                     return engines.openReadiness(context, this);
                 }
-            default:
-                throw new IllegalArgumentException("-D" + ENGINE_PROPERTY + "=" + wanted
-                        + ": expected io_uring, readiness or auto");
+        }
+    }
+
+    private static AioEngine property() {
+        String value = System.getProperty(ENGINE_PROPERTY, AioEngine.AUTO.toString());
+        try {
+            return AioEngine.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("-D" + ENGINE_PROPERTY + "=" + value
+                    + ": expected io_uring, readiness or auto", e);
         }
     }
 
@@ -364,12 +387,13 @@ public final class Aio extends SourceKind {
      *
      * @return the request id
      */
-    private long startLocked(int opBit, SocketState socket, ByteBuffer buffer, long cookie, int flags) {
+    private long startLocked(int opBit, SocketState socket, ByteBuffer buffer, long cookie, Object attachment,
+                             int flags) {
         if (org.kevent.internal.sys.IoBuffers.closeable(buffer)) {
             throw new IllegalArgumentException("the buffer views an arena its owner can close: the request could"
                     + " not keep its memory alive. Use ByteBuffer.allocateDirect, Arena.ofAuto() or a heap buffer");
         }
-        AioOp op = newOp(opBit, flags, cookie, buffer, Kevent.REQ_ONESHOT);
+        AioOp op = newOp(opBit, flags, cookie, attachment, Kevent.REQ_ONESHOT);
         op.buffer = buffer;
         op.start = buffer.position();
         op.total = buffer.remaining();
@@ -404,13 +428,13 @@ public final class Aio extends SourceKind {
      *
      * @return the request id
      */
-    private long startMultishotLocked(SocketState socket, long cookie) {
+    private long startMultishotLocked(SocketState socket, long cookie, Object attachment) {
         // The pool first: if it cannot be made, no request exists that would have to end.
         backend().checkIssuer("a network AIO request");
         pool();
         // Not ONESHOT: each arrival is a delivery that keeps the interest; the last event makes
         // it ONESHOT as it goes out (fill), so that delivery removes it.
-        AioOp op = newOp(Kevent.NAIO_RECV_MULTISHOT, 0, cookie, null, 0);
+        AioOp op = newOp(Kevent.NAIO_RECV_MULTISHOT, 0, cookie, attachment, 0);
         op.total = Long.MAX_VALUE;
         launch(op, socket);
         return op.id;

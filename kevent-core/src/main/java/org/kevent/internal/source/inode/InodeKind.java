@@ -12,6 +12,7 @@ import java.util.Objects;
 
 import org.kevent.Kevent;
 import org.kevent.Ukevent;
+import org.kevent.internal.sys.Epoll;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Inotify;
 import org.kevent.internal.queue.CtlError;
@@ -75,7 +76,6 @@ import org.kevent.internal.queue.SourceKind;
  * names.
  */
 public final class InodeKind extends SourceKind {
-    private static final int EPOLLIN = 0x001; // sys/epoll.h
     /** Reads per readiness report, so one burst cannot hold the queue lock for long. */
     private static final int MAX_READS = 16;
     private static final byte[] ROOT = new byte[0];
@@ -582,7 +582,7 @@ public final class InodeKind extends SourceKind {
         if (f < 0) {
             return InodeErrors.init(-f, backend.limit(InodeErrors.MAX_INSTANCES));
         }
-        long t = context.watchFd(f, EPOLLIN, watcher);
+        long t = context.watchFd(f, Epoll.EPOLLIN, watcher);
         if (t < 0) {
             backend.close(f);
             return CtlError.of(Errno.name((int) -t), Errno.message((int) -t) + " (epoll_ctl of the inotify descriptor)");

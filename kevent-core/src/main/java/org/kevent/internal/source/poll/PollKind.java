@@ -2,6 +2,7 @@ package org.kevent.internal.source.poll;
 
 import org.kevent.Kevent;
 import org.kevent.Ukevent;
+import org.kevent.internal.sys.Epoll;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.queue.CtlError;
 import org.kevent.internal.queue.SourceContext;
@@ -27,9 +28,6 @@ import org.kevent.internal.queue.SourceKind;
  * exported descriptor (the epoll set itself) stays readable exactly while it is.
  */
 public final class PollKind extends SourceKind {
-    // Kernel values shared by poll(2) and epoll (asm-generic/poll.h, sys/epoll.h).
-    private static final int EPOLLET = 1 << 31;
-    private static final int EPOLLONESHOT = 1 << 30;
     private static final int ALWAYS = Kevent.POLLERR | Kevent.POLLHUP;
 
     public PollKind(SourceContext context) {
@@ -89,7 +87,7 @@ public final class PollKind extends SourceKind {
 
     private static int epollEvents(Interest i) {
         // Level, ONESHOT and DISPATCH alike report once and wait for a re-arm.
-        return i.events | ((i.flags & Kevent.REQ_ET) != 0 ? EPOLLET : EPOLLONESHOT);
+        return i.events | ((i.flags & Kevent.REQ_ET) != 0 ? Epoll.EPOLLET : Epoll.EPOLLONESHOT);
     }
 
     private static CtlError error(int errno, int fd) {

@@ -1,5 +1,12 @@
 package org.kevent.internal.source.socket;
 
+import static org.kevent.internal.sys.Epoll.EPOLLERR;
+import static org.kevent.internal.sys.Epoll.EPOLLET;
+import static org.kevent.internal.sys.Epoll.EPOLLHUP;
+import static org.kevent.internal.sys.Epoll.EPOLLIN;
+import static org.kevent.internal.sys.Epoll.EPOLLOUT;
+import static org.kevent.internal.sys.Epoll.EPOLLRDHUP;
+
 import org.kevent.Kevent;
 import org.kevent.Ukevent;
 import org.kevent.internal.sys.Errno;
@@ -35,13 +42,6 @@ import org.kevent.internal.queue.SourceKind;
  * re-queued during the call, a kernel re-arm is the cheapest correct re-check.
  */
 public final class SocketKind extends SourceKind {
-    public static final int EPOLLIN = 0x001; // sys/epoll.h
-    public static final int EPOLLOUT = 0x004; // sys/epoll.h
-    static final int EPOLLERR = 0x008; // sys/epoll.h
-    static final int EPOLLHUP = 0x010; // sys/epoll.h
-    public static final int EPOLLRDHUP = 0x2000; // sys/epoll.h
-    public static final int EPOLLET = 1 << 31; // sys/epoll.h
-
     private static final int ALWAYS = Kevent.SOCKET_ERR | Kevent.SOCKET_HUP;
 
     public SocketKind(SourceContext context) {

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
+import org.kevent.internal.sys.Epoll;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
@@ -260,16 +261,16 @@ public final class SocketState {
      */
     public void onEpoll(int epollEvents) {
         int bits = 0;
-        if ((epollEvents & SocketKind.EPOLLIN) != 0) {
+        if ((epollEvents & Epoll.EPOLLIN) != 0) {
             bits |= READABLE;
         }
-        if ((epollEvents & SocketKind.EPOLLOUT) != 0) {
+        if ((epollEvents & Epoll.EPOLLOUT) != 0) {
             bits |= WRITABLE;
         }
-        if ((epollEvents & SocketKind.EPOLLRDHUP) != 0) {
+        if ((epollEvents & Epoll.EPOLLRDHUP) != 0) {
             bits |= RDHUP;
         }
-        if ((epollEvents & SocketKind.EPOLLHUP) != 0) {
+        if ((epollEvents & Epoll.EPOLLHUP) != 0) {
             bits |= HUP;
         }
         int s;
@@ -297,7 +298,7 @@ public final class SocketState {
             if (err != 0) {
                 error = err;
                 connectState = CONNECT_FAILED;
-            } else if ((epollEvents & SocketKind.EPOLLOUT) != 0) {
+            } else if ((epollEvents & Epoll.EPOLLOUT) != 0) {
                 connectState = CONNECTED;
             }
         }

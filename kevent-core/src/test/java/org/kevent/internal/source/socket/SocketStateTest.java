@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.kevent.internal.sys.Epoll;
 import org.kevent.internal.sys.Sockets;
 
 /** The drained tracking of a socket: a drain never erases readiness reported while it ran. */
@@ -17,7 +18,7 @@ class SocketStateTest {
 
     @Test
     void aDrainClearsTheSideItDrained() {
-        state.onEpoll(SocketKind.EPOLLIN | SocketKind.EPOLLOUT);
+        state.onEpoll(Epoll.EPOLLIN | Epoll.EPOLLOUT);
         int before = state.readiness();
         state.drained(before, SocketState.RECV_SIDE);
         assertThat(state.readiness() & SocketState.READABLE).isZero();
@@ -28,9 +29,9 @@ class SocketStateTest {
 
     @Test
     void readinessReportedDuringTheCallSurvivesTheDrain() {
-        state.onEpoll(SocketKind.EPOLLIN);
+        state.onEpoll(Epoll.EPOLLIN);
         int before = state.readiness();
-        state.onEpoll(SocketKind.EPOLLIN); // a new edge harvested while recv ran
+        state.onEpoll(Epoll.EPOLLIN); // a new edge harvested while recv ran
         state.drained(before, SocketState.RECV_SIDE);
         assertThat(state.readiness() & SocketState.READABLE).isEqualTo(SocketState.READABLE);
     }
