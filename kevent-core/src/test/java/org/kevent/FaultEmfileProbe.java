@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import org.kevent.net.NativeFile;
 import org.kevent.net.TcpListener;
 import org.kevent.net.TcpSocket;
+import org.kevent.testing.ChildJvm;
 
 /**
  * Run in a child JVM with a low {@code RLIMIT_NOFILE} by {@link FaultEmfileTest}: with the fd

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.queue.CtlError;
 import org.kevent.internal.source.inode.InodeErrors;
+import org.kevent.testing.RefusingInotify;
 
 /** INODE interests on real temporary directories (docs/SEMANTICS.md §2, issue 4). */
 class InodeTest {

@@ -4,8 +4,11 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.kevent.PropertyChecks.Choices;
-import org.kevent.PropertyChecks.Sequence;
+import org.kevent.testing.FakeEpoll;
+import org.kevent.testing.FakeInotify;
+import org.kevent.testing.PropertyChecks;
+import org.kevent.testing.PropertyChecks.Choices;
+import org.kevent.testing.PropertyChecks.Sequence;
 
 /**
  * Random sequences of control batches (ADD, MODIFY, REMOVE, TRIGGER, ENABLE of USER, TIMER, POLL

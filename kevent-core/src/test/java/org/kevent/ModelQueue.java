@@ -13,6 +13,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.kevent.testing.FakeEpoll;
+import org.kevent.testing.FakeInotify;
+
 /**
  * A reference model of one queue (docs/SEMANTICS.md §1, §3–6) with USER, TIMER, POLL and INODE
  * interests, written from the specification and kept small enough to check by reading.

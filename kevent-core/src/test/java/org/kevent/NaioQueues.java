@@ -1,6 +1,10 @@
 package org.kevent;
 
-/** Opens queues with test-only network AIO settings for tests outside this package. */
+/**
+ * Opens queues with test-only network AIO settings for tests outside this package: the setting is
+ * a package-private {@code KeventQueue.Builder} hook, so this bridge lives here, not in
+ * {@code org.kevent.testing}.
+ */
 public final class NaioQueues {
     private NaioQueues() {
     }

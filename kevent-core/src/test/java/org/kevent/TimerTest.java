@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.kevent.testing.FakePoller;
+import org.kevent.testing.ManualClock;
 
 /** TIMER semantics on a manual clock: deterministic, no sleeping. */
 class TimerTest {

@@ -14,8 +14,8 @@ import org.kevent.AioEngine;
 import org.kevent.EventBuffer;
 import org.kevent.Kevent;
 import org.kevent.KeventQueue;
-import org.kevent.PropertyChecks;
-import org.kevent.PropertyChecks.Choices;
+import org.kevent.testing.PropertyChecks;
+import org.kevent.testing.PropertyChecks.Choices;
 
 /**
  * Multishot receive under random interleavings of sends, takes with and without giving buffers

@@ -106,7 +106,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
         this.clock = clock;
         this.maxInterests = maxInterests;
         this.wheel = new TimerWheel(clock.nanoTime());
-        this.kernel = new KernelSide(this, poller, clock);
+        this.kernel = new KernelSide(this, poller, clock, fds);
         this.waits = new WaitProtocol(lock, kernel);
         this.control = new Control(this, table, kinds, maxInterests);
     }
@@ -759,16 +759,6 @@ public final class Engine implements ExpiryHandler, SourceContext {
         }
     }
 
-    /** Hands the descriptor events of one poll to their watchers. Lock held. */
-    void dispatchPolled(int set) {
-        int n = poller.polledCount(set);
-        for (int k = 0; k < n; k++) {
-            FdWatchers.Watcher w = fds.watcher(poller.polledToken(set, k));
-            if (w != null) {
-                w.onFdEvents(poller.polledEvents(set, k));
-            }
-        }
-    }
 
     // ---------------------------------------------------------------------------------- fd, stats, close
 

@@ -89,6 +89,23 @@ public final class FdWatchers {
         return watchers[slot];
     }
 
+    /**
+     * Hands the descriptor events of one poll to their watchers; a report whose token went stale
+     * since the poll (its descriptor unwatched meanwhile) reaches nobody. Lock held.
+     *
+     * @param poller the poller that collected them
+     * @param set    {@link Poller#HARVEST_SET} or {@link Poller#WAIT_SET}
+     */
+    void dispatch(Poller poller, int set) {
+        int n = poller.polledCount(set);
+        for (int k = 0; k < n; k++) {
+            Watcher w = watcher(poller.polledToken(set, k));
+            if (w != null) {
+                w.onFdEvents(poller.polledEvents(set, k));
+            }
+        }
+    }
+
     /** @return descriptors watched now */
     int size() {
         return watched;

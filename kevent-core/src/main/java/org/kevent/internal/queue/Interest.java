@@ -38,7 +38,7 @@ public final class Interest extends TimerNode implements FdWatchers.Watcher {
     public long token;
     /** Whatever a {@link SourceKind} keeps per interest. */
     public Object sourceState;
-    /** The kind serving this interest, for fd sources; null for timers and user events. */
+    /** The kind serving this interest, of every type (TIMER and USER are kinds too); null while pooled. */
     public SourceKind kind;
 
     boolean onReady;

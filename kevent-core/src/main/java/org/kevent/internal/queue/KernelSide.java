@@ -11,11 +11,13 @@ final class KernelSide implements WaitProtocol.Host {
     private final Engine engine;
     private final Poller poller;
     private final NanoClock clock;
+    private final FdWatchers fds;
 
-    KernelSide(Engine engine, Poller poller, NanoClock clock) {
+    KernelSide(Engine engine, Poller poller, NanoClock clock, FdWatchers fds) {
         this.engine = engine;
         this.poller = poller;
         this.clock = clock;
+        this.fds = fds;
     }
 
     @Override
@@ -38,7 +40,7 @@ final class KernelSide implements WaitProtocol.Host {
         engine.beforeKernelWait();
         if (engine.harvestNeeded()) {
             poller.harvest(kernelWaitUnderway);
-            engine.dispatchPolled(Poller.HARVEST_SET);
+            fds.dispatch(poller, Poller.HARVEST_SET);
         }
     }
 
@@ -61,7 +63,7 @@ final class KernelSide implements WaitProtocol.Host {
 
     @Override
     public void afterKernelWait() {
-        engine.dispatchPolled(Poller.WAIT_SET);
+        fds.dispatch(poller, Poller.WAIT_SET);
     }
 
     @Override

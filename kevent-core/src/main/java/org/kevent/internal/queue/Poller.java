@@ -63,7 +63,7 @@ public interface Poller {
     /**
      * Arms the kernel timer to fire at an absolute monotonic deadline.
      *
-     * @param deadlineNanos the deadline, or {@link TimerWheel#NO_DEADLINE} to disarm
+     * @param deadlineNanos the deadline, or {@link org.kevent.internal.timer.TimerWheel#NO_DEADLINE} to disarm
      */
     void armTimer(long deadlineNanos);
 

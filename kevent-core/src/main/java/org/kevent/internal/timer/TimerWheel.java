@@ -441,7 +441,7 @@ public final class TimerWheel {
     /**
      * Moves up to {@code budget} nodes of the next occupied slots at level 2 and above into their
      * sub-lists. Nodes keep their bucket field (the slot's), which only matters for
-     * {@link #isScheduled} and the pending check.
+     * {@link TimerNode#isScheduled} and the pending check.
      */
     private void presplit(int budget) {
         final long cur = cursor;

@@ -210,7 +210,11 @@ public final class WaitProtocol {
         awaitBlocking(need, room, deadline, event);
     }
 
-    /** The part of {@link #await} that may block, apart so that the non-blocking part stays small. */
+    /**
+     * The part of {@link #await} that may block, apart so that the non-blocking part stays small:
+     * one decision per turn (rule L, then rule T at the deadline, then poll or park), taken again
+     * each time the thread comes back from the kernel or from its {@code Condition}.
+     */
     private void awaitBlocking(int need, int room, long deadline, WaitEvent event) {
         Waiter w = null;
         boolean poller = false;
@@ -218,61 +222,92 @@ public final class WaitProtocol {
             for (;;) {
                 ensureOpen();
                 long now = host.expireDue();
-                if (host.readyCount() >= need) {
-                    return;
-                }
-                if (w != null ? w.wokenUp : poller && pollerWokenUp) {
-                    return;
-                }
-                if (wakeupSticky) {
-                    wakeupSticky = false;
-                    return;
-                }
-                if (Thread.currentThread().isInterrupted()) {
+                if (leavesNow(need, w, poller)) {
                     return;
                 }
                 if (now == Long.MIN_VALUE) {
                     now = host.nanoTime();
                 }
                 if (deadline != FOREVER && now >= deadline) {
-                    if (w != null) {
-                        unpark(w);
-                        w = null;
-                    }
+                    w = leaveParkedList(w);
                     lastLook(need);
                     ensureOpen();
                     return;
                 }
                 if (poller || !pollerBusy) {
-                    if (w != null) {
-                        // The kernel wait is free (its thread left): take it over. A poller is
-                        // never also in the parked list, where a signal would reach nobody.
-                        unpark(w);
-                        w = null;
-                    }
+                    // The kernel wait is free (its thread left): take it over. A poller is never
+                    // also in the parked list, where a signal would reach nobody.
+                    w = leaveParkedList(w);
                     poller = true;
-                    pollerBusy = true;
-                    pollAsLeader(need, room, deadline, now);
-                    if (event != null) {
-                        event.kernelWaits++;
-                    }
+                    poll(need, room, deadline, now, event);
                 } else {
-                    if (w == null) {
-                        w = park(need, room);
-                    }
-                    // This thread's claim, if it had one, is spent: others may have to take over.
-                    restore();
-                    sleep(w, deadline, now);
+                    w = parkAndSleep(w, need, room, deadline, now);
                 }
             }
         } finally {
-            if (w != null) {
-                unpark(w);
-            }
-            if (poller) {
-                pollerBusy = false;
-                pollerWokenUp = false;
-            }
+            leaveWait(w, poller);
+        }
+    }
+
+    /**
+     * Rule L but for a closed queue (checked first, it throws) and the deadline (it needs the
+     * clock): enough is ready, {@link #wakeup} chose this thread (now or before any thread
+     * waited), or the thread is interrupted.
+     *
+     * @param w      this thread's place in the parked list, or null
+     * @param poller whether this thread holds the poller role
+     */
+    private boolean leavesNow(int need, Waiter w, boolean poller) {
+        if (host.readyCount() >= need) {
+            return true;
+        }
+        if (w != null ? w.wokenUp : poller && pollerWokenUp) {
+            return true;
+        }
+        if (wakeupSticky) {
+            wakeupSticky = false;
+            return true;
+        }
+        return Thread.currentThread().isInterrupted();
+    }
+
+    /** Takes this thread out of the parked list if it is in it. @return null, the thread's new place */
+    private Waiter leaveParkedList(Waiter w) {
+        if (w != null) {
+            unpark(w);
+        }
+        return null;
+    }
+
+    /** One kernel wait as the poller; the role stays with the thread until it leaves the wait. */
+    private void poll(int need, int room, long deadline, long now, WaitEvent event) {
+        pollerBusy = true;
+        pollAsLeader(need, room, deadline, now);
+        if (event != null) {
+            event.kernelWaits++;
+        }
+    }
+
+    /**
+     * Parks (joining the parked list the first time round) until signalled, the deadline or an
+     * interrupt. @return the thread's place in the parked list
+     */
+    private Waiter parkAndSleep(Waiter w, int need, int room, long deadline, long now) {
+        if (w == null) {
+            w = park(need, room);
+        }
+        // This thread's claim, if it had one, is spent: others may have to take over.
+        restore();
+        sleep(w, deadline, now);
+        return w;
+    }
+
+    /** Drops whatever role the thread still holds as it leaves the wait (its caller restores). */
+    private void leaveWait(Waiter w, boolean poller) {
+        leaveParkedList(w);
+        if (poller) {
+            pollerBusy = false;
+            pollerWokenUp = false;
         }
     }
 

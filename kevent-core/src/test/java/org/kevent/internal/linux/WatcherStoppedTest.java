@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-import org.kevent.ChildJvm;
+import org.kevent.testing.ChildJvm;
 import org.kevent.EventBuffer;
 import org.kevent.KeventException;
 import org.kevent.KeventQueue;

@@ -8,8 +8,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.kevent.EventType;
-import org.kevent.PropertyChecks;
-import org.kevent.PropertyChecks.Choices;
+import org.kevent.testing.PropertyChecks;
+import org.kevent.testing.PropertyChecks.Choices;
 
 /**
  * The (type, id) table agrees with a HashMap under random inserts and removals (QuickTheories, 300

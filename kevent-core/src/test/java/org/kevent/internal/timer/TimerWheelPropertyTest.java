@@ -11,8 +11,8 @@ import java.util.Random;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-import org.kevent.PropertyChecks;
-import org.kevent.PropertyChecks.Choices;
+import org.kevent.testing.PropertyChecks;
+import org.kevent.testing.PropertyChecks.Choices;
 
 /**
  * Random schedule / cancel / expire sequences against a map of id to deadline: every expire hands

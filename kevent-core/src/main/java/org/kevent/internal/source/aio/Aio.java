@@ -20,7 +20,8 @@ import org.kevent.internal.source.socket.SocketState;
 
 /**
  * Network AIO in one queue (docs/SEMANTICS.md §7): the NAIO kind, the requests, and the engine that runs
- * them — io_uring ({@link UringAio}) or nonblocking calls driven by readiness ({@link ReadinessAio}).
+ * them — io_uring ({@code internal.linux.UringAio}) or nonblocking calls driven by readiness
+ * ({@code internal.linux.ReadinessAio}), as the wiring chose.
  *
  * <h2>Semantics</h2>
  * A request is an interest of type NAIO whose id is the request id; it is ONESHOT, so its one

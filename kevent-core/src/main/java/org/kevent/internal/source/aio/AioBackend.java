@@ -11,8 +11,8 @@ import org.kevent.internal.queue.SourceContext;
 import org.kevent.internal.queue.FdWatchers;
 
 /**
- * How network AIO requests reach the kernel: io_uring ({@link UringAio}) or nonblocking calls
- * driven by readiness ({@link ReadinessAio}). Both report through {@link Aio#end} with identical
+ * How network AIO requests reach the kernel: io_uring ({@code internal.linux.UringAio}) or
+ * nonblocking calls driven by readiness ({@code internal.linux.ReadinessAio}). Both report through {@link Aio#end} with identical
  * results. Every method runs with the queue lock held.
  */
 public abstract class AioBackend {

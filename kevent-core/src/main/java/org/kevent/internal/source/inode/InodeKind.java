@@ -96,7 +96,7 @@ public final class InodeKind extends SourceKind {
     private InodeState first;
 
     /**
-     * @param engine    the queue's engine
+     * @param context   the queue
      * @param backend   the kernel side
      * @param recordCap undelivered records one interest may hold before it reports OVERFLOW;
      *                  0 for {@code fs.inotify.max_queued_events}
@@ -129,15 +129,10 @@ public final class InodeKind extends SourceKind {
 
     @Override
     public CtlError attach(Interest i, Ukevent r) {
-        if (r.path() == null) {
-            return CtlError.of("EINVAL", "INODE " + r.id() + " has no path (use Ukevent.inode)");
+        CtlError error = pathError(r);
+        if (error == null) {
+            error = openInstance();
         }
-        if (r.path().toString().isEmpty()) {
-            // Java reads "" as the working directory, the kernel as no file (ENOENT): say which to use.
-            return CtlError.of("EINVAL", "INODE " + r.id() + " has an empty path (field path); the working"
-                    + " directory is \".\"");
-        }
-        CtlError error = openInstance();
         if (error != null) {
             return error;
         }
@@ -147,17 +142,12 @@ public final class InodeKind extends SourceKind {
         if (wd < 0) {
             return addError(-wd, s.root, s.recursive);
         }
-        InodeWatch w = watches.get(wd);
-        if (w != null) {
-            w.asked(mask); // the kernel's mask grew, refused or not
-            InodeState other = w.rootMember();
-            if (other != null) {
-                return CtlError.of("EEXIST", s.root + " is already watched by INODE " + other.interest.id
-                        + " of this queue (" + other.root + ", the same inode)");
-            }
-        } else {
-            w = new InodeWatch(wd, mask);
-            watches.put(w);
+        // A watch the queue had already: its kernel mask grew (IN_MASK_ADD), refused or not.
+        InodeWatch w = watchOf(wd, mask);
+        InodeState other = w.rootMember();
+        if (other != null) {
+            return CtlError.of("EEXIST", s.root + " is already watched by INODE " + other.interest.id
+                    + " of this queue (" + other.root + ", the same inode)");
         }
         s.rootWd = wd;
         w.put(s, ROOT);
@@ -171,6 +161,19 @@ public final class InodeKind extends SourceKind {
                 return error;
             }
             offer(s); // the directories it had to leave out
+        }
+        return null;
+    }
+
+    /** @return why an INODE record's path cannot be watched, or null */
+    private static CtlError pathError(Ukevent r) {
+        if (r.path() == null) {
+            return CtlError.of("EINVAL", "INODE " + r.id() + " has no path (use Ukevent.inode)");
+        }
+        if (r.path().toString().isEmpty()) {
+            // Java reads "" as the working directory, the kernel as no file (ENOENT): say which to use.
+            return CtlError.of("EINVAL", "INODE " + r.id() + " has an empty path (field path); the working"
+                    + " directory is \".\"");
         }
         return null;
     }
@@ -464,17 +467,19 @@ public final class InodeKind extends SourceKind {
         if (wd < 0) {
             return refused(s, dir, prefix, -wd, report, knownDir);
         }
-        InodeWatch w = watches.get(wd);
-        if (w == null) {
-            w = new InodeWatch(wd, mask);
-            watches.put(w);
-        } else {
-            w.asked(mask);
-        }
+        InodeWatch w = watchOf(wd, mask);
         if (wd != s.rootWd) {
             w.put(s, prefix);
         }
         s.addWatch(w);
+        return list(s, dir, prefix, report);
+    }
+
+    /**
+     * The listing half of {@link #walk(InodeState, Path, byte[], boolean)}, once {@code dir} is
+     * watched: reports its entries if asked, and walks its subdirectories.
+     */
+    private CtlError list(InodeState s, Path dir, byte[] prefix, boolean report) {
         CtlError error = null;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
@@ -502,6 +507,21 @@ public final class InodeKind extends SourceKind {
             // Its removal reaches us as a record of the parent; nothing to list.
         }
         return error;
+    }
+
+    /**
+     * The queue's watch of descriptor {@code wd}, made now if the kernel gave a new one; an
+     * existing one notes that the kernel's mask grew by {@code mask} (IN_MASK_ADD).
+     */
+    private InodeWatch watchOf(int wd, int mask) {
+        InodeWatch w = watches.get(wd);
+        if (w == null) {
+            w = new InodeWatch(wd, mask);
+            watches.put(w);
+        } else {
+            w.asked(mask);
+        }
+        return w;
     }
 
     /** What {@link #walk} does when the kernel would not watch {@code dir}. */

@@ -263,7 +263,7 @@ public final class SocketKind extends SourceKind {
     }
 
     /**
-     * The socket is closing through the library: under this queue's lock ({@link Engine#runLocked},
+     * The socket is closing through the library: under this queue's lock ({@link SourceContext#runLocked},
      * a no-op once the queue is closed, whose close already detached every interest), removes the
      * descriptor from the epoll set now (before its number can be reused), and queues the interest
      * once with {@code RET_BROKEN}; the engine removes it after that delivery.

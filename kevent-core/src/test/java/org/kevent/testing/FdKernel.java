@@ -1,4 +1,4 @@
-package org.kevent;
+package org.kevent.testing;
 
 import static org.kevent.internal.sys.Epoll.EPOLLET;
 import static org.kevent.internal.sys.Epoll.EPOLLONESHOT;
@@ -22,7 +22,7 @@ import org.kevent.internal.queue.Poller;
  * {@code EPOLL_CTL_MOD}. Several threads may be in {@link #poll} at once (the real kernel allows
  * it too); each collects what it finds, so one report never reaches two pollers.
  */
-final class FdKernel implements Poller {
+public final class FdKernel implements Poller {
 
     private static final class Registration {
         final long token;
@@ -56,7 +56,7 @@ final class FdKernel implements Poller {
      * The descriptors' conditions became true (bytes arrived) in one kernel step, so a thread in
      * {@link #poll} collects all of them at once: wakes it.
      */
-    synchronized void makeReady(int... ready) {
+    public synchronized void makeReady(int... ready) {
         for (int fd : ready) {
             Registration r = fds.get(fd);
             if (r != null) {
@@ -109,13 +109,13 @@ final class FdKernel implements Poller {
      * While held, a blocking poll collects nothing and does not return, as a thread the kernel
      * woke but the scheduler has not run yet; a harvest still collects.
      */
-    synchronized void holdBlockingPolls(boolean on) {
+    public synchronized void holdBlockingPolls(boolean on) {
         hold = on;
         notifyAll();
     }
 
     /** @return threads inside a blocking {@link #poll} now */
-    synchronized int blockedPolls() {
+    public synchronized int blockedPolls() {
         return blocked;
     }
 

@@ -1,4 +1,4 @@
-package org.kevent;
+package org.kevent.testing;
 
 import org.kevent.internal.queue.Poller;
 
@@ -7,7 +7,7 @@ import org.kevent.internal.queue.Poller;
  * The part every kernel stand-in of the engine tests shares: no descriptors to watch, none ever
  * reported, no readiness fd to export, no system calls. Subclasses decide how a poll waits.
  */
-abstract class NoFdPoller implements Poller {
+public abstract class NoFdPoller implements Poller {
     @Override
     public void armTimer(long deadlineNanos) {
     }

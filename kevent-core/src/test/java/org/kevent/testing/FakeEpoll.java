@@ -1,4 +1,4 @@
-package org.kevent;
+package org.kevent.testing;
 
 import static org.kevent.internal.sys.Epoll.EPOLLET;
 import static org.kevent.internal.sys.Epoll.EPOLLONESHOT;
@@ -9,13 +9,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
+import org.kevent.Kevent;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.queue.Poller;
 
 /**
- * A deterministic, single-threaded epoll stand-in with descriptors, for {@link ModelHarness}: the
- * clock and timer side is a {@link FakePoller} (a blocking poll "sleeps" by moving the manual
- * clock), the descriptor side keeps epoll's ready list as Linux does (fs/eventpoll.c).
+ * A deterministic, single-threaded epoll stand-in with descriptors, for the model tests
+ * ({@code org.kevent.ModelHarness}): the clock and timer side is a {@link FakePoller} (a blocking
+ * poll "sleeps" by moving the manual clock), the descriptor side keeps epoll's ready list as Linux
+ * does (fs/eventpoll.c).
  *
  * <ul>
  *   <li>A descriptor has readiness bits that the test sets ({@link #arrive}: new activity, which
@@ -35,7 +37,7 @@ import org.kevent.internal.queue.Poller;
  *       {@code EEXIST}; MOD and DEL of one not added {@code ENOENT}.</li>
  * </ul>
  */
-final class FakeEpoll implements Poller {
+public final class FakeEpoll implements Poller {
     private static final int ALWAYS = Kevent.POLLERR | Kevent.POLLHUP;
     private static final int MAX_EVENTS = 64;
 
@@ -67,12 +69,13 @@ final class FakeEpoll implements Poller {
     private final int[] polledCount = new int[2];
     private int nextFd = 100;
 
-    FakeEpoll(ManualClock clock) {
+    /** @param clock the clock a blocking poll moves when it finds nothing */
+    public FakeEpoll(ManualClock clock) {
         this.time = new FakePoller(clock);
     }
 
     /** Makes descriptor {@code fd} exist (not ready). */
-    synchronized void open(int fd) {
+    public synchronized void open(int fd) {
         readiness.putIfAbsent(fd, 0);
     }
 
@@ -84,7 +87,7 @@ final class FakeEpoll implements Poller {
     }
 
     /** Activity on {@code fd}: its readiness gains {@code bits}, and epoll's callback runs. */
-    synchronized void arrive(int fd, int bits) {
+    public synchronized void arrive(int fd, int bits) {
         readiness.merge(fd, bits, (a, b) -> a | b);
         Registration r = registered.get(fd);
         if (r != null && (bits & r.mask()) != 0) {
@@ -93,7 +96,7 @@ final class FakeEpoll implements Poller {
     }
 
     /** {@code fd} is no longer ready for {@code bits} (drained); no callback, as in the kernel. */
-    synchronized void clear(int fd, int bits) {
+    public synchronized void clear(int fd, int bits) {
         readiness.computeIfPresent(fd, (k, v) -> v & ~bits);
     }
 

@@ -1,4 +1,4 @@
-package org.kevent;
+package org.kevent.testing;
 
 import java.util.ArrayList;
 import java.util.List;

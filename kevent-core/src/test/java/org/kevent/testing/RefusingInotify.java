@@ -1,4 +1,4 @@
-package org.kevent;
+package org.kevent.testing;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -12,12 +12,12 @@ import org.kevent.internal.source.inode.InodeBackend;
  * errno. Tests run as root, where permission bits never give {@code EACCES}: this is how a tree
  * with an unreadable directory is made deterministic.
  */
-final class RefusingInotify implements InodeBackend {
+public final class RefusingInotify implements InodeBackend {
     private final LinuxInotify real = new LinuxInotify();
     private final Map<String, Integer> refused = new ConcurrentHashMap<>();
 
     /** From now on, watching {@code path} fails with {@code errno}. */
-    RefusingInotify refuse(Path path, int errno) {
+    public RefusingInotify refuse(Path path, int errno) {
         refused.put(path.toString(), errno);
         return this;
     }

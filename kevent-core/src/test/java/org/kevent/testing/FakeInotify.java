@@ -1,19 +1,20 @@
-package org.kevent;
+package org.kevent.testing;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.kevent.Kevent;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Inotify;
 import org.kevent.internal.source.inode.InodeBackend;
 
 /**
- * A deterministic inotify stand-in for {@link ModelHarness}, one instance whose descriptor lives in
- * a {@link FakeEpoll} and reads as ready ({@code POLLIN}) while records are queued. No file system:
- * every path exists and names an inode (a directory), until {@link #deleteSelf} replaces it by a new
- * one.
+ * A deterministic inotify stand-in for the model tests ({@code org.kevent.ModelHarness}), one
+ * instance whose descriptor lives in a {@link FakeEpoll} and reads as ready ({@code POLLIN}) while
+ * records are queued. No file system: every path exists and names an inode (a directory), until
+ * {@link #deleteSelf} replaces it by a new one.
  *
  * <ul>
  *   <li>{@code addWatch} of an inode already watched returns its watch descriptor and replaces its
@@ -31,7 +32,7 @@ import org.kevent.internal.source.inode.InodeBackend;
  *       takes it as the bound of one interest's pending events.</li>
  * </ul>
  */
-final class FakeInotify implements InodeBackend {
+public final class FakeInotify implements InodeBackend {
     private static final int IN_ALL_EVENTS = 0xfff;
 
     private record Record(int wd, int mask, long cookie, byte[] name) {
@@ -59,7 +60,11 @@ final class FakeInotify implements InodeBackend {
     private final List<Record> queued = new ArrayList<>();
     private List<Record> read = List.of();
 
-    FakeInotify(FakeEpoll epoll, int recordCap) {
+    /**
+     * @param epoll     where its descriptor lives
+     * @param recordCap what {@code fs.inotify.max_queued_events} reads as
+     */
+    public FakeInotify(FakeEpoll epoll, int recordCap) {
         this.epoll = epoll;
         this.recordCap = recordCap;
     }
@@ -71,7 +76,7 @@ final class FakeInotify implements InodeBackend {
     // ---------------------------------------------------------------------------------- the test's side
 
     /** A change in the directory at {@code path}: {@code name} null for the directory itself. */
-    void change(String path, String name, int inMask, long cookie) {
+    public void change(String path, String name, int inMask, long cookie) {
         Watch w = byInode.get(inode(path));
         if (w != null && (inMask & w.mask & IN_ALL_EVENTS) != 0) {
             queue(new Record(w.wd, inMask, cookie, name == null ? null : name.getBytes(Inotify.FILE_NAME_CHARSET)));
@@ -79,7 +84,7 @@ final class FakeInotify implements InodeBackend {
     }
 
     /** The directory at {@code path} is deleted and another made at once under the same path. */
-    void deleteSelf(String path) {
+    public void deleteSelf(String path) {
         Watch w = byInode.get(inode(path));
         inodes.put(path, nextInode++);
         if (w == null) {
@@ -92,12 +97,12 @@ final class FakeInotify implements InodeBackend {
     }
 
     /** @return the watches that exist */
-    int watches() {
+    public int watches() {
         return byWd.size();
     }
 
     /** The kernel's queue overflowed. */
-    void overflow() {
+    public void overflow() {
         if (!byWd.isEmpty()) {
             queue(new Record(-1, Inotify.IN_Q_OVERFLOW, 0, null));
         }

@@ -1,4 +1,4 @@
-package org.kevent;
+package org.kevent.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,22 +10,25 @@ import org.kevent.internal.timer.TimerWheel;
  * the earlier of the armed timer and the timeout, as the kernel would, and records each timeout.
  * {@link #interruptNextPolls} makes polls return early, as an EINTR would.
  */
-final class FakePoller extends NoFdPoller {
+public final class FakePoller extends NoFdPoller {
     private final ManualClock clock;
-    final List<Long> timeouts = new ArrayList<>();
+    /** The timeout of every poll, in order (ns, negative for none). */
+    public final List<Long> timeouts = new ArrayList<>();
     private long armed = TimerWheel.NO_DEADLINE;
     private int interruptions;
     private long interruptStep;
     private boolean woken;
     boolean closed;
-    int closeCalls;
+    /** Times {@link #close} was called. */
+    public int closeCalls;
 
-    FakePoller(ManualClock clock) {
+    /** @param clock the clock a poll moves */
+    public FakePoller(ManualClock clock) {
         this.clock = clock;
     }
 
     /** The next {@code count} polls return after {@code step} ns, before their timeout. */
-    synchronized void interruptNextPolls(int count, long step) {
+    public synchronized void interruptNextPolls(int count, long step) {
         interruptions = count;
         interruptStep = step;
     }
@@ -67,7 +70,8 @@ final class FakePoller extends NoFdPoller {
         armed = deadlineNanos;
     }
 
-    synchronized long armed() {
+    /** @return the deadline the engine armed last, {@code TimerWheel.NO_DEADLINE} for none */
+    public synchronized long armed() {
         return armed;
     }
 

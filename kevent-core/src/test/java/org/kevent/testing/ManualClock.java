@@ -1,13 +1,14 @@
-package org.kevent;
+package org.kevent.testing;
 
 import org.kevent.internal.timer.NanoClock;
 
 
 /** A clock that moves only when a test (or {@link FakePoller}) moves it. */
-final class ManualClock implements NanoClock {
+public final class ManualClock implements NanoClock {
     private long now;
 
-    ManualClock(long start) {
+    /** @param start the first reading */
+    public ManualClock(long start) {
         now = start;
     }
 
@@ -16,7 +17,8 @@ final class ManualClock implements NanoClock {
         return now;
     }
 
-    synchronized void advance(long nanos) {
+    /** Moves the clock {@code nanos} forward. */
+    public synchronized void advance(long nanos) {
         now += nanos;
     }
 

@@ -1,4 +1,4 @@
-package org.kevent;
+package org.kevent.testing;
 
 import java.io.IOException;
 import java.util.ArrayList;
