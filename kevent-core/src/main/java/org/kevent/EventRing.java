@@ -1,10 +1,10 @@
 package org.kevent;
 
 import java.util.concurrent.TimeUnit;
+import org.kevent.internal.queue.Engine;
+import org.kevent.internal.queue.Ring;
+import org.kevent.internal.queue.RingDescriptor;
 
-import org.kevent.internal.engine.Engine;
-import org.kevent.internal.engine.Ring;
-import org.kevent.internal.engine.RingDescriptor;
 
 /**
  * Ring delivery (the seed's {@code kevent_wait}/{@code kevent_commit}, docs/SEMANTICS.md §6): events are
@@ -126,6 +126,16 @@ public final class EventRing {
     /** @param seq a readable sequence @return the attachment, or null */
     public Object attachment(long seq) {
         return ring.attachment(check(seq));
+    }
+
+    /**
+     * Returns a NAIO event's buffer, as {@link EventBuffer#buffer} does.
+     *
+     * @param seq a readable sequence
+     * @return the request's buffer or a multishot arrival's lent view; null otherwise
+     */
+    public java.nio.ByteBuffer buffer(long seq) {
+        return ring.buffer(check(seq));
     }
 
     private long check(long seq) {

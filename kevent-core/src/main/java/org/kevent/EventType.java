@@ -22,9 +22,9 @@ package org.kevent;
  */
 public enum EventType {
     /** A timer: event {@link Kevent#TIMER_FIRED}; data = expirations, data2 = fire time (monotonic ns). */
-    TIMER(Kevent.TIMER_FIRED, "FIRED"),
+    TIMER(Kevent.TIMER_FIRED, Kevent.TIMER_FIRED, "TIMER_", "FIRED"),
     /** A user event: event {@link Kevent#USER_TRIGGER}; data = triggers coalesced since the last delivery. */
-    USER(Kevent.USER_TRIGGER, "TRIGGER"),
+    USER(Kevent.USER_TRIGGER, Kevent.USER_TRIGGER, "USER_", "TRIGGER"),
     /**
      * poll()/select() readiness of any file descriptor (pipe, eventfd, tty, another queue's
      * {@link KeventQueue#readinessFd()}, another library's fd): id = the fd; events are the kernel's
@@ -34,7 +34,8 @@ public enum EventType {
      * the kernel's set, and its number may be reused).
      */
     POLL(Kevent.POLLIN | Kevent.POLLPRI | Kevent.POLLOUT | Kevent.POLLERR | Kevent.POLLHUP | Kevent.POLLRDHUP,
-            "IN", "PRI", "OUT", "ERR", "HUP", null, null, null, null, null, null, null, null, "RDHUP"),
+            Kevent.POLLIN | Kevent.POLLPRI | Kevent.POLLOUT | Kevent.POLLERR | Kevent.POLLHUP | Kevent.POLLRDHUP,
+            "POLL", "IN", "PRI", "OUT", "ERR", "HUP", "RDHUP"),
     /**
      * Inode notifications on a directory or a file, by path ({@link Ukevent#inode}); id chosen by
      * the caller. Events: {@link Kevent#INODE_CREATE}, {@link Kevent#INODE_REMOVE},
@@ -65,7 +66,8 @@ public enum EventType {
      * delivered holds every change of its name; events of other names go with the interest.
      */
     INODE(Kevent.INODE_ALL | Kevent.INODE_OVERFLOW,
-            "CREATE", "REMOVE", "MODIFY", "ATTRIB", "MOVED_FROM", "MOVED_TO", "CLOSE_WRITE", "DELETE_SELF",
+            Kevent.INODE_ALL | Kevent.INODE_OVERFLOW | Kevent.INODE_ISDIR | Kevent.INODE_UNWATCHED,
+            "INODE_", "CREATE", "REMOVE", "MODIFY", "ATTRIB", "MOVED_FROM", "MOVED_TO", "CLOSE_WRITE", "DELETE_SELF",
             "OVERFLOW", "ISDIR", "UNWATCHED"),
     /**
      * A socket the library owns ({@code org.kevent.net.TcpSocket} or {@code TcpListener}): id = its
@@ -78,7 +80,9 @@ public enum EventType {
      */
     SOCKET(Kevent.SOCKET_RECV | Kevent.SOCKET_SEND | Kevent.SOCKET_ACCEPT | Kevent.SOCKET_CONNECT
             | Kevent.SOCKET_RDHUP | Kevent.SOCKET_HUP | Kevent.SOCKET_ERR,
-            "RECV", "SEND", "ACCEPT", "CONNECT", "RDHUP", "HUP", "ERR"),
+            Kevent.SOCKET_RECV | Kevent.SOCKET_SEND | Kevent.SOCKET_ACCEPT | Kevent.SOCKET_CONNECT
+            | Kevent.SOCKET_RDHUP | Kevent.SOCKET_HUP | Kevent.SOCKET_ERR,
+            "SOCKET_", "RECV", "SEND", "ACCEPT", "CONNECT", "RDHUP", "HUP", "ERR"),
     /**
      * Network AIO: one per request made by {@link KeventQueue#aioSend}, {@link KeventQueue#aioRecv}
      * or {@link KeventQueue#aioSendfile}; the id is the request id. Made by those calls, never by
@@ -86,20 +90,39 @@ public enum EventType {
      * request is delivered once per arrival ({@link Kevent#RET_MORE}) and then once more, last.
      */
     NAIO(Kevent.NAIO_SEND | Kevent.NAIO_RECV | Kevent.NAIO_SENDFILE | Kevent.NAIO_RECV_MULTISHOT,
-            "SEND", "RECV", "SENDFILE", "RECV_MULTISHOT");
+            Kevent.NAIO_SEND | Kevent.NAIO_RECV | Kevent.NAIO_SENDFILE | Kevent.NAIO_RECV_MULTISHOT,
+            "NAIO_", "SEND", "RECV", "SENDFILE", "RECV_MULTISHOT");
 
     private static final EventType[] VALUES = values();
 
     private final int validEvents;
-    private final String[] eventNames;
+    private final int reportedEvents;
+    /** What a constant of {@link Kevent} puts before the bit's name: {@code POLL}IN, {@code SOCKET_}RECV. */
+    private final String constantPrefix;
+    /** Names by bit number; null for a bit this type does not use. */
+    private final String[] bitNames = new String[Integer.SIZE];
 
-    EventType(int validEvents, String... eventNames) {
+    /**
+     * @param names one per bit of {@code reportedEvents}, lowest bit first
+     */
+    EventType(int validEvents, int reportedEvents, String constantPrefix, String... names) {
         this.validEvents = validEvents;
-        this.eventNames = eventNames;
+        this.reportedEvents = reportedEvents;
+        this.constantPrefix = constantPrefix;
+        int bits = reportedEvents;
+        for (String name : names) {
+            bitNames[Integer.numberOfTrailingZeros(bits)] = name;
+            bits &= bits - 1;
+        }
+        if (bits != 0 || Integer.bitCount(reportedEvents) != names.length) {
+            throw new AssertionError(name() + ": " + names.length + " names for the bits 0x"
+                    + Integer.toHexString(reportedEvents));
+        }
     }
 
     /**
-     * Returns every event bit this type accepts; other bits in a record's mask are rejected.
+     * Returns every event bit a record of this type may ask for; {@link KeventQueue#ctl} rejects
+     * a record with any other bit ({@code EINVAL}, field events; docs/SEMANTICS.md §4).
      *
      * @return the mask of valid event bits
      */
@@ -108,40 +131,44 @@ public enum EventType {
     }
 
     /**
-     * Names the event bits of this type set in {@code events}.
+     * Returns every event bit a delivered event of this type may carry: {@link #validEvents()}
+     * plus the bits the queue adds by itself ({@link Kevent#INODE_ISDIR},
+     * {@link Kevent#INODE_UNWATCHED}). No other type uses any of them (docs/SEMANTICS.md §2).
+     *
+     * @return the mask of the bits of this type's family
+     */
+    public int reportedEvents() {
+        return reportedEvents;
+    }
+
+    /**
+     * Names the event bits set in {@code events}: this type's by their short names, bits of
+     * another type by their {@link Kevent} constant names, unknown bits in hex.
      *
      * @param events an event mask
-     * @return e.g. {@code "TRIGGER"}; unknown bits in hex
+     * @return e.g. {@code "TRIGGER"}, {@code "RECV|POLLIN"} for a SOCKET mask holding a POLL bit,
+     *         {@code "-"} for none
      */
     public String eventNames(int events) {
         StringBuilder sb = new StringBuilder();
-        for (int bit = 0; bit < eventNames.length; bit++) {
-            if ((events & (1 << bit)) != 0 && eventNames[bit] != null) {
-                if (!sb.isEmpty()) {
-                    sb.append('|');
-                }
-                sb.append(eventNames[bit]);
-            }
-        }
-        // Bits with a name are known even if a request may not ask for them (INODE's ISDIR).
-        int unknown = events & ~validEvents & ~namedBits();
-        if (unknown != 0) {
-            if (!sb.isEmpty()) {
-                sb.append('|');
-            }
-            sb.append("0x").append(Integer.toHexString(unknown));
-        }
+        appendNames(sb, events, "");
+        Kevent.appendEventNames(sb, events & ~reportedEvents);
         return sb.isEmpty() ? "-" : sb.toString();
     }
 
-    private int namedBits() {
-        int bits = 0;
-        for (int bit = 0; bit < eventNames.length; bit++) {
-            if (eventNames[bit] != null) {
-                bits |= 1 << bit;
+    /** Appends the names of this type's bits in {@code events}, each after {@code prefix}. */
+    private void appendNames(StringBuilder sb, int events, String prefix) {
+        for (int bits = events & reportedEvents; bits != 0; bits &= bits - 1) {
+            if (!sb.isEmpty()) {
+                sb.append('|');
             }
+            sb.append(prefix).append(bitNames[Integer.numberOfTrailingZeros(bits)]);
         }
-        return bits;
+    }
+
+    /** Appends the {@link Kevent} constant names of this type's bits in {@code events}. */
+    void appendConstantNames(StringBuilder sb, int events) {
+        appendNames(sb, events, constantPrefix);
     }
 
     static EventType ofOrdinal(int ordinal) {

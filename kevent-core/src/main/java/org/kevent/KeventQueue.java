@@ -5,15 +5,17 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
-import org.kevent.internal.engine.CtlError;
-import org.kevent.internal.engine.CtlEvent;
-import org.kevent.internal.engine.Engine;
-import org.kevent.internal.engine.NanoClock;
-import org.kevent.internal.engine.Poller;
-import org.kevent.internal.engine.NetAccess;
 import org.kevent.internal.linux.EpollPoller;
+import org.kevent.internal.linux.LinuxSources;
+import org.kevent.internal.source.aio.Aio;
 import org.kevent.net.NativeFile;
 import org.kevent.net.TcpSocket;
+import org.kevent.internal.queue.CtlError;
+import org.kevent.internal.jfr.CtlEvent;
+import org.kevent.internal.queue.Engine;
+import org.kevent.internal.timer.NanoClock;
+import org.kevent.internal.queue.Poller;
+import org.kevent.internal.access.NetSecrets;
 
 /**
  * A kevent queue (the seed's {@code kevent_user}): it holds every interest registered through it
@@ -84,9 +86,12 @@ public final class KeventQueue implements AutoCloseable {
     public static final int DEFAULT_MAX_INTERESTS = 1 << 24;
 
     private final Engine engine;
+    /** The NAIO kind: the network AIO calls go to it directly, under the queue's lock. */
+    private final Aio aio;
 
-    private KeventQueue(Engine engine) {
+    private KeventQueue(Engine engine, Aio aio) {
         this.engine = engine;
+        this.aio = aio;
     }
 
     /**
@@ -148,7 +153,6 @@ public final class KeventQueue implements AutoCloseable {
             }
         }
         results.reset(length);
-        int code = op.ordinal();
         CtlEvent event = CtlEvent.TYPE.isEnabled() ? new CtlEvent() : null;
         if (event != null) {
             event.begin();
@@ -156,7 +160,8 @@ public final class KeventQueue implements AutoCloseable {
         engine.lockBatch("ctl");
         try {
             for (int k = 0; k < length; k++) {
-                CtlError error = engine.ctlLocked(code, records[offset + k]);
+                Ukevent record = records[offset + k];
+                CtlError error = engine.ctlLocked(op, record, record.socket);
                 if (error == null) {
                     results.done(k);
                 } else {
@@ -219,7 +224,7 @@ public final class KeventQueue implements AutoCloseable {
 
     private void single(CtlOp op, Ukevent record) {
         Objects.requireNonNull(record, "record");
-        throwIfFailed(op, engine.ctl(op.ordinal(), record));
+        throwIfFailed(op, engine.ctl(op, record, record.socket));
     }
 
     private static void throwIfFailed(CtlOp op, CtlError error) {
@@ -378,23 +383,27 @@ public final class KeventQueue implements AutoCloseable {
 
     /**
      * Starts an asynchronous send of {@code src}'s remaining bytes (the seed's {@code aio_send});
-     * see {@link #aioSend(TcpSocket, ByteBuffer, long, int)}.
+     * see {@link #aioSend(TcpSocket, ByteBuffer, long, Object, int)}. The completion has cookie 0
+     * and no attachment.
      *
      * @param socket the socket
      * @param src    the bytes, from position to limit
      * @return the request id
      */
     public long aioSend(TcpSocket socket, ByteBuffer src) {
-        return aioSend(socket, src, 0, 0);
+        return aioSend(socket, src, 0, null, 0);
     }
 
     /**
      * Starts an asynchronous send of {@code src}'s remaining bytes (the seed's {@code aio_send}).
      * Returns at once; the completion is one {@link EventType#NAIO} event with id = the returned
      * request id, events {@link Kevent#NAIO_SEND}, data = bytes sent or the negative errno
-     * ({@code -ECANCELED} when cancelled), data2 = bytes sent before a failure, the cookie, the
-     * buffer as attachment, and {@link Kevent#RET_BROKEN} unless it succeeded. The whole buffer is
-     * sent unless {@link Kevent#AIO_PARTIAL} is given.
+     * ({@code -ECANCELED} when cancelled), data2 = bytes sent before a failure, the cookie and the
+     * attachment as given, {@code src} as {@link EventBuffer#buffer}, and {@link Kevent#RET_BROKEN}
+     * unless it succeeded. The whole buffer is sent unless {@link Kevent#AIO_PARTIAL} is given.
+     * As NIO.2's {@code write(src, attachment, handler)}, the attachment carries the caller's
+     * context (a connection, say) to the completion, so no table from cookies to connections is
+     * needed; the cookie is a primitive for the same purpose (docs/SEMANTICS.md §7).
      *
      * <p>The buffer belongs to the request until its completion is handed out: do not touch it
      * meanwhile. Its position moves by the bytes sent when the completion is handed out. Heap
@@ -403,66 +412,71 @@ public final class KeventQueue implements AutoCloseable {
      * socket and one direction run in the order they were made.
      *
      * @param socket the socket
-     * @param src    the bytes, from position to limit; may be empty (completes at once with 0)
-     * @param cookie returned with the completion
-     * @param flags  0 or {@link Kevent#AIO_PARTIAL}
+     * @param src        the bytes, from position to limit; may be empty (completes at once with 0)
+     * @param cookie     returned with the completion
+     * @param attachment returned with the completion ({@link EventBuffer#attachment}); any object, or null
+     * @param flags      0 or {@link Kevent#AIO_PARTIAL}
      * @return the request id, unique in this queue
      * @throws IllegalArgumentException if {@code flags} has unknown bits, or {@code src} is a
      *                                  direct buffer of an arena its owner can close
      * @throws QueueClosedException     if the queue is closed
      */
-    public long aioSend(TcpSocket socket, ByteBuffer src, long cookie, int flags) {
+    public long aioSend(TcpSocket socket, ByteBuffer src, long cookie, Object attachment, int flags) {
         Objects.requireNonNull(socket, "socket");
         Objects.requireNonNull(src, "src");
-        return engine.aioStart(Kevent.NAIO_SEND, NetAccess.state(socket), src, cookie, checkAioFlags(flags));
+        return aio.start(Kevent.NAIO_SEND, NetSecrets.state(socket), src, cookie, attachment, checkAioFlags(flags));
     }
 
     /**
      * Starts an asynchronous receive into {@code dst}'s room; see
-     * {@link #aioRecv(TcpSocket, ByteBuffer, long, int)}.
+     * {@link #aioRecv(TcpSocket, ByteBuffer, long, Object, int)}. The completion has cookie 0 and
+     * no attachment.
      *
      * @param socket the socket
      * @param dst    where the bytes go, from position to limit
      * @return the request id
      */
     public long aioRecv(TcpSocket socket, ByteBuffer dst) {
-        return aioRecv(socket, dst, 0, 0);
+        return aioRecv(socket, dst, 0, null, 0);
     }
 
     /**
      * Starts an asynchronous receive (the seed's {@code aio_recv}): completes when {@code dst} is
      * full, at end of stream (with the bytes received so far, 0 if none), or, with
      * {@link Kevent#AIO_PARTIAL}, as soon as some bytes arrived. The completion is a
-     * {@link EventType#NAIO} event with events {@link Kevent#NAIO_RECV}; otherwise as
-     * {@link #aioSend(TcpSocket, ByteBuffer, long, int)}, whose ownership rules apply. The position
-     * of {@code dst} moves by the bytes received when the completion is handed out.
+     * {@link EventType#NAIO} event with events {@link Kevent#NAIO_RECV}, {@code dst} as
+     * {@link EventBuffer#buffer}; otherwise as {@link #aioSend(TcpSocket, ByteBuffer, long, Object, int)},
+     * whose ownership rules apply. The position of {@code dst} moves by the bytes received when the
+     * completion is handed out.
      *
-     * @param socket the socket
-     * @param dst    where the bytes go; may have no room (completes at once with 0)
-     * @param cookie returned with the completion
-     * @param flags  0 or {@link Kevent#AIO_PARTIAL}
+     * @param socket     the socket
+     * @param dst        where the bytes go; may have no room (completes at once with 0)
+     * @param cookie     returned with the completion
+     * @param attachment returned with the completion; any object, or null
+     * @param flags      0 or {@link Kevent#AIO_PARTIAL}
      * @return the request id
      * @throws IllegalArgumentException if {@code dst} is read-only (as the JDK's channels answer a
      *                                  read into one), or as for {@code aioSend}
      * @throws QueueClosedException     if the queue is closed
      */
-    public long aioRecv(TcpSocket socket, ByteBuffer dst, long cookie, int flags) {
+    public long aioRecv(TcpSocket socket, ByteBuffer dst, long cookie, Object attachment, int flags) {
         Objects.requireNonNull(socket, "socket");
         Objects.requireNonNull(dst, "dst");
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("aioRecv: dst is a read-only buffer; the bytes received need a writable one");
         }
-        return engine.aioStart(Kevent.NAIO_RECV, NetAccess.state(socket), dst, cookie, checkAioFlags(flags));
+        return aio.start(Kevent.NAIO_RECV, NetSecrets.state(socket), dst, cookie, attachment, checkAioFlags(flags));
     }
 
     /**
-     * Starts a multishot receive; see {@link #aioRecvMultishot(TcpSocket, long)}.
+     * Starts a multishot receive; see {@link #aioRecvMultishot(TcpSocket, long, Object)}. Its
+     * events have cookie 0 and no attachment.
      *
      * @param socket the socket
      * @return the request id
      */
     public long aioRecvMultishot(TcpSocket socket) {
-        return aioRecvMultishot(socket, 0);
+        return aioRecvMultishot(socket, 0, null);
     }
 
     /**
@@ -474,8 +488,9 @@ public final class KeventQueue implements AutoCloseable {
      *
      * <p>Each arrival is a {@link EventType#NAIO} event with events
      * {@link Kevent#NAIO_RECV_MULTISHOT} and {@link Kevent#RET_MORE}: data = bytes received (at
-     * least 1), data2 = the buffer's id, attachment = a {@link ByteBuffer} view of it holding the
-     * bytes from position 0 to its limit. The buffer is lent: read it, then give it back with
+     * least 1), data2 = the buffer's id ({@link EventBuffer#lentBufferId}), {@link EventBuffer#buffer}
+     * = a {@link ByteBuffer} view of it holding the bytes from position 0 to its limit, and the
+     * cookie and attachment as given. The buffer is lent: read it, then give it back with
      * {@link #aioReleaseBuffer}; until then the queue cannot use it again. When every buffer is
      * lent, receiving pauses (the bytes wait in the socket, nothing is lost) and resumes as soon as
      * one comes back — a consumer that holds buffers slows its peers down, it does not lose data.
@@ -483,19 +498,20 @@ public final class KeventQueue implements AutoCloseable {
      * <p>The request ends exactly once, with one more event without {@code RET_MORE}, after every
      * arrival: data = 0 at end of stream, or the negative errno ({@code -ECANCELED} after
      * {@link #aioCancel}, a close of the socket or of the queue), with {@link Kevent#RET_BROKEN};
-     * data2 = bytes received in all. Arrivals that reached the queue before a cancel are still
+     * data2 = bytes received in all, no buffer. Arrivals that reached the queue before a cancel are still
      * delivered first. Requests on one socket's receive side run in order: an {@code aioRecv}
      * made after this one starts when it ends. Buffer count and size are set by
      * {@link Builder#aioRecvBuffers}; the pool is made at the first multishot request.
      *
-     * @param socket the socket
-     * @param cookie returned with every event of the request
+     * @param socket     the socket
+     * @param cookie     returned with every event of the request
+     * @param attachment returned with every event of the request; any object, or null
      * @return the request id
      * @throws QueueClosedException if the queue is closed
      */
-    public long aioRecvMultishot(TcpSocket socket, long cookie) {
+    public long aioRecvMultishot(TcpSocket socket, long cookie, Object attachment) {
         Objects.requireNonNull(socket, "socket");
-        return engine.aioStartMultishot(NetAccess.state(socket), cookie);
+        return aio.startMultishot(NetSecrets.state(socket), cookie, attachment);
     }
 
     /**
@@ -508,12 +524,13 @@ public final class KeventQueue implements AutoCloseable {
      * @throws QueueClosedException     if the queue is closed
      */
     public void aioReleaseBuffer(int bufferId) {
-        engine.aioReleaseBuffer(bufferId);
+        aio.releaseBuffer(bufferId);
     }
 
     /**
      * Starts an asynchronous {@code sendfile}; see
-     * {@link #aioSendfile(TcpSocket, NativeFile, long, long, long, int)}.
+     * {@link #aioSendfile(TcpSocket, NativeFile, long, long, long, Object, int)}. The completion has
+     * cookie 0 and no attachment.
      *
      * @param socket the socket
      * @param file   the file
@@ -522,7 +539,7 @@ public final class KeventQueue implements AutoCloseable {
      * @return the request id
      */
     public long aioSendfile(TcpSocket socket, NativeFile file, long offset, long length) {
-        return aioSendfile(socket, file, offset, length, 0, 0);
+        return aioSendfile(socket, file, offset, length, 0, null, 0);
     }
 
     /**
@@ -530,28 +547,31 @@ public final class KeventQueue implements AutoCloseable {
      * {@code aio_sendfile}), zero-copy from the page cache. Completes when all are sent, when the
      * file ends first (a short count: the bytes really sent), on an error, or with
      * {@link Kevent#AIO_PARTIAL} after the first transfer. The completion is a
-     * {@link EventType#NAIO} event with events {@link Kevent#NAIO_SENDFILE}, the file as
-     * attachment. The request pins the file: closing it meanwhile closes its descriptor only when
+     * {@link EventType#NAIO} event with events {@link Kevent#NAIO_SENDFILE}, the cookie and the
+     * attachment as given, no {@link EventBuffer#buffer}. The request pins the file: closing it meanwhile closes its descriptor only when
      * the request ends. A file already closed fails the request with {@code -EBADF}.
      *
      * @param socket the socket
      * @param file   the file, open
      * @param offset where in the file to start, at least 0
      * @param length how many bytes, at least 0 (0 completes at once)
-     * @param cookie returned with the completion
-     * @param flags  0 or {@link Kevent#AIO_PARTIAL}
+     * @param cookie     returned with the completion
+     * @param attachment returned with the completion; any object, or null
+     * @param flags      0 or {@link Kevent#AIO_PARTIAL}
      * @return the request id
      * @throws IllegalArgumentException if {@code offset} or {@code length} is negative or
      *                                  {@code flags} has unknown bits
      * @throws QueueClosedException     if the queue is closed
      */
-    public long aioSendfile(TcpSocket socket, NativeFile file, long offset, long length, long cookie, int flags) {
+    public long aioSendfile(TcpSocket socket, NativeFile file, long offset, long length, long cookie,
+                            Object attachment, int flags) {
         Objects.requireNonNull(socket, "socket");
         Objects.requireNonNull(file, "file");
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("negative offset " + offset + " or length " + length);
         }
-        return engine.aioStartSendfile(NetAccess.state(socket), file, offset, length, cookie, checkAioFlags(flags));
+        return aio.startSendfile(NetSecrets.state(socket), NetSecrets.handle(file), attachment, offset, length, cookie,
+                checkAioFlags(flags));
     }
 
     /**
@@ -564,21 +584,24 @@ public final class KeventQueue implements AutoCloseable {
      * @throws QueueClosedException if the queue is closed
      */
     public boolean aioCancel(long requestId) {
-        return engine.aioCancel(requestId);
+        return aio.cancel(requestId);
     }
 
     /**
-     * Names the network AIO engine of this queue: {@code "io_uring"}, or {@code "readiness"}
-     * (nonblocking calls driven by the queue's readiness events) when io_uring is missing,
-     * refused ({@code EPERM}, {@code kernel.io_uring_disabled}) or lacks an operation we need, or
-     * when the system property {@code kevent.aio} is {@code readiness}. Both give the same events.
+     * Returns the network AIO engine of this queue, choosing it if no request chose it yet:
+     * {@link AioEngine#IO_URING}, or {@link AioEngine#READINESS} (nonblocking calls driven by the
+     * queue's readiness events) when io_uring is missing, refused ({@code EPERM},
+     * {@code kernel.io_uring_disabled}) or lacks an operation we need, or when
+     * {@link Builder#aioEngine} or the system property {@code kevent.aio} asks for it. Never
+     * {@link AioEngine#AUTO}. Both give the same events.
      *
-     * @return the engine's name
-     * @throws QueueClosedException if the queue is closed
-     * @throws KeventException      if {@code kevent.aio=io_uring} forces an io_uring the kernel refuses
+     * @return the engine in use
+     * @throws QueueClosedException     if the queue is closed
+     * @throws KeventException          if {@link AioEngine#IO_URING} was asked for and the kernel refuses it
+     * @throws IllegalArgumentException if the system property {@code kevent.aio} names no engine
      */
-    public String aioEngineName() {
-        return engine.aioEngineName();
+    public AioEngine aioEngine() {
+        return aio.aioEngine();
     }
 
     private static int checkAioFlags(int flags) {
@@ -680,9 +703,9 @@ public final class KeventQueue implements AutoCloseable {
         private int maxInterests = DEFAULT_MAX_INTERESTS;
         private NanoClock clock = NanoClock.SYSTEM;
         private Poller poller;
-        private org.kevent.internal.engine.InodeBackend inodeBackend;
+        private org.kevent.internal.source.inode.InodeBackend inodeBackend;
         private boolean parkEveryWait;
-        private String aioEngine;
+        private AioEngine aioEngine;
         private int aioRingEntries;
         private boolean singleIssuer;
         private int recvBuffers;
@@ -721,19 +744,16 @@ public final class KeventQueue implements AutoCloseable {
 
         /**
          * Chooses the network AIO engine of the queue, overriding the system property
-         * {@code kevent.aio}: {@code "io_uring"} (fail at the first request if the kernel refuses
-         * it), {@code "readiness"}, or {@code "auto"} (io_uring when available, the default).
+         * {@code kevent.aio}: {@link AioEngine#IO_URING} (fail at the first request if the kernel
+         * refuses it), {@link AioEngine#READINESS}, or {@link AioEngine#AUTO} (io_uring when
+         * available, the default).
          *
-         * @param name the engine
+         * @param engine the engine
          * @return this builder
-         * @throws IllegalArgumentException for another name
+         * @throws NullPointerException if engine is null
          */
-        public Builder aioEngine(String name) {
-            Objects.requireNonNull(name, "name");
-            if (!name.equals("io_uring") && !name.equals("readiness") && !name.equals("auto")) {
-                throw new IllegalArgumentException("AIO engine must be io_uring, readiness or auto, got " + name);
-            }
-            this.aioEngine = name;
+        public Builder aioEngine(AioEngine engine) {
+            this.aioEngine = Objects.requireNonNull(engine, "engine");
             return this;
         }
 
@@ -792,7 +812,7 @@ public final class KeventQueue implements AutoCloseable {
         }
 
         /** Tests: INODE interests on this backend (a fake inotify) instead of the kernel's inotify. */
-        Builder inodeBackend(org.kevent.internal.engine.InodeBackend testBackend) {
+        Builder inodeBackend(org.kevent.internal.source.inode.InodeBackend testBackend) {
             this.inodeBackend = testBackend;
             return this;
         }
@@ -809,11 +829,9 @@ public final class KeventQueue implements AutoCloseable {
             if (parkEveryWait) {
                 engine.parkEveryWait();
             }
-            engine.configureAio(aioEngine, aioRingEntries, singleIssuer, recvBuffers, recvBufferSize);
-            // INODE on inotify; the instance is made with the first INODE interest, not here.
-            engine.installKind(EventType.INODE, org.kevent.internal.engine.InodeKind.create(engine,
-                    inodeBackend != null ? inodeBackend : new org.kevent.internal.linux.LinuxInotify()));
-            return new KeventQueue(engine);
+            Aio aio = LinuxSources.install(engine, inodeBackend);
+            aio.configure(aioEngine, aioRingEntries, singleIssuer, recvBuffers, recvBufferSize);
+            return new KeventQueue(engine, aio);
         }
     }
 }

@@ -57,12 +57,11 @@ public final class Ukevent {
     private final long periodNanos;
     private final Path path;
     private final boolean recursive;
-    /** SOCKET: the TcpSocket or TcpListener named, so a closed one is not mistaken for its fd's next owner. */
-    private final Object socket;
-
-    static {
-        org.kevent.internal.engine.SocketState.installRecordAccess(r -> r.socket);
-    }
+    /**
+     * SOCKET: the TcpSocket or TcpListener named, so a closed one is not mistaken for its fd's next
+     * owner; {@link KeventQueue} hands it down with the record.
+     */
+    final Object socket;
 
     private Ukevent(EventType type, long id, int events, int flags, long cookie, Object attachment,
                     long timerValue, boolean timerAbsolute, long periodNanos) {

@@ -1,6 +1,8 @@
 /**
  * The kevent API: a {@link org.kevent.KeventQueue} holds interests registered on sources of events
- * (timers, user events; sockets, files and async I/O in later releases) and hands out the ready ones.
+ * (timers, user events, the readiness of any file descriptor, the library's TCP sockets, inotify's
+ * file-system changes and network async I/O; {@link org.kevent.EventType}) and hands out the ready
+ * ones (docs/SEMANTICS.md).
  *
  * <p>Names follow the 2006 kevent proposal: {@code kevent_user} is {@link org.kevent.KeventQueue},
  * {@code ukevent} is {@link org.kevent.Ukevent}, {@code kevent_ctl} is

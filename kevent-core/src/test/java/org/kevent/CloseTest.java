@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.kevent.testing.FakePoller;
+import org.kevent.testing.ManualClock;
 
 /** docs/SEMANTICS.md §1: closing a queue. */
 class CloseTest {

@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-import org.kevent.PropertyChecks.Choices;
+import org.kevent.testing.PropertyChecks;
+import org.kevent.testing.PropertyChecks.Choices;
 
 /**
  * Random batches of control records, good and bad, against a tiny model of which (type, id) are
@@ -30,10 +31,11 @@ class ControlPropertiesTest {
         CtlOp o = c.pick(CtlOp.values());
         long i = c.between(-3L, 12L);
         int f = c.weighted(6, 1) == 0 ? c.between(0, Kevent.REQ_MASK) : c.between(Integer.MIN_VALUE, Integer.MAX_VALUE);
-        int e = c.weighted(6, 1) == 0 ? 1 : c.between(Integer.MIN_VALUE, Integer.MAX_VALUE);
         boolean t = c.bool();
         long d = c.between(-1_000L, 10_000_000_000L);
         Ukevent base = t ? Ukevent.timerNanos(i, d) : Ukevent.user(i);
+        // Mostly the type's own bit; else anything, which holds another type's bits or unknown ones.
+        int e = c.weighted(6, 1) == 0 ? base.events() : c.between(Integer.MIN_VALUE, Integer.MAX_VALUE);
         return new Op(o, base.withFlags(f).withEvents(e).withCookie(i * 31));
     }
 

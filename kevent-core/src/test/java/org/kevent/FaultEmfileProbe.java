@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import org.kevent.net.NativeFile;
 import org.kevent.net.TcpListener;
 import org.kevent.net.TcpSocket;
+import org.kevent.testing.ChildJvm;
 
 /**
  * Run in a child JVM with a low {@code RLIMIT_NOFILE} by {@link FaultEmfileTest}: with the fd
@@ -33,6 +34,7 @@ public final class FaultEmfileProbe {
             // Load every class the steps use while descriptors remain: a class file cannot be
             // opened at EMFILE, and a class that failed to load stays unloadable.
             attempts(listener, dir, file);
+            queue.getEvents(1, 4, 1, TimeUnit.MILLISECONDS, out); // the timed wait below, empty
             List<Integer> fillers = ChildJvm.fillDescriptorTable();
             List<String> full = attempts(listener, dir, file);
             queue.trigger(1);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.kevent.testing.ChildJvm;
 
 /**
  * Fault: the process runs out of descriptors (RLIMIT_NOFILE lowered by {@code prlimit} for a child

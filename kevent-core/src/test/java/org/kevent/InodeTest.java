@@ -19,9 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kevent.internal.engine.CtlError;
-import org.kevent.internal.engine.InodeErrors;
 import org.kevent.internal.sys.Errno;
+import org.kevent.internal.queue.CtlError;
+import org.kevent.internal.source.inode.InodeErrors;
+import org.kevent.testing.RefusingInotify;
 
 /** INODE interests on real temporary directories (docs/SEMANTICS.md §2, issue 4). */
 class InodeTest {
@@ -87,9 +88,20 @@ class InodeTest {
             for (int k = 0; k < n; k++) {
                 batch.add(new Ev(out.id(k), out.events(k), out.flags(k), out.data(k), out.data2(k), out.name(k),
                         out.path(k)));
+                readsTheSameByName(out, k);
             }
         }
         return batch;
+    }
+
+    /** Every INODE event reads the same through the typed accessors as through the raw words. */
+    private static void readsTheSameByName(EventBuffer out, int k) {
+        int ev = out.events(k);
+        assertThat(out.renameCookie(k)).as("rename cookie")
+                .isEqualTo((ev & (Kevent.INODE_MOVED_FROM | Kevent.INODE_MOVED_TO)) != 0 ? out.data(k) : 0);
+        assertThat((long) out.unwatchedErrno(k)).as("unwatched errno")
+                .isEqualTo((ev & Kevent.INODE_UNWATCHED) != 0 ? out.data(k) : 0);
+        assertThat(out.foundByScan(k)).as("found by scan").isEqualTo(out.data2(k) == 1);
     }
 
     /** Takes events until one matches {@code last} (included), failing after 5 s without it. */

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.kevent.internal.sys.Inotify;
+import org.kevent.testing.FakeEpoll;
+import org.kevent.testing.FakeInotify;
+import org.kevent.testing.ManualClock;
 
 /**
  * A real queue (manual clock, {@link FakeEpoll} with descriptors 0 to {@link ModelQueue#FDS}{@code - 1},

@@ -4,8 +4,11 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.kevent.PropertyChecks.Choices;
-import org.kevent.PropertyChecks.Sequence;
+import org.kevent.testing.FakeEpoll;
+import org.kevent.testing.FakeInotify;
+import org.kevent.testing.PropertyChecks;
+import org.kevent.testing.PropertyChecks.Choices;
+import org.kevent.testing.PropertyChecks.Sequence;
 
 /**
  * Random sequences of control batches (ADD, MODIFY, REMOVE, TRIGGER, ENABLE of USER, TIMER, POLL
@@ -183,10 +186,10 @@ class ModelPropertiesTest {
                     Kevent.REQ_ONESHOT | Kevent.REQ_WAKEUP_ALL).get(flagsPick);
             default -> List.of(Kevent.REQ_ONESHOT | Kevent.REQ_DISPATCH, 1 << 7).get(flagsPick % 2);
         };
-        // Masks: the usual ones of each type, or rarely an odd one (empty, ISDIR, or 2: POLLPRI
-        // and INODE REMOVE are valid, USER and TIMER have no such bit).
+        // Masks: the usual ones of each type, or rarely an odd one (empty, ISDIR, or POLLPRI:
+        // valid for POLL only, another family's bit for the other types).
         boolean oddEvents = c.weighted(12, 1) == 1;
-        int oddMask = c.pick(0, 2, Kevent.INODE_ISDIR);
+        int oddMask = c.pick(0, Kevent.POLLPRI, Kevent.INODE_ISDIR);
         int pollMask = c.pick(Kevent.POLLIN, Kevent.POLLIN | Kevent.POLLOUT, Kevent.POLLOUT);
         int inodeMask = c.pick(Kevent.INODE_ALL, Kevent.INODE_ALL, Kevent.INODE_MODIFY | Kevent.INODE_ATTRIB,
                 Kevent.INODE_CREATE | Kevent.INODE_REMOVE, Kevent.INODE_MOVED_FROM | Kevent.INODE_MOVED_TO,
@@ -194,7 +197,8 @@ class ModelPropertiesTest {
         int events = oddEvents ? oddMask : switch (type) {
             case POLL -> pollMask;
             case INODE -> inodeMask;
-            default -> 1;
+            case TIMER -> Kevent.TIMER_FIRED;
+            default -> Kevent.USER_TRIGGER;
         };
         int dir = c.between(0, ModelHarness.DIRS.size() - 1);
         long cookie = c.between(0L, 99L);

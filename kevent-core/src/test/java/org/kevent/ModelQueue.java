@@ -13,6 +13,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.kevent.testing.FakeEpoll;
+import org.kevent.testing.FakeInotify;
+
 /**
  * A reference model of one queue (docs/SEMANTICS.md §1, §3–6) with USER, TIMER, POLL and INODE
  * interests, written from the specification and kept small enough to check by reading.
@@ -781,8 +784,9 @@ final class ModelQueue {
                         i.cookie, c.name);
             }
             default -> {
-                ev = new Ev(i.type, i.id, 1, Kevent.RET_DONE, i.count, i.type == EventType.TIMER ? i.data2 : 0,
-                        i.cookie, null);
+                boolean timer = i.type == EventType.TIMER;
+                ev = new Ev(i.type, i.id, timer ? Kevent.TIMER_FIRED : Kevent.USER_TRIGGER, Kevent.RET_DONE, i.count,
+                        timer ? i.data2 : 0, i.cookie, null);
                 i.count = 0;
             }
         }

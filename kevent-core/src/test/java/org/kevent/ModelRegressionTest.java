@@ -8,6 +8,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Inotify;
+import org.kevent.testing.FakeEpoll;
+import org.kevent.testing.FakeInotify;
+import org.kevent.testing.ManualClock;
 
 /**
  * The disagreements {@link ModelPropertiesTest} found between the queue and docs/SEMANTICS.md, each

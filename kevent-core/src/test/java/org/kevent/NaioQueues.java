@@ -1,6 +1,10 @@
 package org.kevent;
 
-/** Opens queues with test-only network AIO settings for tests outside this package. */
+/**
+ * Opens queues with test-only network AIO settings for tests outside this package: the setting is
+ * a package-private {@code KeventQueue.Builder} hook, so this bridge lives here, not in
+ * {@code org.kevent.testing}.
+ */
 public final class NaioQueues {
     private NaioQueues() {
     }
@@ -21,6 +25,6 @@ public final class NaioQueues {
      * @return an open queue
      */
     public static KeventQueue open(String engine, int ringEntries, boolean singleIssuer) {
-        return KeventQueue.builder().aioEngine(engine).aioRingEntries(ringEntries).singleIssuer(singleIssuer).open();
+        return KeventQueue.builder().aioEngine(AioEngine.of(engine)).aioRingEntries(ringEntries).singleIssuer(singleIssuer).open();
     }
 }

@@ -31,7 +31,8 @@ class ReadmeExampleTest {
     @Test
     void aioExampleCompilesAndPrintsBothCompletions(@TempDir Path dir) throws Exception {
         List<String> lines = compileAndRun(dir, "aio", "AioHello");
-        assertThat(lines).contains("NAIO SEND bytes=5 cookie=2", "NAIO RECV bytes=5 cookie=1");
+        assertThat(lines).contains("NAIO SEND bytes=5 cookie=2 attachment=sender position=5",
+                "NAIO RECV bytes=5 cookie=1 attachment=receiver position=5");
         assertThat(lines.getLast()).matches("received hello on (io_uring|readiness)");
     }
 

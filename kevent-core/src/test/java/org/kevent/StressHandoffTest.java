@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.kevent.testing.ManualClock;
+import org.kevent.testing.NoFdPoller;
 
 /**
  * The wake-up hand-off between a thread sleeping in the kernel (the poller) and threads parked

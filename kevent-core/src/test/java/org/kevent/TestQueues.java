@@ -8,7 +8,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.BooleanSupplier;
 
-/** Helpers shared by the queue tests. */
+import org.kevent.testing.FakePoller;
+import org.kevent.testing.ManualClock;
+
+/**
+ * Helpers shared by the queue tests of this package. Here rather than in {@code org.kevent.testing}
+ * because {@link #fake} uses {@code KeventQueue.Builder}'s package-private test hooks.
+ */
 final class TestQueues {
     private TestQueues() {
     }

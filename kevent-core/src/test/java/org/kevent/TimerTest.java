@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.kevent.testing.FakePoller;
+import org.kevent.testing.ManualClock;
 
 /** TIMER semantics on a manual clock: deterministic, no sleeping. */
 class TimerTest {
@@ -33,6 +35,8 @@ class TimerTest {
         assertThat(out.events(0)).isEqualTo(Kevent.TIMER_FIRED);
         assertThat(out.data(0)).as("expirations").isEqualTo(1);
         assertThat(out.data2(0)).as("fire time").isEqualTo(TestQueues.START + 10 * MS);
+        assertThat(out.expirations(0)).isEqualTo(1);
+        assertThat(out.fireTime(0)).isEqualTo(TestQueues.START + 10 * MS);
         assertThat(out.cookie(0)).isEqualTo(5);
     }
 
@@ -119,6 +123,7 @@ class TimerTest {
         clock.advance(35 * MS);
         assertThat(queue.poll(out)).isEqualTo(1);
         assertThat(out.data(0)).isEqualTo(3);
+        assertThat(out.expirations(0)).isEqualTo(3);
         clock.advance(5 * MS);
         assertThat(queue.poll(out)).as("phase kept: next at 40 ms").isEqualTo(1);
         assertThat(out.data(0)).isEqualTo(1);

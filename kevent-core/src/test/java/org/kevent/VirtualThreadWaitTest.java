@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.kevent.testing.ChildJvm;
 
 /**
  * A virtual thread waiting on a queue leaves its carrier to other virtual threads

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.kevent.internal.sys.EventFd;
 import org.kevent.internal.sys.Fd;
+import org.kevent.testing.FdKernel;
+import org.kevent.testing.ManualClock;
 
 /**
  * docs/SEMANTICS.md §5, the rules of waiting when several threads wait on one queue: no waiter

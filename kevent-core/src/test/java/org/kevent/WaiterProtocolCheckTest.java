@@ -10,6 +10,8 @@ import org.jetbrains.lincheck.Lincheck;
 import org.jetbrains.lincheck.LincheckSettings;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.kevent.testing.FdKernel;
+import org.kevent.testing.ManualClock;
 
 /**
  * The waiter protocol under a controlled-concurrency checker (Lincheck's model checking): each

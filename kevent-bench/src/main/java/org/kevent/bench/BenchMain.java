@@ -44,6 +44,14 @@ public final class BenchMain {
                 options.allowOnly(org.kevent.bench.http.HttpBench.OPTIONS);
                 org.kevent.bench.http.HttpBench.run(output(report), options.values(), options.json());
             }, false),
+            new Bench("netty", org.kevent.bench.netty.NettyBench.USAGE, (report, options) -> {
+                options.allowOnly(org.kevent.bench.netty.NettyBench.OPTIONS);
+                try {
+                    org.kevent.bench.netty.NettyBench.run(output(report), options.values(), options.json());
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(e.getMessage());
+                }
+            }, false),
             new Bench("naio", org.kevent.bench.naio.NaioBench.USAGE, (report, options) -> {
                 options.allowOnly(org.kevent.bench.naio.NaioBench.OPTIONS);
                 org.kevent.bench.naio.NaioBench.Settings settings;

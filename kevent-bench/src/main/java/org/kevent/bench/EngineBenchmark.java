@@ -2,6 +2,7 @@ package org.kevent.bench;
 
 import java.util.concurrent.TimeUnit;
 
+import org.kevent.AioEngine;
 import org.kevent.EventBuffer;
 import org.kevent.EventRing;
 import org.kevent.EventType;
@@ -259,7 +260,7 @@ public class EngineBenchmark {
         @Setup(Level.Trial)
         public void open() {
             warmClosePath(engine);
-            connect(KeventQueue.builder().aioEngine(engine).singleIssuer(true).open());
+            connect(KeventQueue.builder().aioEngine(AioEngine.of(engine)).singleIssuer(true).open());
         }
 
         /**
@@ -270,10 +271,10 @@ public class EngineBenchmark {
          */
         static void warmClosePath(String engine) {
             Aio warm = new Aio();
-            warm.connect(KeventQueue.builder().aioEngine(engine).singleIssuer(true).aioRecvBuffers(4, 1024).open());
-            warm.queue.aioRecvMultishot(warm.server, 1);
-            warm.queue.aioRecv(warm.client, warm.in, 2, 0);
-            warm.queue.aioSend(warm.client, warm.out, 3, 0);
+            warm.connect(KeventQueue.builder().aioEngine(AioEngine.of(engine)).singleIssuer(true).aioRecvBuffers(4, 1024).open());
+            warm.queue.aioRecvMultishot(warm.server, 1, null);
+            warm.queue.aioRecv(warm.client, warm.in, 2, null, 0);
+            warm.queue.aioSend(warm.client, warm.out, 3, null, 0);
             warm.queue.poll(warm.events);
             warm.close();
         }
@@ -312,8 +313,8 @@ public class EngineBenchmark {
     public long aioSendRecv(Aio a) {
         a.out.clear();
         a.in.clear();
-        a.queue.aioRecv(a.server, a.in, 1, 0);
-        a.queue.aioSend(a.client, a.out, 2, 0);
+        a.queue.aioRecv(a.server, a.in, 1, null, 0);
+        a.queue.aioSend(a.client, a.out, 2, null, 0);
         long bytes = 0;
         int done = 0;
         while (done < 2) {
@@ -341,8 +342,8 @@ public class EngineBenchmark {
         @Setup(Level.Trial)
         public void open() {
             Aio.warmClosePath(engine);
-            link.connect(KeventQueue.builder().aioEngine(engine).singleIssuer(true).aioRecvBuffers(64, 1024).open());
-            link.queue.aioRecvMultishot(link.server, 1);
+            link.connect(KeventQueue.builder().aioEngine(AioEngine.of(engine)).singleIssuer(true).aioRecvBuffers(64, 1024).open());
+            link.queue.aioRecvMultishot(link.server, 1, null);
             out = java.nio.ByteBuffer.allocateDirect(1024);
             events = new EventBuffer(16);
         }

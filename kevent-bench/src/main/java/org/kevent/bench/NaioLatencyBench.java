@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
+import org.kevent.AioEngine;
 import org.kevent.EventBuffer;
 import org.kevent.KeventQueue;
 import org.kevent.net.TcpListener;
@@ -110,7 +111,7 @@ final class NaioLatencyBench {
         int total = warmup + requests;
         AtomicLong sentAt = new AtomicLong();
         AtomicReference<Throwable> failed = new AtomicReference<>();
-        try (KeventQueue queue = KeventQueue.builder().aioEngine(variant.engine()).singleIssuer(variant.singleIssuer())
+        try (KeventQueue queue = KeventQueue.builder().aioEngine(AioEngine.of(variant.engine())).singleIssuer(variant.singleIssuer())
                 .open();
              TcpListener listener = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16,
                      false);

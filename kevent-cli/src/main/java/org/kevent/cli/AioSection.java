@@ -26,8 +26,8 @@ import org.kevent.net.TcpSocket;
 final class AioSection implements DemoSection {
     private static final long TIMER = 910;
     private static final long EVERY_NANOS = 400_000_000L;
-    /** Cookies of this section's requests: NAIO events carry their buffer, not the section. */
-    static final long COOKIE_BASE = 0xA10_0000L;
+    /** Cookies of this section's requests, shown in the demo's rows; the section is their attachment. */
+    private static final long COOKIE_BASE = 0xA10_0000L;
     /** Cookie of the multishot request (inside the section's cookie range). */
     private static final long MULTISHOT_COOKIE = COOKIE_BASE + 999_999;
 
@@ -72,7 +72,7 @@ final class AioSection implements DemoSection {
     public void start(KeventQueue q) {
         this.queue = q;
         if (server2 != null) {
-            q.aioRecvMultishot(server2, MULTISHOT_COOKIE);
+            q.aioRecvMultishot(server2, MULTISHOT_COOKIE, this);
         }
     }
 
@@ -95,15 +95,10 @@ final class AioSection implements DemoSection {
         }
     }
 
-    /** @return whether a NAIO event with this cookie is one of this section's requests */
-    static boolean owns(long cookie) {
-        return cookie >= COOKIE_BASE && cookie < COOKIE_BASE + 1_000_000;
-    }
-
     @Override
     public String note(EventType type, long id) {
         return type == EventType.TIMER ? "aio: every 400 ms, a send and a receive"
-                : "aio: request, engine " + queue.aioEngineName();
+                : "aio: request, engine " + queue.aioEngine();
     }
 
     @Override
@@ -134,7 +129,7 @@ final class AioSection implements DemoSection {
             return "multishot ended: " + (events.data(i) < 0 ? "errno " + -events.data(i) : "end of stream");
         }
         arrivals++;
-        ByteBuffer lent = (ByteBuffer) events.attachment(i);
+        ByteBuffer lent = events.buffer(i);
         String text = StandardCharsets.US_ASCII.decode(lent).toString();
         int bufferId = (int) events.data2(i);
         queue.aioReleaseBuffer(bufferId);
@@ -147,9 +142,9 @@ final class AioSection implements DemoSection {
         }
         byte[] msg = ("aio " + (started / 2 + 1)).getBytes(StandardCharsets.US_ASCII);
         in.clear().limit(msg.length);
-        queue.aioRecv(server, in, COOKIE_BASE + started++, 0);
+        queue.aioRecv(server, in, COOKIE_BASE + started++, this, 0);
         receiving = true;
-        queue.aioSend(client, ByteBuffer.wrap(msg), COOKIE_BASE + started++, 0);
+        queue.aioSend(client, ByteBuffer.wrap(msg), COOKIE_BASE + started++, this, 0);
         if (client2 != null && client2.isOpen()) {
             byte[] m = ("ms " + (started / 2)).getBytes(StandardCharsets.US_ASCII);
             client2.send(m, 0, m.length);
@@ -160,7 +155,7 @@ final class AioSection implements DemoSection {
     @Override
     public List<String> summary() {
         return List.of(started + " requests, " + completed + " completions, " + bytes + " bytes, engine "
-                + (queue == null ? "?" : queue.aioEngineName())
+                + (queue == null ? "?" : queue.aioEngine())
                 + (started - completed > 2 ? " (MISSING COMPLETIONS)" : ""),
                 arrivals + " multishot arrivals in lent buffers"
                 + (started / 2 - arrivals > 1 ? " (MISSING ARRIVALS)" : ""));

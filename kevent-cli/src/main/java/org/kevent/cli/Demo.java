@@ -170,7 +170,7 @@ final class Demo {
             counts[1] += events.data(i);
             String data2;
             String note;
-            DemoSection owner = events.attachment(i) instanceof DemoSection s ? s : naioOwner(events, i);
+            DemoSection owner = events.attachment(i) instanceof DemoSection s ? s : null;
             if (owner != null) {
                 data2 = owner.data2(events, i);
                 note = owner.note(type, events.id(i));
@@ -181,19 +181,6 @@ final class Demo {
             out.printf(ROW, ms, type, events.id(i), type.eventNames(events.events(i)),
                     Kevent.returnFlagNames(events.flags(i)), events.data(i), data2, events.cookie(i), note);
         }
-    }
-
-    /** A NAIO event's attachment is its buffer: the section is found by the request's cookie. */
-    private DemoSection naioOwner(EventBuffer events, int i) {
-        if (events.type(i) != EventType.NAIO || !AioSection.owns(events.cookie(i))) {
-            return null;
-        }
-        for (DemoSection s : sections) {
-            if (s instanceof AioSection) {
-                return s;
-            }
-        }
-        return null;
     }
 
     private void summary(KeventQueue q, boolean cut) {
@@ -215,6 +202,6 @@ final class Demo {
         QueueStats st = q.stats();
         out.printf("  %-7s registered %d, delivered %d, syscalls %d, wakeups %d, overflows %d%n",
                 "queue", st.registered(), st.delivered(), st.syscalls(), st.wakeups(), st.overflows());
-        out.printf("  %-7s %s, network AIO on %s%n", "engine", q.engineName(), q.aioEngineName());
+        out.printf("  %-7s %s, network AIO on %s%n", "engine", q.engineName(), q.aioEngine());
     }
 }

@@ -11,7 +11,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code kevent demo}: runs {@link Demo} with the timer and user-event sections. */
+/**
+ * {@code kevent demo}: runs {@link Demo} with every section: timers, user events, file events, a
+ * socket echo, network AIO, and virtual threads waiting on a queue of their own.
+ */
 @Command(name = "demo",
         description = {"Print timer, user, file, socket and network AIO events from one queue as they arrive, then a summary.",
                 "Ctrl-C stops it early and still prints the summary."})

@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
  * {@code bench}, which are not Java commands.
  */
 @Command(name = "kevent",
-        description = "Timers and user events (sockets and files later) through one kevent queue, on Linux.",
+        description = "Timers, user events, file descriptors, TCP sockets, file-system changes and network AIO"
+                + " through one kevent queue, on Linux.",
         footer = {"", "The ./kevent launcher also runs: test (mvn verify), bench NAME (benchmarks)."})
 public final class Main implements Callable<Integer> {
     @Spec

@@ -1,13 +1,13 @@
 package org.kevent.net;
 
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.kevent.KeventException;
-import org.kevent.internal.engine.NetAccess;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.FileOpen;
+import org.kevent.internal.access.NetSecrets;
+import org.kevent.internal.source.aio.FileHandle;
 
 /**
  * A regular file opened read-only (close-on-exec) for {@link TcpSocket#sendfile} and
@@ -24,32 +24,18 @@ import org.kevent.internal.sys.FileOpen;
  * own offset (the file's own position is never used).
  */
 public final class NativeFile implements AutoCloseable {
-    /** Bit of {@link #state}: {@link #close} was called; the rest counts pins of AIO requests. */
-    private static final int CLOSED = 1 << 30;
     /** Nonblocking, so that opening a FIFO does not wait for a writer; no effect on a regular file. */
     private static final int READ_FLAGS = FileOpen.O_RDONLY | FileOpen.O_NONBLOCK | FileOpen.O_NOCTTY;
 
     static {
-        NetAccess.installFiles(new NetAccess.Files() {
-            @Override
-            public int acquireFile(NativeFile file) {
-                return file.acquire();
-            }
-
-            @Override
-            public void releaseFile(NativeFile file) {
-                file.release();
-            }
-        });
+        NetSecrets.setFiles(file -> file.handle);
     }
 
-    private final int fd;
-    private final Path path;
-    private final AtomicInteger state = new AtomicInteger();
+    /** The descriptor and its pins; what {@code aioSendfile} requests hold. */
+    private final FileHandle handle;
 
     private NativeFile(int fd, Path path) {
-        this.fd = fd;
-        this.path = path;
+        this.handle = new FileHandle(fd, path);
     }
 
     /**
@@ -131,7 +117,7 @@ public final class NativeFile implements AutoCloseable {
 
     /** @return the path the file was opened by */
     public Path path() {
-        return path;
+        return handle.path();
     }
 
     /**
@@ -140,23 +126,16 @@ public final class NativeFile implements AutoCloseable {
      *                         {@code lseek} and the errno if it cannot be measured
      */
     public long size() {
-        long size = FileOpen.size(descriptor("size"));
+        long size = FileOpen.size(handle.descriptor("size"));
         if (size < 0) {
-            throw Errno.exception("lseek", (int) -size, path.toString());
+            throw Errno.exception("lseek", (int) -size, path().toString());
         }
         return size;
     }
 
     /** The descriptor for {@link TcpSocket#sendfile}. */
     int descriptor() {
-        return descriptor("sendfile");
-    }
-
-    private int descriptor(String call) {
-        if ((state.get() & CLOSED) != 0) {
-            throw new KeventException(call, "EBADF", "file " + path + " is closed");
-        }
-        return fd;
+        return handle.descriptor("sendfile");
     }
 
     /**
@@ -166,39 +145,11 @@ public final class NativeFile implements AutoCloseable {
      */
     @Override
     public void close() {
-        int s;
-        do {
-            s = state.get();
-            if ((s & CLOSED) != 0) {
-                return;
-            }
-        } while (!state.compareAndSet(s, s | CLOSED));
-        if (s == 0) {
-            Fd.close(fd);
-        }
-    }
-
-    /** Pins the descriptor for an AIO request: -1 if closed. */
-    private int acquire() {
-        int s;
-        do {
-            s = state.get();
-            if ((s & CLOSED) != 0) {
-                return -1;
-            }
-        } while (!state.compareAndSet(s, s + 1));
-        return fd;
-    }
-
-    private void release() {
-        int s = state.decrementAndGet();
-        if (s == CLOSED) {
-            Fd.close(fd);
-        }
+        handle.close();
     }
 
     @Override
     public String toString() {
-        return "NativeFile[" + path + ((state.get() & CLOSED) != 0 ? ", closed]" : ", fd=" + fd + "]");
+        return handle.toString();
     }
 }

@@ -9,11 +9,11 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 
 import org.kevent.KeventException;
-import org.kevent.internal.engine.SocketState;
 import org.kevent.internal.linux.SocketWaits;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
+import org.kevent.internal.source.socket.SocketState;
 
 /**
  * A listening TCP socket the library owns: nonblocking, close-on-exec, {@code SO_REUSEADDR}

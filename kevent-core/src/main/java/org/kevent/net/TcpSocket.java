@@ -14,12 +14,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 import org.kevent.KeventException;
-import org.kevent.internal.engine.NetAccess;
-import org.kevent.internal.engine.SocketState;
 import org.kevent.internal.linux.SocketWaits;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
+import org.kevent.internal.access.NetSecrets;
+import org.kevent.internal.source.socket.SocketState;
 
 /**
  * A connected (or connecting) TCP socket the library owns: nonblocking, close-on-exec, watched
@@ -58,7 +58,7 @@ import org.kevent.internal.sys.Sockets;
  */
 public final class TcpSocket implements AutoCloseable {
     static {
-        NetAccess.installSockets(socket -> socket.state);
+        NetSecrets.setSockets(socket -> socket.state);
     }
 
     /**
@@ -99,25 +99,7 @@ public final class TcpSocket implements AutoCloseable {
      * @throws IllegalArgumentException if the address is unresolved
      */
     public static TcpSocket connect(InetSocketAddress remote) {
-        boolean v6 = Sockets.isIpv6(remote);
-        int fd = Sockets.socket(v6);
-        if (fd < 0) {
-            throw Errno.exception("socket", -fd, "connecting to " + remote);
-        }
-        int r = Sockets.connect(fd, remote);
-        if (r == 0) {
-            return new TcpSocket(fd, SocketState.CONNECTED);
-        }
-        if (r == -Errno.EINPROGRESS) {
-            return new TcpSocket(fd, SocketState.CONNECTING);
-        }
-        if (r == -Errno.ECONNREFUSED) {
-            TcpSocket s = new TcpSocket(fd, SocketState.CONNECTING);
-            s.state.connectFailed(Errno.ECONNREFUSED);
-            return s;
-        }
-        Fd.close(fd);
-        throw Errno.exception("connect", -r, "to " + remote);
+        return connect(remote, null);
     }
 
     /** @return the SOCKET interest id of this socket: its fd number (kept after close) */
@@ -849,5 +831,53 @@ public final class TcpSocket implements AutoCloseable {
     @Override
     public String toString() {
         return "TcpSocket[" + id + (isOpen() ? "]" : ", closed]");
+    }
+
+    /**
+     * Starts a nonblocking connect from a chosen local address: binds the new socket to
+     * {@code local}, then connects as {@link #connect(InetSocketAddress)} does (same events, same
+     * errors). For a client that must leave from a given address or port, as
+     * {@code java.net.Socket.bind} before {@code connect}.
+     *
+     * @param remote a resolved address, IPv4 or IPv6
+     * @param local  the local address to bind, of the same family as {@code remote} (port 0 lets
+     *               the kernel pick one), or null to let the kernel choose both, as
+     *               {@link #connect(InetSocketAddress)}
+     * @return the socket, connecting or connected
+     * @throws KeventException naming {@code bind} ({@code EADDRINUSE}, {@code EADDRNOTAVAIL},
+     *                         {@code EINVAL} for another family, ...), {@code socket} or
+     *                         {@code connect} for failures known at once; no descriptor is left open
+     * @throws IllegalArgumentException if an address is unresolved
+     */
+    public static TcpSocket connect(InetSocketAddress remote, InetSocketAddress local) {
+        if (local != null && local.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved local address " + local);
+        }
+        boolean v6 = Sockets.isIpv6(remote);
+        int fd = Sockets.socket(v6);
+        if (fd < 0) {
+            throw Errno.exception("socket", -fd, "connecting to " + remote);
+        }
+        if (local != null) {
+            int b = Sockets.bind(fd, local);
+            if (b < 0) {
+                Fd.close(fd);
+                throw Errno.exception("bind", -b, local + " before connecting to " + remote);
+            }
+        }
+        int r = Sockets.connect(fd, remote);
+        if (r == 0) {
+            return new TcpSocket(fd, SocketState.CONNECTED);
+        }
+        if (r == -Errno.EINPROGRESS) {
+            return new TcpSocket(fd, SocketState.CONNECTING);
+        }
+        if (r == -Errno.ECONNREFUSED) {
+            TcpSocket s = new TcpSocket(fd, SocketState.CONNECTING);
+            s.state.connectFailed(Errno.ECONNREFUSED);
+            return s;
+        }
+        Fd.close(fd);
+        throw Errno.exception("connect", -r, "to " + remote);
     }
 }

@@ -45,7 +45,7 @@
  * is a race the caller must avoid: the descriptor number may already belong to a new socket when
  * that call reaches the kernel. A blocking call is safe: the close wakes it with
  * {@link java.nio.channels.AsynchronousCloseException}, and the descriptor is released only when
- * the last blocking call leaves. {@code sendfile} is synchronous; its asynchronous form comes with
- * network AIO.
+ * the last blocking call leaves. {@code sendfile} is synchronous; its asynchronous form is network
+ * AIO's {@code aioSendfile} on the queue.
  */
 package org.kevent.net;

@@ -69,7 +69,7 @@ class BlockingAllocationTest {
 
     private static String[] runProbe(String mode, String... jvmOptions) {
         assumeTrue(hasAllocationCounters(), "no allocation counter on this JVM");
-        String[] lines = org.kevent.ChildJvm.runMain(BlockingAllocationTest.class, java.util.List.of(jvmOptions),
+        String[] lines = org.kevent.testing.ChildJvm.runMain(BlockingAllocationTest.class, java.util.List.of(jvmOptions),
                 mode);
         assertThat(lines).as("the measuring JVM ran and exited 0").isNotNull();
         return lines;

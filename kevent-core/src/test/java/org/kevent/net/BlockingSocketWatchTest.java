@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-import org.kevent.internal.engine.NetAccess;
-import org.kevent.internal.engine.SocketState;
 import org.kevent.internal.linux.SocketWaits;
 import org.kevent.net.Blocked.Kind;
+import org.kevent.internal.access.NetSecrets;
+import org.kevent.internal.source.socket.SocketState;
 
 /**
  * How virtual threads' blocking calls use the shared watcher (docs/SEMANTICS.md §9): one
@@ -39,7 +39,7 @@ class BlockingSocketWatchTest {
     void anEdgeBetweenTheAttemptAndThePark_endsTheWaitAtOnce() throws Exception {
         try (Loopback p = Loopback.open()) {
             registerInWatcher(p);
-            SocketState state = NetAccess.state(p.server);
+            SocketState state = NetSecrets.state(p.server);
             SocketWaits waits = (SocketWaits) state.blocking();
             Blocked<String> steps = Blocked.start(Kind.VIRTUAL, () -> {
                 long deadline = SocketWaits.NO_DEADLINE;
@@ -78,7 +78,7 @@ class BlockingSocketWatchTest {
     @Test
     void theKernelCloseWaitsForTheLastBlockingCallToLeave() throws Exception {
         try (Loopback p = Loopback.open()) {
-            SocketWaits waits = (SocketWaits) NetAccess.state(p.server).blocking();
+            SocketWaits waits = (SocketWaits) NetSecrets.state(p.server).blocking();
             int fd = waits.begin(SocketWaits.READ, SocketWaits.deadline(LONG), "recv");
             Path entry = Path.of("/proc/self/fd/" + fd);
             try {

@@ -35,7 +35,7 @@ public final class EmfileProbe {
             try (TcpListener idle = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1, false)) {
                 idle.accept();
             }
-            fillers.addAll(org.kevent.ChildJvm.fillDescriptorTable());
+            fillers.addAll(org.kevent.testing.ChildJvm.fillDescriptorTable());
             String outcome;
             try {
                 TcpSocket s = l.accept();
@@ -43,7 +43,7 @@ public final class EmfileProbe {
             } catch (KeventException e) {
                 outcome = "failed " + e.call() + " " + e.errorName();
             }
-            org.kevent.ChildJvm.free(fillers);
+            org.kevent.testing.ChildJvm.free(fillers);
             System.out.println(outcome);
             System.out.println("still ready " + queue.poll(out));
             TcpSocket accepted = Loopback.acceptWithin(l);

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.kevent.AioEngine;
 import org.kevent.EventBuffer;
 import org.kevent.EventRing;
 import org.kevent.EventType;
@@ -29,7 +30,8 @@ import org.kevent.QueueClosedException;
  */
 abstract class MultishotContract {
     /** One event of a multishot request, its bytes copied out before the buffer went back. */
-    record Arrival(long id, int events, int flags, long data, long data2, long cookie, byte[] bytes) {
+    record Arrival(long id, int events, int flags, long data, long data2, long cookie, Object attachment,
+                   byte[] bytes) {
         boolean more() {
             return (flags & Kevent.RET_MORE) != 0;
         }
@@ -53,7 +55,7 @@ abstract class MultishotContract {
     }
 
     KeventQueue open(int buffers, int size) {
-        return KeventQueue.builder().aioEngine(engine()).singleIssuer(singleIssuer()).aioRecvBuffers(buffers, size)
+        return KeventQueue.builder().aioEngine(AioEngine.of(engine())).singleIssuer(singleIssuer()).aioRecvBuffers(buffers, size)
                 .open();
     }
 
@@ -82,19 +84,24 @@ abstract class MultishotContract {
             assertThat(events.type(k)).isEqualTo(EventType.NAIO);
             byte[] bytes = null;
             if ((events.flags(k) & Kevent.RET_MORE) != 0) {
-                ByteBuffer view = (ByteBuffer) events.attachment(k);
+                ByteBuffer view = events.buffer(k);
                 assertThat(view.position()).isZero();
                 assertThat((long) view.limit()).isEqualTo(events.data(k));
                 bytes = new byte[view.remaining()];
                 view.get(bytes);
+                assertThat((long) events.lentBufferId(k)).isEqualTo(events.data2(k));
+                assertThat(events.aioTransferred(k)).as("the arrival's bytes").isEqualTo(events.data(k));
                 if (release) {
-                    q.aioReleaseBuffer((int) events.data2(k));
+                    q.aioReleaseBuffer(events.lentBufferId(k));
                 }
             } else if (events.events(k) == Kevent.NAIO_RECV_MULTISHOT) {
-                assertThat(events.attachment(k)).as("the last event lends nothing").isNull();
+                assertThat(events.buffer(k)).as("the last event lends nothing").isNull();
+                assertThat(events.lentBufferId(k)).isEqualTo(-1);
+                assertThat(events.aioTransferred(k)).as("bytes in all").isEqualTo(events.data2(k));
             }
+            assertThat(events.aioResult(k)).isEqualTo(events.data(k));
             out.add(new Arrival(events.id(k), events.events(k), events.flags(k), events.data(k), events.data2(k),
-                    events.cookie(k), bytes));
+                    events.cookie(k), events.attachment(k), bytes));
         }
         return out;
     }
@@ -160,7 +167,8 @@ abstract class MultishotContract {
 
     @Test
     void eachArrivalIsAnEventWithALentBufferAndEndOfStreamIsTheLastEvent() {
-        long id = queue.aioRecvMultishot(pair.server, 42);
+        Object context = new Object();
+        long id = queue.aioRecvMultishot(pair.server, 42, context);
         Loopback.sendAll(pair.client, "hello".getBytes());
         List<Arrival> first = takeSome(queue, true);
         assertThat(first).hasSize(1);
@@ -171,6 +179,7 @@ abstract class MultishotContract {
         assertThat(a.data()).isEqualTo(5);
         assertThat(a.data2()).isBetween(0L, 7L);
         assertThat(a.cookie()).isEqualTo(42);
+        assertThat(a.attachment()).as("the caller's, not the lent buffer").isSameAs(context);
         assertThat(new String(a.bytes())).isEqualTo("hello");
 
         Loopback.sendAll(pair.client, "world!".getBytes());
@@ -182,6 +191,7 @@ abstract class MultishotContract {
         assertThat(last.data()).isZero();
         assertThat(last.data2()).as("bytes in all").isEqualTo(11);
         assertThat(last.cookie()).isEqualTo(42);
+        assertThat(last.attachment()).isSameAs(context);
         assertThat(new String(bytesOf(rest))).isEqualTo("world!");
         assertThat(queue.aioCancel(id)).as("the request is gone").isFalse();
         assertThat(queue.stats().aioEnded()).isEqualTo(1);
@@ -236,7 +246,7 @@ abstract class MultishotContract {
 
     @Test
     void cancelEndsTheRequestOnceAndNoByteIsLost() {
-        long id = queue.aioRecvMultishot(pair.server, 3);
+        long id = queue.aioRecvMultishot(pair.server, 3, null);
         Loopback.sendAll(pair.client, "abc".getBytes());
         assertThat(queue.aioCancel(id)).isTrue();
         List<Arrival> all = drain(queue, id);
@@ -314,7 +324,7 @@ abstract class MultishotContract {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (lent == null && System.nanoTime() < deadline) {
                 int n = q.getEvents(1, 64, 100, TimeUnit.MILLISECONDS, events);
-                lent = n > 0 ? (ByteBuffer) events.attachment(0) : null;
+                lent = n > 0 ? events.buffer(0) : null;
             }
             assertThat(lent).isNotNull();
             // More arrivals queue up unread, then the queue closes under them.
@@ -379,7 +389,7 @@ abstract class MultishotContract {
             for (int k = 0; k < sockets; k++) {
                 Loopback p = Loopback.open();
                 pairs.add(p);
-                ids[k] = queue.aioRecvMultishot(p.server, k);
+                ids[k] = queue.aioRecvMultishot(p.server, k, null);
                 data[k] = random(256 * 1024 + k, 100 + k);
                 senders.add(sendInBackground(p.client, data[k], true));
             }
@@ -413,7 +423,7 @@ abstract class MultishotContract {
     @Test
     void theEventRingDeliversArrivalsWithTheirBuffers() {
         EventRing ring = queue.openRing(16);
-        long id = queue.aioRecvMultishot(pair.server, 9);
+        long id = queue.aioRecvMultishot(pair.server, 9, "ring context");
         Loopback.sendAll(pair.client, "ring".getBytes());
         pair.client.shutdownOutput();
         ByteArrayOutputStream got = new ByteArrayOutputStream();
@@ -427,8 +437,9 @@ abstract class MultishotContract {
                 assertThat(ring.id(seq)).isEqualTo(id);
                 assertThat(ring.cookie(seq)).isEqualTo(9);
                 assertThat(ring.events(seq)).isEqualTo(Kevent.NAIO_RECV_MULTISHOT);
+                assertThat(ring.attachment(seq)).isEqualTo("ring context");
                 if ((ring.flags(seq) & Kevent.RET_MORE) != 0) {
-                    ByteBuffer view = (ByteBuffer) ring.attachment(seq);
+                    ByteBuffer view = ring.buffer(seq);
                     assertThat((long) view.remaining()).isEqualTo(ring.data(seq));
                     byte[] b = new byte[view.remaining()];
                     view.get(b);
@@ -438,7 +449,7 @@ abstract class MultishotContract {
                     last = true;
                     assertThat(ring.data(seq)).isZero();
                     assertThat(ring.data2(seq)).isEqualTo(4);
-                    assertThat(ring.attachment(seq)).isNull();
+                    assertThat(ring.buffer(seq)).isNull();
                 }
             }
             ring.commit(end);

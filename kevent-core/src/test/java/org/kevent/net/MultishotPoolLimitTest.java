@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.kevent.ChildJvm;
+import org.kevent.testing.ChildJvm;
 
 /** A receive pool the JVM cannot allocate: the multishot call fails, nothing is left behind. */
 class MultishotPoolLimitTest {

@@ -10,11 +10,12 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.kevent.AioEngine;
 import org.kevent.EventBuffer;
 import org.kevent.Kevent;
 import org.kevent.KeventQueue;
-import org.kevent.PropertyChecks;
-import org.kevent.PropertyChecks.Choices;
+import org.kevent.testing.PropertyChecks;
+import org.kevent.testing.PropertyChecks.Choices;
 
 /**
  * Multishot receive under random interleavings of sends, takes with and without giving buffers
@@ -74,7 +75,7 @@ class MultishotPropertiesTest {
     }
 
     private static void run(String engine, List<Step> steps) {
-        try (KeventQueue q = KeventQueue.builder().aioEngine(engine).aioRecvBuffers(4, 512).open();
+        try (KeventQueue q = KeventQueue.builder().aioEngine(AioEngine.of(engine)).aioRecvBuffers(4, 512).open();
              Loopback pair = Loopback.open()) {
             Run run = new Run(q, pair);
             for (Step s : steps) {
@@ -103,7 +104,7 @@ class MultishotPropertiesTest {
         Run(KeventQueue q, Loopback pair) {
             this.q = q;
             this.pair = pair;
-            this.id = q.aioRecvMultishot(pair.server, 5);
+            this.id = q.aioRecvMultishot(pair.server, 5, null);
         }
 
         void apply(Step s) {
@@ -143,7 +144,7 @@ class MultishotPropertiesTest {
                 assertThat(events.cookie(k)).isEqualTo(5);
                 assertThat(lastData).as("no event after the last one").isNull();
                 if ((events.flags(k) & Kevent.RET_MORE) != 0) {
-                    ByteBuffer view = (ByteBuffer) events.attachment(k);
+                    ByteBuffer view = events.buffer(k);
                     assertThat((long) view.remaining()).isEqualTo(events.data(k)).isBetween(1L, 512L);
                     byte[] b = new byte[view.remaining()];
                     view.get(b);

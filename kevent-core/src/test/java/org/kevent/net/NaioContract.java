@@ -26,8 +26,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kevent.AioEngine;
 import org.kevent.CtlOp;
 import org.kevent.EventBuffer;
+import org.kevent.EventRing;
 import org.kevent.EventType;
 import org.kevent.Kevent;
 import org.kevent.KeventException;
@@ -43,7 +45,8 @@ import org.kevent.Ukevent;
  */
 abstract class NaioContract {
     /** What a completion said. */
-    record Completion(long id, int events, int flags, long data, long data2, long cookie, Object attachment) {
+    record Completion(long id, int events, int flags, long data, long data2, long cookie, Object attachment,
+                      ByteBuffer buffer) {
         boolean broken() {
             return (flags & Kevent.RET_BROKEN) != 0;
         }
@@ -96,7 +99,12 @@ abstract class NaioContract {
                 long got = events.id(k);
                 assertThat(seen.merge(got, 1, Integer::sum)).as("completions of request %d", got).isEqualTo(1);
                 early.put(got, new Completion(got, events.events(k), events.flags(k), events.data(k),
-                        events.data2(k), events.cookie(k), events.attachment(k)));
+                        events.data2(k), events.cookie(k), events.attachment(k), events.buffer(k)));
+                // By name, a completion reads as its raw words say (docs/SEMANTICS.md §7).
+                assertThat(events.aioResult(k)).isEqualTo(events.data(k));
+                assertThat(events.aioTransferred(k)).as("bytes moved, also before a failure")
+                        .isEqualTo(events.data(k) < 0 ? events.data2(k) : events.data(k));
+                assertThat(events.lentBufferId(k)).as("only a multishot arrival lends a buffer").isEqualTo(-1);
             }
         }
         return early.remove(id);
@@ -114,7 +122,7 @@ abstract class NaioContract {
 
     @Test
     void engineIsTheOneAskedFor() {
-        assertThat(queue.aioEngineName()).isEqualTo(engine());
+        assertThat(queue.aioEngine()).isEqualTo(AioEngine.of(engine()));
     }
 
     @Test
@@ -122,8 +130,9 @@ abstract class NaioContract {
         byte[] payload = random(1000, 1);
         ByteBuffer in = ByteBuffer.allocateDirect(1000);
         ByteBuffer out = ByteBuffer.allocateDirect(1000).put(payload).flip();
-        long recv = queue.aioRecv(pair.server, in, 7, 0);
-        long send = queue.aioSend(pair.client, out, 8, 0);
+        Object receiver = new Object();
+        long recv = queue.aioRecv(pair.server, in, 7, receiver, 0);
+        long send = queue.aioSend(pair.client, out, 8, "sender", 0);
         assertThat(send).isNotEqualTo(recv);
 
         Completion s = await(send);
@@ -131,17 +140,51 @@ abstract class NaioContract {
         assertThat(s.data()).isEqualTo(1000);
         assertThat(s.flags()).isEqualTo(Kevent.RET_DONE);
         assertThat(s.cookie()).isEqualTo(8);
-        assertThat(s.attachment()).isSameAs(out);
+        assertThat(s.attachment()).as("the caller's own, apart from the buffer").isEqualTo("sender");
+        assertThat(s.buffer()).isSameAs(out);
         assertThat(out.remaining()).isZero();
 
         Completion r = await(recv);
         assertThat(r.events()).isEqualTo(Kevent.NAIO_RECV);
         assertThat(r.data()).isEqualTo(1000);
         assertThat(r.cookie()).isEqualTo(7);
-        assertThat(r.attachment()).isSameAs(in);
+        assertThat(r.attachment()).isSameAs(receiver);
+        assertThat(r.buffer()).isSameAs(in);
         byte[] got = new byte[1000];
         in.flip().get(got);
         assertThat(got).isEqualTo(payload);
+    }
+
+    @Test
+    void aSlotOfTheEventBufferNeverShowsAnEarlierEventsBuffer() {
+        EventBuffer events = new EventBuffer(4);
+        ByteBuffer in = ByteBuffer.allocateDirect(2);
+        queue.aioRecv(pair.server, in, 0, "recv", 0);
+        Loopback.sendAll(pair.client, "ab".getBytes());
+        assertThat(queue.getEvents(1, 4, 10, TimeUnit.SECONDS, events)).isEqualTo(1);
+        assertThat(events.buffer(0)).isSameAs(in);
+
+        queue.add(Ukevent.user(1).withAttachment("user"));
+        queue.trigger(1);
+        assertThat(queue.poll(events)).isEqualTo(1);
+        assertThat(events.attachment(0)).isEqualTo("user");
+        assertThat(events.buffer(0)).as("a USER event has no buffer, whatever its slot held").isNull();
+    }
+
+    @Test
+    void theEventRingCarriesARequestsBufferBesideItsAttachment() {
+        EventRing ring = queue.openRing(4);
+        ByteBuffer in = ByteBuffer.allocateDirect(2);
+        long id = queue.aioRecv(pair.server, in, 3, "context", 0);
+        Loopback.sendAll(pair.client, "ab".getBytes());
+        long end = ring.await(1, 10, TimeUnit.SECONDS);
+        long seq = ring.readPosition();
+        assertThat(end - seq).isEqualTo(1);
+        assertThat(ring.id(seq)).isEqualTo(id);
+        assertThat(ring.cookie(seq)).isEqualTo(3);
+        assertThat(ring.attachment(seq)).isEqualTo("context");
+        assertThat(ring.buffer(seq)).isSameAs(in);
+        ring.commit(end);
     }
 
     @Test
@@ -167,7 +210,7 @@ abstract class NaioContract {
         assertThat(await(full).data()).isEqualTo(10);
 
         ByteBuffer some = ByteBuffer.allocateDirect(10);
-        long partial = queue.aioRecv(pair.server, some, 0, Kevent.AIO_PARTIAL);
+        long partial = queue.aioRecv(pair.server, some, 0, null, Kevent.AIO_PARTIAL);
         Loopback.sendAll(pair.client, "xyz".getBytes());
         Completion c = await(partial);
         assertThat(c.data()).isEqualTo(3);
@@ -196,7 +239,7 @@ abstract class NaioContract {
     @Test
     void partialSendReportsTheFirstTransfer() throws Exception {
         int size = 8 << 20;
-        long send = queue.aioSend(pair.client, ByteBuffer.allocateDirect(size), 0, Kevent.AIO_PARTIAL);
+        long send = queue.aioSend(pair.client, ByteBuffer.allocateDirect(size), 0, null, Kevent.AIO_PARTIAL);
         Completion c = await(send);
         assertThat(c.data()).isPositive().isLessThanOrEqualTo(size);
         Loopback.readExactly(pair.server, (int) c.data());
@@ -239,10 +282,12 @@ abstract class NaioContract {
         byte[] content = random(300_000, 4);
         Path f = Files.write(dir.resolve("f.bin"), content);
         try (NativeFile file = NativeFile.open(f)) {
-            Completion c = await(queue.aioSendfile(pair.client, file, 1000, 250_000, 5, 0));
+            Completion c = await(queue.aioSendfile(pair.client, file, 1000, 250_000, 5, "context", 0));
             assertThat(c.events()).isEqualTo(Kevent.NAIO_SENDFILE);
             assertThat(c.data()).isEqualTo(250_000);
-            assertThat(c.attachment()).isSameAs(file);
+            assertThat(c.cookie()).isEqualTo(5);
+            assertThat(c.attachment()).isEqualTo("context");
+            assertThat(c.buffer()).as("a sendfile has no buffer").isNull();
             assertThat(Loopback.readExactly(pair.server, 250_000))
                     .isEqualTo(java.util.Arrays.copyOfRange(content, 1000, 251_000));
 
@@ -392,7 +437,7 @@ abstract class NaioContract {
         ByteBuffer readOnly = ByteBuffer.allocate(10).asReadOnlyBuffer();
         assertThatThrownBy(() -> queue.aioRecv(pair.server, readOnly)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("aioRecv").hasMessageContaining("read-only");
-        assertThatThrownBy(() -> queue.aioSend(pair.client, ByteBuffer.allocate(1), 0, 0x10))
+        assertThatThrownBy(() -> queue.aioSend(pair.client, ByteBuffer.allocate(1), 0, null, 0x10))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown AIO flag");
         assertThatThrownBy(() -> queue.aioSend(null, ByteBuffer.allocate(1))).isInstanceOf(NullPointerException.class);
         try (Arena arena = Arena.ofShared()) {
@@ -422,7 +467,7 @@ abstract class NaioContract {
         }
         Loopback.sendAll(pair.client, "0123456789abcdef".getBytes());
         Completion c = await(id);
-        ByteBuffer b = (ByteBuffer) c.attachment();
+        ByteBuffer b = c.buffer();
         byte[] got = new byte[16];
         b.flip().get(got);
         assertThat(new String(got)).isEqualTo("0123456789abcdef");
@@ -430,8 +475,8 @@ abstract class NaioContract {
 
     @Test
     void cancelEndsAPendingReceiveOnceWithEcanceled() {
-        long id = queue.aioRecv(pair.server, ByteBuffer.allocateDirect(10), 3, 0);
-        long queued = queue.aioRecv(pair.server, ByteBuffer.allocateDirect(10), 4, 0);
+        long id = queue.aioRecv(pair.server, ByteBuffer.allocateDirect(10), 3, null, 0);
+        long queued = queue.aioRecv(pair.server, ByteBuffer.allocateDirect(10), 4, null, 0);
         assertThat(queue.aioCancel(id)).isTrue();
         assertThat(queue.aioCancel(queued)).isTrue();
         Completion c = await(id);
@@ -532,7 +577,7 @@ abstract class NaioContract {
                 for (int k = 0; k < ids.length; k++) {
                     Loopback p = Loopback.open();
                     pairs.add(p);
-                    ids[k] = small.aioRecv(p.server, ByteBuffer.allocateDirect(4), k, 0);
+                    ids[k] = small.aioRecv(p.server, ByteBuffer.allocateDirect(4), k, null, 0);
                 }
                 // Submit every receive, then make all 64 complete while nobody reaps.
                 small.poll(new EventBuffer(1));

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.kevent.AioEngine;
 import org.kevent.EventBuffer;
 import org.kevent.KeventException;
 import org.kevent.KeventQueue;
@@ -30,7 +31,7 @@ class NaioEngineChoiceTest {
     @Test
     void autoPicksIoUringWhenTheKernelHasIt() {
         try (KeventQueue q = KeventQueue.open()) {
-            assertThat(q.aioEngineName()).isEqualTo("io_uring");
+            assertThat(q.aioEngine()).isEqualTo(AioEngine.IO_URING);
         }
     }
 
@@ -38,7 +39,7 @@ class NaioEngineChoiceTest {
     void aRefusedIoUringFallsBackToReadinessWhichStillCompletesRequests() throws Exception {
         System.setProperty(REFUSAL, "1"); // EPERM, as under kernel.io_uring_disabled=2
         try (KeventQueue q = KeventQueue.open(); Loopback pair = Loopback.open()) {
-            assertThat(q.aioEngineName()).isEqualTo("readiness");
+            assertThat(q.aioEngine()).isEqualTo(AioEngine.READINESS);
             ByteBuffer in = ByteBuffer.allocate(3);
             long id = q.aioRecv(pair.server, in);
             Loopback.sendAll(pair.client, "abc".getBytes());
@@ -54,7 +55,7 @@ class NaioEngineChoiceTest {
         System.setProperty(REFUSAL, "38"); // ENOSYS, as under a seccomp filter
         System.setProperty("kevent.aio", "io_uring");
         try (KeventQueue q = KeventQueue.open()) {
-            assertThatThrownBy(q::aioEngineName).isInstanceOf(KeventException.class)
+            assertThatThrownBy(q::aioEngine).isInstanceOf(KeventException.class)
                     .hasMessageContaining("io_uring_setup").hasMessageContaining("ENOSYS");
         }
     }
@@ -63,14 +64,32 @@ class NaioEngineChoiceTest {
     void theSystemPropertyForcesReadinessAndAnUnknownValueIsRefused() {
         System.setProperty("kevent.aio", "readiness");
         try (KeventQueue q = KeventQueue.open()) {
-            assertThat(q.aioEngineName()).isEqualTo("readiness");
+            assertThat(q.aioEngine()).isEqualTo(AioEngine.READINESS);
         }
         System.setProperty("kevent.aio", "uring");
         try (KeventQueue q = KeventQueue.open()) {
-            assertThatThrownBy(q::aioEngineName).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(q::aioEngine).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("io_uring, readiness or auto");
         }
-        assertThatThrownBy(() -> KeventQueue.builder().aioEngine("epoll"))
-                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theBuildersChoiceOverridesTheSystemProperty() {
+        System.setProperty("kevent.aio", "io_uring");
+        try (KeventQueue q = KeventQueue.builder().aioEngine(AioEngine.READINESS).open()) {
+            assertThat(q.aioEngine()).isEqualTo(AioEngine.READINESS);
+        }
+        assertThatThrownBy(() -> KeventQueue.builder().aioEngine(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void engineNamesReadBackAsTheSystemPropertySpellsThem() {
+        for (AioEngine e : AioEngine.values()) {
+            assertThat(AioEngine.of(e.toString())).isEqualTo(e);
+        }
+        assertThat(AioEngine.IO_URING).hasToString("io_uring");
+        assertThatThrownBy(() -> AioEngine.of("epoll")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("io_uring, readiness or auto").hasMessageContaining("epoll");
+        assertThatThrownBy(() -> AioEngine.of("IO_URING")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -3,6 +3,7 @@ package org.kevent.net;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
+import org.kevent.AioEngine;
 import org.kevent.EventBuffer;
 import org.kevent.KeventQueue;
 
@@ -17,7 +18,7 @@ public final class PoolTooBigProbe {
     }
 
     public static void main(String[] args) {
-        try (KeventQueue queue = KeventQueue.builder().aioEngine(args[0]).aioRecvBuffers(1024, 16 * 1024).open();
+        try (KeventQueue queue = KeventQueue.builder().aioEngine(AioEngine.of(args[0])).aioRecvBuffers(1024, 16 * 1024).open();
              Loopback pair = Loopback.open()) {
             try {
                 queue.aioRecvMultishot(pair.server);

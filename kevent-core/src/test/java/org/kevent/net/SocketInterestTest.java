@@ -183,6 +183,7 @@ class SocketInterestTest {
             assertThat(out.events(0) & Kevent.SOCKET_ERR).isEqualTo(Kevent.SOCKET_ERR);
             assertThat(out.events(0) & Kevent.SOCKET_CONNECT).isZero();
             assertThat(out.data2(0)).isEqualTo(Errno.ECONNREFUSED);
+            assertThat(out.socketError(0)).isEqualTo(Errno.ECONNREFUSED);
         }
     }
 

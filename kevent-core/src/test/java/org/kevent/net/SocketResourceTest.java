@@ -72,7 +72,7 @@ class SocketResourceTest {
     }
 
     private static String[] run(String... command) {
-        return org.kevent.ChildJvm.run(command);
+        return org.kevent.testing.ChildJvm.run(command);
     }
 
     @Test

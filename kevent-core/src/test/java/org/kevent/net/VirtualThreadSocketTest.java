@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
-import org.kevent.ChildJvm;
+import org.kevent.testing.ChildJvm;
 
 /**
  * A virtual thread blocked in a kevent socket call leaves its carrier to other virtual threads

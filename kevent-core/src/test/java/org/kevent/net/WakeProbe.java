@@ -69,7 +69,7 @@ final class WakeProbe {
                     if (n == 0) {
                         waiter.complete(new Woken(id, 0, -1, 0, (byte) 0));
                     } else {
-                        byte first = ((ByteBuffer) events.attachment(0)).get(0);
+                        byte first = events.buffer(0).get(0);
                         if ((events.flags(0) & Kevent.RET_MORE) != 0) {
                             queue.aioReleaseBuffer((int) events.data2(0));
                         }

@@ -1,13 +1,15 @@
 package org.kevent.bench.http;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.kevent.bench.support.Spread;
 
 /**
  * What one run holds its servers up against: the reference servers whose paired ratios fill the
  * tables' ratio columns, and the targets it judges. {@link #HTTP} is {@code bench http}'s (Netty
- * epoll and the C floor; issues 3 and 5), {@link #VTHREADS} is {@code bench vthreads}' (the JDK's
- * virtual-thread server and evserver's event loop; issue 14).
+ * epoll and the C floor; issues 3 and 5), {@link #NETTY} is {@code bench netty}'s (Netty epoll;
+ * issue 15), {@link #VTHREADS} is {@code bench vthreads}' (the JDK's virtual-thread server and
+ * evserver's event loop; issue 14).
  *
  * <h2>Semantics</h2>
  * A ratio cell is a server's figure over the reference's, paired by round ({@link Figures#paired});
@@ -89,15 +91,30 @@ record Comparison(String unit, String section, List<Reference> references, List<
     record TargetSet(String issue, String subject, String subjectName, List<Target> targets, boolean ifLoaded) {
     }
 
+    /** req/s and p99 against Netty epoll in every workload: in issue 3's targets for evserver and issue 15's for the transport. */
+    private static final List<Target> AS_FAST_AS_NETTY_EPOLL = List.of(
+            new Target("req/s ≥ Netty epoll, c=16", Figures.Measure.REQ_PER_S, Workload.C16, Contender.NETTY_EPOLL, 1.0,
+                    false),
+            new Target("req/s ≥ Netty epoll, c=256", Figures.Measure.REQ_PER_S, Workload.C256, Contender.NETTY_EPOLL, 1.0,
+                    false),
+            new Target("req/s ≥ Netty epoll, pipelined ×16", Figures.Measure.REQ_PER_S, Workload.PIPELINED,
+                    Contender.NETTY_EPOLL, 1.0, false),
+            new Target("p99 ≤ Netty epoll, c=16", Figures.Measure.P99, Workload.C16, Contender.NETTY_EPOLL, 1.0, true),
+            new Target("p99 ≤ Netty epoll, c=256", Figures.Measure.P99, Workload.C256, Contender.NETTY_EPOLL, 1.0, true),
+            new Target("p99 ≤ Netty epoll, pipelined ×16", Figures.Measure.P99, Workload.PIPELINED,
+                    Contender.NETTY_EPOLL, 1.0, true));
+
+    /** The ratio columns against Netty epoll: req/s, CPU per request and p99. */
+    private static final Reference EPOLL_RATIOS = new Reference(Contender.NETTY_EPOLL, "epoll",
+            List.of(Figures.Measure.REQ_PER_S, Figures.Measure.CPU_PER_REQ, Figures.Measure.P99));
+
     /** {@code bench http}: Netty epoll and the C floor; evserver's targets (issue 3) and evserver --aio's (issue 5). */
     static final Comparison HTTP = new Comparison("thread", "server thread",
-            List.of(new Reference(Contender.NETTY_EPOLL, "epoll",
-                            List.of(Figures.Measure.REQ_PER_S, Figures.Measure.CPU_PER_REQ, Figures.Measure.P99)),
-                    new Reference(Contender.C_FLOOR, "C floor", List.of(Figures.Measure.CPU_PER_REQ))),
+            List.of(EPOLL_RATIOS, new Reference(Contender.C_FLOOR, "C floor", List.of(Figures.Measure.CPU_PER_REQ))),
             List.of(new TargetSet("issue 5", Contender.EVSERVER_AIO, "evserver --aio", List.of(
                             new Target("CPU/request ≤ 0.85× C floor, c=256", Figures.Measure.CPU_PER_REQ, Workload.C256,
                                     Contender.C_FLOOR, 0.85, true)), true),
-                    new TargetSet("issue 3", Contender.EVSERVER, "evserver", List.of(
+                    new TargetSet("issue 3", Contender.EVSERVER, "evserver", concat(List.of(
                             new Target("CPU/request ≤ 1.05× C floor, pipelined ×16", Figures.Measure.CPU_PER_REQ,
                                     Workload.PIPELINED, Contender.C_FLOOR, 1.05, true),
                             new Target("CPU/request ≤ 0.92× Netty epoll, pipelined ×16", Figures.Measure.CPU_PER_REQ,
@@ -105,19 +122,19 @@ record Comparison(String unit, String section, List<Reference> references, List<
                             new Target("CPU/request ≤ 1.0× Netty epoll, c=16", Figures.Measure.CPU_PER_REQ, Workload.C16,
                                     Contender.NETTY_EPOLL, 1.0, true),
                             new Target("CPU/request ≤ 1.0× Netty epoll, c=256", Figures.Measure.CPU_PER_REQ, Workload.C256,
-                                    Contender.NETTY_EPOLL, 1.0, true),
-                            new Target("req/s ≥ Netty epoll, c=16", Figures.Measure.REQ_PER_S, Workload.C16,
-                                    Contender.NETTY_EPOLL, 1.0, false),
-                            new Target("req/s ≥ Netty epoll, c=256", Figures.Measure.REQ_PER_S, Workload.C256,
-                                    Contender.NETTY_EPOLL, 1.0, false),
-                            new Target("req/s ≥ Netty epoll, pipelined ×16", Figures.Measure.REQ_PER_S, Workload.PIPELINED,
-                                    Contender.NETTY_EPOLL, 1.0, false),
-                            new Target("p99 ≤ Netty epoll, c=16", Figures.Measure.P99, Workload.C16, Contender.NETTY_EPOLL,
-                                    1.0, true),
-                            new Target("p99 ≤ Netty epoll, c=256", Figures.Measure.P99, Workload.C256,
-                                    Contender.NETTY_EPOLL, 1.0, true),
-                            new Target("p99 ≤ Netty epoll, pipelined ×16", Figures.Measure.P99, Workload.PIPELINED,
-                                    Contender.NETTY_EPOLL, 1.0, true)), false)),
+                                    Contender.NETTY_EPOLL, 1.0, true)), AS_FAST_AS_NETTY_EPOLL), false)),
+            List.of());
+
+    /**
+     * {@code bench netty}: one Netty application on each transport, against Netty epoll; issue 15's
+     * targets for the kevent transport. No C floor column: bench netty runs no C server.
+     */
+    static final Comparison NETTY = new Comparison("thread", "server thread", List.of(EPOLL_RATIOS),
+            List.of(new TargetSet("issue 15", Contender.NETTY_KEVENT, Contender.NETTY_KEVENT, concat(List.of(
+                    new Target("CPU/request ≤ 0.95× Netty epoll, c=256", Figures.Measure.CPU_PER_REQ, Workload.C256,
+                            Contender.NETTY_EPOLL, 0.95, true),
+                    new Target("CPU/request ≤ 0.95× Netty epoll, pipelined ×16", Figures.Measure.CPU_PER_REQ,
+                            Workload.PIPELINED, Contender.NETTY_EPOLL, 0.95, true)), AS_FAST_AS_NETTY_EPOLL), false)),
             List.of());
 
     /**
@@ -145,4 +162,10 @@ record Comparison(String unit, String section, List<Reference> references, List<
                             + " HttpProcessor (as evserver does), so its CPU per request includes HTTP parsing the peer skips",
                     "evserver (event loop, --threads = carriers) is the second reference: what the blocking style costs"
                             + " against the event loop on the same HttpProcessor"));
+
+    private static List<Target> concat(List<Target> first, List<Target> then) {
+        List<Target> all = new ArrayList<>(first);
+        all.addAll(then);
+        return List.copyOf(all);
+    }
 }

@@ -26,6 +26,8 @@ import org.kevent.bench.support.ServerProcess;
 record Contender(String key, String name, String unavailable, Launcher launcher) {
     /** The key of the peer {@code bench http} takes its ratios against. */
     static final String NETTY_EPOLL = "netty-epoll";
+    /** The key of the Netty server on kevent-netty's transport, the subject of issue 15's targets. */
+    static final String NETTY_KEVENT = "netty-kevent";
     /** The key of the C floor. */
     static final String C_FLOOR = "c-floor";
     /** The key of the server issue 3's targets are about. */

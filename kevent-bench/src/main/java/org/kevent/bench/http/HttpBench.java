@@ -31,7 +31,8 @@ import org.kevent.bench.support.Transport;
  * <p>{@code bench vthreads} runs the same machinery on three servers ({@link #forVirtualThreads}):
  * evserver {@code --vthreads}, the JDK virtual-thread server and evserver's event loop, at c=16 and
  * c=256 (pipelined on request), with 1 and 2 carrier threads, its ratios against the JDK server
- * ({@link Comparison#VTHREADS}).
+ * ({@link Comparison#VTHREADS}); {@code bench netty} runs it on bench http's Netty server over four
+ * Netty transports, kevent's among them ({@link #runTransports}, {@link Comparison#NETTY}).
  *
  * <h2>Caveats</h2>
  * wrk, the server and anything else on the machine share its cores; server CPU per request is the
@@ -42,6 +43,11 @@ public final class HttpBench {
     public static final String USAGE = "[--rounds N] [--duration 5s] [--warmup 1s] [--threads 1|2|both] [--only KEY,KEY]"
             + " [--cli-jar FILE] [--c-reference FILE]  wrk plaintext: evserver vs Netty nio/epoll/io_uring,"
             + " NIO Selector, virtual threads, C epoll floor";
+    /** The wrk part of {@code bench netty}'s usage. */
+    public static final String TRANSPORTS_USAGE = "[--rounds N] [--duration 5s] [--warmup 1s] [--threads 1|2|both]"
+            + " [--only KEY,KEY]";
+    /** The options of {@link #runTransports}. */
+    public static final String[] TRANSPORTS_OPTIONS = {"rounds", "duration", "warmup", "threads", "only"};
     /** Every option {@code http} accepts. */
     public static final String[] OPTIONS = {"rounds", "duration", "warmup", "threads", "only", "cli-jar", "c-reference"};
     /** The options {@link #forVirtualThreads} reads; {@code --threads} counts carrier threads there. */
@@ -100,12 +106,32 @@ public final class HttpBench {
      * @param json    the {@code --json} file or null; the chart goes next to it
      */
     public static void run(Output out, Map<String, String> options, Path json) throws Exception {
+        run(out, options, json, false);
+    }
+
+    /**
+     * Runs the benchmark of {@code bench netty}: the same Netty plaintext server ({@link NettyServer},
+     * unchanged) on kevent-netty's transport, Netty's native epoll and io_uring, and NIO; ratios and
+     * issue 15's targets against Netty epoll. Same options as {@code http} but
+     * {@code --cli-jar} and {@code --c-reference}.
+     *
+     * @param out     where tables, notes and values go
+     * @param options the command-line options without dashes
+     * @param json    the {@code --json} file or null; the chart goes next to it
+     */
+    public static void runTransports(Output out, Map<String, String> options, Path json) throws Exception {
+        run(out, options, json, true);
+    }
+
+    private static void run(Output out, Map<String, String> options, Path json, boolean transports) throws Exception {
         HttpBench bench;
         try {
-            bench = new HttpBench(out, options, Comparison.HTTP, List.of(Workload.ALL), "http-bench");
+            bench = new HttpBench(out, options, transports ? Comparison.NETTY : Comparison.HTTP, List.of(Workload.ALL),
+                    transports ? "netty-bench" : "http-bench");
         } catch (IllegalArgumentException e) {
-            System.err.println("bench http: " + e.getMessage());
-            System.err.println("usage: kevent bench http " + USAGE);
+            String name = transports ? "netty" : "http";
+            System.err.println("bench " + name + ": " + e.getMessage());
+            System.err.println("usage: kevent bench " + name + " " + (transports ? TRANSPORTS_USAGE : USAGE));
             System.exit(2);
             return;
         }
@@ -153,13 +179,24 @@ public final class HttpBench {
     }
 
     private void runAll(Path json) throws Exception {
-        out.header().accept("http", "wrk plaintext over loopback: evserver vs Netty nio/epoll/io_uring, "
-                + "NIO Selector, virtual threads, C epoll floor");
+        if (transports()) {
+            out.header().accept("netty", "wrk plaintext over loopback: one Netty application on the kevent "
+                    + "transport vs Netty epoll/io_uring/nio");
+        } else {
+            out.header().accept("http", "wrk plaintext over loopback: evserver vs Netty nio/epoll/io_uring, "
+                    + "NIO Selector, virtual threads, C epoll floor");
+        }
         List<Figures> all = measureAll(contenders());
         out.note().accept("load average at end: " + Host.loadAverage());
-        Path svg = json != null ? json.resolveSibling(svgName(json)) : workDir.resolveSibling("http-bench.svg");
+        Path svg = json != null ? json.resolveSibling(svgName(json))
+                : workDir.resolveSibling(transports() ? "netty-bench.svg" : "http-bench.svg");
         Files.writeString(svg, SvgChart.render(all, machineNote()));
         out.note().accept("chart: " + svg.toAbsolutePath());
+    }
+
+    /** {@code bench netty}: the Netty plaintext server on each Netty transport, kevent's among them. */
+    private boolean transports() {
+        return comparison == Comparison.NETTY;
     }
 
     /** Every thread count: starts, loads and stops the servers, prints and records the figures. */
@@ -202,6 +239,12 @@ public final class HttpBench {
         String java = Host.java();
         String cp = Host.classPath();
         List<Contender> list = new ArrayList<>();
+        if (transports()) {
+            for (String t : List.of("kevent", "epoll", "io_uring", "nio")) {
+                list.add(Contender.netty(java, cp, t));
+            }
+            return selected(list, "netty-kevent, netty-epoll, netty-io_uring, netty-nio");
+        }
         list.add(fromCliJar(java, Contender.EVSERVER, Contender::evserver));
         list.add(fromCliJar(java, Contender.EVSERVER_AIO, Contender::evserverAio));
         if (only != null && only.contains(Contender.EVSERVER_VTHREADS)) {
@@ -217,11 +260,15 @@ public final class HttpBench {
         if (options.containsKey("c-reference")) {
             list.add(Contender.c("c-reference", "C reference", Path.of(options.get("c-reference")), workDir, false));
         }
+        return selected(list, "evserver, evserver-aio, netty-nio, netty-epoll, netty-io_uring, nio-selector,"
+                + " virtual-threads, c-floor, c-reference, evserver-vthreads");
+    }
+
+    private List<Contender> selected(List<Contender> list, String keys) {
         if (only != null) {
             list.removeIf(c -> !only.contains(c.key()));
             if (list.isEmpty()) {
-                throw new IllegalArgumentException("--only matches no server; keys: evserver, evserver-aio, netty-nio, netty-epoll,"
-                        + " netty-io_uring, nio-selector, virtual-threads, c-floor, c-reference, evserver-vthreads");
+                throw new IllegalArgumentException("--only matches no server; keys: " + keys);
             }
         }
         return list;

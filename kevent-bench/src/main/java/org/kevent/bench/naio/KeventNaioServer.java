@@ -81,7 +81,7 @@ public final class KeventNaioServer {
                     .open();
                  NativeFile file = part == Part.SENDFILE ? NativeFile.open(Path.of(args[2])) : null) {
                 // Before listening: an engine that cannot start must fail before the runner connects.
-                System.out.println("aio engine: " + queue.aioEngineName());
+                System.out.println("aio engine: " + queue.aioEngine());
                 TcpListener listener = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
                         4096, false);
                 queue.add(Ukevent.socket(listener, Kevent.SOCKET_ACCEPT));
@@ -102,7 +102,7 @@ public final class KeventNaioServer {
             int n = queue.getEvents(1, BATCH, -1, TimeUnit.MILLISECONDS, ev);
             for (int i = 0; i < n; i++) {
                 if (ev.type(i) == EventType.NAIO && multishot) {
-                    onMultishot(ev.cookie(i), ev.events(i), ev.flags(i), ev.data(i), ev.data2(i), ev.attachment(i));
+                    onMultishot(ev.cookie(i), ev.events(i), ev.flags(i), ev.data(i), ev.data2(i), ev.buffer(i));
                 } else if (ev.type(i) == EventType.NAIO) {
                     onCompletion(ev.cookie(i), ev.events(i), ev.data(i));
                 } else if (ev.id(i) == listener.id()) {
@@ -129,7 +129,7 @@ public final class KeventNaioServer {
             }
             if (multishot) {
                 Conn c = connections.add(s, null);
-                queue.aioRecvMultishot(c.socket, c.cookie);
+                queue.aioRecvMultishot(c.socket, c.cookie, null);
                 continue;
             }
             Conn c = connections.add(s, ByteBuffer.allocateDirect(sendfile ? 1 : Part.MESSAGE_BYTES));
@@ -139,7 +139,7 @@ public final class KeventNaioServer {
 
     private void receive(Conn c) {
         c.buffer.clear();
-        queue.aioRecv(c.socket, c.buffer, c.cookie, 0);
+        queue.aioRecv(c.socket, c.buffer, c.cookie, null, 0);
     }
 
     private void onCompletion(long cookie, int events, long data) {
@@ -151,10 +151,10 @@ public final class KeventNaioServer {
             if (data < c.buffer.capacity()) {
                 connections.close(c); // end of stream mid-message, or an error
             } else if (sendfile) {
-                queue.aioSendfile(c.socket, file, 0, fileBytes, c.cookie, 0);
+                queue.aioSendfile(c.socket, file, 0, fileBytes, c.cookie, null, 0);
             } else {
                 c.buffer.flip();
-                queue.aioSend(c.socket, c.buffer, c.cookie, 0);
+                queue.aioSend(c.socket, c.buffer, c.cookie, null, 0);
             }
         } else {
             long expected = (events & Kevent.NAIO_SENDFILE) != 0 ? fileBytes : Part.MESSAGE_BYTES;
@@ -167,7 +167,7 @@ public final class KeventNaioServer {
     }
 
     /** Multishot echo: an arrival goes straight back out of the queue's buffer; its send's end frees it. */
-    private void onMultishot(long cookie, int events, int flags, long data, long data2, Object attachment) {
+    private void onMultishot(long cookie, int events, int flags, long data, long data2, ByteBuffer lent) {
         Conn c = connections.get(cookie);
         boolean arrival = (flags & Kevent.RET_MORE) != 0;
         if (arrival && (c == null || c.closed)) {
@@ -176,7 +176,7 @@ public final class KeventNaioServer {
             return;
         } else if (arrival) {
             c.sending(data2);
-            queue.aioSend(c.socket, (ByteBuffer) attachment, c.cookie, 0);
+            queue.aioSend(c.socket, lent, c.cookie, null, 0);
         } else if ((events & Kevent.NAIO_SEND) != 0) {
             // Even a cancelled send held its buffer until now.
             queue.aioReleaseBuffer(c.sent());

@@ -163,6 +163,48 @@ class ComparisonTest {
     }
 
     @Test
+    void issue3AndIssue15ShareTheReqPerSecondAndP99TargetsAgainstNettyEpollAfterTheirOwnCpuTargets() {
+        List<String> peerTargets = List.of("req/s ≥ Netty epoll, c=16", "req/s ≥ Netty epoll, c=256",
+                "req/s ≥ Netty epoll, pipelined ×16", "p99 ≤ Netty epoll, c=16", "p99 ≤ Netty epoll, c=256",
+                "p99 ≤ Netty epoll, pipelined ×16");
+        Comparison.TargetSet issue3 = Comparison.HTTP.targetSets().get(1);
+        assertThat(issue3.subject()).isEqualTo(Contender.EVSERVER);
+        assertThat(issue3.targets()).extracting(Comparison.Target::what).startsWith(
+                "CPU/request ≤ 1.05× C floor, pipelined ×16", "CPU/request ≤ 0.92× Netty epoll, pipelined ×16",
+                "CPU/request ≤ 1.0× Netty epoll, c=16", "CPU/request ≤ 1.0× Netty epoll, c=256");
+        assertThat(issue3.targets().subList(4, issue3.targets().size())).extracting(Comparison.Target::what)
+                .containsExactlyElementsOf(peerTargets);
+        assertThat(Comparison.NETTY.targetSets()).hasSize(1);
+        Comparison.TargetSet issue15 = Comparison.NETTY.targetSets().getFirst();
+        assertThat(issue15.issue()).isEqualTo("issue 15");
+        assertThat(issue15.subject()).isEqualTo(Contender.NETTY_KEVENT);
+        assertThat(issue15.targets()).allSatisfy(t -> assertThat(t.peer()).isEqualTo(Contender.NETTY_EPOLL));
+        assertThat(issue15.targets()).extracting(t -> t.measure() + " " + t.workload().key() + " "
+                + (t.atMost() ? "<= " : ">= ") + t.bound()).startsWith("CPU_PER_REQ c256 <= 0.95",
+                "CPU_PER_REQ pipelined16 <= 0.95");
+        assertThat(issue15.targets().subList(2, issue15.targets().size())).extracting(Comparison.Target::what)
+                .containsExactlyElementsOf(peerTargets);
+    }
+
+    @Test
+    void theNettyTablesTakeTheirRatiosAgainstNettyEpollAloneAndJudgeTheKeventTransport() {
+        List<Contender> servers = List.of(server(Contender.NETTY_KEVENT, "netty kevent"),
+                server(Contender.NETTY_EPOLL, "netty epoll"));
+        Figures f = new Figures(1, servers, List.of(Workload.ALL), 1);
+        f.set(CPU, 0, 1, 0, 9);
+        f.set(CPU, 1, 1, 0, 10);
+        Printed p = Printed.print(f, Comparison.NETTY);
+        assertThat(p.tables()).hasSize(3);
+        assertThat(p.tables().get(1).getFirst()).containsExactly("http 1 thread, c=256", "req/s", "p50 µs", "p99 µs",
+                "CPU µs/req", "req/s ÷ epoll", "CPU ÷ epoll", "p99 ÷ epoll", "errors");
+        assertThat(p.notes()).contains("targets (issue 15), netty-kevent with 1 thread, on the median paired ratio:",
+                "  CPU/request ≤ 0.95× Netty epoll, c=256: met (0.90× (0.90..0.90))",
+                "  req/s ≥ Netty epoll, c=16: n/a (no paired round with netty-epoll)");
+        assertThat(p.notes()).noneMatch(n -> n.contains("issue 3") || n.contains("issue 5"));
+        assertThat(p.metrics()).containsExactly("netty-kevent/t1 target CPU/request ≤ 0.95× Netty epoll, c=256 1.0");
+    }
+
+    @Test
     void everyFigureIsRecordedWithItsRatiosAgainstEachReference() {
         Figures f = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.VIRTUAL_THREADS));
         set(f, Contender.EVSERVER_VTHREADS, CPU, 6, 6, 6);

@@ -37,7 +37,13 @@ final class AioIo implements HttpIo {
     static final int MAX_UNREAD = 32 * 1024;
 
     final TcpSocket socket;
-    final long cookie;
+    /**
+     * The connection this serves, set once by the worker: the attachment of every request, so a
+     * completion names its connection without a table.
+     */
+    HttpConnection connection;
+    /** The worker closed the connection: completions still on their way are stale. */
+    boolean closed;
     private final KeventQueue queue;
     private final ByteBuffer out = ByteBuffer.allocateDirect(OUT_BYTES);
     /** The arrival being offered to the processor (a view of a lent buffer), or null. */
@@ -61,10 +67,9 @@ final class AioIo implements HttpIo {
     /** Bytes of the current file request, to tell a short (truncated) file from a whole one. */
     private long fileCount;
 
-    AioIo(KeventQueue queue, TcpSocket socket, long cookie) {
+    AioIo(KeventQueue queue, TcpSocket socket) {
         this.queue = queue;
         this.socket = socket;
-        this.cookie = cookie;
     }
 
     @Override
@@ -121,7 +126,7 @@ final class AioIo implements HttpIo {
         }
         flush();
         fileCount = count;
-        queue.aioSendfile(socket, SocketIo.nativeFile(file), offset, count, cookie, 0);
+        queue.aioSendfile(socket, SocketIo.nativeFile(file), offset, count, 0, connection, 0);
         sending++;
         return count;
     }
@@ -130,7 +135,7 @@ final class AioIo implements HttpIo {
     void flush() {
         if (sending == 0 && out.position() > 0) {
             out.flip();
-            queue.aioSend(socket, out, cookie, 0);
+            queue.aioSend(socket, out, 0, connection, 0);
             sending++;
         }
     }
@@ -141,7 +146,7 @@ final class AioIo implements HttpIo {
     }
 
     void postRecv() {
-        recvRequest = queue.aioRecvMultishot(socket, cookie);
+        recvRequest = queue.aioRecvMultishot(socket, 0, connection);
         receiving = true;
         paused = false;
     }

@@ -211,7 +211,7 @@ public final class EvServer implements AutoCloseable {
             throw e;
         }
         KeventQueue first = started.get(0).queue;
-        EvServer server = new EvServer(bound, aio ? first.engineName() + " + aio " + first.aioEngineName()
+        EvServer server = new EvServer(bound, aio ? first.engineName() + " + aio " + first.aioEngine()
                 : first.engineName());
         server.workers.addAll(started);
         for (int i = 0; i < started.size(); i++) {
@@ -351,12 +351,6 @@ public final class EvServer implements AutoCloseable {
         private long now;
         /** The deadline TIMER came in this batch: expired connections close once the batch is served. */
         private boolean deadlinesDue;
-        /** AIO mode: connections by the slot in their requests' cookies (slot | generation << 32). */
-        private HttpConnection[] slots = new HttpConnection[64];
-        private int[] generations = new int[64];
-        private int[] freeSlots = new int[64];
-        private int freeCount;
-        private int slotsUsed;
 
         Worker(TcpListener listener, HttpProcessor processor, boolean aio, Limits limits, int maxOpen) {
             this.listener = listener;
@@ -375,7 +369,7 @@ public final class EvServer implements AutoCloseable {
                 queue.add(acceptInterest());
                 if (aio) {
                     // Chooses the engine now, so a refused io_uring shows before the first client.
-                    queue.aioEngineName();
+                    queue.aioEngine();
                 }
             } catch (RuntimeException e) {
                 queue.close();
@@ -396,8 +390,8 @@ public final class EvServer implements AutoCloseable {
                     now = System.nanoTime();
                     for (int i = 0; i < n; i++) {
                         if (ev.type(i) == EventType.NAIO) {
-                            onCompletion(ev.cookie(i), ev.events(i), ev.flags(i), ev.data(i), ev.data2(i),
-                                    ev.attachment(i));
+                            onCompletion((HttpConnection) ev.attachment(i), ev.events(i), ev.flags(i), ev.data(i),
+                                    ev.data2(i), ev.buffer(i));
                         } else if (ev.attachment(i) instanceof HttpConnection c) {
                             onConnection(c, ev.flags(i), ev.events(i));
                         } else {
@@ -514,10 +508,11 @@ public final class EvServer implements AutoCloseable {
         // ------------------------------------------------------------------ AIO mode
 
         /** An AIO connection's request ended or brought bytes: take the result, then let the processor go on. */
-        private void onCompletion(long cookie, int events, int flags, long result, long data2, Object attachment) {
-            HttpConnection c = bySlot(cookie);
+        private void onCompletion(HttpConnection c, int events, int flags, long result, long data2,
+                                  java.nio.ByteBuffer buffer) {
+            AioIo io = (AioIo) c.io();
             boolean arrival = (flags & Kevent.RET_MORE) != 0;
-            if (c == null) {
+            if (io.closed) {
                 // A request of a connection already closed, ended as cancelled; its arrivals'
                 // buffers still go back to the pool.
                 if (arrival) {
@@ -525,11 +520,10 @@ public final class EvServer implements AutoCloseable {
                 }
                 return;
             }
-            AioIo io = (AioIo) c.io();
             boolean ok;
             boolean sent = false;
             if (arrival) {
-                io.arrived((int) data2, (java.nio.ByteBuffer) attachment);
+                io.arrived((int) data2, buffer);
                 ok = true;
             } else if ((events & Kevent.NAIO_RECV_MULTISHOT) != 0) {
                 ok = io.recvEnded(result);
@@ -580,29 +574,10 @@ public final class EvServer implements AutoCloseable {
             }
         }
 
-        private HttpConnection bySlot(long cookie) {
-            int slot = (int) cookie;
-            if (slot < 0 || slot >= slotsUsed || generations[slot] != (int) (cookie >>> 32)) {
-                return null;
-            }
-            return slots[slot];
-        }
-
         private void registerAio(TcpSocket s) {
-            int slot;
-            if (freeCount > 0) {
-                slot = freeSlots[--freeCount];
-            } else {
-                if (slotsUsed == slots.length) {
-                    slots = java.util.Arrays.copyOf(slots, slotsUsed * 2);
-                    generations = java.util.Arrays.copyOf(generations, slotsUsed * 2);
-                    freeSlots = java.util.Arrays.copyOf(freeSlots, slotsUsed * 2);
-                }
-                slot = slotsUsed++;
-            }
-            AioIo io = new AioIo(queue, s, (long) generations[slot] << 32 | slot);
+            AioIo io = new AioIo(queue, s);
             HttpConnection c = new HttpConnection(io);
-            slots[slot] = c;
+            io.connection = c;
             open.add(c);
             openCount = open.size();
             deadlines.awaitRequest(c, now, true);
@@ -611,15 +586,6 @@ public final class EvServer implements AutoCloseable {
                 io.postRecv();
             } catch (RuntimeException e) {
                 closeConnection(c);
-            }
-        }
-
-        private void releaseSlot(AioIo io) {
-            int slot = (int) io.cookie;
-            if (slots[slot] != null && generations[slot] == (int) (io.cookie >>> 32)) {
-                slots[slot] = null;
-                generations[slot]++;
-                freeSlots[freeCount++] = slot;
             }
         }
 
@@ -751,7 +717,7 @@ public final class EvServer implements AutoCloseable {
             TcpSocket s = socketOf(c);
             if (c.io() instanceof AioIo io) {
                 // No SOCKET interest to remove: closing the socket ends its requests.
-                releaseSlot(io);
+                io.closed = true;
                 try {
                     io.releaseAll();
                 } catch (RuntimeException ignored) {

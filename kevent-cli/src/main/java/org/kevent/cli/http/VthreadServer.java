@@ -177,6 +177,19 @@ public final class VthreadServer implements AutoCloseable {
         return open.size();
     }
 
+    /**
+     * @param within nanoseconds from now
+     * @return open connections whose deadline comes within that time (for tests: with a request
+     *         timeout longer than the idle timeout, the connections idle between requests)
+     */
+    long deadlinesWithin(long within) {
+        long bound = System.nanoTime() + within;
+        return open.values().stream().filter(c -> {
+            long d = c.deadline.get();
+            return d != Conn.EXPIRED && d - bound <= 0;
+        }).count();
+    }
+
     /** @return connections closed because a request took too long or they sat idle */
     long timedOut() {
         return timedOut.get();

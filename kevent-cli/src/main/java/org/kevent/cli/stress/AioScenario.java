@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.kevent.AioEngine;
 import org.kevent.EventBuffer;
 import org.kevent.EventType;
 import org.kevent.Kevent;
@@ -56,7 +57,7 @@ final class AioScenario implements Scenario {
     private void runOn(String engine, Duration budget, StressStats stats) throws InterruptedException {
         String label = name() + "/" + engine;
         Workers workers = new Workers(label, stats);
-        KeventQueue queue = KeventQueue.builder().aioEngine(engine).aioRecvBuffers(16, 1024).open();
+        KeventQueue queue = KeventQueue.builder().aioEngine(AioEngine.of(engine)).aioRecvBuffers(16, 1024).open();
         Loop loop = new Loop(queue, label, stats);
         try {
             loop.connect();
@@ -251,7 +252,7 @@ final class AioScenario implements Scenario {
             if (!inFlight.containsKey(id)) {
                 stats.duplicated(1, label + ": an arrival of request " + id + ", which was not in flight");
             }
-            ByteBuffer view = (ByteBuffer) events.attachment(i);
+            ByteBuffer view = events.buffer(i);
             if (view.remaining() != events.data(i)) {
                 stats.failed(label + ": an arrival of " + events.data(i) + " bytes lent a view of " + view.remaining());
             }
@@ -292,7 +293,7 @@ final class AioScenario implements Scenario {
         }
 
         private void send(int c) {
-            long id = queue.aioSend(clients[c], out[c], c, 0);
+            long id = queue.aioSend(clients[c], out[c], c, null, 0);
             inFlight.put(id, Boolean.TRUE);
             started++;
             stats.operations(1);
@@ -302,9 +303,9 @@ final class AioScenario implements Scenario {
             long id;
             if (c % 2 == 1 && c != IDLE) {
                 multishotBytes[c] = 0;
-                id = queue.aioRecvMultishot(servers[c], c);
+                id = queue.aioRecvMultishot(servers[c], c, null);
             } else {
-                id = queue.aioRecv(servers[c], in[c], c, 0);
+                id = queue.aioRecv(servers[c], in[c], c, null, 0);
             }
             inFlight.put(id, Boolean.TRUE);
             started++;

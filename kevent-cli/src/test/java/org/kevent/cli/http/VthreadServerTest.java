@@ -228,12 +228,18 @@ class VthreadServerTest {
 
     @Test
     void beyondTheCapTheConnectionWhoseDeadlineComesFirstIsClosed() throws Exception {
-        server = VthreadServer.start(new InetSocketAddress("127.0.0.1", 0), null, limits(60_000, 60_000, 3));
+        // A request may take 120 s, an idle keep-alive 60 s: a connection whose thread has seen
+        // its answer out has a deadline within 90 s, one that has not yet, beyond.
+        server = VthreadServer.start(new InetSocketAddress("127.0.0.1", 0), null, limits(120_000, 60_000, 3));
         List<Client> first = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Client c = connect();
             c.send(GET_PLAIN);
-            assertThat(c.answer().status()).isEqualTo(200);   // idle from here on, oldest first
+            assertThat(c.answer().status()).isEqualTo(200);
+            // The client has its answer before the server's thread moves the deadline on: wait
+            // for that, so the connections go idle in order, oldest first.
+            int idle = i + 1;
+            waitUntil(() -> server.deadlinesWithin(java.util.concurrent.TimeUnit.SECONDS.toNanos(90)) == idle);
             first.add(c);
         }
         Client late = connect();

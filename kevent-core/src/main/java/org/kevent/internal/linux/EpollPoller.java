@@ -2,14 +2,14 @@ package org.kevent.internal.linux;
 
 import java.util.concurrent.locks.LockSupport;
 
-import org.kevent.internal.engine.Poller;
-import org.kevent.internal.engine.TimerWheel;
 import org.kevent.internal.sys.Epoll;
 import org.kevent.internal.sys.EpollEventArray;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.EventFd;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.TimerFd;
+import org.kevent.internal.queue.Poller;
+import org.kevent.internal.timer.TimerWheel;
 
 /**
  * The Linux backend of a queue: one epoll instance holding an eventfd for wake-ups, a timerfd

@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.kevent.internal.engine.InodeBackend;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Inotify;
 import org.kevent.internal.sys.InotifyBuffer;
+import org.kevent.internal.source.inode.InodeBackend;
 
 /**
  * The inotify backend of INODE interests: one instance per queue, its records read into an

@@ -53,7 +53,8 @@ final class ParkedWaits {
         static final ParkedWaits INSTANCE = start();
     }
 
-    private final int epfd;
+    /** Package-private for a test that replaces it to make the watcher stop. */
+    final int epfd;
     private final EpollEventArray events = new EpollEventArray(MAX_EVENTS);
     /**
      * Slot i holds the poller registered under token i, or null (a free slot); replaced whole on

@@ -11,11 +11,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.kevent.KeventException;
-import org.kevent.internal.engine.SocketState;
 import org.kevent.internal.sys.Epoll;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
+import org.kevent.internal.source.socket.SocketState;
 
 /**
  * The blocking calls of one socket the library owns ({@code TcpSocket.read}/{@code write},

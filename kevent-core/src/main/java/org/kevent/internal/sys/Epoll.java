@@ -199,16 +199,6 @@ public final class Epoll {
     }
 
     /**
-     * Returns whether positive timeouts still go through {@code epoll_pwait2}: {@code false} if
-     * the C library lacks it or the kernel refused it once.
-     *
-     * @return whether waits have nanosecond resolution
-     */
-    public static boolean pwait2Available() {
-        return Pwait2.usable;
-    }
-
-    /**
      * Converts a timeout to {@code epoll_wait}'s milliseconds, rounding a positive timeout up so
      * that a sub-millisecond wait does not become {@code 0}, a busy poll.
      *

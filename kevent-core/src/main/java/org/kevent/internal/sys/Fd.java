@@ -101,6 +101,25 @@ public final class Fd {
     }
 
     /**
+     * Makes {@code newfd} a close-on-exec copy of {@code oldfd}, closing what {@code newfd} was
+     * first, in one step ({@code dup3(oldfd, newfd, O_CLOEXEC)}): no other thread can be given the
+     * number in between, as it could between a {@code close} and a {@code dup}.
+     *
+     * @param oldfd the descriptor to copy
+     * @param newfd the number the copy takes
+     * @return {@code newfd}, or {@code -errno} ({@code -EBADF}, {@code -EINVAL} when both are the
+     *         same, {@code -EBUSY})
+     */
+    public static int dup3(int oldfd, int newfd) {
+        Native.Scratch scratch = Native.scratch();
+        try {
+            return Native.result((int) Dup3.HANDLE.invokeExact(scratch.errno, oldfd, newfd, O_CLOEXEC), scratch);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
      * Creates a nonblocking, close-on-exec pipe.
      *
      * @param fds receives the read end at {@code [0]} and the write end at {@code [1]}; untouched
@@ -216,6 +235,12 @@ public final class Fd {
     private static final class Fcntl {
         static final MethodHandle HANDLE = Native.variadicDowncall("fcntl",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), 2);
+    }
+
+    /** {@code int dup3(int oldfd, int newfd, int flags)}. */
+    private static final class Dup3 {
+        static final MethodHandle HANDLE = Native.downcall("dup3",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), true);
     }
 
     /** {@code int pipe2(int pipefd[2], int flags)}. */

@@ -172,18 +172,31 @@ public final class FileOpen {
         }
         String[] parts = relative.split("/");
         int last = parts.length - 1;
-        while (last >= 0 && (parts[last].isEmpty() || parts[last].equals("."))) {
+        while (last >= 0 && skipped(parts[last])) {
             last--;
         }
         if (last < 0) {
             return -Errno.ENOENT; // as openat2 answers an empty path
         }
+        return walkParts(dirfd, parts, last, flags);
+    }
+
+    /** @return whether a path component names nothing to open (empty, or {@code .}) */
+    private static boolean skipped(String part) {
+        return part.isEmpty() || part.equals(".");
+    }
+
+    /**
+     * The walk of {@link #walkBeneath} over {@code parts[0..last]}, {@code parts[last]} a name:
+     * each directory opened from the one before, closed once the next is open.
+     */
+    private static int walkParts(int dirfd, String[] parts, int last, int flags) {
         Scratch sc = SCRATCH.get();
         int at = dirfd;
         try {
             for (int k = 0; k <= last; k++) {
                 String part = parts[k];
-                if (part.isEmpty() || part.equals(".")) {
+                if (skipped(part)) {
                     continue;
                 }
                 if (part.equals("..")) {

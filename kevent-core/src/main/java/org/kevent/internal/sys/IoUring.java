@@ -23,13 +23,16 @@ import org.kevent.KeventException;
  *
  * <pre>
  *   SQ ring (mmap)     head (kernel) .. tail (us, store-release)   entries index the SQE array
- *   SQE array (mmap)   64-byte submission entries, written by us
- *   CQ ring (mmap)     head (us, store-release) .. tail (kernel, load-acquire), 16-byte CQEs
+ *   SQE array (mmap)   {@link IoUringSqe}s (64 bytes), written by us
+ *   CQ ring (mmap)     head (us, store-release) .. tail (kernel, load-acquire), {@link IoUringCqe}s (16 bytes)
  * </pre>
+ * Where each field lies in the mappings comes from the kernel, in {@link IoUringParams}. Every
+ * acquire and release on the rings names the kernel access it pairs with (the kernel's own list:
+ * the comment at the top of {@code io_uring/io_uring.c}).
  *
  * <p><b>Semantics.</b> {@code prep*} methods write one SQE and return false when the submission
  * ring is full (the caller submits, then retries); nothing reaches the kernel before
- * {@link #submit}. {@link #reap} hands each completion to a {@link CompletionSink}. Every call that
+ * {@link #enter}. {@link #reap} hands each completion to a {@link CompletionSink}. Every call that
  * can fail returns {@code -errno}; {@link #open} throws a {@link KeventException} naming the call.
  * Buffers passed to {@code prepSend}/{@code prepRecv} must be direct; the caller keeps them
  * reachable until their completion is reaped.
@@ -111,50 +114,6 @@ public final class IoUring implements AutoCloseable {
     private static final long SYS_ENTER = 426;
     private static final long SYS_REGISTER = 427;
 
-    // struct io_uring_params (120 bytes)
-    private static final long PARAMS_SIZE = 120;
-    private static final long P_SQ_ENTRIES = 0;
-    private static final long P_CQ_ENTRIES = 4;
-    private static final long P_FLAGS = 8;
-    private static final long P_FEATURES = 20;
-    private static final long P_SQ_OFF = 40;
-    private static final long P_CQ_OFF = 80;
-    // struct io_sqring_offsets / io_cqring_offsets, relative to P_SQ_OFF / P_CQ_OFF
-    private static final long O_HEAD = 0;
-    private static final long O_TAIL = 4;
-    private static final long O_RING_MASK = 8;
-    private static final long O_RING_ENTRIES = 12;
-    private static final long O_SQ_FLAGS = 16;
-    private static final long O_SQ_ARRAY = 24;
-    private static final long O_CQ_CQES = 20;
-
-    // struct io_uring_sqe (64 bytes)
-    private static final long SQE_SIZE = 64;
-    private static final long SQE_OPCODE = 0;
-    private static final long SQE_FLAGS = 1;
-    private static final long SQE_IOPRIO = 2;
-    private static final long SQE_BUF_GROUP = 40;
-    /** {@code IOSQE_BUFFER_SELECT}: the kernel picks the buffer from a provided group. */
-    private static final int SQE_BUFFER_SELECT = 1 << 5;
-    /** {@code IORING_RECV_MULTISHOT} in the SQE's ioprio: one receive SQE, a completion per arrival. */
-    private static final int RECV_MULTISHOT = 1 << 1;
-    private static final long SQE_FD = 4;
-    private static final long SQE_ADDR = 16;
-    private static final long SQE_LEN = 24;
-    private static final long SQE_OP_FLAGS = 28;
-    private static final long SQE_USER_DATA = 32;
-    // struct io_uring_cqe (16 bytes)
-    private static final long CQE_SIZE = 16;
-    private static final long CQE_USER_DATA = 0;
-    private static final long CQE_RES = 8;
-    private static final long CQE_FLAGS = 12;
-    /** {@code IORING_CQE_F_BUFFER}: the completion used provided buffer {@code flags >>> 16}. */
-    public static final int CQE_F_BUFFER = 1;
-    /** {@code IORING_CQE_F_MORE}: a multishot request goes on; without it, it ended. */
-    public static final int CQE_F_MORE = 1 << 1;
-    /** {@code IORING_CQE_BUFFER_SHIFT}. */
-    public static final int CQE_BUFFER_SHIFT = 16;
-
     private static final VarHandle INT = JAVA_INT.varHandle();
 
     /** Receives completions from {@link #reap}. */
@@ -206,21 +165,23 @@ public final class IoUring implements AutoCloseable {
         this.sqRingSize = sqRingSize;
         this.cqRingSize = cqRingSize;
         this.sqesSize = sqesSize;
-        this.sqHeadOff = params.get(JAVA_INT, P_SQ_OFF + O_HEAD);
-        this.sqTailOff = params.get(JAVA_INT, P_SQ_OFF + O_TAIL);
-        this.sqFlagsOff = params.get(JAVA_INT, P_SQ_OFF + O_SQ_FLAGS);
-        this.sqMask = sqRing.get(JAVA_INT, params.get(JAVA_INT, P_SQ_OFF + O_RING_MASK));
-        this.sqEntries = sqRing.get(JAVA_INT, params.get(JAVA_INT, P_SQ_OFF + O_RING_ENTRIES));
-        this.cqHeadOff = params.get(JAVA_INT, P_CQ_OFF + O_HEAD);
-        this.cqTailOff = params.get(JAVA_INT, P_CQ_OFF + O_TAIL);
-        this.cqesOff = params.get(JAVA_INT, P_CQ_OFF + O_CQ_CQES);
-        this.cqMask = cqRing.get(JAVA_INT, params.get(JAVA_INT, P_CQ_OFF + O_RING_MASK));
+        this.sqHeadOff = IoUringParams.get(params, IoUringParams.SQ_HEAD_OFFSET);
+        this.sqTailOff = IoUringParams.get(params, IoUringParams.SQ_TAIL_OFFSET);
+        this.sqFlagsOff = IoUringParams.get(params, IoUringParams.SQ_FLAGS_OFFSET);
+        this.sqMask = sqRing.get(JAVA_INT, IoUringParams.get(params, IoUringParams.SQ_RING_MASK_OFFSET));
+        this.sqEntries = sqRing.get(JAVA_INT, IoUringParams.get(params, IoUringParams.SQ_RING_ENTRIES_OFFSET));
+        this.cqHeadOff = IoUringParams.get(params, IoUringParams.CQ_HEAD_OFFSET);
+        this.cqTailOff = IoUringParams.get(params, IoUringParams.CQ_TAIL_OFFSET);
+        this.cqesOff = IoUringParams.get(params, IoUringParams.CQ_CQES_OFFSET);
+        this.cqMask = cqRing.get(JAVA_INT, IoUringParams.get(params, IoUringParams.CQ_RING_MASK_OFFSET));
+        // Both indices are 0 on a new ring, and no kernel side has run yet: the acquires pair
+        // with nothing and only read what io_uring_setup wrote before the mmap.
         this.sqTail = (int) INT.getAcquire(sqRing, sqTailOff);
         this.sqPublished = sqTail;
         this.cqHead = (int) INT.getAcquire(cqRing, cqHeadOff);
         if ((setupFlags & SETUP_NO_SQARRAY) == 0) {
             // Identity mapping once: SQE k always sits in slot k, so the array never changes again.
-            long array = params.get(JAVA_INT, P_SQ_OFF + O_SQ_ARRAY);
+            long array = IoUringParams.get(params, IoUringParams.SQ_ARRAY_OFFSET);
             for (int k = 0; k < sqEntries; k++) {
                 sqRing.set(JAVA_INT, array + 4L * k, k);
             }
@@ -245,13 +206,11 @@ public final class IoUring implements AutoCloseable {
             SETUP_COOP_TASKRUN | SETUP_TASKRUN_FLAG, SETUP_SUBMIT_ALL};
         int want = flags | SETUP_CQSIZE | SETUP_CLAMP;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment params = arena.allocate(PARAMS_SIZE, 8);
+            MemorySegment params = arena.allocate(IoUringParams.LAYOUT);
             int ringFd;
             int d = 0;
             for (;;) {
-                params.fill((byte) 0);
-                params.set(JAVA_INT, P_FLAGS, want);
-                params.set(JAVA_INT, P_CQ_ENTRIES, cqEntries);
+                IoUringParams.prepare(params, want, cqEntries);
                 ringFd = (int) syscall3(SYS_SETUP, entries, params.address(), 0);
                 if (ringFd != -Errno.EINVAL || d == drops.length) {
                     break;
@@ -272,13 +231,13 @@ public final class IoUring implements AutoCloseable {
     }
 
     private static IoUring map(int ringFd, int flags, MemorySegment params) {
-        int features = params.get(JAVA_INT, P_FEATURES);
-        int sqEntries = params.get(JAVA_INT, P_SQ_ENTRIES);
-        int cqEntries = params.get(JAVA_INT, P_CQ_ENTRIES);
+        int features = IoUringParams.get(params, IoUringParams.FEATURES_OFFSET);
+        int sqEntries = IoUringParams.get(params, IoUringParams.SQ_ENTRIES_OFFSET);
+        int cqEntries = IoUringParams.get(params, IoUringParams.CQ_ENTRIES_OFFSET);
         long sqSize = (flags & SETUP_NO_SQARRAY) != 0
-                ? params.get(JAVA_INT, P_SQ_OFF + O_SQ_FLAGS) + 8L
-                : params.get(JAVA_INT, P_SQ_OFF + O_SQ_ARRAY) + 4L * sqEntries;
-        long cqSize = params.get(JAVA_INT, P_CQ_OFF + O_CQ_CQES) + CQE_SIZE * cqEntries;
+                ? IoUringParams.get(params, IoUringParams.SQ_FLAGS_OFFSET) + 8L
+                : IoUringParams.get(params, IoUringParams.SQ_ARRAY_OFFSET) + 4L * sqEntries;
+        long cqSize = IoUringParams.get(params, IoUringParams.CQ_CQES_OFFSET) + IoUringCqe.SIZE * cqEntries;
         boolean single = (features & FEAT_SINGLE_MMAP) != 0;
         if (single) {
             sqSize = cqSize = Math.max(sqSize, cqSize);
@@ -289,7 +248,7 @@ public final class IoUring implements AutoCloseable {
             throw Errno.exception("mmap", Errno.ENOMEM, "io_uring SQ ring of " + sqSize + " bytes");
         }
         MemorySegment cq = single ? sq : mmap(cqSize, ringFd, OFF_CQ_RING);
-        long sqesSize = SQE_SIZE * sqEntries;
+        long sqesSize = IoUringSqe.SIZE * sqEntries;
         MemorySegment sqes = cq == null ? null : mmap(sqesSize, ringFd, OFF_SQES);
         if (cq == null || sqes == null) {
             munmap(sq, sqSize);
@@ -366,14 +325,11 @@ public final class IoUring implements AutoCloseable {
     public int neutralizePending(int targetFd) {
         int n = 0;
         for (int k = sqPublished; k != sqTail; k++) {
-            long base = SQE_SIZE * (k & sqMask);
-            int op = sqes.get(JAVA_BYTE, base + SQE_OPCODE);
-            if (op != OP_ASYNC_CANCEL && op != OP_NOP && sqes.get(JAVA_INT, base + SQE_FD) == targetFd) {
-                long userData = sqes.get(JAVA_LONG, base + SQE_USER_DATA);
+            long base = IoUringSqe.SIZE * (k & sqMask);
+            int op = IoUringSqe.opcode(sqes, base);
+            if (op != OP_ASYNC_CANCEL && op != OP_NOP && IoUringSqe.fd(sqes, base) == targetFd) {
                 // Everything else zero: 6.x reads NOP flags from the op-flags word.
-                zeroSqe(base);
-                sqes.set(JAVA_BYTE, base + SQE_OPCODE, (byte) OP_NOP);
-                sqes.set(JAVA_LONG, base + SQE_USER_DATA, userData);
+                IoUringSqe.set(sqes, base, OP_NOP, 0, 0, 0, 0, IoUringSqe.userData(sqes, base));
                 n++;
             }
         }
@@ -404,14 +360,10 @@ public final class IoUring implements AutoCloseable {
 
     /** @return free SQ slots */
     public int sqSpace() {
+        // Acquire pairs with the kernel's smp_store_release of sq.head in io_commit_sqring(),
+        // made once it has read the SQEs before the head: a slot the head has passed may be
+        // rewritten, and our writes to it cannot move before this load.
         return sqEntries - (sqTail - (int) INT.getAcquire(sqRing, sqHeadOff));
-    }
-
-    /** Eight words rather than a slice's fill(): no segment object per SQE. */
-    private void zeroSqe(long base) {
-        for (long w = 0; w < SQE_SIZE; w += 8) {
-            sqes.set(JAVA_LONG, base + w, 0L);
-        }
     }
 
     /**
@@ -423,14 +375,7 @@ public final class IoUring implements AutoCloseable {
         if (sqSpace() <= 0) {
             return false;
         }
-        long base = SQE_SIZE * (sqTail & sqMask);
-        zeroSqe(base);
-        sqes.set(JAVA_BYTE, base + SQE_OPCODE, (byte) opcode);
-        sqes.set(JAVA_INT, base + SQE_FD, fd);
-        sqes.set(JAVA_LONG, base + SQE_ADDR, address);
-        sqes.set(JAVA_INT, base + SQE_LEN, length);
-        sqes.set(JAVA_INT, base + SQE_OP_FLAGS, opFlags);
-        sqes.set(JAVA_LONG, base + SQE_USER_DATA, userData);
+        IoUringSqe.set(sqes, IoUringSqe.SIZE * (sqTail & sqMask), opcode, fd, address, length, opFlags, userData);
         sqTail++;
         return true;
     }
@@ -457,8 +402,8 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * Queues a multishot {@code recv}: it stays armed and posts a completion (flag
-     * {@link #CQE_F_MORE}) each time data arrives, in a buffer the kernel takes from provided
-     * buffer group {@code group} ({@link #CQE_F_BUFFER}); a completion without {@code F_MORE}
+     * {@link IoUringCqe#F_MORE}) each time data arrives, in a buffer the kernel takes from provided
+     * buffer group {@code group} ({@link IoUringCqe#F_BUFFER}); a completion without {@code F_MORE}
      * ends it ({@code -ENOBUFS} when the group ran dry, 0 at end of stream, {@code -errno}).
      *
      * @return false if the submission ring is full
@@ -467,10 +412,7 @@ public final class IoUring implements AutoCloseable {
         if (!prep(OP_RECV, sockFd, 0, 0, 0, userData)) {
             return false;
         }
-        long base = SQE_SIZE * ((sqTail - 1) & sqMask);
-        sqes.set(JAVA_BYTE, base + SQE_FLAGS, (byte) SQE_BUFFER_SELECT);
-        sqes.set(JAVA_SHORT, base + SQE_IOPRIO, (short) RECV_MULTISHOT);
-        sqes.set(JAVA_SHORT, base + SQE_BUF_GROUP, (short) group);
+        IoUringSqe.selectBufferMultishot(sqes, IoUringSqe.SIZE * ((sqTail - 1) & sqMask), group);
         return true;
     }
 
@@ -516,6 +458,8 @@ public final class IoUring implements AutoCloseable {
     public int enter(boolean getEvents, int minComplete) {
         int toSubmit = sqTail - sqPublished;
         if (toSubmit > 0) {
+            // Release pairs with the kernel's smp_load_acquire of sq.tail in io_sqring_entries()
+            // (io_submit_sqes(), run by this enter): every SQE written before is seen whole.
             INT.setRelease(sqRing, sqTailOff, sqTail);
             sqPublished = sqTail;
         }
@@ -529,6 +473,9 @@ public final class IoUring implements AutoCloseable {
 
     /** @return the SQ ring's flags ({@link #SQ_CQ_OVERFLOW}, {@link #SQ_TASKRUN}) */
     public int sqFlags() {
+        // The kernel sets these bits with atomic_or() and clears them with atomic_andnot(),
+        // neither a release: nothing to pair with (liburing reads them with READ_ONCE). Acquire
+        // only keeps the CQ reads that act on a flag from moving before it.
         return (int) INT.getAcquire(sqRing, sqFlagsOff);
     }
 
@@ -536,6 +483,7 @@ public final class IoUring implements AutoCloseable {
 
     /** @return completions waiting in the CQ ring */
     public int ready() {
+        // Acquire pairs with the kernel's smp_store_release of cq.tail in io_commit_cqring().
         return (int) INT.getAcquire(cqRing, cqTailOff) - cqHead;
     }
 
@@ -547,20 +495,26 @@ public final class IoUring implements AutoCloseable {
      */
     public int reap(CompletionSink sink) {
         int head = cqHead;
+        // Acquire pairs with the kernel's smp_store_release of cq.tail in io_commit_cqring(),
+        // which follows its CQE writes: every CQE before the tail read here is seen whole.
         int tail = (int) INT.getAcquire(cqRing, cqTailOff);
         int n = 0;
         while (head != tail) {
-            long c = cqesOff + CQE_SIZE * (head & cqMask);
-            long userData = cqRing.get(JAVA_LONG, c + CQE_USER_DATA);
-            int res = cqRing.get(JAVA_INT, c + CQE_RES);
-            int flags = cqRing.get(JAVA_INT, c + CQE_FLAGS);
+            long c = cqesOff + IoUringCqe.SIZE * (head & cqMask);
+            long userData = IoUringCqe.userData(cqRing, c);
+            int res = IoUringCqe.res(cqRing, c);
+            int flags = IoUringCqe.flags(cqRing, c);
             head++;
             n++;
             // Free the slot before the sink runs: the sink may submit, and the kernel may post.
             cqHead = head;
+            // Release pairs with the kernel's READ_ONCE of cq.head when it looks for a free slot
+            // (io_cqe_cache_refill()), whose CQE write depends on that read (the control
+            // dependency the kernel's own comment names): our reads of the slot come first.
             INT.setRelease(cqRing, cqHeadOff, head);
             sink.complete(userData, res, flags);
             if (head == tail) {
+                // The same pairing as the first read of the tail above.
                 tail = (int) INT.getAcquire(cqRing, cqTailOff);
             }
         }

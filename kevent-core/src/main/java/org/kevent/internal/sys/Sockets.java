@@ -439,6 +439,33 @@ public final class Sockets {
     public static long sendv(int fd, ByteBuffer[] srcs, int off, int len) {
         Objects.checkFromIndexSize(off, len, srcs.length);
         Scratch sc = SCRATCH.get();
+        int n = fillIov(sc, srcs, off, len);
+        if (n == 0) {
+            return 0;
+        }
+        MemorySegment msg = sc.msghdr;
+        msg.fill((byte) 0);
+        msg.set(ADDRESS, MSG_IOV_OFFSET, sc.iov);
+        msg.set(JAVA_LONG, MSG_IOVLEN_OFFSET, n);
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((long) SendMsg.HANDLE.invokeExact(s.errno, fd, msg, MSG_NOSIGNAL), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        } finally {
+            // Direct buffers must stay reachable (so not freed) until the kernel has copied them.
+            Reference.reachabilityFence(srcs);
+        }
+    }
+
+    /**
+     * Fills the thread's iovec array for {@link #sendv}: direct buffers in place, heap buffers
+     * copied into the staging area. Empty buffers are skipped; it stops at {@link #MAX_IOV}
+     * entries or when the staging area is full.
+     *
+     * @return the iovec entries filled
+     */
+    private static int fillIov(Scratch sc, ByteBuffer[] srcs, int off, int len) {
         MemorySegment iov = sc.iov;
         int n = 0;
         long staged = 0;
@@ -469,22 +496,7 @@ public final class Sockets {
                 break; // a later buffer must not go out before the rest of this one
             }
         }
-        if (n == 0) {
-            return 0;
-        }
-        MemorySegment msg = sc.msghdr;
-        msg.fill((byte) 0);
-        msg.set(ADDRESS, MSG_IOV_OFFSET, iov);
-        msg.set(JAVA_LONG, MSG_IOVLEN_OFFSET, n);
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((long) SendMsg.HANDLE.invokeExact(s.errno, fd, msg, MSG_NOSIGNAL), s);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        } finally {
-            // Direct buffers must stay reachable (so not freed) until the kernel has copied them.
-            Reference.reachabilityFence(srcs);
-        }
+        return n;
     }
 
     /**

@@ -123,4 +123,37 @@ class FdTest {
             return entries.count();
         }
     }
+
+    @Test
+    void dup3MakesTheNumberACopyOfTheOtherDescriptor() {
+        int[] a = new int[2];
+        int[] b = new int[2];
+        assertThat(Fd.pipe(a)).isZero();
+        assertThat(Fd.pipe(b)).isZero();
+        try {
+            assertThat(Fd.dup3(a[0], b[0])).isEqualTo(b[0]);
+            assertThat(Fd.write(a[1], new byte[] {42}, 0, 1)).isEqualTo(1);
+            byte[] got = new byte[1];
+            assertThat(Fd.read(b[0], got, 0, 1)).as("read through the replaced number").isEqualTo(1);
+            assertThat(got[0]).isEqualTo((byte) 42);
+        } finally {
+            for (int fd : new int[] {a[0], a[1], b[0], b[1]}) {
+                Fd.close(fd);
+            }
+        }
+    }
+
+    @Test
+    void dup3RefusesTheSameNumberAndAClosedDescriptor() {
+        int[] p = new int[2];
+        assertThat(Fd.pipe(p)).isZero();
+        try {
+            assertThat(Fd.dup3(p[0], p[0])).isEqualTo(-Errno.EINVAL);
+            assertThat(Fd.dup3(-1, p[0])).isEqualTo(-Errno.EBADF);
+            assertThat(Fd.poll(p[0], Fd.POLLIN, 0)).as("the refused calls left the pipe open").isZero();
+        } finally {
+            Fd.close(p[0]);
+            Fd.close(p[1]);
+        }
+    }
 }

@@ -112,11 +112,11 @@ class IoUringTest {
             long[] c = completions.get(2);
             assertThat(a[0]).isEqualTo(9);
             assertThat(a[1]).isEqualTo(3);
-            assertThat(a[2]).isEqualTo((1L << IoUring.CQE_BUFFER_SHIFT) | IoUring.CQE_F_BUFFER | IoUring.CQE_F_MORE);
+            assertThat(a[2]).isEqualTo((1L << IoUringCqe.BUFFER_SHIFT) | IoUringCqe.F_BUFFER | IoUringCqe.F_MORE);
             assertThat(b[1]).isEqualTo(5);
-            assertThat(b[2]).isEqualTo(IoUring.CQE_F_BUFFER | IoUring.CQE_F_MORE);
+            assertThat(b[2]).isEqualTo(IoUringCqe.F_BUFFER | IoUringCqe.F_MORE);
             assertThat(c[1]).isEqualTo(-Errno.ENOBUFS);
-            assertThat(c[2] & IoUring.CQE_F_MORE).as("the request ended").isZero();
+            assertThat(c[2] & IoUringCqe.F_MORE).as("the request ended").isZero();
             byte[] got = new byte[5];
             slab.get(64, got, 0, 3);
             assertThat(new String(got, 0, 3)).isEqualTo("one");

@@ -1,0 +1,99 @@
+package org.kevent;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rooms of docs/DESIGN.md §3, read from the compiled classes: which room may use which, and no
+ * cycle between the internal rooms. A rule here fails on the first forbidden dependency and
+ * names it (class, member, line).
+ */
+class ArchitectureTest {
+    private static final String API = "org.kevent";
+    private static final String NET = "org.kevent.net..";
+    private static final String QUEUE = "org.kevent.internal.queue..";
+    private static final String WAITERS = "org.kevent.internal.waiters..";
+    private static final String TIMER = "org.kevent.internal.timer..";
+    private static final String JFR = "org.kevent.internal.jfr..";
+    private static final String SOURCES = "org.kevent.internal.source..";
+    private static final String LINUX = "org.kevent.internal.linux..";
+    private static final String SYS = "org.kevent.internal.sys..";
+    private static final String ACCESS = "org.kevent.internal.access..";
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importTheLibrary() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("org.kevent");
+    }
+
+    @Test
+    void theInternalRoomsFormNoCycle() {
+        check(slices().matching("org.kevent.internal.(**)").should().beFreeOfCycles());
+    }
+
+    /** The queue's core is pure Java: no system call, no source, no backend, no public socket. */
+    @Test
+    void theQueueTimersAndWaitersReachNeitherTheKernelNorASource() {
+        check(noClasses().that().resideInAnyPackage(QUEUE, WAITERS, TIMER, JFR)
+                .should().dependOnClassesThat().resideInAnyPackage(SYS, LINUX, SOURCES, NET, ACCESS));
+    }
+
+    /** A source kind reaches its queue through SourceContext and the kernel through the bindings. */
+    @Test
+    void theSourcesKnowNoBackendAndNoPublicSocket() {
+        check(noClasses().that().resideInAPackage(SOURCES)
+                .should().dependOnClassesThat().resideInAnyPackage(LINUX, NET, ACCESS));
+    }
+
+    @Test
+    void theBindingsUseNoOtherRoom() {
+        check(noClasses().that().resideInAPackage(SYS)
+                .should().dependOnClassesThat().resideInAnyPackage(QUEUE, WAITERS, TIMER, JFR, SOURCES, LINUX,
+                        ACCESS, NET));
+    }
+
+    /** The one bridge into {@code org.kevent.net} objects is {@code internal.access}. */
+    @Test
+    void onlyTheAccessBridgeReachesIntoThePublicSocketsFromInside() {
+        check(noClasses().that().resideInAPackage("org.kevent.internal..")
+                .and().resideOutsideOfPackage(ACCESS)
+                .should().dependOnClassesThat().resideInAPackage(NET));
+    }
+
+    /** The bridge serves the API packages only. */
+    @Test
+    void onlyTheApiUsesTheAccessBridge() {
+        check(noClasses().that().resideInAPackage("org.kevent.internal..").and().resideOutsideOfPackage(ACCESS)
+                .should().dependOnClassesThat().resideInAPackage(ACCESS));
+    }
+
+    /** No MemorySegment, MethodHandle or errno outside the bindings (DESIGN.md §3). */
+    @Test
+    void foreignMemoryAndMethodHandlesStayInTheBindings() {
+        check(noClasses().that().resideOutsideOfPackage(SYS)
+                .should().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.MemorySegment")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.invoke.MethodHandle")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.Linker"));
+    }
+
+    /** The API is what the module exports; the API classes name no backend by type but the wiring. */
+    @Test
+    void theApiWiresTheLinuxBackendOnlyInKeventQueue() {
+        check(noClasses().that().resideInAnyPackage(API, NET)
+                .and().doNotHaveFullyQualifiedName("org.kevent.KeventQueue$Builder")
+                .should().dependOnClassesThat().haveFullyQualifiedName("org.kevent.internal.linux.LinuxSources"));
+    }
+
+    private static void check(ArchRule rule) {
+        rule.check(classes);
+    }
+}

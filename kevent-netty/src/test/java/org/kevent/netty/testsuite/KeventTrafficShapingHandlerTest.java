@@ -1,0 +1,16 @@
+package org.kevent.netty.testsuite;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.socket.TrafficShapingHandlerTest;
+
+import java.util.List;
+
+/** Netty's {@code TrafficShapingHandlerTest} on the kevent transport ({@link KeventSocketTestPermutation}). */
+class KeventTrafficShapingHandlerTest extends TrafficShapingHandlerTest {
+    @Override
+    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return KeventSocketTestPermutation.INSTANCE.socket();
+    }
+}
