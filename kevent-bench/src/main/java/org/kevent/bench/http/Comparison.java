@@ -108,6 +108,13 @@ record Comparison(String unit, String section, List<Reference> references, List<
     private static final Reference EPOLL_RATIOS = new Reference(Contender.NETTY_EPOLL, "epoll",
             List.of(Figures.Measure.REQ_PER_S, Figures.Measure.CPU_PER_REQ, Figures.Measure.P99));
 
+    /**
+     * The ratio columns against evserver from another build's CLI jar ({@code bench http
+     * --baseline-cli-jar}): evserver's row reads "this build ÷ the baseline build".
+     */
+    static final Reference BASELINE = new Reference(Contender.EVSERVER_BASELINE, "baseline",
+            List.of(Figures.Measure.REQ_PER_S, Figures.Measure.CPU_PER_REQ, Figures.Measure.P99));
+
     /** {@code bench http}: Netty epoll and the C floor; evserver's targets (issue 3) and evserver --aio's (issue 5). */
     static final Comparison HTTP = new Comparison("thread", "server thread",
             List.of(EPOLL_RATIOS, new Reference(Contender.C_FLOOR, "C floor", List.of(Figures.Measure.CPU_PER_REQ))),
@@ -162,6 +169,13 @@ record Comparison(String unit, String section, List<Reference> references, List<
                             + " HttpProcessor (as evserver does), so its CPU per request includes HTTP parsing the peer skips",
                     "evserver (event loop, --threads = carriers) is the second reference: what the blocking style costs"
                             + " against the event loop on the same HttpProcessor"));
+
+    /** @return this comparison with {@code reference}'s columns after its own */
+    Comparison with(Reference reference) {
+        List<Reference> all = new ArrayList<>(references);
+        all.add(reference);
+        return new Comparison(unit, section, List.copyOf(all), targetSets, notes);
+    }
 
     private static List<Target> concat(List<Target> first, List<Target> then) {
         List<Target> all = new ArrayList<>(first);

@@ -32,6 +32,8 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
     static final String C_FLOOR = "c-floor";
     /** The key of the server issue 3's targets are about. */
     static final String EVSERVER = "evserver";
+    /** The key of evserver from another build's CLI jar ({@code --baseline-cli-jar}): before/after in one run. */
+    static final String EVSERVER_BASELINE = "evserver-baseline";
     /** The key of evserver on network AIO ({@code serve --aio}), issue 5's variant. */
     static final String EVSERVER_AIO = "evserver-aio";
     /** The key of evserver on virtual threads ({@code serve --vthreads}), issue 14's variant. */
@@ -68,7 +70,16 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
     /** evserver from the CLI jar: {@code org.kevent.cli.Main serve --port P --threads N}. */
     static Contender evserver(String java, Path cliJar, String unavailable) {
         return evserver(EVSERVER, "evserver (kevent)", java, cliJar, unavailable, threads -> List.of(),
-                threads -> List.of("--threads", Integer.toString(threads)));
+                Contender::threadsArgs);
+    }
+
+    /**
+     * evserver's {@link #evserver} command from another build's CLI jar, so that one run loads both
+     * builds' evserver side by side, paired by round.
+     */
+    static Contender evserverBaseline(String java, Path baselineCliJar, String unavailable) {
+        return evserver(EVSERVER_BASELINE, "evserver (baseline jar)", java, baselineCliJar, unavailable,
+                threads -> List.of(), Contender::threadsArgs);
     }
 
     /** evserver with {@code --aio}: requests and responses through io_uring. */
@@ -123,6 +134,11 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
             cmd.addAll(List.of(VirtualThreadServer.class.getName(), Integer.toString(port)));
             return cmd;
         });
+    }
+
+    /** {@code serve}'s event-loop threads. */
+    private static List<String> threadsArgs(int threads) {
+        return List.of("--threads", Integer.toString(threads));
     }
 
     /** Exactly {@code carriers} carrier threads: the scheduler's parallelism and its maximum pool size. */

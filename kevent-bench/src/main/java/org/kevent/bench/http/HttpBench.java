@@ -27,6 +27,9 @@ import org.kevent.bench.support.Transport;
  * run, over wrk's request count). Tables give medians and ratios <em>paired by round</em> against
  * Netty epoll and the C floor; the issue's targets for evserver are printed met or NOT MET; an SVG
  * chart is written next to the JSON (or to {@code kevent-bench/target/http-bench.svg}).
+ * {@code --baseline-cli-jar JAR} adds {@code evserver-baseline}, the same {@code serve} command from
+ * another build's CLI jar, and ratio columns against it: evserver's row then gives this build ÷
+ * that build per workload, paired by round (issue 13's before/after check).
  *
  * <p>{@code bench vthreads} runs the same machinery on three servers ({@link #forVirtualThreads}):
  * evserver {@code --vthreads}, the JDK virtual-thread server and evserver's event loop, at c=16 and
@@ -41,15 +44,16 @@ import org.kevent.bench.support.Transport;
 public final class HttpBench {
     /** The usage line after {@code http}. */
     public static final String USAGE = "[--rounds N] [--duration 5s] [--warmup 1s] [--threads 1|2|both] [--only KEY,KEY]"
-            + " [--cli-jar FILE] [--c-reference FILE]  wrk plaintext: evserver vs Netty nio/epoll/io_uring,"
-            + " NIO Selector, virtual threads, C epoll floor";
+            + " [--cli-jar FILE] [--c-reference FILE] [--baseline-cli-jar JAR]  wrk plaintext: evserver vs Netty"
+            + " nio/epoll/io_uring, NIO Selector, virtual threads, C epoll floor (and evserver from JAR, paired)";
     /** The wrk part of {@code bench netty}'s usage. */
     public static final String TRANSPORTS_USAGE = "[--rounds N] [--duration 5s] [--warmup 1s] [--threads 1|2|both]"
             + " [--only KEY,KEY]";
     /** The options of {@link #runTransports}. */
     public static final String[] TRANSPORTS_OPTIONS = {"rounds", "duration", "warmup", "threads", "only"};
     /** Every option {@code http} accepts. */
-    public static final String[] OPTIONS = {"rounds", "duration", "warmup", "threads", "only", "cli-jar", "c-reference"};
+    public static final String[] OPTIONS = {"rounds", "duration", "warmup", "threads", "only", "cli-jar", "c-reference",
+            "baseline-cli-jar"};
     /** The options {@link #forVirtualThreads} reads; {@code --threads} counts carrier threads there. */
     public static final String[] VTHREADS_OPTIONS = {"rounds", "duration", "warmup", "threads", "cli-jar", "pipelined"};
 
@@ -72,6 +76,8 @@ public final class HttpBench {
     private final Path workDir;
     private final Map<String, String> options;
     private final Comparison comparison;
+    /** Another build's CLI jar whose evserver runs beside this one's ({@code --baseline-cli-jar}), or null. */
+    private final Path baselineCliJar;
     private final List<Workload> workloads;
     private Wrk wrk;
     private Path pipelineScript;
@@ -81,7 +87,9 @@ public final class HttpBench {
                       String workDirName) throws IOException {
         this.out = out;
         this.options = options;
-        this.comparison = comparison;
+        boolean http = comparison == Comparison.HTTP;   // the baseline is bench http's alone
+        this.baselineCliJar = http ? baselineCliJar(options) : null;
+        this.comparison = http ? httpComparison(baselineCliJar) : comparison;
         this.workloads = List.copyOf(workloads);
         this.roundsCount = positive(options, "rounds", 5);
         this.seconds = seconds(options, "duration", 5);
@@ -154,6 +162,38 @@ public final class HttpBench {
      */
     public static HttpBench forVirtualThreads(Output out, Map<String, String> options) throws IOException {
         return new HttpBench(out, options, Comparison.VTHREADS, vthreadsWorkloads(options), "vthreads-http");
+    }
+
+    /**
+     * {@code --baseline-cli-jar JAR}: the CLI jar of another build, whose evserver
+     * ({@link Contender#EVSERVER_BASELINE}) runs beside this build's.
+     *
+     * @return the jar, or null when the option is not given
+     * @throws IllegalArgumentException if JAR is not a readable file, or {@code --only} names
+     *                                  evserver-baseline without the option
+     */
+    static Path baselineCliJar(Map<String, String> options) {
+        String v = options.get("baseline-cli-jar");
+        if (v == null) {
+            if (options.containsKey("only") && List.of(options.get("only").split(",")).contains(Contender.EVSERVER_BASELINE)) {
+                throw new IllegalArgumentException("--only " + Contender.EVSERVER_BASELINE + " needs --baseline-cli-jar JAR");
+            }
+            return null;
+        }
+        Path jar = Path.of(v);
+        if (!Files.isRegularFile(jar) || !Files.isReadable(jar)) {
+            throw new IllegalArgumentException("--baseline-cli-jar " + v + ": no readable file");
+        }
+        return jar;
+    }
+
+    /**
+     * {@code bench http}'s comparison: {@link Comparison#HTTP}, and with a baseline jar also the
+     * ratios against that build's evserver ({@link Comparison#BASELINE}), so that evserver's row
+     * reads this build ÷ the baseline build, paired by round.
+     */
+    static Comparison httpComparison(Path baselineCliJar) {
+        return baselineCliJar == null ? Comparison.HTTP : Comparison.HTTP.with(Comparison.BASELINE);
     }
 
     /** Issue 14 asks for c=16 and c=256; {@code --pipelined} adds pipelined ×16. */
@@ -246,6 +286,9 @@ public final class HttpBench {
             return selected(list, "netty-kevent, netty-epoll, netty-io_uring, netty-nio");
         }
         list.add(fromCliJar(java, Contender.EVSERVER, Contender::evserver));
+        if (baselineCliJar != null) {
+            list.add(Contender.evserverBaseline(java, baselineCliJar, null));
+        }
         list.add(fromCliJar(java, Contender.EVSERVER_AIO, Contender::evserverAio));
         if (only != null && only.contains(Contender.EVSERVER_VTHREADS)) {
             list.add(fromCliJar(java, Contender.EVSERVER_VTHREADS, Contender::evserverVthreads)); // on request only
@@ -261,7 +304,7 @@ public final class HttpBench {
             list.add(Contender.c("c-reference", "C reference", Path.of(options.get("c-reference")), workDir, false));
         }
         return selected(list, "evserver, evserver-aio, netty-nio, netty-epoll, netty-io_uring, nio-selector,"
-                + " virtual-threads, c-floor, c-reference, evserver-vthreads");
+                + " virtual-threads, c-floor, c-reference, evserver-vthreads, evserver-baseline");
     }
 
     private List<Contender> selected(List<Contender> list, String keys) {
@@ -342,7 +385,8 @@ public final class HttpBench {
         }
         if (problem != null) {
             p.stop();
-            if (c.key().equals(Contender.EVSERVER) && p.exitStatus() != null && p.exitStatus() == 2) {
+            if ((c.key().equals(Contender.EVSERVER) || c.key().equals(Contender.EVSERVER_BASELINE))
+                    && p.exitStatus() != null && p.exitStatus() == 2) {
                 problem = "the CLI jar has no serve command yet: " + p.logHead();
             } else if (p.exitStatus() != null && p.exitStatus() == Transport.EXIT_UNAVAILABLE) {
                 problem = "transport unavailable: " + p.logTail();

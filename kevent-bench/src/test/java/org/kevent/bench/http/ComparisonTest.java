@@ -3,12 +3,14 @@ package org.kevent.bench.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.kevent.bench.support.Output;
 
 class ComparisonTest {
@@ -253,5 +255,75 @@ class ComparisonTest {
         assertThat(HttpBench.vthreadsWorkloads(Map.of())).containsExactly(Workload.C16, Workload.C256);
         assertThat(HttpBench.vthreadsWorkloads(Map.of("pipelined", "true")))
                 .containsExactly(Workload.C16, Workload.C256, Workload.PIPELINED);
+    }
+
+    @Test
+    void evserverBaselineIsEvserversServeCommandFromTheBaselineJar() {
+        Contender baseline = Contender.evserverBaseline("/jdk/bin/java", Path.of("/base.jar"), null);
+        assertThat(baseline.key()).isEqualTo("evserver-baseline");
+        assertThat(baseline.name()).isEqualTo("evserver (baseline jar)");
+        List<String> evserver = Contender.evserver("/jdk/bin/java", Path.of("/cli.jar"), null).command(8080, 2);
+        assertThat(baseline.command(8080, 2))
+                .isEqualTo(evserver.stream().map(a -> a.equals("/cli.jar") ? "/base.jar" : a).toList())
+                .endsWith("org.kevent.cli.Main", "serve", "--port", "8080", "--threads", "2");
+        Contender missing = Contender.evserverBaseline("/jdk/bin/java", null, "not selected by --only");
+        assertThat(missing.available()).isFalse();
+        assertThatThrownBy(() -> missing.command(1, 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("evserver-baseline is not available");
+    }
+
+    @Test
+    void baselineCliJarTakesAReadableFileAndIsNeededByOnlyEvserverBaseline(@TempDir Path dir) throws Exception {
+        assertThat(HttpBench.OPTIONS).contains("baseline-cli-jar");
+        assertThat(HttpBench.baselineCliJar(Map.of())).isNull();
+        assertThat(HttpBench.baselineCliJar(Map.of("only", "evserver,netty-epoll"))).isNull();
+        Path jar = Files.createFile(dir.resolve("kevent-cli-all-b03918c.jar"));
+        assertThat(HttpBench.baselineCliJar(Map.of("baseline-cli-jar", jar.toString()))).isEqualTo(jar);
+        assertThat(HttpBench.baselineCliJar(Map.of("baseline-cli-jar", jar.toString(), "only",
+                "evserver,evserver-baseline"))).isEqualTo(jar);
+
+        Path absent = dir.resolve("absent.jar");
+        assertThatThrownBy(() -> HttpBench.baselineCliJar(Map.of("baseline-cli-jar", absent.toString())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--baseline-cli-jar " + absent + ": no readable file");
+        assertThatThrownBy(() -> HttpBench.baselineCliJar(Map.of("baseline-cli-jar", dir.toString())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no readable file");
+        // "--baseline-cli-jar" with no value parses as the flag value "true": not a file either.
+        assertThatThrownBy(() -> HttpBench.baselineCliJar(Map.of("baseline-cli-jar", "true")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--baseline-cli-jar true: no readable file");
+        assertThatThrownBy(() -> HttpBench.baselineCliJar(Map.of("only", "evserver,evserver-baseline")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--only evserver-baseline needs --baseline-cli-jar JAR");
+    }
+
+    @Test
+    void withABaselineJarTheHttpTablesGainEvserverOverEvserverBaselineColumnsPairedByRound() {
+        assertThat(HttpBench.httpComparison(null)).isSameAs(Comparison.HTTP);
+        Comparison c = HttpBench.httpComparison(Path.of("/base.jar"));
+        Figures f = new Figures(1, List.of(server(Contender.EVSERVER, "evserver (kevent)"),
+                server(Contender.EVSERVER_BASELINE, "evserver (baseline jar)")), List.of(Workload.ALL), 3);
+        for (int w = 0; w < 3; w++) {
+            for (int r = 0; r < 3; r++) {
+                f.set(REQ, 0, w, r, new double[] {99, 104, 101}[r]);
+                f.set(REQ, 1, w, r, 100);
+                f.set(CPU, 0, w, r, 2.0);
+                f.set(CPU, 1, w, r, new double[] {2.0, 1.6, 2.5}[r]);
+                f.set(P99, 0, w, r, 300);
+                f.set(P99, 1, w, r, 200);
+            }
+        }
+        Printed p = Printed.print(f, c);
+        assertThat(p.tables()).hasSize(3);
+        for (List<String[]> table : p.tables()) {
+            assertThat(table.getFirst()).endsWith("CPU ÷ C floor", "req/s ÷ baseline", "CPU ÷ baseline",
+                    "p99 ÷ baseline", "errors");
+            assertThat(table.get(1)).endsWith("1.01× (0.99..1.04)", "1.00× (0.80..1.25)", "1.50× (1.50..1.50)", "0");
+            assertThat(table.get(2)).endsWith("—", "—", "—", "0");
+        }
+        List<String> recorded = new ArrayList<>();
+        Tables.record((variant, metric, value, unit) -> recorded.add(variant + " " + metric + " " + value), f, c);
+        assertThat(recorded).contains("evserver/t1/c16 req_per_s_vs_evserver-baseline_paired_median 1.01",
+                "evserver/t1/c256 cpu_per_req_vs_evserver-baseline_paired_min 0.8",
+                "evserver/t1/pipelined16 p99_vs_evserver-baseline_paired_max 1.5");
+        assertThat(recorded).noneMatch(m -> m.startsWith("evserver-baseline/t1/c16 req_per_s_vs_evserver-baseline"));
     }
 }
