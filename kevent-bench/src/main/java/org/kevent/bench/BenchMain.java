@@ -193,7 +193,7 @@ public final class BenchMain {
     }
 
     /** The report, as the runners in sub-packages see it. */
-    private static Output output(Report report) {
+    static Output output(Report report) {
         return new Output(report::header, report::metric, report::note, rows -> {
             Report.Table t = report.table(rows.getFirst());
             rows.stream().skip(1).forEach(t::row);

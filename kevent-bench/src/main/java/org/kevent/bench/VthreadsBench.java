@@ -12,6 +12,7 @@ import org.HdrHistogram.Histogram;
 import org.kevent.EventBuffer;
 import org.kevent.KeventQueue;
 import org.kevent.Ukevent;
+import org.kevent.bench.http.HttpBench;
 
 /**
  * {@code ./kevent bench vthreads}: virtual threads that wait on kevent queues (issue 14).
@@ -35,11 +36,19 @@ import org.kevent.Ukevent;
  *       or {@code trigger}'s wake-up unparks it); and a virtual thread in {@code LockSupport.park}
  *       woken by {@code LockSupport.unpark} — the leanest hop there is for a virtual thread, the
  *       floor of the second.</li>
+ *   <li><b>HTTP, one virtual thread per connection</b> ({@link HttpBench#forVirtualThreads}, the
+ *       {@code bench http} machinery): wrk plaintext at c=16 and c=256 against evserver
+ *       {@code --vthreads}, the JDK's virtual-thread server of {@code bench http} (which does less
+ *       work per request: it only counts request ends) and evserver's event loop, with 1 and 2
+ *       carrier threads; server CPU per request, req/s and p99, paired by round against the JDK's
+ *       server. {@code --http-only} runs only this part, {@code --no-http} skips it.</li>
  * </ul>
  */
 final class VthreadsBench {
-    static final String USAGE = "[--rounds N] [--baseline JAR]"
-            + "  virtual threads waiting on queues: pinning (work throughput with 64 waiters) and wake latency";
+    static final String USAGE = "[--rounds N] [--baseline JAR] [--http-only | --no-http] [--threads 1|2|both]"
+            + " [--duration 5s] [--warmup 1s] [--pipelined] [--cli-jar FILE]"
+            + "  virtual threads waiting on queues: pinning (work throughput with 64 waiters) and wake latency;"
+            + " HTTP with one virtual thread per connection: evserver --vthreads vs JDK virtual threads (wrk)";
     private static final int TASKS = 1000;
     private static final int BATCHES = 40;
     private static final int WAIT_SECONDS = 5;
@@ -51,13 +60,47 @@ final class VthreadsBench {
     }
 
     static void run(Report report, BenchMain.Options options) throws Exception {
-        options.allowOnly("rounds", "baseline");
+        List<String> allowed = new ArrayList<>(List.of("baseline", "http-only", "no-http"));
+        allowed.addAll(List.of(HttpBench.VTHREADS_OPTIONS));
+        options.allowOnly(allowed.toArray(String[]::new));
         int rounds = options.intOption("rounds", 5);
         String baseline = options.values().get("baseline");
+        boolean queues = !options.flag("http-only");
+        boolean http = !options.flag("no-http");
+        if (!queues && !http) {
+            throw new BenchMain.UsageException("--http-only and --no-http leave nothing to run");
+        }
+        if (baseline != null && !queues) {
+            throw new BenchMain.UsageException("--baseline is for the pinning part, which --http-only skips");
+        }
         if (baseline != null && !Files.isReadable(Path.of(baseline))) {
             throw new BenchMain.UsageException("--baseline " + baseline + ": no readable file");
         }
-        report.header("vthreads", "virtual threads waiting on kevent queues: carriers left free, wake latency");
+        HttpBench httpBench = null;
+        if (http) {
+            try {
+                httpBench = HttpBench.forVirtualThreads(BenchMain.output(report), options.values());
+            } catch (IllegalArgumentException e) {
+                throw new BenchMain.UsageException(e.getMessage());
+            }
+        }
+        report.header("vthreads", "virtual threads waiting on kevent queues: carriers left free, wake latency;"
+                + " HTTP on one virtual thread per connection");
+        if (queues) {
+            queueParts(report, rounds, baseline);
+        }
+        if (httpBench != null) {
+            if (queues) {
+                report.note("");
+            }
+            report.note("HTTP plaintext, one virtual thread per connection (wrk over loopback; every server its own"
+                    + " process, --threads = its carrier threads: -Djdk.virtualThreadScheduler.parallelism=N, maxPoolSize=N)");
+            httpBench.measureVirtualThreads();
+        }
+    }
+
+    /** Pinning and wake latency: virtual threads waiting on queues, in this JVM. */
+    private static void queueParts(Report report, int rounds, String baseline) throws Exception {
         report.note("carriers: " + carriers() + " (jdk.virtualThreadScheduler.parallelism, default = cores)");
         report.note("");
 

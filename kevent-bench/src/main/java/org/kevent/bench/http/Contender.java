@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.kevent.bench.support.Host;
 import org.kevent.bench.support.ServerProcess;
 
@@ -23,19 +24,33 @@ import org.kevent.bench.support.ServerProcess;
  * @param launcher    builds the command for a port and a thread count
  */
 record Contender(String key, String name, String unavailable, Launcher launcher) {
-    /** The key of the peer every ratio is taken against. */
+    /** The key of the peer {@code bench http} takes its ratios against. */
     static final String NETTY_EPOLL = "netty-epoll";
+    /** The key of the Netty server on kevent-netty's transport, the subject of issue 15's targets. */
+    static final String NETTY_KEVENT = "netty-kevent";
     /** The key of the C floor. */
     static final String C_FLOOR = "c-floor";
-    /** The key of the server the targets are about. */
+    /** The key of the server issue 3's targets are about. */
     static final String EVSERVER = "evserver";
+    /** The key of evserver from another build's CLI jar ({@code --baseline-cli-jar}): before/after in one run. */
+    static final String EVSERVER_BASELINE = "evserver-baseline";
     /** The key of evserver on network AIO ({@code serve --aio}), issue 5's variant. */
     static final String EVSERVER_AIO = "evserver-aio";
+    /** The key of evserver on virtual threads ({@code serve --vthreads}), issue 14's variant. */
+    static final String EVSERVER_VTHREADS = "evserver-vthreads";
+    /** The key of the JDK's virtual-thread-per-connection server ({@link VirtualThreadServer}). */
+    static final String VIRTUAL_THREADS = "virtual-threads";
 
     /** Builds a server's command line. */
     @FunctionalInterface
     interface Launcher {
         List<String> command(int port, int threads);
+    }
+
+    /** One of the servers of the CLI jar: {@link #evserver}, {@link #evserverAio}, {@link #evserverVthreads}. */
+    @FunctionalInterface
+    interface FromCliJar {
+        Contender make(String java, Path cliJar, String unavailable);
     }
 
     List<String> command(int port, int threads) {
@@ -54,24 +69,43 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
 
     /** evserver from the CLI jar: {@code org.kevent.cli.Main serve --port P --threads N}. */
     static Contender evserver(String java, Path cliJar, String unavailable) {
-        return evserver(EVSERVER, "evserver (kevent)", java, cliJar, unavailable, List.of());
+        return evserver(EVSERVER, "evserver (kevent)", java, cliJar, unavailable, threads -> List.of(),
+                Contender::threadsArgs);
+    }
+
+    /**
+     * evserver's {@link #evserver} command from another build's CLI jar, so that one run loads both
+     * builds' evserver side by side, paired by round.
+     */
+    static Contender evserverBaseline(String java, Path baselineCliJar, String unavailable) {
+        return evserver(EVSERVER_BASELINE, "evserver (baseline jar)", java, baselineCliJar, unavailable,
+                threads -> List.of(), Contender::threadsArgs);
     }
 
     /** evserver with {@code --aio}: requests and responses through io_uring. */
     static Contender evserverAio(String java, Path cliJar, String unavailable) {
-        return evserver(EVSERVER_AIO, "evserver --aio (kevent)", java, cliJar, unavailable, List.of("--aio"));
+        return evserver(EVSERVER_AIO, "evserver --aio (kevent)", java, cliJar, unavailable, threads -> List.of(),
+                threads -> List.of("--threads", Integer.toString(threads), "--aio"));
+    }
+
+    /**
+     * evserver with {@code --vthreads}: its HttpProcessor on one virtual thread per connection,
+     * blocking kevent sockets; server threads = carrier threads, as for {@link #virtualThreads}.
+     */
+    static Contender evserverVthreads(String java, Path cliJar, String unavailable) {
+        return evserver(EVSERVER_VTHREADS, "evserver --vthreads (kevent)", java, cliJar, unavailable,
+                Contender::carrierFlags, threads -> List.of("--vthreads"));
     }
 
     private static Contender evserver(String key, String name, String java, Path cliJar, String unavailable,
-                                      List<String> extra) {
+                                      IntFunction<List<String>> jvmFlags, IntFunction<List<String>> serveArgs) {
         if (unavailable != null) {
             return missing(key, name, unavailable);
         }
         return new Contender(key, name, null, (port, threads) -> {
-            List<String> cmd = ServerProcess.javaCommand(java, cliJar.toString(), List.of());
-            cmd.addAll(List.of("org.kevent.cli.Main", "serve", "--port", Integer.toString(port), "--threads",
-                    Integer.toString(threads)));
-            cmd.addAll(extra);
+            List<String> cmd = ServerProcess.javaCommand(java, cliJar.toString(), jvmFlags.apply(threads));
+            cmd.addAll(List.of("org.kevent.cli.Main", "serve", "--port", Integer.toString(port)));
+            cmd.addAll(serveArgs.apply(threads));
             return cmd;
         });
     }
@@ -95,12 +129,22 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
 
     /** Server threads = carrier threads: the scheduler's parallelism and its maximum pool size. */
     static Contender virtualThreads(String java, String classPath) {
-        return new Contender("virtual-threads", "virtual thread/conn", null, (port, threads) -> {
-            List<String> cmd = ServerProcess.javaCommand(java, classPath, List.of("-Djdk.virtualThreadScheduler.parallelism=" + threads,
-                    "-Djdk.virtualThreadScheduler.maxPoolSize=" + threads));
+        return new Contender(VIRTUAL_THREADS, "virtual thread/conn", null, (port, threads) -> {
+            List<String> cmd = ServerProcess.javaCommand(java, classPath, carrierFlags(threads));
             cmd.addAll(List.of(VirtualThreadServer.class.getName(), Integer.toString(port)));
             return cmd;
         });
+    }
+
+    /** {@code serve}'s event-loop threads. */
+    private static List<String> threadsArgs(int threads) {
+        return List.of("--threads", Integer.toString(threads));
+    }
+
+    /** Exactly {@code carriers} carrier threads: the scheduler's parallelism and its maximum pool size. */
+    private static List<String> carrierFlags(int carriers) {
+        return List.of("-Djdk.virtualThreadScheduler.parallelism=" + carriers,
+                "-Djdk.virtualThreadScheduler.maxPoolSize=" + carriers);
     }
 
     /**

@@ -5,8 +5,8 @@ import java.util.List;
 import org.kevent.bench.support.Spread;
 
 /**
- * Every figure of one thread count: per server, workload and round, req/s, p50 and p99 latency and
- * server CPU per request; NaN where a run failed or did not happen.
+ * Every figure of one thread count: per server, workload (of the run's list) and round, req/s, p50
+ * and p99 latency and server CPU per request; NaN where a run failed or did not happen.
  *
  * <h2>Semantics</h2>
  * Medians, ranges and paired ratios are {@link Spread}s: NaN skipped, ratios paired by round.
@@ -14,33 +14,38 @@ import org.kevent.bench.support.Spread;
 final class Figures {
     /** What is measured per run. */
     enum Measure {
-        REQ_PER_S("req_per_s", "req/s"),
-        P50("p50", "us"),
-        P99("p99", "us"),
-        CPU_PER_REQ("cpu_per_req", "us");
+        REQ_PER_S("req_per_s", "req/s", "req/s"),
+        P50("p50", "us", "p50"),
+        P99("p99", "us", "p99"),
+        CPU_PER_REQ("cpu_per_req", "us", "CPU");
 
         final String key;
         final String unit;
+        /** What a ratio column's title calls it: "CPU ÷ epoll". */
+        final String label;
 
-        Measure(String key, String unit) {
+        Measure(String key, String unit, String label) {
             this.key = key;
             this.unit = unit;
+            this.label = label;
         }
     }
 
     final int threads;
     final List<Contender> servers;
+    final List<Workload> workloads;
     final int rounds;
     /** [measure][server][workload][round]. */
     private final double[][][][] values;
     /** Socket errors plus non-2xx answers wrk saw, [server][workload], summed over rounds. */
     final long[][] errors;
 
-    Figures(int threads, List<Contender> servers, int rounds) {
+    Figures(int threads, List<Contender> servers, List<Workload> workloads, int rounds) {
         this.threads = threads;
         this.servers = List.copyOf(servers);
+        this.workloads = List.copyOf(workloads);
         this.rounds = rounds;
-        values = new double[Measure.values().length][servers.size()][Workload.ALL.length][rounds];
+        values = new double[Measure.values().length][servers.size()][workloads.size()][rounds];
         for (double[][][] m : values) {
             for (double[][] s : m) {
                 for (double[] w : s) {
@@ -48,7 +53,7 @@ final class Figures {
                 }
             }
         }
-        errors = new long[servers.size()][Workload.ALL.length];
+        errors = new long[servers.size()][workloads.size()];
     }
 
     void set(Measure m, int server, int workload, int round, double value) {

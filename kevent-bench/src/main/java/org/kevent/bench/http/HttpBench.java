@@ -27,6 +27,15 @@ import org.kevent.bench.support.Transport;
  * run, over wrk's request count). Tables give medians and ratios <em>paired by round</em> against
  * Netty epoll and the C floor; the issue's targets for evserver are printed met or NOT MET; an SVG
  * chart is written next to the JSON (or to {@code kevent-bench/target/http-bench.svg}).
+ * {@code --baseline-cli-jar JAR} adds {@code evserver-baseline}, the same {@code serve} command from
+ * another build's CLI jar, and ratio columns against it: evserver's row then gives this build ÷
+ * that build per workload, paired by round (issue 13's before/after check).
+ *
+ * <p>{@code bench vthreads} runs the same machinery on three servers ({@link #forVirtualThreads}):
+ * evserver {@code --vthreads}, the JDK virtual-thread server and evserver's event loop, at c=16 and
+ * c=256 (pipelined on request), with 1 and 2 carrier threads, its ratios against the JDK server
+ * ({@link Comparison#VTHREADS}); {@code bench netty} runs it on bench http's Netty server over four
+ * Netty transports, kevent's among them ({@link #runTransports}, {@link Comparison#NETTY}).
  *
  * <h2>Caveats</h2>
  * wrk, the server and anything else on the machine share its cores; server CPU per request is the
@@ -35,15 +44,18 @@ import org.kevent.bench.support.Transport;
 public final class HttpBench {
     /** The usage line after {@code http}. */
     public static final String USAGE = "[--rounds N] [--duration 5s] [--warmup 1s] [--threads 1|2|both] [--only KEY,KEY]"
-            + " [--cli-jar FILE] [--c-reference FILE]  wrk plaintext: evserver vs Netty nio/epoll/io_uring,"
-            + " NIO Selector, virtual threads, C epoll floor";
+            + " [--cli-jar FILE] [--c-reference FILE] [--baseline-cli-jar JAR]  wrk plaintext: evserver vs Netty"
+            + " nio/epoll/io_uring, NIO Selector, virtual threads, C epoll floor (and evserver from JAR, paired)";
     /** The wrk part of {@code bench netty}'s usage. */
     public static final String TRANSPORTS_USAGE = "[--rounds N] [--duration 5s] [--warmup 1s] [--threads 1|2|both]"
             + " [--only KEY,KEY]";
     /** The options of {@link #runTransports}. */
     public static final String[] TRANSPORTS_OPTIONS = {"rounds", "duration", "warmup", "threads", "only"};
     /** Every option {@code http} accepts. */
-    public static final String[] OPTIONS = {"rounds", "duration", "warmup", "threads", "only", "cli-jar", "c-reference"};
+    public static final String[] OPTIONS = {"rounds", "duration", "warmup", "threads", "only", "cli-jar", "c-reference",
+            "baseline-cli-jar"};
+    /** The options {@link #forVirtualThreads} reads; {@code --threads} counts carrier threads there. */
+    public static final String[] VTHREADS_OPTIONS = {"rounds", "duration", "warmup", "threads", "cli-jar", "pipelined"};
 
     private static final long START_TIMEOUT_MILLIS = 30_000;
     /**
@@ -55,8 +67,6 @@ public final class HttpBench {
     private static final int INITIAL_WARMUP_MIN_SECONDS = 5;
 
     private final Output out;
-    /** {@code bench netty}: the Netty plaintext server on each Netty transport, kevent's among them. */
-    private final boolean transports;
     private final int roundsCount;
     private final int seconds;
     private final int warmupSeconds;
@@ -65,13 +75,22 @@ public final class HttpBench {
     private final Path root;
     private final Path workDir;
     private final Map<String, String> options;
+    private final Comparison comparison;
+    /** Another build's CLI jar whose evserver runs beside this one's ({@code --baseline-cli-jar}), or null. */
+    private final Path baselineCliJar;
+    private final List<Workload> workloads;
     private Wrk wrk;
     private Path pipelineScript;
+    private boolean cliBuildTried;
 
-    private HttpBench(Output out, Map<String, String> options, boolean transports) throws IOException {
+    private HttpBench(Output out, Map<String, String> options, Comparison comparison, List<Workload> workloads,
+                      String workDirName) throws IOException {
         this.out = out;
-        this.transports = transports;
         this.options = options;
+        boolean http = comparison == Comparison.HTTP;   // the baseline is bench http's alone
+        this.baselineCliJar = http ? baselineCliJar(options) : null;
+        this.comparison = http ? httpComparison(baselineCliJar) : comparison;
+        this.workloads = List.copyOf(workloads);
         this.roundsCount = positive(options, "rounds", 5);
         this.seconds = seconds(options, "duration", 5);
         this.warmupSeconds = seconds(options, "warmup", 1);
@@ -83,7 +102,7 @@ public final class HttpBench {
         };
         this.only = options.containsKey("only") ? List.of(options.get("only").split(",")) : null;
         this.root = Host.repositoryRoot();
-        this.workDir = root.resolve(transports ? "kevent-bench/target/netty-bench" : "kevent-bench/target/http-bench");
+        this.workDir = root.resolve("kevent-bench/target/" + workDirName);
         Files.createDirectories(workDir);
     }
 
@@ -115,7 +134,8 @@ public final class HttpBench {
     private static void run(Output out, Map<String, String> options, Path json, boolean transports) throws Exception {
         HttpBench bench;
         try {
-            bench = new HttpBench(out, options, transports);
+            bench = new HttpBench(out, options, transports ? Comparison.NETTY : Comparison.HTTP, List.of(Workload.ALL),
+                    transports ? "netty-bench" : "http-bench");
         } catch (IllegalArgumentException e) {
             String name = transports ? "netty" : "http";
             System.err.println("bench " + name + ": " + e.getMessage());
@@ -130,17 +150,99 @@ public final class HttpBench {
         }
     }
 
+    /**
+     * {@code bench vthreads}' HTTP part, its options checked: evserver {@code --vthreads} against
+     * the JDK's virtual-thread server and evserver's event loop (see {@link #measureVirtualThreads}).
+     *
+     * @param out     where tables, notes and values go
+     * @param options {@link #VTHREADS_OPTIONS}, without dashes; others are ignored
+     * @return the bench, to run with {@link #measureVirtualThreads}
+     * @throws IllegalArgumentException if an option's value is bad
+     * @throws IOException              if the work directory cannot be made
+     */
+    public static HttpBench forVirtualThreads(Output out, Map<String, String> options) throws IOException {
+        return new HttpBench(out, options, Comparison.VTHREADS, vthreadsWorkloads(options), "vthreads-http");
+    }
+
+    /**
+     * {@code --baseline-cli-jar JAR}: the CLI jar of another build, whose evserver
+     * ({@link Contender#EVSERVER_BASELINE}) runs beside this build's.
+     *
+     * @return the jar, or null when the option is not given
+     * @throws IllegalArgumentException if JAR is not a readable file, or {@code --only} names
+     *                                  evserver-baseline without the option
+     */
+    static Path baselineCliJar(Map<String, String> options) {
+        String v = options.get("baseline-cli-jar");
+        if (v == null) {
+            if (options.containsKey("only") && List.of(options.get("only").split(",")).contains(Contender.EVSERVER_BASELINE)) {
+                throw new IllegalArgumentException("--only " + Contender.EVSERVER_BASELINE + " needs --baseline-cli-jar JAR");
+            }
+            return null;
+        }
+        Path jar = Path.of(v);
+        if (!Files.isRegularFile(jar) || !Files.isReadable(jar)) {
+            throw new IllegalArgumentException("--baseline-cli-jar " + v + ": no readable file");
+        }
+        return jar;
+    }
+
+    /**
+     * {@code bench http}'s comparison: {@link Comparison#HTTP}, and with a baseline jar also the
+     * ratios against that build's evserver ({@link Comparison#BASELINE}), so that evserver's row
+     * reads this build ÷ the baseline build, paired by round.
+     */
+    static Comparison httpComparison(Path baselineCliJar) {
+        return baselineCliJar == null ? Comparison.HTTP : Comparison.HTTP.with(Comparison.BASELINE);
+    }
+
+    /** Issue 14 asks for c=16 and c=256; {@code --pipelined} adds pipelined ×16. */
+    static List<Workload> vthreadsWorkloads(Map<String, String> options) {
+        return options.containsKey("pipelined") ? List.of(Workload.ALL) : List.of(Workload.C16, Workload.C256);
+    }
+
+    /**
+     * Loads evserver {@code --vthreads}, the JDK's virtual-thread server and evserver (event loop,
+     * as many threads as carriers) with 1 and 2 carrier threads, prints the tables, ratios against
+     * the JDK's server and issue 14's targets, records every figure, and stops every server.
+     */
+    public void measureVirtualThreads() throws Exception {
+        try {
+            String java = Host.java();
+            measureAll(List.of(fromCliJar(java, Contender.EVSERVER_VTHREADS, Contender::evserverVthreads),
+                    Contender.virtualThreads(java, Host.classPath()),
+                    fromCliJar(java, Contender.EVSERVER, Contender::evserver)));
+            out.note().accept("load average at end: " + Host.loadAverage());
+        } finally {
+            ServerProcess.stopAll();
+        }
+    }
+
     private void runAll(Path json) throws Exception {
-        if (transports) {
+        if (transports()) {
             out.header().accept("netty", "wrk plaintext over loopback: one Netty application on the kevent "
                     + "transport vs Netty epoll/io_uring/nio");
         } else {
             out.header().accept("http", "wrk plaintext over loopback: evserver vs Netty nio/epoll/io_uring, "
                     + "NIO Selector, virtual threads, C epoll floor");
         }
+        List<Figures> all = measureAll(contenders());
+        out.note().accept("load average at end: " + Host.loadAverage());
+        Path svg = json != null ? json.resolveSibling(svgName(json))
+                : workDir.resolveSibling(transports() ? "netty-bench.svg" : "http-bench.svg");
+        Files.writeString(svg, SvgChart.render(all, machineNote()));
+        out.note().accept("chart: " + svg.toAbsolutePath());
+    }
+
+    /** {@code bench netty}: the Netty plaintext server on each Netty transport, kevent's among them. */
+    private boolean transports() {
+        return comparison == Comparison.NETTY;
+    }
+
+    /** Every thread count: starts, loads and stops the servers, prints and records the figures. */
+    private List<Figures> measureAll(List<Contender> contenders) throws Exception {
         wrk = Wrk.locate(System.out);
         pipelineScript = Wrk.writePipelineScript(workDir);
-        List<Contender> contenders = contenders();
         out.note().accept("wrk: " + wrk.executable() + " -t1, " + seconds + " s per run, warm-up " + warmupSeconds
                 + " s per server per round at c=256 (" + initialWarmupSeconds() + " s of each workload at start); " + roundsCount + " rounds, order rotated each round");
         out.note().accept("load average at start: " + Host.loadAverage() + "; work dir " + workDir);
@@ -154,14 +256,10 @@ public final class HttpBench {
         for (int threads : threadCounts) {
             Figures f = measure(contenders, threads);
             all.add(f);
-            Tables.print(out, f, seconds, transports);
-            Tables.record(out.metric(), f);
+            Tables.print(out, f, seconds, comparison);
+            Tables.record(out.metric(), f, comparison);
         }
-        out.note().accept("load average at end: " + Host.loadAverage());
-        Path svg = json != null ? json.resolveSibling(svgName(json))
-                : workDir.resolveSibling(transports ? "netty-bench.svg" : "http-bench.svg");
-        Files.writeString(svg, SvgChart.render(all, machineNote()));
-        out.note().accept("chart: " + svg.toAbsolutePath());
+        return all;
     }
 
     private String machineNote() {
@@ -181,14 +279,20 @@ public final class HttpBench {
         String java = Host.java();
         String cp = Host.classPath();
         List<Contender> list = new ArrayList<>();
-        if (transports) {
+        if (transports()) {
             for (String t : List.of("kevent", "epoll", "io_uring", "nio")) {
                 list.add(Contender.netty(java, cp, t));
             }
             return selected(list, "netty-kevent, netty-epoll, netty-io_uring, netty-nio");
         }
-        list.add(evserver(java));
-        list.add(evserverAio(java));
+        list.add(fromCliJar(java, Contender.EVSERVER, Contender::evserver));
+        if (baselineCliJar != null) {
+            list.add(Contender.evserverBaseline(java, baselineCliJar, null));
+        }
+        list.add(fromCliJar(java, Contender.EVSERVER_AIO, Contender::evserverAio));
+        if (only != null && only.contains(Contender.EVSERVER_VTHREADS)) {
+            list.add(fromCliJar(java, Contender.EVSERVER_VTHREADS, Contender::evserverVthreads)); // on request only
+        }
         list.add(Contender.netty(java, cp, "nio"));
         list.add(Contender.netty(java, cp, "epoll"));
         list.add(Contender.netty(java, cp, "io_uring"));
@@ -200,7 +304,7 @@ public final class HttpBench {
             list.add(Contender.c("c-reference", "C reference", Path.of(options.get("c-reference")), workDir, false));
         }
         return selected(list, "evserver, evserver-aio, netty-nio, netty-epoll, netty-io_uring, nio-selector,"
-                + " virtual-threads, c-floor, c-reference");
+                + " virtual-threads, c-floor, c-reference, evserver-vthreads, evserver-baseline");
     }
 
     private List<Contender> selected(List<Contender> list, String keys) {
@@ -213,31 +317,25 @@ public final class HttpBench {
         return list;
     }
 
-    /** evserver from the CLI jar ({@code --cli-jar}, else kevent-cli's, built with Maven if missing). */
-    private Contender evserver(String java) throws IOException, InterruptedException {
-        if (only != null && !only.contains(Contender.EVSERVER)) {
-            return Contender.evserver(java, null, "not selected by --only");
+    /**
+     * A server of the CLI jar ({@code --cli-jar}, else kevent-cli's, built with Maven once if
+     * missing); unavailable when {@code --only} leaves it out or there is no jar.
+     */
+    private Contender fromCliJar(String java, String key, Contender.FromCliJar make)
+            throws IOException, InterruptedException {
+        if (only != null && !only.contains(key)) {
+            return make.make(java, null, "not selected by --only");
         }
         Path jar = options.containsKey("cli-jar") ? Path.of(options.get("cli-jar"))
                 : root.resolve("kevent-cli/target/kevent-cli-all.jar");
-        if (!Files.isRegularFile(jar) && !options.containsKey("cli-jar")) {
+        if (!Files.isRegularFile(jar) && !options.containsKey("cli-jar") && !cliBuildTried) {
+            cliBuildTried = true;
             buildCliJar();
         }
         if (!Files.isRegularFile(jar)) {
-            return Contender.evserver(java, jar, "no CLI jar at " + jar);
+            return make.make(java, jar, "no CLI jar at " + jar);
         }
-        return Contender.evserver(java, jar, null);
-    }
-
-    /** evserver {@code --aio} from the same CLI jar. */
-    private Contender evserverAio(String java) throws IOException, InterruptedException {
-        if (only != null && !only.contains(Contender.EVSERVER_AIO)) {
-            return Contender.evserverAio(java, null, "not selected by --only");
-        }
-        Contender plain = evserver(java);
-        Path jar = options.containsKey("cli-jar") ? Path.of(options.get("cli-jar"))
-                : root.resolve("kevent-cli/target/kevent-cli-all.jar");
-        return Contender.evserverAio(java, jar, plain.available() || only != null ? null : plain.unavailable());
+        return make.make(java, jar, null);
     }
 
     private void buildCliJar() throws IOException, InterruptedException {
@@ -287,7 +385,8 @@ public final class HttpBench {
         }
         if (problem != null) {
             p.stop();
-            if (c.key().equals(Contender.EVSERVER) && p.exitStatus() != null && p.exitStatus() == 2) {
+            if ((c.key().equals(Contender.EVSERVER) || c.key().equals(Contender.EVSERVER_BASELINE))
+                    && p.exitStatus() != null && p.exitStatus() == 2) {
                 problem = "the CLI jar has no serve command yet: " + p.logHead();
             } else if (p.exitStatus() != null && p.exitStatus() == Transport.EXIT_UNAVAILABLE) {
                 problem = "transport unavailable: " + p.logTail();
@@ -295,7 +394,7 @@ public final class HttpBench {
             out.note().accept(c.key() + ": not available (" + problem + ")");
             return null;
         }
-        out.note().accept(c.key() + " (" + threads + " thread" + (threads == 1 ? "" : "s") + "): pid " + p.pid()
+        out.note().accept(c.key() + " (" + threads + " " + comparison.unit() + (threads == 1 ? "" : "s") + "): pid " + p.pid()
                 + ", answer checked; " + String.join(" ", command));
         return new Running(c, p, port);
     }
@@ -303,7 +402,7 @@ public final class HttpBench {
     // ---------------------------------------------------------------------------------- measuring
 
     private Figures measure(List<Contender> contenders, int threads) throws Exception {
-        out.note().accept("== " + threads + " server thread" + (threads == 1 ? "" : "s") + " ==");
+        out.note().accept("== " + threads + " " + comparison.section() + (threads == 1 ? "" : "s") + " ==");
         List<Running> running = new ArrayList<>();
         try {
             for (Contender c : contenders) {
@@ -312,9 +411,9 @@ public final class HttpBench {
                     running.add(r);
                 }
             }
-            Figures f = new Figures(threads, running.stream().map(Running::contender).toList(), roundsCount);
+            Figures f = new Figures(threads, running.stream().map(Running::contender).toList(), workloads, roundsCount);
             for (Running r : running) {
-                for (Workload w : Workload.ALL) {
+                for (Workload w : workloads) {
                     warmUp(r, w, initialWarmupSeconds());
                 }
             }
@@ -354,8 +453,8 @@ public final class HttpBench {
     /** One server's turn in a round: a warm-up at c=256, then one measured run of each workload. */
     private void runSlot(Figures f, int s, Running r, int round) throws InterruptedException {
         warmUp(r, Workload.C256, warmupSeconds);
-        for (int w = 0; w < Workload.ALL.length; w++) {
-            Workload load = Workload.ALL[w];
+        for (int w = 0; w < workloads.size(); w++) {
+            Workload load = workloads.get(w);
             if (!r.process().alive()) {
                 out.note().accept(r.contender().key() + ": died (" + r.process().logTail() + "); round " + (round + 1)
                         + " " + load.key() + " not measured");

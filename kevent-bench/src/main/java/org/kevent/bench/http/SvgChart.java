@@ -13,9 +13,9 @@ import org.kevent.bench.support.Spread;
 final class SvgChart {
     private static final List<String> KEYS = List.of(Contender.EVSERVER, "netty-nio", Contender.NETTY_EPOLL,
             "netty-io_uring", "nio-selector", "virtual-threads", Contender.C_FLOOR, "c-reference",
-            Contender.EVSERVER_AIO);
+            Contender.EVSERVER_AIO, Contender.EVSERVER_VTHREADS, Contender.EVSERVER_BASELINE, Contender.NETTY_KEVENT);
     private static final String[] COLORS = {"#d62728", "#9467bd", "#1f77b4", "#17becf", "#2ca02c", "#bcbd22",
-            "#7f7f7f", "#8c564b", "#ff7f0e"};
+            "#7f7f7f", "#8c564b", "#ff7f0e", "#e377c2", "#ff9896", "#98df8a"};
     private static final int PANEL_W = 190;
     private static final int PANEL_H = 220;
     private static final int LEFT = 60;
@@ -27,7 +27,8 @@ final class SvgChart {
     }
 
     static String render(List<Figures> all, String note) {
-        int panels = 2 * Workload.ALL.length;
+        int loads = all.isEmpty() ? Workload.ALL.length : all.getFirst().workloads.size();
+        int panels = 2 * loads;
         int width = LEFT + panels * (PANEL_W + GAP_X);
         int height = TOP + all.size() * ROW_H + 10;
         StringBuilder svg = new StringBuilder();
@@ -40,11 +41,12 @@ final class SvgChart {
             Figures f = all.get(row);
             int y = TOP + row * ROW_H + 30;
             String t = f.threads + " thr";
-            for (int w = 0; w < Workload.ALL.length; w++) {
+            for (int w = 0; w < f.workloads.size(); w++) {
+                String title = f.workloads.get(w).title();
                 int x = LEFT + w * (PANEL_W + GAP_X);
-                panel(svg, f, Figures.Measure.REQ_PER_S, w, x, y, t + ", " + Workload.ALL[w].title() + ": req/s ↑");
-                x = LEFT + (Workload.ALL.length + w) * (PANEL_W + GAP_X);
-                panel(svg, f, Figures.Measure.CPU_PER_REQ, w, x, y, t + ", " + Workload.ALL[w].title() + ": CPU µs/req ↓");
+                panel(svg, f, Figures.Measure.REQ_PER_S, w, x, y, t + ", " + title + ": req/s ↑");
+                x = LEFT + (f.workloads.size() + w) * (PANEL_W + GAP_X);
+                panel(svg, f, Figures.Measure.CPU_PER_REQ, w, x, y, t + ", " + title + ": CPU µs/req ↓");
             }
         }
         return svg.append("</svg>\n").toString();

@@ -32,6 +32,10 @@ public final class ServerProcess implements AutoCloseable {
 
     private static final Set<ServerProcess> LIVE = ConcurrentHashMap.newKeySet();
     private static final long STOP_GRACE_MILLIS = 2_000;
+    private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    /** How far below the ephemeral range {@link #freePort()} looks. */
+    private static final int PORTS_BELOW = 8192;
+    private static final int PORT_TRIES = 64;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(ServerProcess::stopAll, "bench-server-cleanup"));
@@ -180,12 +184,75 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** @return a TCP port on 127.0.0.1 that was free a moment ago */
+    /**
+     * A port for a server to bind a moment later: below the kernel's ephemeral range. A port from
+     * that range may be taken in between by any outgoing connection on the machine (a load
+     * generator's, another benchmark's: 256 at a time), and the server then dies with
+     * {@code EADDRINUSE}; this ended evserver's start in a shared-machine run of
+     * {@code bench vthreads}. Outgoing connections never get a port below the range.
+     *
+     * @return a TCP port on 127.0.0.1 that was free a moment ago
+     */
     public static int freePort() throws IOException {
+        int[] range;
+        try (var in = Files.newInputStream(EPHEMERAL_RANGE)) {
+            // Not Files.readString: on this sysctl file (size 0) JDK 25 returned "3".
+            range = ephemeralRange(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            range = null;
+        }
+        return freePort(range);
+    }
+
+    /**
+     * @param ephemeral the ephemeral range, or null if unknown
+     * @return a free port among the {@value #PORTS_BELOW} below the range (from 1024), at random;
+     *         if there is no such room, or none of {@value #PORT_TRIES} tries is free, the port the
+     *         kernel picks, as before
+     */
+    static int freePort(int[] ephemeral) throws IOException {
+        if (ephemeral != null) {
+            int high = ephemeral[0];
+            int low = Math.max(1024, high - PORTS_BELOW);
+            for (int k = 0; k < PORT_TRIES && high - low >= PORT_TRIES; k++) {
+                int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(low, high);
+                if (bindable(port)) {
+                    return port;
+                }
+            }
+        }
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress("127.0.0.1", 0));
             return s.getLocalPort();
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * @param text {@code /proc/sys/net/ipv4/ip_local_port_range}: two numbers
+     * @return the first and last ephemeral port, or null if {@code text} is not a range of ports
+     */
+    static int[] ephemeralRange(String text) {
+        String[] f = text.strip().split("\\s+");
+        if (f.length != 2) {
+            return null;
+        }
+        try {
+            int first = Integer.parseInt(f[0]);
+            int last = Integer.parseInt(f[1]);
+            return first >= 1 && first <= last && last <= 65535 ? new int[] {first, last} : null;
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 
