@@ -408,8 +408,8 @@ public final class Engine implements ExpiryHandler, SourceContext {
             // which delivery just consumed; fd kinds re-check or re-arm their source. A fired
             // single-expiry timer stays too, disarmed: MODIFY re-arms it, REMOVE removes it, as
             // uv_timer_again or kqueue's re-add expect; only ONESHOT and BROKEN remove (§3).
-            SourceKind kind = kinds[i.type.ordinal()];
-            if (kind != null) {
+            SourceKind kind = i.kind;
+            if (kind != null && kind.deliveryHook) {
                 kind.delivered(i);
             }
         }

@@ -16,8 +16,13 @@ public final class EventSlots implements EventSink {
     public final long[] data2;
     public final long[] cookies;
     public final Object[] attachments;
-    /** NAIO: the request's buffer (send, recv) or the lent view (a multishot arrival); else null. */
+    /**
+     * NAIO: the request's buffer (send, recv) or the lent view (a multishot arrival); else null.
+     * Written only through {@link #setBuffer}: a fill of other events stores nothing here.
+     */
     public final java.nio.ByteBuffer[] buffers;
+    /** Whether a fill since the last clearing wrote a buffer: the next fill clears them first. */
+    private boolean buffersWritten;
     /** Events written by the last fill. */
     public int size;
 
@@ -58,6 +63,21 @@ public final class EventSlots implements EventSink {
     void beginFill() {
         namesUsed = 0;
         filling = 0;
+        if (buffersWritten) {
+            Arrays.fill(buffers, null);
+            buffersWritten = false;
+        }
+    }
+
+    /**
+     * Sets the buffer of event {@code n} of the fill under way (a kind's {@code fill}).
+     *
+     * @param n      the event's index
+     * @param buffer its buffer, or null
+     */
+    public void setBuffer(int n, java.nio.ByteBuffer buffer) {
+        buffers[n] = buffer;
+        buffersWritten = true;
     }
 
     @Override
@@ -71,8 +91,7 @@ public final class EventSlots implements EventSink {
         data2[n] = i.data2;
         cookies[n] = i.cookie;
         attachments[n] = i.attachment;
-        buffers[n] = null;
-        if (i.kind != null && i.kind.hasExtras()) {
+        if (i.kind != null && i.kind.extras) {
             i.kind.fill(i, this, n);
         }
         return n;
@@ -92,7 +111,6 @@ public final class EventSlots implements EventSink {
         int n = filling;
         if (size > n) {
             Arrays.fill(attachments, n, size, null);
-            Arrays.fill(buffers, n, size, null);
         }
         size = n;
         return n;

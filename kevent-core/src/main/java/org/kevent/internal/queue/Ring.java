@@ -106,7 +106,7 @@ public final class Ring implements EventSink {
         long seq = end++;
         put(seq, i, i.type.ordinal(), i.readyEvents, org.kevent.Kevent.RET_DONE | i.retFlags, i.id, i.pending,
                 i.data2, i.cookie, i.attachment);
-        if (i.kind != null && i.kind.hasExtras()) {
+        if (i.kind != null && i.kind.extras) {
             i.kind.fillRing(i, this, seq);
         }
         return seq;

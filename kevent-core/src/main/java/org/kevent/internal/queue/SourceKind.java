@@ -21,6 +21,25 @@ public abstract class SourceKind {
      */
     protected SourceKind(SourceContext context) {
         this.context = context;
+        this.extras = hasExtras();
+        this.deliveryHook = hasDeliveryHook();
+    }
+
+    /**
+     * {@link #hasExtras()}, read once: delivery asks per event, and a field costs less than a call
+     * on the hot path (a kind answers with a constant).
+     */
+    final boolean extras;
+    /** {@link #hasDeliveryHook()}, read once, for the same reason. */
+    final boolean deliveryHook;
+
+    /**
+     * @return whether {@link #delivered} does anything for this kind: a kind whose condition is
+     *         consumed by the delivery itself (timers, user events) says no, and delivery skips
+     *         the call. Must be a constant; read once, at construction.
+     */
+    protected boolean hasDeliveryHook() {
+        return true;
     }
 
     /** Counters of a kind that runs requests (network AIO), for {@code QueueStats}. */

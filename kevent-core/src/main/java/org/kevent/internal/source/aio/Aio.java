@@ -118,14 +118,14 @@ public final class Aio extends SourceKind {
             return;
         }
         if (!op.multishot()) {
-            out.buffers[n] = op.buffer;
+            out.setBuffer(n, op.buffer);
             return;
         }
         int id = op.chunkHead;
         if (id >= 0) {
             out.data[n] = pool.chunkLength[id];
             out.data2[n] = id;
-            out.buffers[n] = takeArrival(op, id);
+            out.setBuffer(n, takeArrival(op, id));
             out.flags[n] = Kevent.RET_DONE | Kevent.RET_MORE;
         } else {
             out.data[n] = op.result;

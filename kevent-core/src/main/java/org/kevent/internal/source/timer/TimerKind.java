@@ -38,6 +38,12 @@ public final class TimerKind extends SourceKind implements ExpiryHandler {
         return r.recursive() ? notRecursive(r) : null;
     }
 
+    /** A delivery consumes the event: nothing to re-check or re-arm. */
+    @Override
+    protected boolean hasDeliveryHook() {
+        return false;
+    }
+
     @Override
     public CtlError attach(Interest i, Ukevent r) {
         long now = context.now();

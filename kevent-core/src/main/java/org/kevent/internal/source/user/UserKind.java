@@ -21,6 +21,12 @@ public final class UserKind extends SourceKind {
         super(context);
     }
 
+    /** A delivery consumes the event: nothing to re-check or re-arm. */
+    @Override
+    protected boolean hasDeliveryHook() {
+        return false;
+    }
+
     @Override
     public CtlError attach(Interest i, Ukevent r) {
         return null;
