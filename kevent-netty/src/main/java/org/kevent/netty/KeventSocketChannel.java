@@ -484,12 +484,7 @@ public final class KeventSocketChannel extends AbstractKeventChannel implements 
     @Override
     public ChannelFuture shutdownOutput(ChannelPromise promise) {
         EventLoop loop = eventLoop();
-        if (loop.inEventLoop()) {
-            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
-        } else {
-            loop.execute(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
-        }
-        return promise;
+        return onLoop(loop, promise, () -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
     }
 
     @Override
@@ -500,10 +495,15 @@ public final class KeventSocketChannel extends AbstractKeventChannel implements 
     @Override
     public ChannelFuture shutdownInput(ChannelPromise promise) {
         EventLoop loop = eventLoop();
+        return onLoop(loop, promise, () -> shutdownInputNow(promise));
+    }
+
+    /** Runs {@code action} on {@code loop}: now if this is its thread, else as its next task. */
+    private static ChannelFuture onLoop(EventLoop loop, ChannelPromise promise, Runnable action) {
         if (loop.inEventLoop()) {
-            shutdownInputNow(promise);
+            action.run();
         } else {
-            loop.execute(() -> shutdownInputNow(promise));
+            loop.execute(action);
         }
         return promise;
     }

@@ -741,7 +741,7 @@ public final class Engine implements ExpiryHandler, SourceContext {
         long token = fds.add(watcher);
         int r = poller.ctlFd(Poller.FD_ADD, fd, events, token);
         if (r < 0) {
-            fds.cancel(token);
+            fds.remove(token);
             return r;
         }
         return token;

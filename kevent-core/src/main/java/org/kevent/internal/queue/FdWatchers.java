@@ -37,8 +37,8 @@ public final class FdWatchers {
     }
 
     /**
-     * Reserves a slot for {@code watcher}; its token is good from now until {@link #cancel} or
-     * {@link #remove}.
+     * Reserves a slot for {@code watcher}; its token is good from now until {@link #remove}
+     * (also the way back for a token whose registration the kernel refused).
      *
      * @return the token, positive
      */
@@ -55,11 +55,6 @@ public final class FdWatchers {
         watchers[slot] = watcher;
         watched++;
         return (long) generations[slot] << 32 | slot;
-    }
-
-    /** Gives back the slot of a token {@link #add} made whose registration the kernel refused. */
-    void cancel(long token) {
-        remove(token);
     }
 
     /**
