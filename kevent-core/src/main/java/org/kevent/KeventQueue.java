@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.kevent.internal.linux.EpollPoller;
 import org.kevent.internal.linux.LinuxSources;
+import org.kevent.internal.portable.PortablePoller;
+import org.kevent.internal.portable.PortableSources;
 import org.kevent.internal.source.aio.Aio;
 import org.kevent.net.NativeFile;
 import org.kevent.net.TcpSocket;
@@ -86,12 +88,17 @@ public final class KeventQueue implements AutoCloseable {
     public static final int DEFAULT_MAX_INTERESTS = 1 << 24;
 
     private final Engine engine;
-    /** The NAIO kind: the network AIO calls go to it directly, under the queue's lock. */
+    /**
+     * The NAIO kind: the network AIO calls go to it directly, under the queue's lock. Null on the
+     * portable engine, which has no network AIO.
+     */
     private final Aio aio;
+    private final QueueEngine kind;
 
-    private KeventQueue(Engine engine, Aio aio) {
+    private KeventQueue(Engine engine, Aio aio, QueueEngine kind) {
         this.engine = engine;
         this.aio = aio;
+        this.kind = kind;
     }
 
     /**
@@ -424,7 +431,7 @@ public final class KeventQueue implements AutoCloseable {
     public long aioSend(TcpSocket socket, ByteBuffer src, long cookie, Object attachment, int flags) {
         Objects.requireNonNull(socket, "socket");
         Objects.requireNonNull(src, "src");
-        return aio.start(Kevent.NAIO_SEND, NetSecrets.state(socket), src, cookie, attachment, checkAioFlags(flags));
+        return aio("aioSend").start(Kevent.NAIO_SEND, NetSecrets.state(socket), src, cookie, attachment, checkAioFlags(flags));
     }
 
     /**
@@ -465,7 +472,7 @@ public final class KeventQueue implements AutoCloseable {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("aioRecv: dst is a read-only buffer; the bytes received need a writable one");
         }
-        return aio.start(Kevent.NAIO_RECV, NetSecrets.state(socket), dst, cookie, attachment, checkAioFlags(flags));
+        return aio("aioRecv").start(Kevent.NAIO_RECV, NetSecrets.state(socket), dst, cookie, attachment, checkAioFlags(flags));
     }
 
     /**
@@ -511,7 +518,7 @@ public final class KeventQueue implements AutoCloseable {
      */
     public long aioRecvMultishot(TcpSocket socket, long cookie, Object attachment) {
         Objects.requireNonNull(socket, "socket");
-        return aio.startMultishot(NetSecrets.state(socket), cookie, attachment);
+        return aio("aioRecvMultishot").startMultishot(NetSecrets.state(socket), cookie, attachment);
     }
 
     /**
@@ -524,7 +531,7 @@ public final class KeventQueue implements AutoCloseable {
      * @throws QueueClosedException     if the queue is closed
      */
     public void aioReleaseBuffer(int bufferId) {
-        aio.releaseBuffer(bufferId);
+        aio("aioReleaseBuffer").releaseBuffer(bufferId);
     }
 
     /**
@@ -570,7 +577,7 @@ public final class KeventQueue implements AutoCloseable {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("negative offset " + offset + " or length " + length);
         }
-        return aio.startSendfile(NetSecrets.state(socket), NetSecrets.handle(file), attachment, offset, length, cookie,
+        return aio("aioSendfile").startSendfile(NetSecrets.state(socket), NetSecrets.handle(file), attachment, offset, length, cookie,
                 checkAioFlags(flags));
     }
 
@@ -584,7 +591,7 @@ public final class KeventQueue implements AutoCloseable {
      * @throws QueueClosedException if the queue is closed
      */
     public boolean aioCancel(long requestId) {
-        return aio.cancel(requestId);
+        return aio("aioCancel").cancel(requestId);
     }
 
     /**
@@ -601,7 +608,20 @@ public final class KeventQueue implements AutoCloseable {
      * @throws IllegalArgumentException if the system property {@code kevent.aio} names no engine
      */
     public AioEngine aioEngine() {
-        return aio.aioEngine();
+        return aio("aioEngine").aioEngine();
+    }
+
+    /**
+     * @param call the public call, for the message
+     * @return the NAIO kind
+     * @throws KeventException naming {@code EOPNOTSUPP} on the portable engine
+     */
+    private Aio aio(String call) {
+        if (aio == null) {
+            throw new KeventException(call, "EOPNOTSUPP", "network AIO needs the linux engine; this queue runs on the "
+                    + engine.name() + " engine (docs/SEMANTICS.md §10)");
+        }
+        return aio;
     }
 
     private static int checkAioFlags(int flags) {
@@ -647,19 +667,31 @@ public final class KeventQueue implements AutoCloseable {
      *
      * @return the descriptor; the same one on every call
      * @throws QueueClosedException if the queue is closed
-     * @throws KeventException      if the kernel refuses the resources (an eventfd) on the first call
+     * @throws KeventException      if the kernel refuses the resources (an eventfd) on the first call;
+     *                              naming {@code EOPNOTSUPP} on the portable engine, which has no
+     *                              descriptor (docs/SEMANTICS.md §10)
      */
     public int readinessFd() {
         return engine.readinessFd();
     }
 
     /**
-     * Names the engine in use, e.g. {@code "linux-epoll"}.
+     * Names the engine in use: {@code "linux-epoll"} or {@code "portable"} (docs/SEMANTICS.md §10).
      *
      * @return the engine's name
      */
     public String engineName() {
         return engine.name();
+    }
+
+    /**
+     * Returns the engine this queue runs on, as {@link Builder#engine} or the automatic choice
+     * settled it (docs/SEMANTICS.md §10).
+     *
+     * @return {@link QueueEngine#LINUX} or {@link QueueEngine#PORTABLE}, never {@link QueueEngine#AUTO}
+     */
+    public QueueEngine engine() {
+        return kind;
     }
 
     /**
@@ -703,6 +735,7 @@ public final class KeventQueue implements AutoCloseable {
         private int maxInterests = DEFAULT_MAX_INTERESTS;
         private NanoClock clock = NanoClock.SYSTEM;
         private Poller poller;
+        private QueueEngine queueEngine;
         private org.kevent.internal.source.inode.InodeBackend inodeBackend;
         private boolean parkEveryWait;
         private AioEngine aioEngine;
@@ -775,6 +808,21 @@ public final class KeventQueue implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Chooses the engine the queue runs on, overriding the system property
+         * {@code kevent.engine}: {@link QueueEngine#LINUX} (fail at {@link #open} if it cannot run
+         * here), {@link QueueEngine#PORTABLE}, or {@link QueueEngine#AUTO} (Linux when it can run,
+         * the default; docs/SEMANTICS.md §10).
+         *
+         * @param engine the engine
+         * @return this builder
+         * @throws NullPointerException if engine is null
+         */
+        public Builder engine(QueueEngine engine) {
+            this.queueEngine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
         /** Tests: a small io_uring completion ring, to make it overflow. */
         Builder aioRingEntries(int entries) {
             this.aioRingEntries = entries;
@@ -818,20 +866,51 @@ public final class KeventQueue implements AutoCloseable {
         }
 
         /**
-         * Opens the queue.
+         * Opens the queue, on the engine {@link #engine} or the system property
+         * {@code kevent.engine} asks for; by default on Linux when it can run there, else on the
+         * portable engine, the reason logged once (docs/SEMANTICS.md §10).
          *
          * @return the queue
-         * @throws KeventException if the kernel refuses the resources
+         * @throws KeventException          if the kernel refuses the resources, or naming
+         *                                  {@code EOPNOTSUPP} if {@link QueueEngine#LINUX} was asked
+         *                                  for and cannot run in this JVM
+         * @throws IllegalArgumentException if the system property {@code kevent.engine} names no engine
          */
         public KeventQueue open() {
-            Poller p = poller != null ? poller : EpollPoller.open();
+            if (poller != null) {
+                // Tests: a kernel stand-in under the Linux wiring.
+                return openLinux(poller);
+            }
+            QueueEngine asked = EngineChoice.asked(queueEngine);
+            return EngineChoice.open(asked, System.getProperty("os.name"), () -> openLinux(EpollPoller.open()),
+                    this::openPortable);
+        }
+
+        private KeventQueue openLinux(Poller p) {
+            Engine engine = newEngine(p);
+            try {
+                Aio aio = LinuxSources.install(engine, inodeBackend);
+                aio.configure(aioEngine, aioRingEntries, singleIssuer, recvBuffers, recvBufferSize);
+                return new KeventQueue(engine, aio, QueueEngine.LINUX);
+            } catch (RuntimeException | LinkageError e) {
+                engine.close();
+                throw e;
+            }
+        }
+
+        /** Loads no class of the Linux backend or the bindings: they may be refused native access. */
+        private KeventQueue openPortable() {
+            Engine engine = newEngine(new PortablePoller(clock));
+            PortableSources.install(engine);
+            return new KeventQueue(engine, null, QueueEngine.PORTABLE);
+        }
+
+        private Engine newEngine(Poller p) {
             Engine engine = new Engine(p, clock, maxInterests);
             if (parkEveryWait) {
                 engine.parkEveryWait();
             }
-            Aio aio = LinuxSources.install(engine, inodeBackend);
-            aio.configure(aioEngine, aioRingEntries, singleIssuer, recvBuffers, recvBufferSize);
-            return new KeventQueue(engine, aio);
+            return engine;
         }
     }
 }

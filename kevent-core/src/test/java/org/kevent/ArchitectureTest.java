@@ -26,6 +26,7 @@ class ArchitectureTest {
     private static final String LINUX = "org.kevent.internal.linux..";
     private static final String SYS = "org.kevent.internal.sys..";
     private static final String ACCESS = "org.kevent.internal.access..";
+    private static final String PORTABLE = "org.kevent.internal.portable..";
 
     private static JavaClasses classes;
 
@@ -54,11 +55,29 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(LINUX, NET, ACCESS));
     }
 
+    /**
+     * The portable engine runs where native access is refused, where a binding's initializer
+     * throws: its room, and the kinds it installs, reach no binding, no FFM and no Linux backend.
+     */
+    @Test
+    void thePortableEngineReachesNoBindingNoFfmAndNoLinuxBackend() {
+        check(noClasses().that().resideInAnyPackage(PORTABLE, "org.kevent.internal.source.timer..",
+                        "org.kevent.internal.source.user..")
+                .should().dependOnClassesThat().resideInAnyPackage(SYS, LINUX, NET, ACCESS, "java.lang.foreign.."));
+    }
+
+    /** The two backends are alternatives behind the same seams: neither uses the other. */
+    @Test
+    void theBackendsDoNotUseEachOther() {
+        check(noClasses().that().resideInAPackage(LINUX).should().dependOnClassesThat().resideInAPackage(PORTABLE));
+        check(noClasses().that().resideInAPackage(PORTABLE).should().dependOnClassesThat().resideInAPackage(LINUX));
+    }
+
     @Test
     void theBindingsUseNoOtherRoom() {
         check(noClasses().that().resideInAPackage(SYS)
                 .should().dependOnClassesThat().resideInAnyPackage(QUEUE, WAITERS, TIMER, JFR, SOURCES, LINUX,
-                        ACCESS, NET));
+                        PORTABLE, ACCESS, NET));
     }
 
     /** The one bridge into {@code org.kevent.net} objects is {@code internal.access}. */

@@ -49,9 +49,27 @@ public final class ChildJvm {
      * @return its output lines, or null as {@link #run}
      */
     public static String[] runMain(Class<?> main, List<String> options, String... args) {
+        return runMain(main, List.of("--enable-native-access=ALL-UNNAMED"), options, args);
+    }
+
+    /**
+     * Runs a class's {@code main} in a child JVM that refuses native access to every module
+     * ({@code --illegal-native-access=deny}, no {@code --enable-native-access}): the first downcall
+     * link throws {@link IllegalCallerException}.
+     *
+     * @param main    the class
+     * @param options JVM options
+     * @param args    the program's arguments
+     * @return its output lines, or null as {@link #run}
+     */
+    public static String[] runMainDenyingNativeAccess(Class<?> main, List<String> options, String... args) {
+        return runMain(main, List.of("--illegal-native-access=deny"), options, args);
+    }
+
+    private static String[] runMain(Class<?> main, List<String> access, List<String> options, String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
-        command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(access);
         command.add("-Xmx128m");
         command.addAll(options);
         command.add("-cp");

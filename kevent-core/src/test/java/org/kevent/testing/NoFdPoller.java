@@ -1,13 +1,15 @@
 package org.kevent.testing;
 
-import org.kevent.internal.queue.Poller;
+import org.kevent.internal.portable.DescriptorlessPoller;
 
 
 /**
- * The part every kernel stand-in of the engine tests shares: no descriptors to watch, none ever
- * reported, no readiness fd to export, no system calls. Subclasses decide how a poll waits.
+ * The part every kernel stand-in of the engine tests shares: no descriptors reported, no system
+ * calls ({@link DescriptorlessPoller}), a timer that does nothing, and a descriptor watch that
+ * succeeds (a POLL interest of the Linux wiring attaches; nothing ever reports it). Subclasses
+ * decide how a poll waits.
  */
-public abstract class NoFdPoller implements Poller {
+public abstract class NoFdPoller extends DescriptorlessPoller {
     @Override
     public void armTimer(long deadlineNanos) {
     }
@@ -18,35 +20,7 @@ public abstract class NoFdPoller implements Poller {
     }
 
     @Override
-    public void harvest(boolean kernelWaitUnderway) {
-    }
-
-    @Override
-    public int polledCount(int set) {
-        return 0;
-    }
-
-    @Override
-    public long polledToken(int set, int k) {
-        throw new IndexOutOfBoundsException(k);
-    }
-
-    @Override
-    public int polledEvents(int set, int k) {
-        throw new IndexOutOfBoundsException(k);
-    }
-
-    @Override
     public int exportFd() {
         throw new UnsupportedOperationException(name() + " poller has no fd");
-    }
-
-    @Override
-    public void setReadable(boolean readable) {
-    }
-
-    @Override
-    public long syscalls() {
-        return 0;
     }
 }

@@ -1,0 +1,53 @@
+package org.kevent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.kevent.testing.ChildJvm;
+
+/**
+ * A JVM that refuses this library native access ({@code --illegal-native-access=deny}, no
+ * {@code --enable-native-access}) still opens queues: on the portable engine, the reason logged
+ * once (docs/SEMANTICS.md §10). Each case runs {@link PortableProbe} in a child JVM, the only way
+ * to get a JVM with other native-access settings.
+ */
+class NativeAccessDeniedTest {
+    private static final String FALLBACK_LOG = "linux engine unavailable: native access refused";
+
+    @Test
+    void theAutomaticChoiceFallsBackToPortableAndLogsTheReasonOnce() {
+        String[] out = ChildJvm.runMainDenyingNativeAccess(PortableProbe.class, List.of());
+
+        assertThat(out).as("child output").isNotNull()
+                .contains("engine portable portable portable", "poll EOPNOTSUPP user added", "events 2",
+                        "readinessFd EOPNOTSUPP");
+        assertThat(Arrays.stream(out).filter(line -> line.contains(FALLBACK_LOG)))
+                .as("the fallback log over two opened queues").hasSize(1)
+                .allSatisfy(line -> assertThat(line).contains("--enable-native-access", ", using portable"));
+    }
+
+    /** The portable path must not even load a binding class: their initializers link native calls. */
+    @Test
+    void thePortableEngineAskedForLoadsNoClassOfTheBindingsOrTheLinuxBackend() {
+        String[] out = ChildJvm.runMainDenyingNativeAccess(PortableProbe.class,
+                List.of("-Dkevent.engine=portable", "-verbose:class"));
+
+        assertThat(out).as("child output").isNotNull().contains("events 2");
+        assertThat(Arrays.stream(out).filter(line -> line.contains("org.kevent.internal.sys.")
+                || line.contains("org.kevent.internal.linux.") || line.contains("org.kevent.net."))).isEmpty();
+        assertThat(Arrays.stream(out).filter(line -> line.contains("linux engine unavailable"))).isEmpty();
+    }
+
+    @Test
+    void theLinuxEngineAskedForFailsAtOpenNamingTheRefusal() {
+        String[] out = ChildJvm.runMainDenyingNativeAccess(PortableProbe.class, List.of("-Dkevent.engine=linux"));
+
+        assertThat(out).as("child output").isNotNull();
+        assertThat(Arrays.stream(out).filter(line -> line.startsWith("open ")))
+                .singleElement().asString()
+                .contains("KeventException", "KeventQueue.open: EOPNOTSUPP", FALLBACK_LOG);
+    }
+}
