@@ -106,6 +106,20 @@ class GetEventsTest {
         assertThat(out.cookie(0)).isEqualTo(77);
     }
 
+    /**
+     * The waiter sleeps with no deadline at all (no timer, no timeout); a timer added meanwhile
+     * must shorten that sleep: epoll's timerfd does it in the kernel, the portable engine's
+     * condition wait must be told.
+     */
+    @Test
+    void aTimerAddedDuringAnUnboundedWaitEndsItWhenDue() throws Exception {
+        CompletableFuture<Integer> waiter = TestQueues.async(() -> queue.getEvents(1, 8, -1, TimeUnit.SECONDS, out));
+        TestQueues.await("the waiter blocks", () -> queue.waitingThreads() == 1);
+        queue.add(Ukevent.timer(9, Duration.ofMillis(1)));
+        assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(out.type(0)).isEqualTo(EventType.TIMER);
+    }
+
     @Test
     void waitsForMinEventsNotJustOne() throws Exception {
         for (long id = 1; id <= 3; id++) {

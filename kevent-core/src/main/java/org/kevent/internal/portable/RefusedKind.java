@@ -26,8 +26,14 @@ final class RefusedKind extends SourceKind {
                 + why + "; open the queue on the linux engine (docs/SEMANTICS.md §10)");
     }
 
+    /**
+     * Refuses in the type's own judgement, after the queue judged the common fields: a record
+     * that is wrong on every engine (bits of another type, an empty mask) is {@code EINVAL} here
+     * too, and a REMOVE or ENABLE of such an id is {@code ENOENT}, as nothing of the type is ever
+     * registered.
+     */
     @Override
-    public CtlError refusedByCtl() {
+    public CtlError validate(Ukevent r) {
         return refusal;
     }
 
