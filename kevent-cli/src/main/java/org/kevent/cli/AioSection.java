@@ -4,7 +4,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import org.kevent.EventBuffer;
 import org.kevent.EventType;
@@ -47,6 +49,11 @@ final class AioSection implements DemoSection {
     @Override
     public String name() {
         return "aio";
+    }
+
+    @Override
+    public Set<EventType> types() {
+        return EnumSet.of(EventType.NAIO, EventType.SOCKET, EventType.TIMER);
     }
 
     @Override

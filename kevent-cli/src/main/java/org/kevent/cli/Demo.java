@@ -4,8 +4,10 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -15,6 +17,7 @@ import org.kevent.EventType;
 import org.kevent.Kevent;
 import org.kevent.KeventQueue;
 import org.kevent.QueueClosedException;
+import org.kevent.QueueEngine;
 import org.kevent.QueueStats;
 import org.kevent.Ukevent;
 
@@ -32,7 +35,10 @@ final class Demo {
 
     private final PrintStream out;
     private final Duration length;
+    private final QueueEngine engine;
     private final List<DemoSection> sections;
+    /** The sections the queue's engine serves, once it is open; the only ones started and stopped. */
+    private List<DemoSection> active = List.of();
     private final Map<EventType, long[]> perType = new EnumMap<>(EventType.class);
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopping;
@@ -42,14 +48,16 @@ final class Demo {
     /**
      * @param out      where the table and summary go
      * @param length   how long to wait for events before the summary; positive
+     * @param engine   the engine to open the queue on ({@link QueueEngine#AUTO}: the library's choice)
      * @param sections what to register, in order
      */
-    Demo(PrintStream out, Duration length, List<DemoSection> sections) {
+    Demo(PrintStream out, Duration length, QueueEngine engine, List<DemoSection> sections) {
         if (length.isNegative() || length.isZero()) {
             throw new IllegalArgumentException("demo length must be positive, got " + length);
         }
         this.out = out;
         this.length = length;
+        this.engine = engine;
         this.sections = List.copyOf(sections);
     }
 
@@ -59,7 +67,7 @@ final class Demo {
      * @return the exit status, 0
      */
     int run() {
-        try (KeventQueue q = KeventQueue.open()) {
+        try (KeventQueue q = KeventQueue.builder().engine(engine).open()) {
             queue = q;
             if (stopping) {
                 return 0;
@@ -67,18 +75,19 @@ final class Demo {
             // The header goes first: it loads the formatting classes, which would otherwise make
             // the first deadlines look late.
             header(q);
+            active = served(q);
             origin = System.nanoTime();
             register(q);
-            sections.forEach(s -> s.start(q));
+            active.forEach(s -> s.start(q));
             EventBuffer events = new EventBuffer(BATCH);
             printHeadings();
             boolean cut = loop(q, events);
-            sections.forEach(DemoSection::stop);
+            active.forEach(DemoSection::stop);
             drain(q, events);
             summary(q, cut);
             return 0;
         } finally {
-            sections.forEach(DemoSection::stop);
+            active.forEach(DemoSection::stop);
             queue = null;
             finished.countDown();
         }
@@ -112,9 +121,33 @@ final class Demo {
                 q.engineName(), Runtime.version(), ProcessHandle.current().pid(), length.toMillis());
     }
 
+    /**
+     * @return the sections whose every type the queue's engine serves; prints why each other one
+     *         is skipped. Off Linux, or without native access, that leaves timers and user events
+     *         (docs/SEMANTICS.md §10).
+     */
+    private List<DemoSection> served(KeventQueue q) {
+        List<DemoSection> served = new ArrayList<>();
+        for (DemoSection s : sections) {
+            Set<EventType> refused = EnumSet.noneOf(EventType.class);
+            for (EventType t : s.types()) {
+                if (q.engine() == QueueEngine.PORTABLE && t != EventType.TIMER && t != EventType.USER) {
+                    refused.add(t);
+                }
+            }
+            if (refused.isEmpty()) {
+                served.add(s);
+            } else {
+                out.printf("skipped %s: the %s engine does not serve %s records (docs/SEMANTICS.md §10)%n",
+                        s.name(), q.engineName(), refused);
+            }
+        }
+        return served;
+    }
+
     private void register(KeventQueue q) {
         List<Ukevent> records = new ArrayList<>();
-        for (DemoSection s : sections) {
+        for (DemoSection s : active) {
             for (Ukevent u : s.interests(origin)) {
                 records.add(u.withAttachment(s));
             }
@@ -194,7 +227,7 @@ final class Demo {
             total += c[0];
         }
         out.printf("  %-7s %6d events%n", "total", total);
-        for (DemoSection s : sections) {
+        for (DemoSection s : active) {
             for (String line : s.summary()) {
                 out.printf("  %-7s %s%n", s.name(), line);
             }
@@ -202,6 +235,7 @@ final class Demo {
         QueueStats st = q.stats();
         out.printf("  %-7s registered %d, delivered %d, syscalls %d, wakeups %d, overflows %d%n",
                 "queue", st.registered(), st.delivered(), st.syscalls(), st.wakeups(), st.overflows());
-        out.printf("  %-7s %s, network AIO on %s%n", "engine", q.engineName(), q.aioEngine());
+        out.printf("  %-7s %s, network AIO on %s%n", "engine", q.engineName(),
+                q.engine() == QueueEngine.PORTABLE ? "none (portable engine)" : q.aioEngine());
     }
 }

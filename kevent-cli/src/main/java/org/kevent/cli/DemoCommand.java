@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.kevent.QueueEngine;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kevent demo}: runs {@link Demo} with every section: timers, user events, file events, a
- * socket echo, network AIO, and virtual threads waiting on a queue of their own.
+ * socket echo, network AIO, and virtual threads waiting on a queue of their own; on the portable
+ * engine ({@code --engine portable}) the sections it serves.
  */
 @Command(name = "demo",
         description = {"Print timer, user, file, socket and network AIO events from one queue as they arrive, then a summary.",
@@ -31,6 +34,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "How long to run, in whole seconds, at least 1 (default: ${DEFAULT-VALUE}).")
     private int seconds;
 
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
+            description = "The queue's engine: linux, portable or auto (default: ${DEFAULT-VALUE}: linux where it can"
+                    + " run). The portable engine runs the timer and user sections and says why it skips the others.")
+    private String engine;
+
     DemoCommand(PrintStream out) {
         this.out = out;
     }
@@ -40,7 +48,13 @@ final class DemoCommand implements Callable<Integer> {
         if (seconds < 1) {
             throw new ParameterException(spec.commandLine(), "--seconds must be at least 1, got " + seconds);
         }
-        Demo demo = new Demo(out, Duration.ofSeconds(seconds), List.of(new TimerSection(), new UserSection(),
+        QueueEngine queueEngine;
+        try {
+            queueEngine = QueueEngine.of(engine);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--engine must be linux, portable or auto, got " + engine);
+        }
+        Demo demo = new Demo(out, Duration.ofSeconds(seconds), queueEngine, List.of(new TimerSection(), new UserSection(),
                 new InodeSection(), new EchoSection(), new AioSection(), new VirtualSection()));
         // The launcher execs the JVM, so Ctrl-C lands here: stop the loop and let it print the summary.
         Thread hook = new Thread(demo::stopAndAwait, "kevent-demo-shutdown");

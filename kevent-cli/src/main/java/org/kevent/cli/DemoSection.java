@@ -1,6 +1,7 @@
 package org.kevent.cli;
 
 import java.util.List;
+import java.util.Set;
 
 import org.kevent.EventBuffer;
 import org.kevent.EventType;
@@ -18,6 +19,13 @@ import org.kevent.Ukevent;
 interface DemoSection {
     /** @return a short name for the summary, e.g. {@code "timers"} */
     String name();
+
+    /**
+     * @return the event types the section registers, on the demo's queue or a queue of its own:
+     *         a section with a type its engine does not serve is skipped, and nothing of it runs
+     *         (its sockets, say, would need native access the portable engine may not have)
+     */
+    Set<EventType> types();
 
     /**
      * Builds the interests to register; the demo adds them in one batch.

@@ -3,7 +3,9 @@ package org.kevent.cli;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import org.kevent.EventBuffer;
 import org.kevent.EventType;
@@ -37,6 +39,11 @@ final class EchoSection implements DemoSection {
     @Override
     public String name() {
         return "echo";
+    }
+
+    @Override
+    public Set<EventType> types() {
+        return EnumSet.of(EventType.SOCKET, EventType.TIMER);
     }
 
     @Override

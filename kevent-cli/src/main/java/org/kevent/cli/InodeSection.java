@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +44,11 @@ final class InodeSection implements DemoSection {
     @Override
     public String name() {
         return "inode";
+    }
+
+    @Override
+    public Set<EventType> types() {
+        return EnumSet.of(EventType.INODE);
     }
 
     @Override

@@ -2,9 +2,11 @@ package org.kevent.cli;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.kevent.EventBuffer;
 import org.kevent.EventType;
@@ -58,6 +60,11 @@ final class TimerSection implements DemoSection {
     @Override
     public String name() {
         return "timers";
+    }
+
+    @Override
+    public Set<EventType> types() {
+        return EnumSet.of(EventType.TIMER);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.kevent.cli;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,6 +33,11 @@ final class UserSection implements DemoSection {
     @Override
     public String name() {
         return "user";
+    }
+
+    @Override
+    public Set<EventType> types() {
+        return EnumSet.of(EventType.USER);
     }
 
     @Override

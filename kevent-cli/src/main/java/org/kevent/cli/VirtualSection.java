@@ -3,7 +3,9 @@ package org.kevent.cli;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,13 +48,18 @@ final class VirtualSection implements DemoSection {
     }
 
     @Override
+    public Set<EventType> types() {
+        return EnumSet.of(EventType.TIMER, EventType.USER, EventType.SOCKET);
+    }
+
+    @Override
     public List<Ukevent> interests(long originNanos) {
         return List.of();
     }
 
     @Override
     public void start(KeventQueue demoQueue) {
-        own = KeventQueue.open();
+        own = KeventQueue.builder().engine(demoQueue.engine()).open();
         listener = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4, false);
         client = TcpSocket.connect(listener.localAddress());
         served = acceptWithin(listener);

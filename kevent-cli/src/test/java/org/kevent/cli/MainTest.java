@@ -57,6 +57,38 @@ class MainTest {
         assertThat(r.err()).isEmpty();
     }
 
+    @Test
+    void demoOnThePortableEngineRunsTimersAndUserEventsAndSaysWhatItSkippedAndWhy() {
+        Run r = run("demo", "--seconds", "1", "--engine", "portable");
+
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out())
+                .containsPattern("kevent demo: engine portable, JDK 25")
+                .contains("skipped inode: the portable engine does not serve [INODE] records (docs/SEMANTICS.md §10)")
+                .contains("skipped echo: the portable engine does not serve [SOCKET] records")
+                .contains("skipped aio: the portable engine does not serve [SOCKET, NAIO] records")
+                .contains("skipped virtual: the portable engine does not serve [SOCKET] records")
+                .containsPattern("(?m)^\\s+\\d+\\s+TIMER\\s+2\\s+FIRED\\s+DONE\\s+\\d+\\s+late -?\\d+us\\s+1002")
+                .containsPattern("(?m)^\\s+\\d+\\s+USER\\s+7\\s+TRIGGER\\s+DONE\\s+\\d+\\s+0\\s+2007")
+                .containsPattern("(?m)^  TIMER\\s+[1-9]\\d* events")
+                .containsPattern("(?m)^  USER\\s+[1-9]\\d* events")
+                .containsPattern("(?m)^  SOCKET\\s+0 events")
+                .containsPattern("(?m)^  queue\\s+registered \\d+, delivered [1-9]\\d*, syscalls 0, wakeups \\d+")
+                .containsPattern("(?m)^  engine\\s+portable, network AIO on none \\(portable engine\\)$")
+                .doesNotContain("MISSING")
+                .doesNotContain("MISMATCH");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void anEngineThatIsNoneIsAUsageError() {
+        Run r = run("demo", "--engine", "epoll");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--engine must be linux, portable or auto, got epoll").contains("Usage: kevent demo");
+        assertThat(r.out()).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0", "-1"})
     void secondsBelowOneIsAUsageError(String seconds) {
