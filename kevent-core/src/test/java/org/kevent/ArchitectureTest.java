@@ -66,6 +66,14 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(SYS, LINUX, NET, ACCESS, "java.lang.foreign.."));
     }
 
+    /** The choice itself runs before any engine: it names none and loads no binding. */
+    @Test
+    void theEngineChoiceNamesNoBackendAndNoBinding() {
+        check(noClasses().that().haveFullyQualifiedName("org.kevent.EngineChoice")
+                .or().haveFullyQualifiedName("org.kevent.QueueEngine")
+                .should().dependOnClassesThat().resideInAnyPackage(SYS, LINUX, PORTABLE, "java.lang.foreign.."));
+    }
+
     /** The two backends are alternatives behind the same seams: neither uses the other. */
     @Test
     void theBackendsDoNotUseEachOther() {

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.kevent.KeventQueue;
+import org.kevent.QueueEngine;
 
 /**
  * Each stress scenario for a short budget (about 2 s) in the normal build: nothing lost, nothing
@@ -98,6 +100,38 @@ class StressScenariosTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void aShortRunLosesNothingDuplicatesNothingAndNoWaiterSticks(Scenario scenario) throws InterruptedException {
+        assertAShortRunIsClean(scenario);
+    }
+
+    /** The scenarios of timers and user events only: the ones the portable engine serves. */
+    static Scenario[] portableScenarios() {
+        return Arrays.stream(Scenario.all())
+                .filter(s -> java.util.Set.of("user-events", "ring", "timers", "close").contains(s.name()))
+                .toArray(Scenario[]::new);
+    }
+
+    /** The same books on the portable engine (docs/SEMANTICS.md §10), its queues chosen by the property. */
+    @ParameterizedTest(name = "{0} on the portable engine")
+    @MethodSource("portableScenarios")
+    void aShortRunOnThePortableEngineLosesNothingDuplicatesNothingAndNoWaiterSticks(Scenario scenario)
+            throws InterruptedException {
+        String before = System.getProperty("kevent.engine");
+        System.setProperty("kevent.engine", "portable");
+        try {
+            try (KeventQueue guard = KeventQueue.open()) {
+                assertThat(guard.engine()).as("the scenario's queues' engine").isEqualTo(QueueEngine.PORTABLE);
+            }
+            assertAShortRunIsClean(scenario);
+        } finally {
+            if (before == null) {
+                System.clearProperty("kevent.engine");
+            } else {
+                System.setProperty("kevent.engine", before);
+            }
+        }
+    }
+
+    private static void assertAShortRunIsClean(Scenario scenario) throws InterruptedException {
         StressStats stats = new StressStats();
 
         scenario.run(Duration.ofSeconds(2), stats);
