@@ -66,7 +66,8 @@ import org.kevent.internal.access.NetSecrets;
  * event wakes one of them (no thundering herd) unless its interest has
  * {@link Kevent#REQ_WAKEUP_ALL}; no waiter times out while an event it could take is obtainable,
  * and a zero-timeout wait returns what is ready whoever else waits (docs/SEMANTICS.md §5). The
- * waiting thread itself sleeps in {@code epoll_wait}, the others park behind it: there is no
+ * waiting thread itself sleeps in {@code epoll_wait} (on the portable engine, in a
+ * {@code Condition} wait; docs/SEMANTICS.md §10), the others park behind it: there is no
  * hidden dispatcher thread. Interrupting a waiting thread ends its wait at once with what is
  * ready, its interrupt status kept, as {@link java.nio.channels.Selector#select()} does, also
  * when it sleeps in the kernel.

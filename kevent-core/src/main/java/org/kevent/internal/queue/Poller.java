@@ -3,7 +3,8 @@ package org.kevent.internal.queue;
 /**
  * What the engine needs from the kernel: a blocking wait, a way to interrupt it, a timer armed to
  * the nearest deadline, and a file descriptor that tells outsiders the queue has events. The Linux
- * backend implements it with epoll, an eventfd and a timerfd; tests implement it with fakes.
+ * backend implements it with epoll, an eventfd and a timerfd; the portable backend with a
+ * {@code Condition} wait and no descriptors; tests implement it with fakes.
  *
  * <p><b>Threading:</b> {@link #poll} is called by at most one thread at a time, without the queue
  * lock held. Every other method is called with the queue lock held, possibly while another thread
