@@ -145,30 +145,38 @@ record Comparison(String unit, String section, List<Reference> references, List<
             List.of());
 
     /**
-     * {@code bench vthreads}: evserver --vthreads against the JDK's virtual-thread server (issue 14's
-     * targets) and, as a second reference, evserver's event loop with as many threads as carriers.
+     * {@code bench vthreads}: evserver --vthreads against the peer issue 14 names, the same
+     * HttpProcessor on JDK sockets with virtual threads (its targets); the JDK's lean
+     * virtual-thread server and evserver's event loop (as many threads as carriers) as further
+     * references.
      */
     static final Comparison VTHREADS = new Comparison("carrier", "carrier thread",
-            List.of(new Reference(Contender.VIRTUAL_THREADS, "JDK vt",
+            List.of(new Reference(Contender.JDK_VTHREADS_PROCESSOR, "JDK vt",
                             List.of(Figures.Measure.REQ_PER_S, Figures.Measure.CPU_PER_REQ, Figures.Measure.P99)),
+                    new Reference(Contender.VIRTUAL_THREADS, "lean JDK vt",
+                            List.of(Figures.Measure.REQ_PER_S, Figures.Measure.CPU_PER_REQ)),
                     new Reference(Contender.EVSERVER, "evserver",
                             List.of(Figures.Measure.REQ_PER_S, Figures.Measure.CPU_PER_REQ))),
-            List.of(new TargetSet("issue 14", Contender.EVSERVER_VTHREADS, "evserver --vthreads", List.of(
-                    new Target("CPU/request ≤ 0.8× JDK virtual threads, c=16", Figures.Measure.CPU_PER_REQ, Workload.C16,
-                            Contender.VIRTUAL_THREADS, 0.8, true),
-                    new Target("CPU/request ≤ 0.8× JDK virtual threads, c=256", Figures.Measure.CPU_PER_REQ,
-                            Workload.C256, Contender.VIRTUAL_THREADS, 0.8, true),
-                    new Target("req/s ≥ 1.2× JDK virtual threads, c=256", Figures.Measure.REQ_PER_S, Workload.C256,
-                            Contender.VIRTUAL_THREADS, 1.2, false),
-                    new Target("p99 ≤ JDK virtual threads, c=16", Figures.Measure.P99, Workload.C16, Contender.VIRTUAL_THREADS,
-                            1.0, true),
-                    new Target("p99 ≤ JDK virtual threads, c=256", Figures.Measure.P99, Workload.C256, Contender.VIRTUAL_THREADS,
-                            1.0, true)), false)),
-            List.of("the leaner peer is the JDK's (virtual thread/conn): it only counts request ends (\\r\\n\\r\\n) and"
-                            + " writes canned answers; evserver --vthreads parses every request with evserver's"
-                            + " HttpProcessor (as evserver does), so its CPU per request includes HTTP parsing the peer skips",
-                    "evserver (event loop, --threads = carriers) is the second reference: what the blocking style costs"
-                            + " against the event loop on the same HttpProcessor"));
+            List.of(new TargetSet("issue 14", Contender.EVSERVER_VTHREADS, "evserver --vthreads",
+                    vthreadTargets(Contender.JDK_VTHREADS_PROCESSOR, "JDK virtual threads (same HttpProcessor)"), false)),
+            List.of("JDK vt = issue 14's peer: evserver's HttpProcessor, one virtual thread per connection, on java.net"
+                            + " sockets (ProcessorOnJdkSockets): only the sockets differ from evserver --vthreads",
+                    "lean JDK vt (virtual thread/conn) does less: it only counts request ends (\\r\\n\\r\\n) and"
+                            + " writes canned answers, no HTTP parsing",
+                    "evserver (event loop, --threads = carriers): what the blocking style costs against the event"
+                            + " loop on the same HttpProcessor"));
+
+    private static List<Target> vthreadTargets(String peer, String peerName) {
+        return List.of(
+                new Target("CPU/request ≤ 0.8× " + peerName + ", c=16", Figures.Measure.CPU_PER_REQ, Workload.C16,
+                        peer, 0.8, true),
+                new Target("CPU/request ≤ 0.8× " + peerName + ", c=256", Figures.Measure.CPU_PER_REQ, Workload.C256,
+                        peer, 0.8, true),
+                new Target("req/s ≥ 1.2× " + peerName + ", c=256", Figures.Measure.REQ_PER_S, Workload.C256, peer, 1.2,
+                        false),
+                new Target("p99 ≤ " + peerName + ", c=16", Figures.Measure.P99, Workload.C16, peer, 1.0, true),
+                new Target("p99 ≤ " + peerName + ", c=256", Figures.Measure.P99, Workload.C256, peer, 1.0, true));
+    }
 
     /** @return this comparison with {@code reference}'s columns after its own */
     Comparison with(Reference reference) {

@@ -40,6 +40,8 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
     static final String EVSERVER_VTHREADS = "evserver-vthreads";
     /** The key of the JDK's virtual-thread-per-connection server ({@link VirtualThreadServer}). */
     static final String VIRTUAL_THREADS = "virtual-threads";
+    /** The key of evserver's HttpProcessor on JDK sockets, one virtual thread per connection ({@link ProcessorOnJdkSockets}). */
+    static final String JDK_VTHREADS_PROCESSOR = "jdk-vthreads-processor";
 
     /** Builds a server's command line. */
     @FunctionalInterface
@@ -132,6 +134,15 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
         return new Contender(VIRTUAL_THREADS, "virtual thread/conn", null, (port, threads) -> {
             List<String> cmd = ServerProcess.javaCommand(java, classPath, carrierFlags(threads));
             cmd.addAll(List.of(VirtualThreadServer.class.getName(), Integer.toString(port)));
+            return cmd;
+        });
+    }
+
+    /** evserver's HttpProcessor on JDK sockets, one virtual thread per connection: issue 14's named peer. */
+    static Contender processorOnJdkSockets(String java, String classPath) {
+        return new Contender(JDK_VTHREADS_PROCESSOR, "HttpProcessor, JDK vt sockets", null, (port, threads) -> {
+            List<String> cmd = ServerProcess.javaCommand(java, classPath, carrierFlags(threads));
+            cmd.addAll(List.of(ProcessorOnJdkSockets.class.getName(), Integer.toString(port)));
             return cmd;
         });
     }

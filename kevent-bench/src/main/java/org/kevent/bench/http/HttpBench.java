@@ -202,7 +202,8 @@ public final class HttpBench {
     }
 
     /**
-     * Loads evserver {@code --vthreads}, the JDK's virtual-thread server and evserver (event loop,
+     * Loads evserver {@code --vthreads}, evserver's HttpProcessor on JDK sockets (virtual threads),
+     * the JDK's lean virtual-thread server and evserver (event loop,
      * as many threads as carriers) with 1 and 2 carrier threads, prints the tables, ratios against
      * the JDK's server and issue 14's targets, records every figure, and stops every server.
      */
@@ -210,6 +211,7 @@ public final class HttpBench {
         try {
             String java = Host.java();
             measureAll(List.of(fromCliJar(java, Contender.EVSERVER_VTHREADS, Contender::evserverVthreads),
+                    Contender.processorOnJdkSockets(java, Host.classPath()),
                     Contender.virtualThreads(java, Host.classPath()),
                     fromCliJar(java, Contender.EVSERVER, Contender::evserver)));
             out.note().accept("load average at end: " + Host.loadAverage());

@@ -43,63 +43,63 @@ class ComparisonTest {
 
     @Test
     void aTargetIsJudgedOnTheMedianOfThePerRoundRatiosNotOnTheRatioOfTheMedians() {
-        Figures f = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.VIRTUAL_THREADS));
+        Figures f = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.JDK_VTHREADS_PROCESSOR));
         // Per round: 0.7, 0.9, 0.75 -> median 0.75 (met); medians 7 / 8 = 0.875 would not be.
         set(f, Contender.EVSERVER_VTHREADS, CPU, 7, 9, 6);
-        set(f, Contender.VIRTUAL_THREADS, CPU, 10, 10, 8);
-        Comparison.Verdict v = target("CPU/request ≤ 0.8× JDK virtual threads, c=256").judge(f, Contender.EVSERVER_VTHREADS);
+        set(f, Contender.JDK_VTHREADS_PROCESSOR, CPU, 10, 10, 8);
+        Comparison.Verdict v = target("CPU/request ≤ 0.8× JDK virtual threads (same HttpProcessor), c=256").judge(f, Contender.EVSERVER_VTHREADS);
         assertThat(v.met()).isTrue();
         assertThat(v.text()).isEqualTo("met (0.75× (0.70..0.90))");
     }
 
     @Test
     void theBoundItselfIsMetAndJustPastItIsNot() {
-        Figures f = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.VIRTUAL_THREADS));
+        Figures f = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.JDK_VTHREADS_PROCESSOR));
         set(f, Contender.EVSERVER_VTHREADS, REQ, 120, 120, 120);
-        set(f, Contender.VIRTUAL_THREADS, REQ, 100, 100, 100);
+        set(f, Contender.JDK_VTHREADS_PROCESSOR, REQ, 100, 100, 100);
         set(f, Contender.EVSERVER_VTHREADS, P99, 100.1, 100.1, 100.1);
-        set(f, Contender.VIRTUAL_THREADS, P99, 100, 100, 100);
-        Comparison.Target reqs = target("req/s ≥ 1.2× JDK virtual threads, c=256");
+        set(f, Contender.JDK_VTHREADS_PROCESSOR, P99, 100, 100, 100);
+        Comparison.Target reqs = target("req/s ≥ 1.2× JDK virtual threads (same HttpProcessor), c=256");
         assertThat(reqs.judge(f, Contender.EVSERVER_VTHREADS).met()).isTrue();
         set(f, Contender.EVSERVER_VTHREADS, REQ, 119.9, 119.9, 119.9);
         assertThat(reqs.judge(f, Contender.EVSERVER_VTHREADS).met()).isFalse();
         set(f, Contender.EVSERVER_VTHREADS, REQ, 119, 119, 119);
         assertThat(reqs.judge(f, Contender.EVSERVER_VTHREADS).text()).isEqualTo("NOT MET (1.19× (1.19..1.19))");
-        Comparison.Verdict p99 = target("p99 ≤ JDK virtual threads, c=16").judge(f, Contender.EVSERVER_VTHREADS);
+        Comparison.Verdict p99 = target("p99 ≤ JDK virtual threads (same HttpProcessor), c=16").judge(f, Contender.EVSERVER_VTHREADS);
         assertThat(p99.met()).isFalse();
     }
 
     @Test
     void aTargetIsNotJudgedWithoutItsSubjectItsPeerItsWorkloadOrAPairedRound() {
-        Comparison.Target cpu = target("CPU/request ≤ 0.8× JDK virtual threads, c=16");
-        Figures noSubject = vthreadsFigures(List.of(Contender.VIRTUAL_THREADS));
-        set(noSubject, Contender.VIRTUAL_THREADS, CPU, 1, 1, 1);
+        Comparison.Target cpu = target("CPU/request ≤ 0.8× JDK virtual threads (same HttpProcessor), c=16");
+        Figures noSubject = vthreadsFigures(List.of(Contender.JDK_VTHREADS_PROCESSOR));
+        set(noSubject, Contender.JDK_VTHREADS_PROCESSOR, CPU, 1, 1, 1);
         assertThat(cpu.judge(noSubject, Contender.EVSERVER_VTHREADS))
                 .isEqualTo(new Comparison.Verdict(null, "n/a (evserver-vthreads not loaded)"));
 
         Figures noPeer = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.EVSERVER));
         set(noPeer, Contender.EVSERVER_VTHREADS, CPU, 1, 1, 1);
         assertThat(cpu.judge(noPeer, Contender.EVSERVER_VTHREADS))
-                .isEqualTo(new Comparison.Verdict(null, "n/a (no paired round with virtual-threads)"));
+                .isEqualTo(new Comparison.Verdict(null, "n/a (no paired round with jdk-vthreads-processor)"));
 
         // Both loaded, but never a round where both have a figure (a failed run is NaN, not 0).
-        Figures unpaired = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.VIRTUAL_THREADS));
+        Figures unpaired = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.JDK_VTHREADS_PROCESSOR));
         set(unpaired, Contender.EVSERVER_VTHREADS, CPU, 1, Double.NaN, 1);
-        set(unpaired, Contender.VIRTUAL_THREADS, CPU, Double.NaN, 2, Double.NaN);
+        set(unpaired, Contender.JDK_VTHREADS_PROCESSOR, CPU, Double.NaN, 2, Double.NaN);
         assertThat(cpu.judge(unpaired, Contender.EVSERVER_VTHREADS).met()).isNull();
 
         Figures onlyC16 = new Figures(1, List.of(server(Contender.EVSERVER_VTHREADS, "a"),
-                server(Contender.VIRTUAL_THREADS, "b")), List.of(Workload.C16), 1);
-        assertThat(target("CPU/request ≤ 0.8× JDK virtual threads, c=256").judge(onlyC16, Contender.EVSERVER_VTHREADS))
+                server(Contender.JDK_VTHREADS_PROCESSOR, "b")), List.of(Workload.C16), 1);
+        assertThat(target("CPU/request ≤ 0.8× JDK virtual threads (same HttpProcessor), c=256").judge(onlyC16, Contender.EVSERVER_VTHREADS))
                 .isEqualTo(new Comparison.Verdict(null, "n/a (c=256 not run)"));
     }
 
     @Test
-    void theVthreadsTargetsAreIssue14sAgainstTheJdkVirtualThreadServer() {
+    void theVthreadsTargetsAreIssue14sAgainstTheSameHttpProcessorOnJdkVirtualThreadSockets() {
         List<Comparison.TargetSet> sets = Comparison.VTHREADS.targetSets();
         assertThat(sets).hasSize(1);
         assertThat(sets.getFirst().subject()).isEqualTo(Contender.EVSERVER_VTHREADS);
-        assertThat(sets.getFirst().targets()).allSatisfy(t -> assertThat(t.peer()).isEqualTo(Contender.VIRTUAL_THREADS));
+        assertThat(sets.getFirst().targets()).allSatisfy(t -> assertThat(t.peer()).isEqualTo(Contender.JDK_VTHREADS_PROCESSOR));
         assertThat(sets.getFirst().targets()).extracting(t -> t.measure() + " " + t.workload().key() + " "
                 + (t.atMost() ? "<= " : ">= ") + t.bound()).containsExactly(
                 "CPU_PER_REQ c16 <= 0.8", "CPU_PER_REQ c256 <= 0.8", "REQ_PER_S c256 >= 1.2", "P99 c16 <= 1.0",
@@ -118,28 +118,34 @@ class ComparisonTest {
     }
 
     @Test
-    void theVthreadsTablesTakeTheirRatiosAgainstTheJdkServerAndEvserverAndSayWhichPeerIsLeaner() {
-        Figures f = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.VIRTUAL_THREADS, Contender.EVSERVER));
+    void theVthreadsTablesTakeTheirRatiosAgainstBothJdkServersAndEvserverAndSayWhichPeerIsLeaner() {
+        Figures f = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.JDK_VTHREADS_PROCESSOR,
+                Contender.VIRTUAL_THREADS, Contender.EVSERVER));
         set(f, Contender.EVSERVER_VTHREADS, REQ, 120, 120, 120);
-        set(f, Contender.VIRTUAL_THREADS, REQ, 100, 100, 100);
+        set(f, Contender.JDK_VTHREADS_PROCESSOR, REQ, 100, 100, 100);
+        set(f, Contender.VIRTUAL_THREADS, REQ, 240, 240, 240);
         set(f, Contender.EVSERVER, REQ, 150, 150, 150);
         Printed p = Printed.print(f, Comparison.VTHREADS);
         assertThat(p.tables()).hasSize(2);
         String[] head = p.tables().getFirst().getFirst();
         assertThat(head).containsExactly("http 1 carrier, c=16", "req/s", "p50 µs", "p99 µs", "CPU µs/req",
-                "req/s ÷ JDK vt", "CPU ÷ JDK vt", "p99 ÷ JDK vt", "req/s ÷ evserver", "CPU ÷ evserver", "errors");
+                "req/s ÷ JDK vt", "CPU ÷ JDK vt", "p99 ÷ JDK vt", "req/s ÷ lean JDK vt", "CPU ÷ lean JDK vt",
+                "req/s ÷ evserver", "CPU ÷ evserver", "errors");
         String[] vt = p.tables().getFirst().get(1);
         assertThat(vt[0]).isEqualTo("evserver-vthreads name");
         assertThat(vt[5]).isEqualTo("1.20× (1.20..1.20)");
-        assertThat(vt[8]).isEqualTo("0.80× (0.80..0.80)");
+        assertThat(vt[8]).isEqualTo("0.50× (0.50..0.50)");
+        assertThat(vt[10]).isEqualTo("0.80× (0.80..0.80)");
         assertThat(p.tables().getFirst().get(2)[5]).isEqualTo("—");   // the JDK server against itself
-        assertThat(p.tables().getFirst().get(3)[8]).isEqualTo("—");   // evserver against itself
+        assertThat(p.tables().getFirst().get(3)[8]).isEqualTo("—");   // the lean one against itself
+        assertThat(p.tables().getFirst().get(4)[10]).isEqualTo("—");  // evserver against itself
         assertThat(p.tables().get(1).getFirst()[0]).isEqualTo("http 1 carrier, c=256");
-        assertThat(p.notes()).anySatisfy(n -> assertThat(n).startsWith("the leaner peer is the JDK's"));
+        assertThat(p.notes()).anySatisfy(n -> assertThat(n).startsWith("JDK vt = issue 14's peer: evserver's HttpProcessor"));
+        assertThat(p.notes()).anySatisfy(n -> assertThat(n).startsWith("lean JDK vt (virtual thread/conn) does less"));
         assertThat(p.notes()).contains("targets (issue 14), evserver --vthreads with 1 carrier, on the median paired ratio:",
-                "  req/s ≥ 1.2× JDK virtual threads, c=256: met (1.20× (1.20..1.20))",
-                "  CPU/request ≤ 0.8× JDK virtual threads, c=16: n/a (no paired round with virtual-threads)");
-        assertThat(p.metrics()).contains("evserver-vthreads/t1 target req/s ≥ 1.2× JDK virtual threads, c=256 1.0");
+                "  req/s ≥ 1.2× JDK virtual threads (same HttpProcessor), c=256: met (1.20× (1.20..1.20))",
+                "  CPU/request ≤ 0.8× JDK virtual threads (same HttpProcessor), c=16: n/a (no paired round with jdk-vthreads-processor)");
+        assertThat(p.metrics()).contains("evserver-vthreads/t1 target req/s ≥ 1.2× JDK virtual threads (same HttpProcessor), c=256 1.0");
         assertThat(p.metrics()).noneMatch(m -> m.contains("CPU/request"));   // not judged: not recorded
     }
 
@@ -208,17 +214,17 @@ class ComparisonTest {
 
     @Test
     void everyFigureIsRecordedWithItsRatiosAgainstEachReference() {
-        Figures f = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.VIRTUAL_THREADS));
+        Figures f = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.JDK_VTHREADS_PROCESSOR));
         set(f, Contender.EVSERVER_VTHREADS, CPU, 6, 6, 6);
-        set(f, Contender.VIRTUAL_THREADS, CPU, 8, 8, 8);
+        set(f, Contender.JDK_VTHREADS_PROCESSOR, CPU, 8, 8, 8);
         List<String> recorded = new ArrayList<>();
         Tables.record((variant, metric, value, unit) -> recorded.add(variant + " " + metric + " " + value),
                 f, Comparison.VTHREADS);
         assertThat(recorded).contains("evserver-vthreads/t1/c256 cpu_per_req_round3 6.0",
-                "evserver-vthreads/t1/c256 cpu_per_req_vs_virtual-threads_paired_median 0.75",
-                "evserver-vthreads/t1/c16 req_per_s_vs_virtual-threads_paired_median NaN");
+                "evserver-vthreads/t1/c256 cpu_per_req_vs_jdk-vthreads-processor_paired_median 0.75",
+                "evserver-vthreads/t1/c16 req_per_s_vs_jdk-vthreads-processor_paired_median NaN");
         // No ratio of a server to itself, and none against a reference that was not loaded (evserver).
-        assertThat(recorded).noneMatch(m -> m.startsWith("virtual-threads/t1/c16 cpu_per_req_vs_virtual-threads"));
+        assertThat(recorded).noneMatch(m -> m.startsWith("jdk-vthreads-processor/t1/c16 cpu_per_req_vs_jdk-vthreads-processor"));
         assertThat(recorded).noneMatch(m -> m.contains("_vs_evserver_"));
         assertThat(recorded).noneMatch(m -> m.contains("pipelined16") || m.contains("netty-epoll"));
     }
