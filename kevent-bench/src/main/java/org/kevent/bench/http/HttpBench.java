@@ -57,6 +57,13 @@ public final class HttpBench {
     /** The options {@link #forVirtualThreads} reads; {@code --threads} counts carrier threads there. */
     public static final String[] VTHREADS_OPTIONS = {"rounds", "duration", "warmup", "threads", "cli-jar", "pipelined"};
 
+    /** The keys of {@code bench http}'s servers, for {@code --only}. */
+    static final String HTTP_KEYS = "evserver, evserver-aio, kevent-lean, kevent-lean-aio, netty-nio, netty-epoll,"
+            + " netty-io_uring, netty-lean-epoll, netty-lean-io_uring, nio-selector, virtual-threads, c-floor,"
+            + " c-uring-floor, c-reference, evserver-vthreads, evserver-baseline";
+    /** The keys of {@code bench netty}'s servers, for {@code --only}. */
+    static final String NETTY_KEYS = "netty-kevent, netty-epoll, netty-io_uring, netty-nio";
+
     private static final long START_TIMEOUT_MILLIS = 30_000;
     /**
      * At start each server gets this many per-round warm-ups of every workload, and at least
@@ -101,6 +108,9 @@ public final class HttpBench {
             default -> throw new IllegalArgumentException("--threads takes 1, 2 or both, got " + options.get("threads"));
         };
         this.only = options.containsKey("only") ? List.of(options.get("only").split(",")) : null;
+        if (only != null && comparison != Comparison.VTHREADS) {
+            checkOnly(only, comparison == Comparison.NETTY ? NETTY_KEYS : HTTP_KEYS);
+        }
         this.root = Host.repositoryRoot();
         this.workDir = root.resolve("kevent-bench/target/" + workDirName);
         Files.createDirectories(workDir);
@@ -283,28 +293,32 @@ public final class HttpBench {
             for (String t : List.of("kevent", "epoll", "io_uring", "nio")) {
                 list.add(Contender.netty(java, cp, t));
             }
-            return selected(list, "netty-kevent, netty-epoll, netty-io_uring, netty-nio");
+            return selected(list, NETTY_KEYS);
         }
         list.add(fromCliJar(java, Contender.EVSERVER, Contender::evserver));
         if (baselineCliJar != null) {
             list.add(Contender.evserverBaseline(java, baselineCliJar, null));
         }
         list.add(fromCliJar(java, Contender.EVSERVER_AIO, Contender::evserverAio));
+        list.add(Contender.leanKevent(java, cp, false));
+        list.add(Contender.leanKevent(java, cp, true));
         if (only != null && only.contains(Contender.EVSERVER_VTHREADS)) {
             list.add(fromCliJar(java, Contender.EVSERVER_VTHREADS, Contender::evserverVthreads)); // on request only
         }
         list.add(Contender.netty(java, cp, "nio"));
         list.add(Contender.netty(java, cp, "epoll"));
         list.add(Contender.netty(java, cp, "io_uring"));
+        list.add(Contender.leanNetty(java, cp, "epoll"));
+        list.add(Contender.leanNetty(java, cp, "io_uring"));
         list.add(Contender.selector(java, cp));
         list.add(Contender.virtualThreads(java, cp));
         list.add(Contender.c(Contender.C_FLOOR, "C epoll floor", root.resolve("kevent-bench/src/main/c/epoll_floor.c"),
                 workDir, true));
+        list.add(Contender.cUring(root.resolve("kevent-bench/src/main/c/uring_floor.c"), workDir));
         if (options.containsKey("c-reference")) {
             list.add(Contender.c("c-reference", "C reference", Path.of(options.get("c-reference")), workDir, false));
         }
-        return selected(list, "evserver, evserver-aio, netty-nio, netty-epoll, netty-io_uring, nio-selector,"
-                + " virtual-threads, c-floor, c-reference, evserver-vthreads, evserver-baseline");
+        return selected(list, HTTP_KEYS);
     }
 
     private List<Contender> selected(List<Contender> list, String keys) {
@@ -315,6 +329,22 @@ public final class HttpBench {
             }
         }
         return list;
+    }
+
+    /**
+     * Refuses an {@code --only} key that names no server: a typo would otherwise drop a server
+     * from a focused run without a word.
+     *
+     * @param keys every server's key, comma-separated
+     * @throws IllegalArgumentException naming the first unknown key and the known ones
+     */
+    static void checkOnly(List<String> only, String keys) {
+        List<String> known = List.of(keys.split(", *"));
+        for (String k : only) {
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException("--only " + k + ": no such server; keys: " + keys);
+            }
+        }
     }
 
     /**
