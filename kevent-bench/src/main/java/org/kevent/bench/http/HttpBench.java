@@ -14,7 +14,9 @@ import org.kevent.bench.support.Transport;
 
 /**
  * {@code ./kevent bench http}: evserver against Netty 4.2 (nio, native epoll, native io_uring), a raw
- * {@code java.nio} Selector server, a virtual-thread-per-connection server and a C epoll floor, on
+ * {@code java.nio} Selector server, a virtual-thread-per-connection server, the lean servers that do
+ * only the floor's work on kevent ({@link LeanKeventServer}: SOCKET interests and network AIO) and
+ * on Netty ({@link LeanNettyServer}), and two C floors (epoll and io_uring), on
  * the TechEmpower plaintext exchange, loaded by wrk over loopback.
  *
  * <h2>Semantics</h2>
@@ -45,7 +47,8 @@ public final class HttpBench {
     /** The usage line after {@code http}. */
     public static final String USAGE = "[--rounds N] [--duration 5s] [--warmup 1s] [--threads 1|2|both] [--only KEY,KEY]"
             + " [--cli-jar FILE] [--c-reference FILE] [--baseline-cli-jar JAR]  wrk plaintext: evserver vs Netty"
-            + " nio/epoll/io_uring, NIO Selector, virtual threads, C epoll floor (and evserver from JAR, paired)";
+            + " nio/epoll/io_uring, lean kevent and Netty servers, NIO Selector, virtual threads, C epoll and io_uring"
+            + " floors (and evserver from JAR, paired)";
     /** The wrk part of {@code bench netty}'s usage. */
     public static final String TRANSPORTS_USAGE = "[--rounds N] [--duration 5s] [--warmup 1s] [--threads 1|2|both]"
             + " [--only KEY,KEY]";
@@ -234,7 +237,7 @@ public final class HttpBench {
                     + "transport vs Netty epoll/io_uring/nio");
         } else {
             out.header().accept("http", "wrk plaintext over loopback: evserver vs Netty nio/epoll/io_uring, "
-                    + "NIO Selector, virtual threads, C epoll floor");
+                    + "lean kevent and Netty servers, NIO Selector, virtual threads, C epoll and io_uring floors");
         }
         List<Figures> all = measureAll(contenders());
         out.note().accept("load average at end: " + Host.loadAverage());

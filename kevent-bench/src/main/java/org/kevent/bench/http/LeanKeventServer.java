@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.kevent.EventBuffer;
@@ -379,7 +380,7 @@ public final class LeanKeventServer implements AutoCloseable {
             if (c.owed > 0 && !c.dirty && !c.sending) {
                 c.dirty = true;
                 if (dirtyCount == dirty.length) {
-                    dirty = java.util.Arrays.copyOf(dirty, 2 * dirty.length);
+                    dirty = Arrays.copyOf(dirty, 2 * dirty.length);
                 }
                 dirty[dirtyCount++] = c;
             }
