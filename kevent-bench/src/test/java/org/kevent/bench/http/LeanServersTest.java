@@ -95,6 +95,38 @@ class LeanServersTest {
         }
     }
 
+    /**
+     * Clients that leave badly: one closes in the middle of a request, one resets the connection
+     * with answers unread, one sends 1 MiB with no request end and closes. The loop goes on: a
+     * client after them is answered, pipelined requests and all.
+     */
+    private static void assertSurvivesClientsThatLeaveBadly(int port, byte[] answer) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream().write("GET /plaintext HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(REQUEST.repeat(50).getBytes(StandardCharsets.US_ASCII));
+            s.setSoLinger(true, 0);   // close = RST, the answers unread
+        }
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            byte[] noEnd = new byte[1 << 20];
+            Arrays.fill(noEnd, (byte) 'a');
+            s.getOutputStream().write(noEnd);
+        }
+        assertThat(PlaintextCheck.check(port)).isNull();
+        assertAnswersEveryPipelinedRequest(port, answer);
+    }
+
+    @Test
+    void keventLeanAndLeanAioOutliveClientsThatCloseOrResetMidRequest() throws IOException {
+        for (boolean aio : new boolean[] {false, true}) {
+            try (LeanKeventServer server = LeanKeventServer.open(0, 1, aio)) {
+                server.start();
+                assertSurvivesClientsThatLeaveBadly(server.port(), Plaintext.ANSWER);
+            }
+        }
+    }
+
     @Test
     void keventLeanAnswersEachPipelinedRequestOnceWhateverPiecesTheyArriveIn() throws IOException {
         assertServes(false);
@@ -144,6 +176,8 @@ class LeanServersTest {
             assumeThat(problem).as("the kernel must take SINGLE_ISSUER | DEFER_TASKRUN").isNull();
             assertThat(PlaintextCheck.check(port)).isNull();
             assertAnswersEveryPipelinedRequest(port, C_ANSWER);
+            assertSurvivesClientsThatLeaveBadly(port, C_ANSWER);
+            assertThat(p.alive()).isTrue();
         } finally {
             p.stop();
         }
