@@ -112,6 +112,11 @@ public final class LeanKeventServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves until killed.
+     *
+     * @param args {@code PORT THREADS [aio]}
+     */
     public static void main(String[] args) {
         int port = Integer.parseInt(args[0]);
         int threads = Integer.parseInt(args[1]);

@@ -36,6 +36,12 @@ public final class LeanNettyServer {
     private LeanNettyServer() {
     }
 
+    /**
+     * Serves until killed.
+     *
+     * @param args {@code nio|epoll|io_uring PORT THREADS}
+     * @throws Exception if the server cannot start
+     */
     public static void main(String[] args) throws Exception {
         String transport = args[0];
         int port = Integer.parseInt(args[1]);
