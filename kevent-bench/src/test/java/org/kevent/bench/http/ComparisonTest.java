@@ -157,17 +157,26 @@ class ComparisonTest {
         Printed p = Printed.print(f, Comparison.HTTP);
         assertThat(p.tables()).hasSize(3);
         assertThat(p.tables().get(2).getFirst()).containsExactly("http 2 threads, pipelined ×16, c=16", "req/s", "p50 µs",
-                "p99 µs", "CPU µs/req", "req/s ÷ epoll", "CPU ÷ epoll", "p99 ÷ epoll", "CPU ÷ C floor", "errors");
+                "p99 µs", "CPU µs/req", "req/s ÷ epoll", "CPU ÷ epoll", "p99 ÷ epoll", "CPU ÷ C floor",
+                "CPU ÷ C uring floor", "errors");
         assertThat(p.notes()).noneMatch(n -> n.contains("issue 5") || n.contains("leaner"));
         assertThat(p.notes()).contains("targets (issue 3), evserver with 2 threads, on the median paired ratio:");
 
-        Figures withAio = new Figures(1, List.of(server(Contender.EVSERVER_AIO, "aio"), server(Contender.C_FLOOR, "C")),
-                List.of(Workload.ALL), 1);
-        withAio.set(CPU, 0, 1, 0, 8);
+        // Issue 17 replaced issue 5's target (≤ 0.85× the epoll floor, which loopback TCP makes
+        // unreachable) with targets against the C io_uring floor.
+        Figures withAio = new Figures(1, List.of(server(Contender.EVSERVER_AIO, "aio"),
+                server(Contender.C_URING_FLOOR, "C uring")), List.of(Workload.ALL), 1);
+        withAio.set(CPU, 0, 1, 0, 10.8);
         withAio.set(CPU, 1, 1, 0, 10);
+        withAio.set(CPU, 0, 2, 0, 11.5);
+        withAio.set(CPU, 1, 2, 0, 10);
         List<String> notes = Printed.print(withAio, Comparison.HTTP).notes();
-        assertThat(notes).contains("target (issue 5), evserver --aio with 1 thread: CPU/request ≤ 0.85× C floor, c=256:"
-                + " met (0.80× (0.80..0.80))", "  CPU/request ≤ 1.0× Netty epoll, c=16: n/a (evserver not loaded)");
+        assertThat(notes).contains("target (issue 17), evserver --aio with 1 thread: CPU/request ≤ 1.10× C uring floor,"
+                        + " c=256: met (1.08× (1.08..1.08))",
+                "target (issue 17), evserver --aio with 1 thread: CPU/request ≤ 1.10× C uring floor, pipelined ×16:"
+                        + " NOT MET (1.15× (1.15..1.15))",
+                "  CPU/request ≤ 1.0× Netty epoll, c=16: n/a (evserver not loaded)");
+        assertThat(notes).noneMatch(n -> n.contains("issue 5") || n.contains("kevent-lean"));
     }
 
     @Test
@@ -320,7 +329,7 @@ class ComparisonTest {
         Printed p = Printed.print(f, c);
         assertThat(p.tables()).hasSize(3);
         for (List<String[]> table : p.tables()) {
-            assertThat(table.getFirst()).endsWith("CPU ÷ C floor", "req/s ÷ baseline", "CPU ÷ baseline",
+            assertThat(table.getFirst()).endsWith("CPU ÷ C floor", "CPU ÷ C uring floor", "req/s ÷ baseline", "CPU ÷ baseline",
                     "p99 ÷ baseline", "errors");
             assertThat(table.get(1)).endsWith("1.01× (0.99..1.04)", "1.00× (0.80..1.25)", "1.50× (1.50..1.50)", "0");
             assertThat(table.get(2)).endsWith("—", "—", "—", "0");
@@ -331,5 +340,44 @@ class ComparisonTest {
                 "evserver/t1/c256 cpu_per_req_vs_evserver-baseline_paired_min 0.8",
                 "evserver/t1/pipelined16 p99_vs_evserver-baseline_paired_max 1.5");
         assertThat(recorded).noneMatch(m -> m.startsWith("evserver-baseline/t1/c16 req_per_s_vs_evserver-baseline"));
+    }
+
+    @Test
+    void theLeanServersAreJudgedAgainstTheirFloorsAndKeventLeanAlsoAgainstItsJavaPeers() {
+        List<Contender> servers = List.of(server(Contender.KEVENT_LEAN, "kevent lean"),
+                server(Contender.KEVENT_LEAN_AIO, "kevent lean aio"), server(Contender.C_FLOOR, "C epoll floor"),
+                server(Contender.C_URING_FLOOR, "C io_uring floor"), server(Contender.NIO_SELECTOR, "selector"));
+        Figures f = new Figures(1, servers, List.of(Workload.ALL), 3);
+        for (int w = 0; w < 3; w++) {
+            for (int r = 0; r < 3; r++) {
+                f.set(CPU, 0, w, r, new double[] {10.2, 10.4, 10.9}[r]);
+                f.set(CPU, 1, w, r, 10.6);
+                f.set(CPU, 2, w, r, 10);
+                f.set(CPU, 3, w, r, 10);
+                f.set(CPU, 4, w, r, 11);
+                f.set(REQ, 0, w, r, 100);
+                f.set(REQ, 4, w, r, 90);
+            }
+        }
+        Printed p = Printed.print(f, Comparison.HTTP);
+        assertThat(p.tables().get(1).get(1)).startsWith("kevent lean").contains("1.04× (1.02..1.09)", "1.04× (1.02..1.09)");
+        assertThat(p.notes()).contains(
+                "target (issue 17), kevent-lean with 1 thread: CPU/request ≤ 1.03× C floor, c=256: NOT MET (1.04× (1.02..1.09))",
+                "target (issue 17), kevent-lean with 1 thread: CPU/request ≤ NIO Selector, c=16: met (0.95× (0.93..0.99))",
+                "target (issue 17), kevent-lean with 1 thread: req/s ≥ NIO Selector, pipelined ×16, c=16: met (1.11× (1.11..1.11))",
+                "target (issue 17), kevent-lean with 1 thread: req/s ≥ Netty lean epoll, c=16: n/a (no paired round with netty-lean-epoll)",
+                "target (issue 17), kevent-lean-aio with 1 thread: CPU/request ≤ 1.05× C uring floor, c=256: NOT MET (1.06× (1.06..1.06))");
+        // evserver's issue 17 targets are printed only when evserver ran.
+        assertThat(p.notes()).noneMatch(n -> n.contains("evserver with 1 thread: CPU/request ≤ 1.10× C floor"));
+    }
+
+    @Test
+    void onlyRefusesAKeyThatNamesNoServerOfTheBench() {
+        HttpBench.checkOnly(List.of("kevent-lean", "c-floor", "c-uring-floor", "netty-lean-epoll"), HttpBench.HTTP_KEYS);
+        assertThatThrownBy(() -> HttpBench.checkOnly(List.of("kevent-lean", "c-flor"), HttpBench.HTTP_KEYS))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--only c-flor: no such server; keys: " + HttpBench.HTTP_KEYS);
+        assertThatThrownBy(() -> HttpBench.checkOnly(List.of("kevent-lean"), HttpBench.NETTY_KEYS))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
