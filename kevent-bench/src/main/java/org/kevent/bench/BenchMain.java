@@ -76,6 +76,9 @@ public final class BenchMain {
     static final List<String> OWN_JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g",
             "-XX:+AlwaysPreTouch");
 
+    /** Flags a benchmark's own JVM gets beyond {@link #OWN_JVM_FLAGS}, by benchmark name. */
+    private static final Map<String, List<String>> MORE_JVM_FLAGS = Map.of("timers", TimersBench.MORE_JVM_FLAGS);
+
     private BenchMain() {
     }
 
@@ -164,6 +167,7 @@ public final class BenchMain {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new java.util.ArrayList<>(List.of(java));
         command.addAll(OWN_JVM_FLAGS);
+        command.addAll(MORE_JVM_FLAGS.getOrDefault(args[0], List.of()));
         command.addAll(List.of("-D" + FORKED_PROPERTY + "=true", "-cp", System.getProperty("java.class.path"),
                 BenchMain.class.getName()));
         command.addAll(List.of(args));
