@@ -32,7 +32,7 @@ public final class BenchMain {
                     + "  JMH: trigger/deliver (1 and 2 threads, ring), timer add+cancel; ops/s and B/op;"
                     + " with --baseline, trigger/deliver paired against another build's bench jar",
                     EngineRunner::run, false),
-            new Bench("inode", "[--files N] [--burst N]"
+            new Bench("inode", "[--files N] [--rounds N] [--burst N]"
                     + "  file-creation latency, burst throughput and loss vs JDK WatchService", InodeBench::run, true),
             new Bench("vthreads", VthreadsBench.USAGE, VthreadsBench::run, true),
             new Bench("idle", "[--idle N] [--rounds N]"
