@@ -496,6 +496,7 @@ public final class HttpBench {
                 continue;
             }
             long before = r.process().cpuTicks();
+            long sysBefore = r.process().sysTicks();
             Wrk.Result res;
             try {
                 res = wrk.run(r.url(), load.connections(), seconds, load.pipelined() ? pipelineScript : null);
@@ -504,11 +505,14 @@ public final class HttpBench {
                 continue;
             }
             long after = r.process().cpuTicks();
+            long sysAfter = r.process().sysTicks();
             f.set(Figures.Measure.REQ_PER_S, s, w, round, res.requestsPerSecond());
             f.set(Figures.Measure.P50, s, w, round, res.p50Micros());
             f.set(Figures.Measure.P99, s, w, round, res.p99Micros());
             if (before >= 0 && after >= 0 && res.requests() > 0) {
                 f.set(Figures.Measure.CPU_PER_REQ, s, w, round, (after - before) * 1e6 / ServerProcess.CLOCK_TICKS / res.requests());
+                f.set(Figures.Measure.SYS_PER_REQ, s, w, round,
+                        (sysAfter - sysBefore) * 1e6 / ServerProcess.CLOCK_TICKS / res.requests());
             }
             f.errors[s][w] += res.socketErrors() + res.non2xx();
         }

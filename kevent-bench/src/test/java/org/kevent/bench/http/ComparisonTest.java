@@ -125,17 +125,20 @@ class ComparisonTest {
         set(f, Contender.JDK_VTHREADS_PROCESSOR, REQ, 100, 100, 100);
         set(f, Contender.VIRTUAL_THREADS, REQ, 240, 240, 240);
         set(f, Contender.EVSERVER, REQ, 150, 150, 150);
+        set(f, Contender.EVSERVER_VTHREADS, Figures.Measure.SYS_PER_REQ, 4, 5, 6);
         Printed p = Printed.print(f, Comparison.VTHREADS);
         assertThat(p.tables()).hasSize(2);
         String[] head = p.tables().getFirst().getFirst();
         assertThat(head).containsExactly("http 1 carrier, c=16", "req/s", "p50 µs", "p99 µs", "CPU µs/req",
                 "req/s ÷ JDK vt", "CPU ÷ JDK vt", "p99 ÷ JDK vt", "req/s ÷ lean JDK vt", "CPU ÷ lean JDK vt",
-                "req/s ÷ evserver", "CPU ÷ evserver", "errors");
+                "req/s ÷ evserver", "CPU ÷ evserver", "sys µs/req", "errors");
         String[] vt = p.tables().getFirst().get(1);
         assertThat(vt[0]).isEqualTo("evserver-vthreads name");
         assertThat(vt[5]).isEqualTo("1.20× (1.20..1.20)");
         assertThat(vt[8]).isEqualTo("0.50× (0.50..0.50)");
         assertThat(vt[10]).isEqualTo("0.80× (0.80..0.80)");
+        assertThat(vt[12]).as("the kernel's part of the CPU, median of rounds").isEqualTo("5.00");
+        assertThat(p.tables().getFirst().get(2)[12]).isEqualTo("n/a");
         assertThat(p.tables().getFirst().get(2)[5]).isEqualTo("—");   // the JDK server against itself
         assertThat(p.tables().getFirst().get(3)[8]).isEqualTo("—");   // the lean one against itself
         assertThat(p.tables().getFirst().get(4)[10]).isEqualTo("—");  // evserver against itself
@@ -158,7 +161,7 @@ class ComparisonTest {
         assertThat(p.tables()).hasSize(3);
         assertThat(p.tables().get(2).getFirst()).containsExactly("http 2 threads, pipelined ×16, c=16", "req/s", "p50 µs",
                 "p99 µs", "CPU µs/req", "req/s ÷ epoll", "CPU ÷ epoll", "p99 ÷ epoll", "CPU ÷ C floor",
-                "CPU ÷ C uring floor", "errors");
+                "CPU ÷ C uring floor", "sys µs/req", "errors");
         assertThat(p.notes()).noneMatch(n -> n.contains("issue 5") || n.contains("leaner"));
         assertThat(p.notes()).contains("targets (issue 3), evserver with 2 threads, on the median paired ratio:");
 
@@ -213,7 +216,7 @@ class ComparisonTest {
         Printed p = Printed.print(f, Comparison.NETTY);
         assertThat(p.tables()).hasSize(3);
         assertThat(p.tables().get(1).getFirst()).containsExactly("http 1 thread, c=256", "req/s", "p50 µs", "p99 µs",
-                "CPU µs/req", "req/s ÷ epoll", "CPU ÷ epoll", "p99 ÷ epoll", "errors");
+                "CPU µs/req", "req/s ÷ epoll", "CPU ÷ epoll", "p99 ÷ epoll", "sys µs/req", "errors");
         assertThat(p.notes()).contains("targets (issue 15), netty-kevent with 1 thread, on the median paired ratio:",
                 "  CPU/request ≤ 0.95× Netty epoll, c=256: met (0.90× (0.90..0.90))",
                 "  req/s ≥ Netty epoll, c=16: n/a (no paired round with netty-epoll)");
@@ -330,9 +333,9 @@ class ComparisonTest {
         assertThat(p.tables()).hasSize(3);
         for (List<String[]> table : p.tables()) {
             assertThat(table.getFirst()).endsWith("CPU ÷ C floor", "CPU ÷ C uring floor", "req/s ÷ baseline", "CPU ÷ baseline",
-                    "p99 ÷ baseline", "errors");
-            assertThat(table.get(1)).endsWith("1.01× (0.99..1.04)", "1.00× (0.80..1.25)", "1.50× (1.50..1.50)", "0");
-            assertThat(table.get(2)).endsWith("—", "—", "—", "0");
+                    "p99 ÷ baseline", "sys µs/req", "errors");
+            assertThat(table.get(1)).endsWith("1.01× (0.99..1.04)", "1.00× (0.80..1.25)", "1.50× (1.50..1.50)", "n/a", "0");
+            assertThat(table.get(2)).endsWith("—", "—", "—", "n/a", "0");
         }
         List<String> recorded = new ArrayList<>();
         Tables.record((variant, metric, value, unit) -> recorded.add(variant + " " + metric + " " + value), f, c);
