@@ -81,6 +81,125 @@ class ProcTest {
         assertThat(child.onExit().get(30, TimeUnit.SECONDS).exitValue()).isEqualTo(code);
     }
 
+    /**
+     * A {@link Process} whose JDK side is the test's: it names a real child (so the pidfd is
+     * real) but says it is alive, and has no status, until {@link #reap} runs, as a JDK whose
+     * reaper thread has not yet come to the exit.
+     */
+    private static class SlowReaper extends Process {
+        final Process real;
+        final java.util.concurrent.CompletableFuture<Process> exit = new java.util.concurrent.CompletableFuture<>();
+        volatile int status = -100;
+
+        SlowReaper(Process real) {
+            this.real = real;
+        }
+
+        void reap(int exitStatus) {
+            status = exitStatus;
+            exit.complete(this);
+        }
+
+        @Override
+        public long pid() {
+            return real.pid();
+        }
+
+        @Override
+        public boolean isAlive() {
+            return !exit.isDone();
+        }
+
+        @Override
+        public int exitValue() {
+            if (!exit.isDone()) {
+                throw new IllegalThreadStateException("not reaped");
+            }
+            return status;
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Process> onExit() {
+            return exit.thenApply(p -> p);
+        }
+
+        @Override
+        public int waitFor() {
+            return exit.join().exitValue();
+        }
+
+        @Override
+        public java.io.OutputStream getOutputStream() {
+            return real.getOutputStream();
+        }
+
+        @Override
+        public java.io.InputStream getInputStream() {
+            return real.getInputStream();
+        }
+
+        @Override
+        public java.io.InputStream getErrorStream() {
+            return real.getErrorStream();
+        }
+
+        @Override
+        public void destroy() {
+            real.destroy();
+        }
+    }
+
+    @Test
+    void anExitSeenBeforeTheJdkHasTheStatusIsQueuedWhenItHasIt() throws Exception {
+        SlowReaper child = new SlowReaper(waitingChild(3));
+        queue.add(Ukevent.process(child));
+        release(child);
+        assertThat(child.real.waitFor()).isEqualTo(3); // exited: the pidfd is readable now
+        assertThat(queue.getEvents(0, 8, 0, TimeUnit.SECONDS, events)).as("no status yet: nothing").isZero();
+        TestQueues.async(() -> {
+            child.reap(42);
+            return null;
+        });
+        assertExit(oneEvent(), child.pid(), 42);
+        assertGone(child.pid());
+    }
+
+    @Test
+    void aWatchRemovedBeforeTheJdkHasTheStatusStaysRemoved() throws Exception {
+        SlowReaper child = new SlowReaper(waitingChild(3));
+        queue.add(Ukevent.process(child));
+        release(child);
+        child.real.waitFor();
+        assertThat(queue.getEvents(0, 8, 0, TimeUnit.SECONDS, events)).isZero();
+        queue.remove(EventType.PROC, child.pid());
+        queue.add(Ukevent.user(1)); // may take the pooled interest the watch had
+        child.reap(42);
+        assertThat(queue.getEvents(0, 8, 0, TimeUnit.SECONDS, events)).isZero();
+    }
+
+    @Test
+    void aProcessWhoseExitValueThrowsGivesTheSentinelAndSpoilsNoOtherEvent() throws Exception {
+        Process real = waitingChild(0);
+        Process odd = new SlowReaper(real) {
+            @Override
+            public boolean isAlive() {
+                return false;
+            }
+
+            @Override
+            public int exitValue() {
+                throw new IllegalStateException("the caller's own Process");
+            }
+        };
+        queue.add(Ukevent.user(1));
+        queue.trigger(1);
+        queue.add(Ukevent.process(odd));
+        assertThat(queue.getEvents(2, 8, 30, TimeUnit.SECONDS, events)).isEqualTo(2);
+        assertThat(events.type(0)).isEqualTo(EventType.USER);
+        assertExit(1, real.pid(), Kevent.PROC_STATUS_UNKNOWN);
+        release(real);
+    }
+
     @Test
     void aProcessKilledBySignalReportsWhatTheJdkReports128PlusTheSignal() throws Exception {
         Process child = new ProcessBuilder("sleep", "60").start();

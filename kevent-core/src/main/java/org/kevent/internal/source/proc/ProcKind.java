@@ -165,10 +165,23 @@ public final class ProcKind extends SourceKind {
     /** Queues the interest's one EXIT event, with the status if the JDK has it. */
     private void exited(Watch w) {
         Interest i = w.interest;
-        i.pending = w.process != null ? w.process.exitValue() : Kevent.PROC_STATUS_UNKNOWN;
+        i.pending = w.process != null ? status(w.process) : Kevent.PROC_STATUS_UNKNOWN;
         i.data2 = 0;
         i.readyEvents = Kevent.PROC_EXIT;
         i.retFlags |= Kevent.RET_BROKEN;
         context.ready(i);
+    }
+
+    /**
+     * The status of an exited process. A {@link Process} may be the caller's own subclass, whose
+     * {@code exitValue} could throw: that must not end the harvest of the other interests, which
+     * runs this under the queue's lock.
+     */
+    private static long status(Process p) {
+        try {
+            return p.exitValue();
+        } catch (RuntimeException notAStatus) {
+            return Kevent.PROC_STATUS_UNKNOWN;
+        }
     }
 }
