@@ -164,6 +164,32 @@ class ProcTest {
         assertGone(child.pid());
     }
 
+    /**
+     * The JDK's reaper thread frees the pid first and records the status after: a Process added
+     * in between says it is alive while the kernel knows no such pid. Found by {@code bench proc},
+     * whose ADD failed with ESRCH.
+     */
+    @Test
+    void aProcessReapedButWithoutItsStatusYetIsNoEsrchButAnExitWithTheStatus() throws Exception {
+        SlowReaper child = new SlowReaper(waitingChild(3)) {
+            @Override
+            public ProcessHandle toHandle() {
+                return real.toHandle();
+            }
+        };
+        release(child);
+        assertThat(child.real.waitFor()).isEqualTo(3); // reaped: the pid is free
+        assertThat(child.isAlive()).as("the JDK side has not recorded it").isTrue();
+        CtlResults r = queue.ctl(CtlOp.ADD, Ukevent.process(child));
+        assertThat(r.ok(0)).as(r.toString()).isTrue();
+        assertThat(queue.getEvents(0, 8, 0, TimeUnit.SECONDS, events)).as("no status yet: nothing").isZero();
+        TestQueues.async(() -> {
+            child.reap(42);
+            return null;
+        });
+        assertExit(oneEvent(), child.pid(), 42);
+    }
+
     @Test
     void aWatchRemovedBeforeTheJdkHasTheStatusStaysRemoved() throws Exception {
         SlowReaper child = new SlowReaper(waitingChild(3));

@@ -85,15 +85,16 @@ public final class ProcKind extends SourceKind {
         long pid = r.id();
         Process process = owner instanceof Process p ? p : null;
         int fd = Pidfd.open(pid);
-        // Asked after the open: if the JDK says the process is still alive now, it was alive at
-        // the open, so the descriptor names it and not a later owner of its pid.
+        // Asked after the open: if the process is still alive now, it was alive at the open, so
+        // the descriptor names it and not a later owner of its pid. Also when the open found no
+        // process (ESRCH): the record's object names one that existed, so it has exited.
         if (owner != null && !alive(owner)) {
             if (fd >= 0) {
                 Fd.close(fd);
             }
             Watch w = new Watch(i, process);
             i.sourceState = w;
-            exited(w);
+            exitSeen(w);
             return null;
         }
         if (fd < 0) {
@@ -111,8 +112,23 @@ public final class ProcKind extends SourceKind {
         return null;
     }
 
+    /**
+     * Whether the process a record names still exists, by the JDK's {@link ProcessHandle}, which
+     * looks at the pid's current owner and compares its start time, so a pid given to another
+     * process reads as gone. A {@link Process} is asked through its handle: its own
+     * {@code isAlive()} stays true from the reaping until the JDK's reaper thread records the
+     * status, while the pid is already free. A caller's {@code Process} without a handle answers
+     * itself.
+     */
     private static boolean alive(Object owner) {
-        return owner instanceof Process p ? p.isAlive() : ((ProcessHandle) owner).isAlive();
+        if (owner instanceof Process p) {
+            try {
+                return p.toHandle().isAlive();
+            } catch (UnsupportedOperationException noHandle) {
+                return p.isAlive();
+            }
+        }
+        return ((ProcessHandle) owner).isAlive();
     }
 
     /**
@@ -146,20 +162,26 @@ public final class ProcKind extends SourceKind {
 
     @Override
     public void onFdEvents(Interest i, int epollEvents) {
-        Watch w = (Watch) i.sourceState;
+        exitSeen((Watch) i.sourceState);
+    }
+
+    /**
+     * The process has exited: queues the EXIT now, or, for a {@link Process} whose status the
+     * JDK's reaper thread has not recorded yet (it does right after the exit), when
+     * {@link Process#onExit()} completes: inline, under this lock (reentrant), if that comes
+     * before the callback is in place.
+     */
+    private void exitSeen(Watch w) {
         Process p = w.process;
         if (p == null || !p.isAlive()) {
             exited(w);
-        } else {
-            // Exited, not yet reaped by the JDK's reaper thread, which does it right away: queue
-            // the event when the status is there. Inline (under this lock, which is reentrant) if
-            // it comes before the callback is in place.
-            p.onExit().thenRun(() -> context.runLocked(() -> {
-                if (w.current()) {
-                    exited(w);
-                }
-            }));
+            return;
         }
+        p.onExit().thenRun(() -> context.runLocked(() -> {
+            if (w.current()) {
+                exited(w);
+            }
+        }));
     }
 
     /** Queues the interest's one EXIT event, with the status if the JDK has it. */
