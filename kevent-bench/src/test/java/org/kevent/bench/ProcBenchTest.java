@@ -1,10 +1,7 @@
 package org.kevent.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -12,10 +9,7 @@ import org.junit.jupiter.api.Test;
 /** {@code bench proc}: its percentiles, and bad command lines refused before any child starts. */
 class ProcBenchTest {
     private static void refused(Map<String, String> options, String message) {
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        assertThatThrownBy(() -> ProcBench.run(new Report(new PrintStream(printed)), new BenchMain.Options(null, options)))
-                .isInstanceOf(BenchMain.UsageException.class).hasMessageContaining(message);
-        assertThat(printed.size()).as("printed before the refusal").isZero();
+        Refusals.refused(ProcBench::run, options, message);
     }
 
     @Test
