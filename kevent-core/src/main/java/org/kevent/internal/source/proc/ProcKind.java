@@ -36,6 +36,9 @@ import org.kevent.internal.sys.Pidfd;
  */
 public final class ProcKind extends SourceKind {
 
+    /**
+     * @param context the queue this kind serves; its epoll set holds the pidfds
+     */
     public ProcKind(SourceContext context) {
         super(context);
     }
