@@ -3,7 +3,9 @@ package org.kevent.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import org.kevent.EventBuffer;
 import org.kevent.EventType;
@@ -29,6 +31,16 @@ final class ProcSection implements DemoSection {
     @Override
     public String name() {
         return "proc";
+    }
+
+    /**
+     * The event types this section registers, for a demo that skips the sections its engine
+     * cannot serve (PROC needs a pidfd: the linux engine).
+     *
+     * @return PROC
+     */
+    public Set<EventType> types() {
+        return EnumSet.of(EventType.PROC);
     }
 
     @Override
