@@ -226,6 +226,38 @@ class ProcTest {
         release(real);
     }
 
+    /**
+     * Many exits at once, through every path: pidfds readable together, some before the JDK has
+     * the status, some after. Each child's own code comes back with its pid, once.
+     */
+    @Test
+    void manyChildrenExitingTogetherEachReportTheirOwnStatusOnce() throws Exception {
+        int n = 40;
+        java.util.Map<Long, Integer> expected = new java.util.HashMap<>();
+        java.util.List<Process> children = new java.util.ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            Process child = waitingChild(k);
+            children.add(child);
+            expected.put(child.pid(), k);
+            queue.add(Ukevent.process(child).withCookie(k));
+        }
+        for (Process child : children) {
+            release(child);
+        }
+        java.util.Map<Long, Integer> seen = new java.util.HashMap<>();
+        EventBuffer batch = new EventBuffer(64);
+        while (seen.size() < n) {
+            int got = queue.getEvents(1, 64, 30, TimeUnit.SECONDS, batch);
+            assertThat(got).as("events within 30 s, %d of %d so far", seen.size(), n).isPositive();
+            for (int i = 0; i < got; i++) {
+                assertThat(seen.put(batch.id(i), batch.exitStatus(i))).as("one EXIT per pid").isNull();
+                assertThat(batch.cookie(i)).isEqualTo((long) expected.get(batch.id(i)));
+            }
+        }
+        assertThat(seen).isEqualTo(expected);
+        assertThat(queue.getEvents(0, 64, 0, TimeUnit.SECONDS, batch)).isZero();
+    }
+
     @Test
     void aProcessKilledBySignalReportsWhatTheJdkReports128PlusTheSignal() throws Exception {
         Process child = new ProcessBuilder("sleep", "60").start();
