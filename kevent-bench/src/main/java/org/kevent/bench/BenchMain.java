@@ -35,6 +35,9 @@ public final class BenchMain {
             new Bench("inode", "[--files N] [--rounds N] [--burst N]"
                     + "  file-creation latency, burst throughput and loss vs JDK WatchService", InodeBench::run, true),
             new Bench("vthreads", VthreadsBench.USAGE, VthreadsBench::run, true),
+            new Bench("proc", "[--children N] [--rounds N] [--queue-warmup N | --no-queue-warmup]"
+                    + "  child exit → notification latency, kevent PROC vs JDK onExit(), same children",
+                    ProcBench::run, true),
             new Bench("idle", "[--idle N] [--rounds N]"
                     + "  round trip of one connection with 0 vs N idle registered connections", IdleBench::run, true),
             new Bench("naio-latency", "[--requests N] [--warmup N] [--rounds N] [--idle-us N]"

@@ -51,6 +51,11 @@ class MainTest {
                 .doesNotContain("MISSING ARRIVALS")
                 .containsPattern("(?m)^  engine\\s+\\S+, network AIO on (io_uring|readiness)")
                 .containsPattern("(?m)^  virtual\\s+3 virtual threads waited on a queue: [1-9]\\d* timer, [1-9]\\d* user, [1-9]\\d* socket events; heartbeat [1-9]\\d* beats of 10 ms, longest gap \\d+ ms$")
+                .containsPattern("(?m)^\\s+\\d+\\s+PROC\\s+\\d+\\s+EXIT\\s+DONE\\|BROKEN\\s+3\\s+exit 3\\s+4001\\s+child: sh, exit 3")
+                .containsPattern("(?m)^\\s+\\d+\\s+PROC\\s+\\d+\\s+EXIT\\s+DONE\\|BROKEN\\s+137\\s+killed, signal 9\\s+4002\\s+child: sleep 60, SIGKILL")
+                .containsPattern("(?m)^  proc\\s+2 children started, 2 exits seen: ")
+                .containsPattern("(?m)^  PROC\\s+2 events, data summed 140$")
+                .doesNotContain("MISSING EXITS")
                 .doesNotContain("MISSING COMPLETIONS")
                 .doesNotContain("MISSING ECHOES")
                 .doesNotContain("MISMATCH");
