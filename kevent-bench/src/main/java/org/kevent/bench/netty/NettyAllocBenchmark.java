@@ -51,7 +51,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * batches). Two allocation figures: JMH's {@code gc.alloc.rate.norm} (the whole process, client
  * included, per round trip) and {@link LoopAllocation#loopBytes} over
  * {@link LoopAllocation#roundTrips} (the event-loop thread's own allocated bytes, from HotSpot's
- * per-thread counter, per round trip: the loop alone).
+ * per-thread counter, per round trip: the loop alone). Beside them, the loop thread's CPU time per
+ * round trip ({@link LoopAllocation#loopCpuNanos}), the transport's cost without the client's.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -74,6 +75,7 @@ public class NettyAllocBenchmark {
     private com.sun.management.ThreadMXBean threads;
     private long loopThreadId;
     private long loopBytesSeen;
+    private long loopCpuSeen;
 
     /**
      * The loop thread's allocated bytes and the round trips they were counted over, reported by
@@ -86,12 +88,15 @@ public class NettyAllocBenchmark {
         public long loopBytes;
         /** Round trips of the iteration's invocations. */
         public long roundTrips;
+        /** CPU time (user + system) the event-loop thread used during the iteration's invocations. */
+        public long loopCpuNanos;
 
         /** Each iteration counts afresh. */
         @Setup(Level.Iteration)
         public void reset() {
             loopBytes = 0;
             roundTrips = 0;
+            loopCpuNanos = 0;
         }
     }
 
@@ -133,6 +138,7 @@ public class NettyAllocBenchmark {
         threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         loopThreadId = group.next().submit(() -> Thread.currentThread().threadId()).get();
         loopBytesSeen = threads.getThreadAllocatedBytes(loopThreadId);
+        loopCpuSeen = threads.getThreadCpuTime(loopThreadId);
     }
 
     /** Closes the clients, then the server. */
@@ -184,11 +190,14 @@ public class NettyAllocBenchmark {
         }
     }
 
-    /** Adds what the loop thread allocated since the last invocation (the echo is back: it is done). */
+    /** Adds what the loop thread allocated and ran since the last invocation (the echo is back: it is done). */
     private void count(LoopAllocation loop, int roundTrips) {
         long now = threads.getThreadAllocatedBytes(loopThreadId);
         loop.loopBytes += now - loopBytesSeen;
         loop.roundTrips += roundTrips;
         loopBytesSeen = now;
+        long cpu = threads.getThreadCpuTime(loopThreadId);
+        loop.loopCpuNanos += cpu - loopCpuSeen;
+        loopCpuSeen = cpu;
     }
 }

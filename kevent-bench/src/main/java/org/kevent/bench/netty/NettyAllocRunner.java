@@ -19,7 +19,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code ./kevent bench netty-alloc [--quick]}: runs {@link NettyAllocBenchmark} through JMH (one
  * fork, the GC profiler on) and prints, per workload and transport, round trips per second, the
  * event-loop thread's bytes per round trip and the whole process's, with kevent's figures as a
- * ratio of Netty epoll's and issue 15's target (allocation per request no higher than epoll's).
+ * ratio of Netty epoll's and issue 15's target (allocation per request no higher than epoll's),
+ * and the loop thread's CPU time per round trip.
  *
  * <h2>Semantics</h2>
  * Default 2 warm-up and 3 measured iterations of 2 s per cell; {@code --quick} uses 1 and 1 (a
@@ -37,7 +38,8 @@ public final class NettyAllocRunner {
     }
 
     /** One cell: a workload on a transport. */
-    private record Cell(String method, String transport, double roundTrips, double loopBytes, double processBytes) {
+    private record Cell(String method, String transport, double roundTrips, double loopBytes, double processBytes,
+                        double loopCpuNanos) {
     }
 
     /**
@@ -70,7 +72,8 @@ public final class NettyAllocRunner {
             Map<String, Result> secondary = r.getSecondaryResults();
             double score = r.getPrimaryResult().getScore();
             cells.add(new Cell(name.substring(name.lastIndexOf('.') + 1), r.getParams().getParam("transport"), score,
-                    value(secondary, "loopBytes") / value(secondary, "roundTrips"), value(secondary, "gc.alloc.rate.norm")));
+                    value(secondary, "loopBytes") / value(secondary, "roundTrips"), value(secondary, "gc.alloc.rate.norm"),
+                    value(secondary, "loopCpuNanos") / value(secondary, "roundTrips")));
         }
         print(out, cells);
     }
@@ -78,7 +81,7 @@ public final class NettyAllocRunner {
     private static void print(Output out, List<Cell> cells) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"netty-alloc — workload, transport", "RT/s", "loop B/RT", "process B/RT",
-                "loop ÷ epoll", "process ÷ epoll", "loop ≤ epoll?"});
+                "loop ÷ epoll", "process ÷ epoll", "loop ≤ epoll?", "loop CPU ns/RT", "CPU ÷ epoll"});
         for (String method : List.of("oneConnection", "sixteenConnections")) {
             Cell epoll = find(cells, method, "epoll");
             for (String transport : List.of("kevent", "epoll")) {
@@ -91,11 +94,13 @@ public final class NettyAllocRunner {
                         format("%.1f", c.loopBytes()), format("%.1f", c.processBytes()),
                         peer ? "—" : ratio(c.loopBytes(), epoll == null ? Double.NaN : epoll.loopBytes()),
                         peer ? "—" : ratio(c.processBytes(), epoll == null ? Double.NaN : epoll.processBytes()),
-                        peer ? "" : met(c, epoll)});
+                        peer ? "" : met(c, epoll), format("%,.0f", c.loopCpuNanos()),
+                        peer ? "—" : ratio(c.loopCpuNanos(), epoll == null ? Double.NaN : epoll.loopCpuNanos())});
                 String variant = method + "/" + transport;
                 out.metric().metric(variant, "round_trips", c.roundTrips(), "RT/s");
                 out.metric().metric(variant, "loop_alloc", c.loopBytes(), "B/RT");
                 out.metric().metric(variant, "process_alloc", c.processBytes(), "B/RT");
+                out.metric().metric(variant, "loop_cpu", c.loopCpuNanos(), "ns/RT");
             }
         }
         out.table().accept(rows);
@@ -106,6 +111,9 @@ public final class NettyAllocRunner {
                 + " process B/RT: gc.alloc.rate.norm (every thread: client, JMH, loop).");
         out.note().accept("target (issue 15): allocation per request no higher than Netty epoll's, on the loop figure"
                 + " (within 1 B/RT: the counter's own noise).");
+        out.note().accept("loop CPU ns/RT: the event-loop thread's CPU time (user + system, ThreadMXBean) per round trip:"
+                + " the transport's and Netty's work without the client's; one run on a shared machine, not a paired"
+                + " measure.");
     }
 
     /** Met when kevent's loop allocates at most epoll's, give or take one byte (the counter read racing a TLAB). */
