@@ -55,6 +55,10 @@ public final class BenchMain {
                     throw new UsageException(e.getMessage());
                 }
             }, false),
+            new Bench("netty-alloc", org.kevent.bench.netty.NettyAllocRunner.USAGE, (report, options) -> {
+                options.allowOnly(org.kevent.bench.netty.NettyAllocRunner.OPTIONS);
+                org.kevent.bench.netty.NettyAllocRunner.run(output(report), options.values());
+            }, false),
             new Bench("naio", org.kevent.bench.naio.NaioBench.USAGE, (report, options) -> {
                 options.allowOnly(org.kevent.bench.naio.NaioBench.OPTIONS);
                 org.kevent.bench.naio.NaioBench.Settings settings;
