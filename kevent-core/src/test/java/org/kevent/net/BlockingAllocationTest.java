@@ -69,6 +69,16 @@ class BlockingAllocationTest {
         assertThat(runProbe("arrays", "-XX:-DoEscapeAnalysis")).containsExactly("quiet");
     }
 
+    /**
+     * As above for direct {@code ByteBuffer}s on a platform thread (an event loop's, a Netty
+     * loop's): once {@code MemorySegment.ofBuffer} made a segment and a session per call (72 B per
+     * send+recv without escape analysis).
+     */
+    @Test
+    void directBufferTransfersCostNoMoreThanADowncallWithoutABufferWithoutEscapeAnalysis() {
+        assertThat(runProbe("direct", "-XX:-DoEscapeAnalysis")).containsExactly("quiet");
+    }
+
     private static String[] runProbe(String mode, String... jvmOptions) {
         assumeTrue(hasAllocationCounters(), "no allocation counter on this JVM");
         String[] lines = org.kevent.testing.ChildJvm.runMain(BlockingAllocationTest.class, java.util.List.of(jvmOptions),
@@ -86,7 +96,8 @@ class BlockingAllocationTest {
         String result = switch (args[0]) {
             case "platform" -> platformRounds();
             case "virtual" -> virtualRounds();
-            case "arrays" -> arrayCallRounds();
+            case "arrays" -> arrayCallRounds(false);
+            case "direct" -> arrayCallRounds(true);
             default -> throw new IllegalArgumentException(args[0]);
         };
         System.out.println(result);
@@ -114,10 +125,11 @@ class BlockingAllocationTest {
         }
     }
 
-    private static String arrayCallRounds() throws Exception {
+    private static String arrayCallRounds(boolean direct) throws Exception {
         LongSupplier allocated = allocatedByThisThread();
         try (Loopback p = Loopback.open()) {
             byte[] b = new byte[64];
+            java.nio.ByteBuffer d = java.nio.ByteBuffer.allocateDirect(64);
             long withoutBuffer = Long.MAX_VALUE;
             long withArrays = Long.MAX_VALUE;
             for (int round = 0; round < ROUNDS; round++) {
@@ -128,7 +140,14 @@ class BlockingAllocationTest {
                 }
                 long middle = allocated.getAsLong();
                 for (int i = 0; i < CALLS_PER_ROUND; i++) {
-                    if (p.client.send(b, 0, b.length) != b.length || p.server.recv(b, 0, b.length) != b.length) {
+                    if (direct) {
+                        d.clear();
+                        boolean moved = p.client.send(d) == 64;
+                        d.clear();
+                        if (!moved || p.server.recv(d) != 64) {
+                            return "loopback did not move 64 bytes in one call each way";
+                        }
+                    } else if (p.client.send(b, 0, b.length) != b.length || p.server.recv(b, 0, b.length) != b.length) {
                         return "loopback did not move 64 bytes in one call each way";
                     }
                 }
@@ -137,7 +156,7 @@ class BlockingAllocationTest {
                 withArrays = Math.min(withArrays, after - middle);
             }
             return withArrays <= withoutBuffer + QUIET_ROUND_BYTES ? "quiet"
-                    : String.format("send+recv of a byte[] %.1f bytes, two getsockopt calls %.1f",
+                    : String.format("send+recv of a " + (direct ? "direct buffer" : "byte[]") + " %.1f bytes, two getsockopt calls %.1f",
                             withArrays / (double) CALLS_PER_ROUND, withoutBuffer / (double) CALLS_PER_ROUND);
         }
     }
