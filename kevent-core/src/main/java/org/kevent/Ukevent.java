@@ -62,7 +62,7 @@ public final class Ukevent {
      * owner; PROC: the Process or ProcessHandle named, so an exited one is not mistaken for its
      * pid's next owner. {@link KeventQueue} hands it down with the record.
      */
-    final Object socket;
+    final Object owner;
 
     private Ukevent(EventType type, long id, int events, int flags, long cookie, Object attachment,
                     long timerValue, boolean timerAbsolute, long periodNanos) {
@@ -71,7 +71,7 @@ public final class Ukevent {
 
     private Ukevent(EventType type, long id, int events, int flags, long cookie, Object attachment,
                     long timerValue, boolean timerAbsolute, long periodNanos, Path path, boolean recursive,
-                    Object socket) {
+                    Object owner) {
         this.type = type;
         this.id = id;
         this.events = events;
@@ -83,7 +83,7 @@ public final class Ukevent {
         this.periodNanos = periodNanos;
         this.path = path;
         this.recursive = recursive;
-        this.socket = socket;
+        this.owner = owner;
     }
 
     /**
@@ -137,7 +137,7 @@ public final class Ukevent {
      */
     public Ukevent withRecursive(boolean newRecursive) {
         return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos,
-                path, newRecursive, socket);
+                path, newRecursive, owner);
     }
 
     /**
@@ -273,7 +273,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withEvents(int newEvents) {
-        return new Ukevent(type, id, newEvents, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
+        return new Ukevent(type, id, newEvents, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, owner);
     }
 
     /**
@@ -283,7 +283,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withFlags(int newFlags) {
-        return new Ukevent(type, id, events, newFlags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
+        return new Ukevent(type, id, events, newFlags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, owner);
     }
 
     /**
@@ -293,7 +293,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withCookie(long newCookie) {
-        return new Ukevent(type, id, events, flags, newCookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
+        return new Ukevent(type, id, events, flags, newCookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, owner);
     }
 
     /**
@@ -303,7 +303,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withAttachment(Object newAttachment) {
-        return new Ukevent(type, id, events, flags, cookie, newAttachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
+        return new Ukevent(type, id, events, flags, cookie, newAttachment, timerValue, timerAbsolute, periodNanos, path, recursive, owner);
     }
 
     /**
@@ -329,7 +329,7 @@ public final class Ukevent {
     public Ukevent withPeriodNanos(long newPeriodNanos) {
         long period = type == EventType.TIMER && newPeriodNanos > 0 && newPeriodNanos < MIN_TIMER_PERIOD_NANOS
                 ? MIN_TIMER_PERIOD_NANOS : newPeriodNanos;
-        return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, period, path, recursive, socket);
+        return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, period, path, recursive, owner);
     }
 
     /** @return the source type */
@@ -419,12 +419,12 @@ public final class Ukevent {
         return o instanceof Ukevent u && type == u.type && id == u.id && events == u.events && flags == u.flags
                 && cookie == u.cookie && Objects.equals(attachment, u.attachment) && timerValue == u.timerValue
                 && timerAbsolute == u.timerAbsolute && periodNanos == u.periodNanos && Objects.equals(path, u.path)
-                && recursive == u.recursive && socket == u.socket;
+                && recursive == u.recursive && owner == u.owner;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
+        return Objects.hash(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, owner);
     }
 
     private static long saturatedNanos(Duration d) {
