@@ -29,9 +29,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static const char ANSWER[] = "HTTP/1.1 200 OK\r\nContent-Length: 13\r\nContent-Type: text/plain\r\n"
-                             "Server: floor\r\n\r\nHello, World!";
-#define ANSWER_LEN (sizeof ANSWER - 1)
+#include "floor.h"
+
 #define IN_CAP 8192
 #define OUT_CAP (ANSWER_LEN * 128)
 #define MAX_EVENTS 256
@@ -47,8 +46,6 @@ struct conn {
 
 /* Answers are assembled here, one buffer per loop: a connection owns output only while blocked. */
 static __thread char out[OUT_CAP];
-
-static int port;
 
 static void drop(struct conn *c) {
     close(c->fd); /* also removes it from the epoll set: the fd is never dup'ed */
@@ -163,19 +160,6 @@ static void accept_all(int ep, int listener) {
     }
 }
 
-static int open_listener(void) {
-    int one = 1;
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0
-        || setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0
-        || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 4096) != 0) {
-        perror("epoll_floor: listen");
-        exit(1);
-    }
-    return fd;
-}
-
 /* One loop: its own listener (data.ptr NULL) and connections, until the process is killed. */
 static void *loop(void *listener_fd) {
     int listener = (int)(long)listener_fd;
@@ -200,24 +184,5 @@ static void *loop(void *listener_fd) {
 }
 
 int main(int argc, char **argv) {
-    port = argc > 1 ? atoi(argv[1]) : 8080;
-    int threads = argc > 2 ? atoi(argv[2]) : 1;
-    if (port <= 0 || port > 65535 || threads < 1) {
-        fprintf(stderr, "usage: epoll_floor PORT [THREADS]\n");
-        return 2;
-    }
-    /* Every listener is bound before the first loop runs, so none misses the start. */
-    int listeners[threads];
-    for (int t = 0; t < threads; t++) listeners[t] = open_listener();
-    printf("epoll_floor: http://127.0.0.1:%d/plaintext, %d thread(s)\n", port, threads);
-    fflush(stdout);
-    for (int t = 1; t < threads; t++) {
-        pthread_t id;
-        if (pthread_create(&id, NULL, loop, (void *)(long)listeners[t]) != 0) {
-            perror("epoll_floor: pthread_create");
-            return 1;
-        }
-    }
-    loop((void *)(long)listeners[0]);
-    return 0;
+    return floor_main(argc, argv, "epoll_floor", SOCK_NONBLOCK, loop);
 }

@@ -155,6 +155,20 @@ public final class EventBuffer {
     }
 
     /**
+     * PROC: the exit status of the process of an {@link Kevent#PROC_EXIT} event: 0–255 as
+     * {@link Process#exitValue()} reports it (128 + the signal's number when a signal killed it),
+     * or {@link Kevent#PROC_STATUS_UNKNOWN} when the record did not name a {@link Process} of this
+     * JVM (docs/SEMANTICS.md §2).
+     *
+     * @param i index of a PROC event
+     * @return the status ({@code data})
+     * @throws IllegalArgumentException if event {@code i} is not a PROC event
+     */
+    public int exitStatus(int i) {
+        return (int) slots.data[of(i, EventType.PROC, "exitStatus")];
+    }
+
+    /**
      * SOCKET: the socket's error ({@code SO_ERROR}) carried by {@link Kevent#SOCKET_ERR}, e.g. 111
      * for {@code ECONNREFUSED}.
      *

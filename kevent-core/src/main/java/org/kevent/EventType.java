@@ -15,8 +15,8 @@ package org.kevent;
  *   <li>{@link #SOCKET}: TCP sockets the library owns ({@code org.kevent.net});</li>
  *   <li>{@link #NAIO}: completions of network AIO requests ({@link KeventQueue#aioSend},
  *       {@link KeventQueue#aioRecv}, {@link KeventQueue#aioSendfile}).</li>
+ *   <li>{@link #PROC}: the exit of a process (a {@code pidfd} on Linux).</li>
  * </ul>
- * Processes come in a later release.
  * Signals are left out on purpose: the JVM owns signal handling, and {@code signalfd} needs the
  * signal blocked in every thread, which a JVM cannot promise.
  */
@@ -91,7 +91,17 @@ public enum EventType {
      */
     NAIO(Kevent.NAIO_SEND | Kevent.NAIO_RECV | Kevent.NAIO_SENDFILE | Kevent.NAIO_RECV_MULTISHOT,
             Kevent.NAIO_SEND | Kevent.NAIO_RECV | Kevent.NAIO_SENDFILE | Kevent.NAIO_RECV_MULTISHOT,
-            "NAIO_", "SEND", "RECV", "SENDFILE", "RECV_MULTISHOT");
+            "NAIO_", "SEND", "RECV", "SENDFILE", "RECV_MULTISHOT"),
+    /**
+     * The exit of a process ({@link Ukevent#process(Process)}, {@link Ukevent#process(ProcessHandle)},
+     * {@link Ukevent#process(long)}): id = its pid; event {@link Kevent#PROC_EXIT}. Delivered once,
+     * with {@link Kevent#RET_BROKEN} (the process is gone), then the interest is removed, whatever
+     * its trigger mode. data = the exit status for a record made from a {@link Process} (as
+     * {@link Process#exitValue()} reports it: 128 + the signal's number for a process killed by a
+     * signal), else {@link Kevent#PROC_STATUS_UNKNOWN}; {@link EventBuffer#exitStatus} reads it.
+     * A process that already exited when added is queued at once; see docs/SEMANTICS.md §2.
+     */
+    PROC(Kevent.PROC_EXIT, Kevent.PROC_EXIT, "PROC_", "EXIT");
 
     private static final EventType[] VALUES = values();
 

@@ -26,6 +26,7 @@ package org.kevent;
  *   <tr><td>USER</td><td>{@link #USER_TRIGGER}</td><td>14</td></tr>
  *   <tr><td>NAIO</td><td>{@code NAIO_*}</td><td>15–18</td></tr>
  *   <tr><td>INODE</td><td>{@code INODE_*}</td><td>19–29</td></tr>
+ *   <tr><td>PROC</td><td>{@link #PROC_EXIT}</td><td>30</td></tr>
  * </table>
  * Use the constants, not their values: only POLL's are promised. {@link #eventNames} names any
  * mask, {@link EventType#reportedEvents()} gives a type's family.
@@ -115,6 +116,19 @@ public final class Kevent {
     /** INODE: every event a request may ask for. */
     public static final int INODE_ALL = INODE_CREATE | INODE_REMOVE | INODE_MODIFY | INODE_ATTRIB | INODE_MOVED_FROM
             | INODE_MOVED_TO | INODE_CLOSE_WRITE | INODE_DELETE_SELF;
+
+    /**
+     * PROC: the process exited. Delivered once, with {@link #RET_BROKEN}, and the interest is then
+     * removed; {@code data} is the exit status, or {@link #PROC_STATUS_UNKNOWN}.
+     */
+    public static final int PROC_EXIT = 1 << 30;
+    /**
+     * PROC: the {@code data} of an EXIT event whose exit status the JVM cannot know: the record
+     * named a {@link ProcessHandle} or a pid rather than a {@link Process} of this JVM (only the
+     * parent may read a status, and the JDK reaps its children itself: the queue takes no status
+     * from it behind its back). Never a status: those are 0–255.
+     */
+    public static final int PROC_STATUS_UNKNOWN = -1;
 
     /** POLL: there is data to read (kernel {@code POLLIN}, asm-generic/poll.h). */
     public static final int POLLIN = 0x001;

@@ -169,7 +169,7 @@ public final class KeventQueue implements AutoCloseable {
         try {
             for (int k = 0; k < length; k++) {
                 Ukevent record = records[offset + k];
-                CtlError error = engine.ctlLocked(op, record, record.socket);
+                CtlError error = engine.ctlLocked(op, record, record.owner);
                 if (error == null) {
                     results.done(k);
                 } else {
@@ -232,7 +232,7 @@ public final class KeventQueue implements AutoCloseable {
 
     private void single(CtlOp op, Ukevent record) {
         Objects.requireNonNull(record, "record");
-        throwIfFailed(op, engine.ctl(op, record, record.socket));
+        throwIfFailed(op, engine.ctl(op, record, record.owner));
     }
 
     private static void throwIfFailed(CtlOp op, CtlError error) {

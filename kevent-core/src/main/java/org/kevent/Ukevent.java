@@ -18,8 +18,8 @@ import java.util.Objects;
  * ({@code "timer period -5 ns is negative (field period)"}); the other records of the batch take
  * effect (docs/SEMANTICS.md §3, §4). Invalid are: unknown request flag bits, ONESHOT with DISPATCH,
  * an empty event mask, event bits of another type, a negative timer delay or period, and a period
- * or a recursive watch on a type that has none. A null path or duration is a programming error,
- * not a value: it throws {@link NullPointerException} at once.
+ * or a recursive watch on a type that has none. A null path, duration or process is a programming
+ * error, not a value: it throws {@link NullPointerException} at once.
  *
  * <h2>Timers</h2>
  * A timer's first deadline is relative ({@link #timer(long, Duration)}, {@link #timerNanos}) or
@@ -59,9 +59,10 @@ public final class Ukevent {
     private final boolean recursive;
     /**
      * SOCKET: the TcpSocket or TcpListener named, so a closed one is not mistaken for its fd's next
-     * owner; {@link KeventQueue} hands it down with the record.
+     * owner; PROC: the Process or ProcessHandle named, so an exited one is not mistaken for its
+     * pid's next owner. {@link KeventQueue} hands it down with the record.
      */
-    final Object socket;
+    final Object owner;
 
     private Ukevent(EventType type, long id, int events, int flags, long cookie, Object attachment,
                     long timerValue, boolean timerAbsolute, long periodNanos) {
@@ -70,7 +71,7 @@ public final class Ukevent {
 
     private Ukevent(EventType type, long id, int events, int flags, long cookie, Object attachment,
                     long timerValue, boolean timerAbsolute, long periodNanos, Path path, boolean recursive,
-                    Object socket) {
+                    Object owner) {
         this.type = type;
         this.id = id;
         this.events = events;
@@ -82,7 +83,7 @@ public final class Ukevent {
         this.periodNanos = periodNanos;
         this.path = path;
         this.recursive = recursive;
-        this.socket = socket;
+        this.owner = owner;
     }
 
     /**
@@ -136,7 +137,7 @@ public final class Ukevent {
      */
     public Ukevent withRecursive(boolean newRecursive) {
         return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos,
-                path, newRecursive, socket);
+                path, newRecursive, owner);
     }
 
     /**
@@ -177,6 +178,55 @@ public final class Ukevent {
      */
     public static Ukevent socket(int fd, int events) {
         return new Ukevent(EventType.SOCKET, fd, events, 0, 0, null, 0, false, 0, null, false, null);
+    }
+
+    /**
+     * The exit of a child process of this JVM, wanting {@link Kevent#PROC_EXIT}: the id is its pid,
+     * and the EXIT event's data its exit status as {@link Process#exitValue()} reports it (128 +
+     * the signal's number for a process a signal killed). The queue reads the status from the JDK,
+     * which reaps its children itself, so {@link Process#waitFor()} and {@link Process#onExit()}
+     * still work; the event comes once the JDK has the status, right after the exit. A process
+     * that exited before the ADD is queued at once (docs/SEMANTICS.md §2, §3).
+     *
+     * @param process the process
+     * @return the record
+     * @throws NullPointerException if process is null
+     */
+    public static Ukevent process(Process process) {
+        Objects.requireNonNull(process, "process");
+        return new Ukevent(EventType.PROC, process.pid(), Kevent.PROC_EXIT, 0, 0, null, 0, false, 0, null, false,
+                process);
+    }
+
+    /**
+     * The exit of any process, wanting {@link Kevent#PROC_EXIT}: the id is its pid. The event's
+     * data is {@link Kevent#PROC_STATUS_UNKNOWN}: a handle carries no status (make the record from
+     * the {@link Process} to have it). A process that exited before the ADD is queued at once, and
+     * the handle, unlike a bare pid, is never mistaken for a process that got its pid since.
+     *
+     * @param handle the process
+     * @return the record
+     * @throws NullPointerException if handle is null
+     */
+    public static Ukevent process(ProcessHandle handle) {
+        Objects.requireNonNull(handle, "handle");
+        return new Ukevent(EventType.PROC, handle.pid(), Kevent.PROC_EXIT, 0, 0, null, 0, false, 0, null, false,
+                handle);
+    }
+
+    /**
+     * The exit of the process that holds {@code pid} when the record is added, as kqueue's
+     * {@code EVFILT_PROC} names one; data is {@link Kevent#PROC_STATUS_UNKNOWN}. A pid names no
+     * process for good: one that exited and was reaped may have been given to another process
+     * meanwhile, which is the one then watched. Prefer {@link #process(ProcessHandle)}. The ADD
+     * fails with {@code ESRCH} when no process has the pid, {@code EINVAL} when it is not a
+     * positive {@code pid_t}.
+     *
+     * @param pid the process id
+     * @return the record
+     */
+    public static Ukevent process(long pid) {
+        return new Ukevent(EventType.PROC, pid, Kevent.PROC_EXIT, 0, 0, null, 0, false, 0, null, false, null);
     }
 
     /**
@@ -223,7 +273,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withEvents(int newEvents) {
-        return new Ukevent(type, id, newEvents, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
+        return new Ukevent(type, id, newEvents, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, owner);
     }
 
     /**
@@ -233,7 +283,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withFlags(int newFlags) {
-        return new Ukevent(type, id, events, newFlags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
+        return new Ukevent(type, id, events, newFlags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, owner);
     }
 
     /**
@@ -243,7 +293,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withCookie(long newCookie) {
-        return new Ukevent(type, id, events, flags, newCookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
+        return new Ukevent(type, id, events, flags, newCookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, owner);
     }
 
     /**
@@ -253,7 +303,7 @@ public final class Ukevent {
      * @return the new record
      */
     public Ukevent withAttachment(Object newAttachment) {
-        return new Ukevent(type, id, events, flags, cookie, newAttachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
+        return new Ukevent(type, id, events, flags, cookie, newAttachment, timerValue, timerAbsolute, periodNanos, path, recursive, owner);
     }
 
     /**
@@ -279,7 +329,7 @@ public final class Ukevent {
     public Ukevent withPeriodNanos(long newPeriodNanos) {
         long period = type == EventType.TIMER && newPeriodNanos > 0 && newPeriodNanos < MIN_TIMER_PERIOD_NANOS
                 ? MIN_TIMER_PERIOD_NANOS : newPeriodNanos;
-        return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, period, path, recursive, socket);
+        return new Ukevent(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, period, path, recursive, owner);
     }
 
     /** @return the source type */
@@ -369,12 +419,12 @@ public final class Ukevent {
         return o instanceof Ukevent u && type == u.type && id == u.id && events == u.events && flags == u.flags
                 && cookie == u.cookie && Objects.equals(attachment, u.attachment) && timerValue == u.timerValue
                 && timerAbsolute == u.timerAbsolute && periodNanos == u.periodNanos && Objects.equals(path, u.path)
-                && recursive == u.recursive && socket == u.socket;
+                && recursive == u.recursive && owner == u.owner;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, socket);
+        return Objects.hash(type, id, events, flags, cookie, attachment, timerValue, timerAbsolute, periodNanos, path, recursive, owner);
     }
 
     private static long saturatedNanos(Duration d) {

@@ -157,6 +157,10 @@ class EngineChoiceTest {
                 assertThat(r.message(k)).contains("not supported by the portable engine", "linux engine");
             }
             assertThat(r.message(0)).startsWith("POLL records");
+            CtlResults proc = q.ctl(CtlOp.ADD, Ukevent.process(ProcessHandle.current()));
+            assertThat(proc.errorName(0)).isEqualTo("EOPNOTSUPP");
+            assertThat(proc.message(0)).startsWith("PROC records are not supported by the portable engine: process"
+                    + " exits need a pidfd");
             assertThat(r.ok(1)).isTrue();
             assertThat(r.ok(4)).isTrue();
             assertThat(q.stats().registered()).isEqualTo(2);

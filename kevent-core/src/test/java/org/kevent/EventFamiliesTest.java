@@ -141,8 +141,10 @@ class EventFamiliesTest {
 
     @Test
     void eventNamesNameEveryFamilyByItsConstants() {
-        assertThat(Kevent.eventNames(Kevent.POLLIN | Kevent.SOCKET_RECV | Kevent.INODE_ISDIR | 1 << 30))
-                .isEqualTo("POLLIN|SOCKET_RECV|INODE_ISDIR|0x40000000");
+        // Bit 31 is no type's (bit 30 was, until PROC_EXIT took it).
+        assertThat(Kevent.eventNames(Kevent.POLLIN | Kevent.SOCKET_RECV | Kevent.INODE_ISDIR | 1 << 31))
+                .isEqualTo("POLLIN|SOCKET_RECV|INODE_ISDIR|0x80000000");
+        assertThat(Kevent.eventNames(Kevent.PROC_EXIT | 1 << 31)).isEqualTo("PROC_EXIT|0x80000000");
         assertThat(Kevent.eventNames(Kevent.TIMER_FIRED)).isEqualTo("TIMER_FIRED");
         assertThat(Kevent.eventNames(Kevent.NAIO_RECV_MULTISHOT)).isEqualTo("NAIO_RECV_MULTISHOT");
         assertThat(Kevent.eventNames(0)).isEqualTo("-");

@@ -52,6 +52,12 @@ class ReadmeExampleTest {
     }
 
     @Test
+    void processExampleGetsTheChildsExitWithItsStatus(@TempDir Path dir) throws Exception {
+        List<String> lines = compileAndRun(dir, "proc", "ChildExit");
+        assertThat(lines).containsExactly("PROC pid=true status=3 cookie=7", "waitFor=3");
+    }
+
+    @Test
     void virtualThreadEchoExampleEchoesEveryClient(@TempDir Path dir) throws Exception {
         List<String> lines = compileAndRun(dir, "vthreads", "VirtualEcho");
         assertThat(lines).containsExactlyInAnyOrder("hello from client 1: echoed",

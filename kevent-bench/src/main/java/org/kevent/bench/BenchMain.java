@@ -32,9 +32,12 @@ public final class BenchMain {
                     + "  JMH: trigger/deliver (1 and 2 threads, ring), timer add+cancel; ops/s and B/op;"
                     + " with --baseline, trigger/deliver paired against another build's bench jar",
                     EngineRunner::run, false),
-            new Bench("inode", "[--files N] [--burst N]"
+            new Bench("inode", "[--files N] [--rounds N] [--burst N]"
                     + "  file-creation latency, burst throughput and loss vs JDK WatchService", InodeBench::run, true),
             new Bench("vthreads", VthreadsBench.USAGE, VthreadsBench::run, true),
+            new Bench("proc", "[--children N] [--rounds N] [--queue-warmup N | --no-queue-warmup]"
+                    + "  child exit → notification latency, kevent PROC vs JDK onExit(), same children",
+                    ProcBench::run, true),
             new Bench("idle", "[--idle N] [--rounds N]"
                     + "  round trip of one connection with 0 vs N idle registered connections", IdleBench::run, true),
             new Bench("naio-latency", "[--requests N] [--warmup N] [--rounds N] [--idle-us N]"
@@ -51,6 +54,10 @@ public final class BenchMain {
                 } catch (IllegalArgumentException e) {
                     throw new UsageException(e.getMessage());
                 }
+            }, false),
+            new Bench("netty-alloc", org.kevent.bench.netty.NettyAllocRunner.USAGE, (report, options) -> {
+                options.allowOnly(org.kevent.bench.netty.NettyAllocRunner.OPTIONS);
+                org.kevent.bench.netty.NettyAllocRunner.run(output(report), options.values());
             }, false),
             new Bench("naio", org.kevent.bench.naio.NaioBench.USAGE, (report, options) -> {
                 options.allowOnly(org.kevent.bench.naio.NaioBench.OPTIONS);
@@ -75,6 +82,9 @@ public final class BenchMain {
      */
     static final List<String> OWN_JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g",
             "-XX:+AlwaysPreTouch");
+
+    /** Flags a benchmark's own JVM gets beyond {@link #OWN_JVM_FLAGS}, by benchmark name. */
+    private static final Map<String, List<String>> MORE_JVM_FLAGS = Map.of("timers", TimersBench.MORE_JVM_FLAGS);
 
     private BenchMain() {
     }
@@ -164,6 +174,7 @@ public final class BenchMain {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new java.util.ArrayList<>(List.of(java));
         command.addAll(OWN_JVM_FLAGS);
+        command.addAll(MORE_JVM_FLAGS.getOrDefault(args[0], List.of()));
         command.addAll(List.of("-D" + FORKED_PROPERTY + "=true", "-cp", System.getProperty("java.class.path"),
                 BenchMain.class.getName()));
         command.addAll(List.of(args));

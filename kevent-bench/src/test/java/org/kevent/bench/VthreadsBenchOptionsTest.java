@@ -1,10 +1,5 @@
 package org.kevent.bench;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -13,10 +8,7 @@ import org.junit.jupiter.api.Test;
 class VthreadsBenchOptionsTest {
     /** Runs {@code bench vthreads} with {@code options}; expects a usage error saying {@code message}, nothing printed. */
     private static void refused(Map<String, String> options, String message) {
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        assertThatThrownBy(() -> VthreadsBench.run(new Report(new PrintStream(printed)), new BenchMain.Options(null, options)))
-                .isInstanceOf(BenchMain.UsageException.class).hasMessageContaining(message);
-        assertThat(printed.size()).as("printed before the refusal").isZero();
+        Refusals.refused(VthreadsBench::run, options, message);
     }
 
     @Test

@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kevent demo}: runs {@link Demo} with every section: timers, user events, file events, a
- * socket echo, network AIO, and virtual threads waiting on a queue of their own; on the portable
- * engine ({@code --engine portable}) the sections it serves.
+ * socket echo, network AIO, virtual threads waiting on a queue of their own, and the exits of two
+ * child processes; on the portable engine ({@code --engine portable}) the sections it serves.
  */
 @Command(name = "demo",
         description = {"Print timer, user, file, socket and network AIO events from one queue as they arrive, then a summary.",
@@ -55,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--engine must be linux, portable or auto, got " + engine);
         }
         Demo demo = new Demo(out, Duration.ofSeconds(seconds), queueEngine, List.of(new TimerSection(), new UserSection(),
-                new InodeSection(), new EchoSection(), new AioSection(), new VirtualSection()));
+                new InodeSection(), new EchoSection(), new AioSection(), new VirtualSection(), new ProcSection()));
         // The launcher execs the JVM, so Ctrl-C lands here: stop the loop and let it print the summary.
         Thread hook = new Thread(demo::stopAndAwait, "kevent-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -22,6 +22,33 @@ import org.kevent.KeventException;
 /** The socket calls themselves, on real loopback sockets. */
 class TcpSocketTest {
 
+    /**
+     * A direct buffer of an arena the caller can close goes through a segment, never a remembered
+     * address: once the arena is closed the call fails with the JDK's exception instead of having
+     * the kernel write into (or read from) memory that is no longer the buffer's.
+     */
+    @Test
+    void aBufferOfAClosedArenaIsRefusedNotPassedByItsOldAddress() {
+        try (Loopback p = Loopback.open()) {
+            java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared();
+            ByteBuffer out = arena.allocate(16).asByteBuffer();
+            ByteBuffer in = arena.allocate(16).asByteBuffer();
+            out.put(0, (byte) 7);
+            assertThat(p.client.send(out)).isEqualTo(16);
+            Loopback.sendAll(p.client, new byte[16]);
+            int got = 0;
+            while (got == 0) {
+                got = p.server.recv(in);
+            }
+            assertThat(in.get(0)).isEqualTo((byte) 7);
+            arena.close();
+            out.clear();
+            in.clear();
+            assertThatThrownBy(() -> p.client.send(out)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> p.server.recv(in)).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
     @Test
     void heapArraysGoBothWays() {
         try (Loopback p = Loopback.open()) {

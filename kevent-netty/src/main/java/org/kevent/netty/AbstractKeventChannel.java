@@ -26,6 +26,8 @@ abstract class AbstractKeventChannel extends AbstractChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false);
 
     private IoRegistration registration;
+    /** The loop's handler while registered; loop thread only. */
+    private KeventIoHandler ioHandler;
     /** SOCKET bits wanted (HUP and ERR are always reported); loop thread only once registered. */
     private int interest;
     /** Whether the queue has the interest for the current socket; loop thread only. */
@@ -57,6 +59,7 @@ abstract class AbstractKeventChannel extends AbstractChannel {
         ((IoEventLoop) eventLoop()).register((AbstractKeventUnsafe) unsafe()).addListener(f -> {
             if (f.isSuccess()) {
                 registration = (IoRegistration) f.getNow();
+                ioHandler = registration.attachment();
                 submitted = false;
                 try {
                     submitInterest();
@@ -91,6 +94,11 @@ abstract class AbstractKeventChannel extends AbstractChannel {
                 loop.execute(this::doDeregister);
             }
         }
+    }
+
+    /** @return the loop's {@link KeventIoHandler#scratch()}; loop thread only, while registered */
+    final byte[] scratch() {
+        return ioHandler.scratch();
     }
 
     /** @return whether the queue's interest for this channel includes {@code bit} */

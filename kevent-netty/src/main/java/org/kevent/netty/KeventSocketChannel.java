@@ -22,9 +22,12 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.StringUtil;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
@@ -46,8 +49,10 @@ import org.kevent.net.TcpSocket;
  * The socket is watched edge-triggered: a read drains the socket as Netty's read loop allows
  * ({@code RecvByteBufAllocator}, {@code maxMessagesPerRead}, autoRead) and, if it stopped with
  * bytes possibly left, goes on in a task of the loop, since no new edge will come for them. A
- * flush sends what it can (several buffers in one gathering {@code sendmsg}) and waits for SEND
- * readiness for the rest. A {@link KeventFileRegion} goes out through {@code sendfile(2)}; any
+ * flush sends what it can (small buffers copied into one {@code send}, larger ones in one
+ * gathering {@code sendmsg}) and waits for SEND readiness for the rest. Small reads and writes go
+ * through the loop's staging array ({@link KeventIoHandler}), so that neither allocates, where a
+ * ByteBuffer view of a pooled buffer would. A {@link KeventFileRegion} goes out through {@code sendfile(2)}; any
  * other {@link FileRegion} (such as {@code DefaultFileRegion}) is copied through
  * {@link FileRegion#transferTo}, since its file descriptor cannot be reached without JNI.
  * {@code shutdownOutput} sends FIN; with ALLOW_HALF_CLOSURE the channel stays open after the
@@ -83,6 +88,7 @@ public final class KeventSocketChannel extends AbstractKeventChannel implements 
     /** Set once the read side reached the end of the stream or failed: nothing more to read. */
     private boolean inputClosedSeenErrorOnRead;
     private WritableByteChannel byteChannel;
+    private final Copier copier = new Copier();
 
     private final Runnable flushTask = () -> ((KeventSocketUnsafe) unsafe()).flushNow();
     private final Runnable readTask = () -> ((KeventSocketUnsafe) unsafe()).readTaskRun();
@@ -257,7 +263,10 @@ public final class KeventSocketChannel extends AbstractKeventChannel implements 
         int spin = config.getWriteSpinCount();
         do {
             int count = in.size();
-            if (count > 1 && in.current() instanceof ByteBuf) {
+            Object first = in.current();
+            if (first instanceof ByteBuf b && b.readableBytes() <= KeventIoHandler.WRITE_COPY_MAX) {
+                spin -= writeCopied(in);
+            } else if (count > 1 && first instanceof ByteBuf) {
                 spin -= writeGathering(in);
             } else if (count == 0) {
                 clearInterest(Kevent.SOCKET_SEND);
@@ -273,6 +282,83 @@ public final class KeventSocketChannel extends AbstractKeventChannel implements 
             eventLoop().execute(flushTask);
         } else {
             setInterest(Kevent.SOCKET_SEND);
+        }
+    }
+
+    /**
+     * Copies the flushed ByteBufs at the head of {@code in}, while each is small and they fit, into
+     * the loop's scratch array ({@link KeventIoHandler#scratch()}), and sends them in one call: a
+     * ByteBuffer view of a pooled buffer costs an object per buffer, the copy none. At least the
+     * first buffer fits ({@link KeventIoHandler#WRITE_COPY_MAX} is below the array's size).
+     */
+    private int writeCopied(ChannelOutboundBuffer in) throws Exception {
+        copier.start(scratch());
+        in.forEachFlushedMessage(copier);
+        int length = copier.finish();
+        if (length == 0) {
+            // Only empty buffers are flushed: drop them.
+            in.removeBytes(0);
+            return 0;
+        }
+        int n;
+        try {
+            n = socket.send(copier.into, 0, length);
+        } catch (KeventException e) {
+            throw Errors.io(e);
+        }
+        if (n > 0) {
+            in.removeBytes(n);
+            return 1;
+        }
+        return SNDBUF_FULL;
+    }
+
+    /**
+     * Appends flushed ByteBufs to a byte array while each is small and fits, without allocating:
+     * eight bytes per {@code getLong}, since {@code getBytes} into an array makes a ByteBuffer
+     * duplicate of a direct buffer on every call.
+     */
+    private static final class Copier implements ChannelOutboundBuffer.MessageProcessor {
+        private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+        byte[] into;
+        private int length;
+
+        void start(byte[] array) {
+            into = array;
+            length = 0;
+        }
+
+        int finish() {
+            return length;
+        }
+
+        @Override
+        public boolean processMessage(Object msg) {
+            if (!(msg instanceof ByteBuf buf)) {
+                return false;
+            }
+            int readable = buf.readableBytes();
+            if (readable > KeventIoHandler.WRITE_COPY_MAX || readable > into.length - length) {
+                return false;
+            }
+            copy(buf, buf.readerIndex(), readable);
+            length += readable;
+            return true;
+        }
+
+        private void copy(ByteBuf buf, int index, int count) {
+            if (buf.hasArray()) {
+                System.arraycopy(buf.array(), buf.arrayOffset() + index, into, length, count);
+                return;
+            }
+            int k = 0;
+            for (; k + Long.BYTES <= count; k += Long.BYTES) {
+                LONGS.set(into, length + k, buf.getLong(index + k));
+            }
+            for (; k < count; k++) {
+                into[length + k] = buf.getByte(index + k);
+            }
         }
     }
 
@@ -700,11 +786,29 @@ public final class KeventSocketChannel extends AbstractKeventChannel implements 
             handle.attemptedBytesRead(room);
             int n;
             try {
+                if (room <= KeventIoHandler.READ_COPY_MAX) {
+                    return readCopied(buf, writerIndex, room);
+                }
                 n = socket.recv(buf.internalNioBuffer(writerIndex, room));
             } catch (KeventException e) {
                 throw Errors.io(e);
             }
             if (n > 0) {
+                buf.writerIndex(writerIndex + n);
+            }
+            return n;
+        }
+
+        /**
+         * A small read through the loop's scratch array ({@link KeventIoHandler#scratch()}): a
+         * ByteBuffer view of a pooled buffer would cost an object per read; copying an array into a
+         * ByteBuf costs none.
+         */
+        private int readCopied(ByteBuf buf, int writerIndex, int room) {
+            byte[] scratch = scratch();
+            int n = socket.recv(scratch, 0, room);
+            if (n > 0) {
+                buf.setBytes(writerIndex, scratch, 0, n);
                 buf.writerIndex(writerIndex + n);
             }
             return n;

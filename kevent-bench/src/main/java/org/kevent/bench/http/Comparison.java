@@ -115,12 +115,18 @@ record Comparison(String unit, String section, List<Reference> references, List<
     static final Reference BASELINE = new Reference(Contender.EVSERVER_BASELINE, "baseline",
             List.of(Figures.Measure.REQ_PER_S, Figures.Measure.CPU_PER_REQ, Figures.Measure.P99));
 
-    /** {@code bench http}: Netty epoll and the C floor; evserver's targets (issue 3) and evserver --aio's (issue 5). */
+    /** Issue 17's targets for the lean server on SOCKET interests: the C floor, and its Java peers in every workload. */
+    private static final List<Target> LEAN = leanTargets();
+
+    /**
+     * {@code bench http}: Netty epoll and the two C floors; evserver's targets (issues 3 and 17),
+     * evserver --aio's and the lean servers' (issue 17).
+     */
     static final Comparison HTTP = new Comparison("thread", "server thread",
-            List.of(EPOLL_RATIOS, new Reference(Contender.C_FLOOR, "C floor", List.of(Figures.Measure.CPU_PER_REQ))),
-            List.of(new TargetSet("issue 5", Contender.EVSERVER_AIO, "evserver --aio", List.of(
-                            new Target("CPU/request ≤ 0.85× C floor, c=256", Figures.Measure.CPU_PER_REQ, Workload.C256,
-                                    Contender.C_FLOOR, 0.85, true)), true),
+            List.of(EPOLL_RATIOS, new Reference(Contender.C_FLOOR, "C floor", List.of(Figures.Measure.CPU_PER_REQ)),
+                    new Reference(Contender.C_URING_FLOOR, "C uring floor", List.of(Figures.Measure.CPU_PER_REQ))),
+            List.of(new TargetSet("issue 17", Contender.EVSERVER_AIO, "evserver --aio",
+                            floor(1.10, Contender.C_URING_FLOOR, "C uring floor"), true),
                     new TargetSet("issue 3", Contender.EVSERVER, "evserver", concat(List.of(
                             new Target("CPU/request ≤ 1.05× C floor, pipelined ×16", Figures.Measure.CPU_PER_REQ,
                                     Workload.PIPELINED, Contender.C_FLOOR, 1.05, true),
@@ -129,8 +135,50 @@ record Comparison(String unit, String section, List<Reference> references, List<
                             new Target("CPU/request ≤ 1.0× Netty epoll, c=16", Figures.Measure.CPU_PER_REQ, Workload.C16,
                                     Contender.NETTY_EPOLL, 1.0, true),
                             new Target("CPU/request ≤ 1.0× Netty epoll, c=256", Figures.Measure.CPU_PER_REQ, Workload.C256,
-                                    Contender.NETTY_EPOLL, 1.0, true)), AS_FAST_AS_NETTY_EPOLL), false)),
-            List.of());
+                                    Contender.NETTY_EPOLL, 1.0, true)), AS_FAST_AS_NETTY_EPOLL), false),
+                    new TargetSet("issue 17", Contender.EVSERVER, "evserver", List.of(
+                            new Target("CPU/request ≤ 1.05× C floor, c=256", Figures.Measure.CPU_PER_REQ, Workload.C256,
+                                    Contender.C_FLOOR, 1.05, true),
+                            new Target("CPU/request ≤ 1.10× C floor, pipelined ×16", Figures.Measure.CPU_PER_REQ,
+                                    Workload.PIPELINED, Contender.C_FLOOR, 1.10, true)), true),
+                    new TargetSet("issue 17", Contender.KEVENT_LEAN, "kevent-lean", LEAN, true),
+                    new TargetSet("issue 17", Contender.KEVENT_LEAN_AIO, "kevent-lean-aio",
+                            floor(1.05, Contender.C_URING_FLOOR, "C uring floor"), true)),
+            List.of("rows marked (codec) run Netty's HttpServerCodec; (lean) rows, kevent lean, the Selector server and"
+                    + " the C floors only find request ends and write canned answers (see docs/BENCHMARKS.md)"));
+
+    /** CPU per request at most {@code bound} × a floor's, at c=256 and pipelined. */
+    private static List<Target> floor(double bound, String floorKey, String floorName) {
+        String b = String.format(java.util.Locale.ROOT, "%.2f", bound);
+        return List.of(new Target("CPU/request ≤ " + b + "× " + floorName + ", c=256", Figures.Measure.CPU_PER_REQ,
+                        Workload.C256, floorKey, bound, true),
+                new Target("CPU/request ≤ " + b + "× " + floorName + ", pipelined ×16", Figures.Measure.CPU_PER_REQ,
+                        Workload.PIPELINED, floorKey, bound, true));
+    }
+
+    /**
+     * kevent-lean: CPU per request ≤ 1.03× the C floor (c=256, pipelined) and ≤ the Selector
+     * server's; req/s at least and p99 at most the lean Netty epoll peer's and the Selector
+     * server's, in every workload.
+     */
+    private static List<Target> leanTargets() {
+        List<Target> all = new ArrayList<>(floor(1.03, Contender.C_FLOOR, "C floor"));
+        for (Workload w : Workload.ALL) {
+            all.add(new Target("CPU/request ≤ NIO Selector, " + w.title(), Figures.Measure.CPU_PER_REQ, w,
+                    Contender.NIO_SELECTOR, 1.0, true));
+        }
+        for (String[] peer : new String[][] {{Contender.NETTY_LEAN_EPOLL, "Netty lean epoll"},
+                {Contender.NIO_SELECTOR, "NIO Selector"}}) {
+            for (Workload w : Workload.ALL) {
+                all.add(new Target("req/s ≥ " + peer[1] + ", " + w.title(), Figures.Measure.REQ_PER_S, w, peer[0], 1.0,
+                        false));
+            }
+            for (Workload w : Workload.ALL) {
+                all.add(new Target("p99 ≤ " + peer[1] + ", " + w.title(), Figures.Measure.P99, w, peer[0], 1.0, true));
+            }
+        }
+        return List.copyOf(all);
+    }
 
     /**
      * {@code bench netty}: one Netty application on each transport, against Netty epoll; issue 15's
@@ -145,30 +193,38 @@ record Comparison(String unit, String section, List<Reference> references, List<
             List.of());
 
     /**
-     * {@code bench vthreads}: evserver --vthreads against the JDK's virtual-thread server (issue 14's
-     * targets) and, as a second reference, evserver's event loop with as many threads as carriers.
+     * {@code bench vthreads}: evserver --vthreads against the peer issue 14 names, the same
+     * HttpProcessor on JDK sockets with virtual threads (its targets); the JDK's lean
+     * virtual-thread server and evserver's event loop (as many threads as carriers) as further
+     * references.
      */
     static final Comparison VTHREADS = new Comparison("carrier", "carrier thread",
-            List.of(new Reference(Contender.VIRTUAL_THREADS, "JDK vt",
+            List.of(new Reference(Contender.JDK_VTHREADS_PROCESSOR, "JDK vt",
                             List.of(Figures.Measure.REQ_PER_S, Figures.Measure.CPU_PER_REQ, Figures.Measure.P99)),
+                    new Reference(Contender.VIRTUAL_THREADS, "lean JDK vt",
+                            List.of(Figures.Measure.REQ_PER_S, Figures.Measure.CPU_PER_REQ)),
                     new Reference(Contender.EVSERVER, "evserver",
                             List.of(Figures.Measure.REQ_PER_S, Figures.Measure.CPU_PER_REQ))),
-            List.of(new TargetSet("issue 14", Contender.EVSERVER_VTHREADS, "evserver --vthreads", List.of(
-                    new Target("CPU/request ≤ 0.8× JDK virtual threads, c=16", Figures.Measure.CPU_PER_REQ, Workload.C16,
-                            Contender.VIRTUAL_THREADS, 0.8, true),
-                    new Target("CPU/request ≤ 0.8× JDK virtual threads, c=256", Figures.Measure.CPU_PER_REQ,
-                            Workload.C256, Contender.VIRTUAL_THREADS, 0.8, true),
-                    new Target("req/s ≥ 1.2× JDK virtual threads, c=256", Figures.Measure.REQ_PER_S, Workload.C256,
-                            Contender.VIRTUAL_THREADS, 1.2, false),
-                    new Target("p99 ≤ JDK virtual threads, c=16", Figures.Measure.P99, Workload.C16, Contender.VIRTUAL_THREADS,
-                            1.0, true),
-                    new Target("p99 ≤ JDK virtual threads, c=256", Figures.Measure.P99, Workload.C256, Contender.VIRTUAL_THREADS,
-                            1.0, true)), false)),
-            List.of("the leaner peer is the JDK's (virtual thread/conn): it only counts request ends (\\r\\n\\r\\n) and"
-                            + " writes canned answers; evserver --vthreads parses every request with evserver's"
-                            + " HttpProcessor (as evserver does), so its CPU per request includes HTTP parsing the peer skips",
-                    "evserver (event loop, --threads = carriers) is the second reference: what the blocking style costs"
-                            + " against the event loop on the same HttpProcessor"));
+            List.of(new TargetSet("issue 14", Contender.EVSERVER_VTHREADS, "evserver --vthreads",
+                    vthreadTargets(Contender.JDK_VTHREADS_PROCESSOR, "JDK virtual threads (same HttpProcessor)"), false)),
+            List.of("JDK vt = issue 14's peer: evserver's HttpProcessor, one virtual thread per connection, on java.net"
+                            + " sockets (ProcessorOnJdkSockets): only the sockets differ from evserver --vthreads",
+                    "lean JDK vt (virtual thread/conn) does less: it only counts request ends (\\r\\n\\r\\n) and"
+                            + " writes canned answers, no HTTP parsing",
+                    "evserver (event loop, --threads = carriers): what the blocking style costs against the event"
+                            + " loop on the same HttpProcessor"));
+
+    private static List<Target> vthreadTargets(String peer, String peerName) {
+        return List.of(
+                new Target("CPU/request ≤ 0.8× " + peerName + ", c=16", Figures.Measure.CPU_PER_REQ, Workload.C16,
+                        peer, 0.8, true),
+                new Target("CPU/request ≤ 0.8× " + peerName + ", c=256", Figures.Measure.CPU_PER_REQ, Workload.C256,
+                        peer, 0.8, true),
+                new Target("req/s ≥ 1.2× " + peerName + ", c=256", Figures.Measure.REQ_PER_S, Workload.C256, peer, 1.2,
+                        false),
+                new Target("p99 ≤ " + peerName + ", c=16", Figures.Measure.P99, Workload.C16, peer, 1.0, true),
+                new Target("p99 ≤ " + peerName + ", c=256", Figures.Measure.P99, Workload.C256, peer, 1.0, true));
+    }
 
     /** @return this comparison with {@code reference}'s columns after its own */
     Comparison with(Reference reference) {

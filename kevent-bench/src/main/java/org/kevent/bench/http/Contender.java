@@ -3,6 +3,7 @@ package org.kevent.bench.http;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 import org.kevent.bench.support.Host;
@@ -30,6 +31,16 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
     static final String NETTY_KEVENT = "netty-kevent";
     /** The key of the C floor. */
     static final String C_FLOOR = "c-floor";
+    /** The key of the lean Netty epoll peer ({@link LeanNettyServer}), kevent-lean's Netty peer. */
+    static final String NETTY_LEAN_EPOLL = "netty-lean-epoll";
+    /** The key of the raw {@code java.nio} Selector server. */
+    static final String NIO_SELECTOR = "nio-selector";
+    /** The key of the C io_uring floor, the floor of the AIO servers (issue 17). */
+    static final String C_URING_FLOOR = "c-uring-floor";
+    /** The key of the lean server on kevent's SOCKET interests ({@link LeanKeventServer}), issue 17. */
+    static final String KEVENT_LEAN = "kevent-lean";
+    /** The key of the lean server on kevent's network AIO ({@link LeanKeventServer} {@code aio}), issue 17. */
+    static final String KEVENT_LEAN_AIO = "kevent-lean-aio";
     /** The key of the server issue 3's targets are about. */
     static final String EVSERVER = "evserver";
     /** The key of evserver from another build's CLI jar ({@code --baseline-cli-jar}): before/after in one run. */
@@ -40,6 +51,8 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
     static final String EVSERVER_VTHREADS = "evserver-vthreads";
     /** The key of the JDK's virtual-thread-per-connection server ({@link VirtualThreadServer}). */
     static final String VIRTUAL_THREADS = "virtual-threads";
+    /** The key of evserver's HttpProcessor on JDK sockets, one virtual thread per connection ({@link ProcessorOnJdkSockets}). */
+    static final String JDK_VTHREADS_PROCESSOR = "jdk-vthreads-processor";
 
     /** Builds a server's command line. */
     @FunctionalInterface
@@ -110,21 +123,49 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
         });
     }
 
-    /** Netty on {@code nio}, {@code epoll} or {@code io_uring}; its leak detector off, as in TechEmpower's runs. */
+    /**
+     * Netty on {@code nio}, {@code epoll} or {@code io_uring} with {@code HttpServerCodec}
+     * ({@link NettyServer}); its leak detector off, as in TechEmpower's runs.
+     */
     static Contender netty(String java, String classPath, String transport) {
-        return new Contender("netty-" + transport, "netty " + transport, null, (port, threads) -> {
-            List<String> cmd = ServerProcess.javaCommand(java, classPath, List.of("-Dio.netty.leakDetection.level=disabled"));
-            cmd.addAll(List.of(NettyServer.class.getName(), transport, Integer.toString(port), Integer.toString(threads)));
+        return java(java, classPath, "netty-" + transport, "netty " + transport + " (codec)",
+                List.of("-Dio.netty.leakDetection.level=disabled"), NettyServer.class, transport);
+    }
+
+    /** Netty on {@code epoll} or {@code io_uring} without a codec: the C floor's work ({@link LeanNettyServer}). */
+    static Contender leanNetty(String java, String classPath, String transport) {
+        return java(java, classPath, "netty-lean-" + transport, "netty " + transport + " (lean)",
+                List.of("-Dio.netty.leakDetection.level=disabled"), LeanNettyServer.class, transport);
+    }
+
+    /** The C floor's work on kevent's public API: SOCKET interests, or with {@code aio} network AIO. */
+    static Contender leanKevent(String java, String classPath, boolean aio) {
+        return aio ? java(java, classPath, KEVENT_LEAN_AIO, "kevent lean aio", List.of(), LeanKeventServer.class, null,
+                "aio")
+                : java(java, classPath, KEVENT_LEAN, "kevent lean", List.of(), LeanKeventServer.class, null);
+    }
+
+    /**
+     * A Java server of the bench jar: {@code MAIN [FIRST] PORT THREADS [LAST...]}.
+     *
+     * @param first an argument before the port, or null
+     */
+    private static Contender java(String java, String classPath, String key, String name, List<String> jvmFlags,
+                                  Class<?> main, String first, String... last) {
+        return new Contender(key, name, null, (port, threads) -> {
+            List<String> cmd = ServerProcess.javaCommand(java, classPath, jvmFlags);
+            cmd.add(main.getName());
+            if (first != null) {
+                cmd.add(first);
+            }
+            cmd.addAll(List.of(Integer.toString(port), Integer.toString(threads)));
+            cmd.addAll(List.of(last));
             return cmd;
         });
     }
 
     static Contender selector(String java, String classPath) {
-        return new Contender("nio-selector", "java.nio Selector", null, (port, threads) -> {
-            List<String> cmd = ServerProcess.javaCommand(java, classPath, List.of());
-            cmd.addAll(List.of(SelectorServer.class.getName(), Integer.toString(port), Integer.toString(threads)));
-            return cmd;
-        });
+        return java(java, classPath, NIO_SELECTOR, "java.nio Selector", List.of(), SelectorServer.class, null);
     }
 
     /** Server threads = carrier threads: the scheduler's parallelism and its maximum pool size. */
@@ -132,6 +173,15 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
         return new Contender(VIRTUAL_THREADS, "virtual thread/conn", null, (port, threads) -> {
             List<String> cmd = ServerProcess.javaCommand(java, classPath, carrierFlags(threads));
             cmd.addAll(List.of(VirtualThreadServer.class.getName(), Integer.toString(port)));
+            return cmd;
+        });
+    }
+
+    /** evserver's HttpProcessor on JDK sockets, one virtual thread per connection: issue 14's named peer. */
+    static Contender processorOnJdkSockets(String java, String classPath) {
+        return new Contender(JDK_VTHREADS_PROCESSOR, "HttpProcessor, JDK vt sockets", null, (port, threads) -> {
+            List<String> cmd = ServerProcess.javaCommand(java, classPath, carrierFlags(threads));
+            cmd.addAll(List.of(ProcessorOnJdkSockets.class.getName(), Integer.toString(port)));
             return cmd;
         });
     }
@@ -153,6 +203,33 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
      * the floor agrees with a reference.
      */
     static Contender c(String key, String name, Path source, Path workDir, boolean takesThreads) {
+        return c(key, name, source, workDir, takesThreads, List.of());
+    }
+
+    /** Where a library's header is looked for before compiling against it. */
+    private static final List<Path> INCLUDE_DIRS = List.of(Path.of("/usr/include"), Path.of("/usr/local/include"));
+
+    /**
+     * The C io_uring floor ({@code kevent-bench/src/main/c/uring_floor.c}), compiled as
+     * {@link #c} does with {@code -luring}; unavailable, saying what to install, when liburing's
+     * header is not there.
+     */
+    static Contender cUring(Path source, Path workDir) {
+        return cUring(source, workDir, INCLUDE_DIRS);
+    }
+
+    /** {@link #cUring(Path, Path)}, liburing's header looked for in {@code includeDirs}. */
+    static Contender cUring(Path source, Path workDir, List<Path> includeDirs) {
+        String name = "C io_uring floor";
+        if (includeDirs.stream().noneMatch(d -> Files.isRegularFile(d.resolve("liburing.h")))) {
+            return missing(C_URING_FLOOR, name, "liburing.h not found in " + includeDirs
+                    + ": install liburing-dev (apt-get install -y liburing-dev)");
+        }
+        return c(C_URING_FLOOR, name, source, workDir, true, List.of("-luring"));
+    }
+
+    private static Contender c(String key, String name, Path source, Path workDir, boolean takesThreads,
+                               List<String> libraries) {
         if (!Files.isRegularFile(source)) {
             return missing(key, name, "no C source at " + source);
         }
@@ -162,9 +239,13 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
         }
         Path binary = workDir.resolve(key);
         try {
-            String out = Host.command(List.of(gcc, "-O2", "-o", binary.toString(), source.toString(), "-lpthread"));
+            Files.deleteIfExists(binary);   // a failed build must not leave an older binary in its place
+            List<String> cmd = new ArrayList<>(List.of(gcc, "-O2", "-o", binary.toString(), source.toString(),
+                    "-lpthread"));
+            cmd.addAll(libraries);
+            String out = Host.command(cmd);
             if (!Files.isExecutable(binary)) {
-                return missing(key, name, "gcc -O2 " + source + " failed: " + Host.lastLine(out));
+                return missing(key, name, String.join(" ", cmd) + " failed: " + Host.lastLine(out));
             }
         } catch (IOException e) {
             return missing(key, name, "gcc failed: " + e.getMessage());

@@ -17,7 +17,9 @@ final class Figures {
         REQ_PER_S("req_per_s", "req/s", "req/s"),
         P50("p50", "us", "p50"),
         P99("p99", "us", "p99"),
-        CPU_PER_REQ("cpu_per_req", "us", "CPU");
+        CPU_PER_REQ("cpu_per_req", "us", "CPU"),
+        /** The kernel's part of {@link #CPU_PER_REQ}: the process's stime per request. */
+        SYS_PER_REQ("sys_per_req", "us", "sys");
 
         final String key;
         final String unit;

@@ -14,7 +14,9 @@ import org.kevent.bench.support.Transport;
 
 /**
  * {@code ./kevent bench http}: evserver against Netty 4.2 (nio, native epoll, native io_uring), a raw
- * {@code java.nio} Selector server, a virtual-thread-per-connection server and a C epoll floor, on
+ * {@code java.nio} Selector server, a virtual-thread-per-connection server, the lean servers that do
+ * only the floor's work on kevent ({@link LeanKeventServer}: SOCKET interests and network AIO) and
+ * on Netty ({@link LeanNettyServer}), and two C floors (epoll and io_uring), on
  * the TechEmpower plaintext exchange, loaded by wrk over loopback.
  *
  * <h2>Semantics</h2>
@@ -45,7 +47,8 @@ public final class HttpBench {
     /** The usage line after {@code http}. */
     public static final String USAGE = "[--rounds N] [--duration 5s] [--warmup 1s] [--threads 1|2|both] [--only KEY,KEY]"
             + " [--cli-jar FILE] [--c-reference FILE] [--baseline-cli-jar JAR]  wrk plaintext: evserver vs Netty"
-            + " nio/epoll/io_uring, NIO Selector, virtual threads, C epoll floor (and evserver from JAR, paired)";
+            + " nio/epoll/io_uring, lean kevent and Netty servers, NIO Selector, virtual threads, C epoll and io_uring"
+            + " floors (and evserver from JAR, paired)";
     /** The wrk part of {@code bench netty}'s usage. */
     public static final String TRANSPORTS_USAGE = "[--rounds N] [--duration 5s] [--warmup 1s] [--threads 1|2|both]"
             + " [--only KEY,KEY]";
@@ -56,6 +59,13 @@ public final class HttpBench {
             "baseline-cli-jar"};
     /** The options {@link #forVirtualThreads} reads; {@code --threads} counts carrier threads there. */
     public static final String[] VTHREADS_OPTIONS = {"rounds", "duration", "warmup", "threads", "cli-jar", "pipelined"};
+
+    /** The keys of {@code bench http}'s servers, for {@code --only}. */
+    static final String HTTP_KEYS = "evserver, evserver-aio, kevent-lean, kevent-lean-aio, netty-nio, netty-epoll,"
+            + " netty-io_uring, netty-lean-epoll, netty-lean-io_uring, nio-selector, virtual-threads, c-floor,"
+            + " c-uring-floor, c-reference, evserver-vthreads, evserver-baseline";
+    /** The keys of {@code bench netty}'s servers, for {@code --only}. */
+    static final String NETTY_KEYS = "netty-kevent, netty-epoll, netty-io_uring, netty-nio";
 
     private static final long START_TIMEOUT_MILLIS = 30_000;
     /**
@@ -101,6 +111,9 @@ public final class HttpBench {
             default -> throw new IllegalArgumentException("--threads takes 1, 2 or both, got " + options.get("threads"));
         };
         this.only = options.containsKey("only") ? List.of(options.get("only").split(",")) : null;
+        if (only != null && comparison != Comparison.VTHREADS) {
+            checkOnly(only, comparison == Comparison.NETTY ? NETTY_KEYS : HTTP_KEYS);
+        }
         this.root = Host.repositoryRoot();
         this.workDir = root.resolve("kevent-bench/target/" + workDirName);
         Files.createDirectories(workDir);
@@ -202,7 +215,8 @@ public final class HttpBench {
     }
 
     /**
-     * Loads evserver {@code --vthreads}, the JDK's virtual-thread server and evserver (event loop,
+     * Loads evserver {@code --vthreads}, evserver's HttpProcessor on JDK sockets (virtual threads),
+     * the JDK's lean virtual-thread server and evserver (event loop,
      * as many threads as carriers) with 1 and 2 carrier threads, prints the tables, ratios against
      * the JDK's server and issue 14's targets, records every figure, and stops every server.
      */
@@ -210,6 +224,7 @@ public final class HttpBench {
         try {
             String java = Host.java();
             measureAll(List.of(fromCliJar(java, Contender.EVSERVER_VTHREADS, Contender::evserverVthreads),
+                    Contender.processorOnJdkSockets(java, Host.classPath()),
                     Contender.virtualThreads(java, Host.classPath()),
                     fromCliJar(java, Contender.EVSERVER, Contender::evserver)));
             out.note().accept("load average at end: " + Host.loadAverage());
@@ -224,7 +239,7 @@ public final class HttpBench {
                     + "transport vs Netty epoll/io_uring/nio");
         } else {
             out.header().accept("http", "wrk plaintext over loopback: evserver vs Netty nio/epoll/io_uring, "
-                    + "NIO Selector, virtual threads, C epoll floor");
+                    + "lean kevent and Netty servers, NIO Selector, virtual threads, C epoll and io_uring floors");
         }
         List<Figures> all = measureAll(contenders());
         out.note().accept("load average at end: " + Host.loadAverage());
@@ -283,28 +298,32 @@ public final class HttpBench {
             for (String t : List.of("kevent", "epoll", "io_uring", "nio")) {
                 list.add(Contender.netty(java, cp, t));
             }
-            return selected(list, "netty-kevent, netty-epoll, netty-io_uring, netty-nio");
+            return selected(list, NETTY_KEYS);
         }
         list.add(fromCliJar(java, Contender.EVSERVER, Contender::evserver));
         if (baselineCliJar != null) {
             list.add(Contender.evserverBaseline(java, baselineCliJar, null));
         }
         list.add(fromCliJar(java, Contender.EVSERVER_AIO, Contender::evserverAio));
+        list.add(Contender.leanKevent(java, cp, false));
+        list.add(Contender.leanKevent(java, cp, true));
         if (only != null && only.contains(Contender.EVSERVER_VTHREADS)) {
             list.add(fromCliJar(java, Contender.EVSERVER_VTHREADS, Contender::evserverVthreads)); // on request only
         }
         list.add(Contender.netty(java, cp, "nio"));
         list.add(Contender.netty(java, cp, "epoll"));
         list.add(Contender.netty(java, cp, "io_uring"));
+        list.add(Contender.leanNetty(java, cp, "epoll"));
+        list.add(Contender.leanNetty(java, cp, "io_uring"));
         list.add(Contender.selector(java, cp));
         list.add(Contender.virtualThreads(java, cp));
         list.add(Contender.c(Contender.C_FLOOR, "C epoll floor", root.resolve("kevent-bench/src/main/c/epoll_floor.c"),
                 workDir, true));
+        list.add(Contender.cUring(root.resolve("kevent-bench/src/main/c/uring_floor.c"), workDir));
         if (options.containsKey("c-reference")) {
             list.add(Contender.c("c-reference", "C reference", Path.of(options.get("c-reference")), workDir, false));
         }
-        return selected(list, "evserver, evserver-aio, netty-nio, netty-epoll, netty-io_uring, nio-selector,"
-                + " virtual-threads, c-floor, c-reference, evserver-vthreads, evserver-baseline");
+        return selected(list, HTTP_KEYS);
     }
 
     private List<Contender> selected(List<Contender> list, String keys) {
@@ -315,6 +334,22 @@ public final class HttpBench {
             }
         }
         return list;
+    }
+
+    /**
+     * Refuses an {@code --only} key that names no server: a typo would otherwise drop a server
+     * from a focused run without a word.
+     *
+     * @param keys every server's key, comma-separated
+     * @throws IllegalArgumentException naming the first unknown key and the known ones
+     */
+    static void checkOnly(List<String> only, String keys) {
+        List<String> known = List.of(keys.split(", *"));
+        for (String k : only) {
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException("--only " + k + ": no such server; keys: " + keys);
+            }
+        }
     }
 
     /**
@@ -461,6 +496,7 @@ public final class HttpBench {
                 continue;
             }
             long before = r.process().cpuTicks();
+            long sysBefore = r.process().sysTicks();
             Wrk.Result res;
             try {
                 res = wrk.run(r.url(), load.connections(), seconds, load.pipelined() ? pipelineScript : null);
@@ -469,11 +505,14 @@ public final class HttpBench {
                 continue;
             }
             long after = r.process().cpuTicks();
+            long sysAfter = r.process().sysTicks();
             f.set(Figures.Measure.REQ_PER_S, s, w, round, res.requestsPerSecond());
             f.set(Figures.Measure.P50, s, w, round, res.p50Micros());
             f.set(Figures.Measure.P99, s, w, round, res.p99Micros());
             if (before >= 0 && after >= 0 && res.requests() > 0) {
                 f.set(Figures.Measure.CPU_PER_REQ, s, w, round, (after - before) * 1e6 / ServerProcess.CLOCK_TICKS / res.requests());
+                f.set(Figures.Measure.SYS_PER_REQ, s, w, round,
+                        (sysAfter - sysBefore) * 1e6 / ServerProcess.CLOCK_TICKS / res.requests());
             }
             f.errors[s][w] += res.socketErrors() + res.non2xx();
         }

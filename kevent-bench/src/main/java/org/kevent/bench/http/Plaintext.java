@@ -77,7 +77,8 @@ final class Plaintext {
             return ends;
         }
 
-        private static int step(int m, byte b) {
+        /** @return how many bytes of {@code \r\n\r\n} the stream ends with after {@code b}, given {@code m} before; 4 at a request end */
+        static int step(int m, byte b) {
             if (b == '\r') {
                 return m == 0 || m == 2 ? m + 1 : 1;
             }

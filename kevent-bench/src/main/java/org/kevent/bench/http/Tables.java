@@ -33,6 +33,7 @@ final class Tables {
                     head.add(m.label + " ÷ " + ref.label());
                 }
             }
+            head.add("sys µs/req");
             head.add("errors");
             rows.add(head.toArray(String[]::new));
             for (int s = 0; s < f.servers.size(); s++) {
@@ -47,6 +48,7 @@ final class Tables {
                         row.add(ratio(s == refs[k] ? null : f.paired(m, s, refs[k], w)));
                     }
                 }
+                row.add(decimals(f.spread(Figures.Measure.SYS_PER_REQ, s, w).median(), 2));
                 row.add(Long.toString(f.errors[s][w]));
                 rows.add(row.toArray(String[]::new));
             }
@@ -54,7 +56,8 @@ final class Tables {
         }
         out.note().accept("medians over " + f.rounds + " rounds of " + seconds + " s; ratios paired by round: "
                 + "median (min..max) of this round's figure ÷ the same round's peer figure; CPU = server process "
-                + "utime+stime per request; errors = wrk socket errors + non-2xx, summed over rounds;"
+                + "utime+stime per request; sys = its stime alone (the kernel's part: system calls and the network "
+                + "stack's work in them); errors = wrk socket errors + non-2xx, summed over rounds;"
                 + " pipelined latencies are per batch of 16; n/a where wrk printed a 0 percentile (see docs/BENCHMARKS.md)");
         comparison.notes().forEach(out.note());
         printTargets(out, f, comparison);

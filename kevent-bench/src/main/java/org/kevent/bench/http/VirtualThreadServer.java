@@ -27,14 +27,26 @@ public final class VirtualThreadServer {
     }
 
     public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(args[0]);
-        ServerSocket listener = new ServerSocket();
-        listener.setReuseAddress(true);
-        listener.bind(new InetSocketAddress("127.0.0.1", port), 4096);
-        System.out.println("virtual threads: http://127.0.0.1:" + port + "/plaintext, parallelism "
-                + System.getProperty("jdk.virtualThreadScheduler.parallelism", "default"));
+        ServerSocket listener = listen(args[0], "virtual threads");
         Thread acceptor = Thread.ofVirtual().name("acceptor").start(() -> acceptLoop(listener));
         acceptor.join();
+    }
+
+    /**
+     * Binds 127.0.0.1:PORT (backlog 4096) and prints where it listens, with the carriers.
+     *
+     * @param port the port, as given on the command line
+     * @param what the server's name, for the line printed
+     * @return the bound listener
+     * @throws IOException if it cannot be bound
+     */
+    static ServerSocket listen(String port, String what) throws IOException {
+        ServerSocket listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(new InetSocketAddress("127.0.0.1", Integer.parseInt(port)), 4096);
+        System.out.println(what + ": http://127.0.0.1:" + port + "/plaintext, parallelism "
+                + System.getProperty("jdk.virtualThreadScheduler.parallelism", "default"));
+        return listener;
     }
 
     private static void acceptLoop(ServerSocket listener) {

@@ -26,9 +26,9 @@ public final class EchoServer {
                 "netty " + transport + " echo: 127.0.0.1:" + port + ", " + threads + " thread(s)");
     }
 
-    /** Writes back what it reads. */
+    /** Writes back what it reads; also the server of {@link NettyAllocBenchmark}. */
     @ChannelHandler.Sharable
-    private static final class Echo extends FlushPerBatch {
+    static final class Echo extends FlushPerBatch {
         static final Echo INSTANCE = new Echo();
 
         @Override

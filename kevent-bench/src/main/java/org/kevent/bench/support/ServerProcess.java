@@ -127,13 +127,28 @@ public final class ServerProcess implements AutoCloseable {
      * @return {@code utime + stime} of the process in clock ticks, or -1 if it is gone
      */
     public long cpuTicks() {
+        long[] t = times();
+        return t == null ? -1 : t[0] + t[1];
+    }
+
+    /**
+     * @return {@code stime} of the process in clock ticks (the time the kernel spent on its
+     *         behalf: system calls, and the network stack's work done in them), or -1 if it is gone
+     */
+    public long sysTicks() {
+        long[] t = times();
+        return t == null ? -1 : t[1];
+    }
+
+    /** @return {utime, stime} in clock ticks, or null if the process is gone */
+    private long[] times() {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
             // Field 2, the command name, may hold spaces and parentheses: count from the last ')'.
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 (utime) and 15 (stime)
+            return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])}; // fields 14 (utime) and 15 (stime)
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return null;
         }
     }
 

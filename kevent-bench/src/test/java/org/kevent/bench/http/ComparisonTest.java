@@ -43,63 +43,63 @@ class ComparisonTest {
 
     @Test
     void aTargetIsJudgedOnTheMedianOfThePerRoundRatiosNotOnTheRatioOfTheMedians() {
-        Figures f = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.VIRTUAL_THREADS));
+        Figures f = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.JDK_VTHREADS_PROCESSOR));
         // Per round: 0.7, 0.9, 0.75 -> median 0.75 (met); medians 7 / 8 = 0.875 would not be.
         set(f, Contender.EVSERVER_VTHREADS, CPU, 7, 9, 6);
-        set(f, Contender.VIRTUAL_THREADS, CPU, 10, 10, 8);
-        Comparison.Verdict v = target("CPU/request ≤ 0.8× JDK virtual threads, c=256").judge(f, Contender.EVSERVER_VTHREADS);
+        set(f, Contender.JDK_VTHREADS_PROCESSOR, CPU, 10, 10, 8);
+        Comparison.Verdict v = target("CPU/request ≤ 0.8× JDK virtual threads (same HttpProcessor), c=256").judge(f, Contender.EVSERVER_VTHREADS);
         assertThat(v.met()).isTrue();
         assertThat(v.text()).isEqualTo("met (0.75× (0.70..0.90))");
     }
 
     @Test
     void theBoundItselfIsMetAndJustPastItIsNot() {
-        Figures f = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.VIRTUAL_THREADS));
+        Figures f = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.JDK_VTHREADS_PROCESSOR));
         set(f, Contender.EVSERVER_VTHREADS, REQ, 120, 120, 120);
-        set(f, Contender.VIRTUAL_THREADS, REQ, 100, 100, 100);
+        set(f, Contender.JDK_VTHREADS_PROCESSOR, REQ, 100, 100, 100);
         set(f, Contender.EVSERVER_VTHREADS, P99, 100.1, 100.1, 100.1);
-        set(f, Contender.VIRTUAL_THREADS, P99, 100, 100, 100);
-        Comparison.Target reqs = target("req/s ≥ 1.2× JDK virtual threads, c=256");
+        set(f, Contender.JDK_VTHREADS_PROCESSOR, P99, 100, 100, 100);
+        Comparison.Target reqs = target("req/s ≥ 1.2× JDK virtual threads (same HttpProcessor), c=256");
         assertThat(reqs.judge(f, Contender.EVSERVER_VTHREADS).met()).isTrue();
         set(f, Contender.EVSERVER_VTHREADS, REQ, 119.9, 119.9, 119.9);
         assertThat(reqs.judge(f, Contender.EVSERVER_VTHREADS).met()).isFalse();
         set(f, Contender.EVSERVER_VTHREADS, REQ, 119, 119, 119);
         assertThat(reqs.judge(f, Contender.EVSERVER_VTHREADS).text()).isEqualTo("NOT MET (1.19× (1.19..1.19))");
-        Comparison.Verdict p99 = target("p99 ≤ JDK virtual threads, c=16").judge(f, Contender.EVSERVER_VTHREADS);
+        Comparison.Verdict p99 = target("p99 ≤ JDK virtual threads (same HttpProcessor), c=16").judge(f, Contender.EVSERVER_VTHREADS);
         assertThat(p99.met()).isFalse();
     }
 
     @Test
     void aTargetIsNotJudgedWithoutItsSubjectItsPeerItsWorkloadOrAPairedRound() {
-        Comparison.Target cpu = target("CPU/request ≤ 0.8× JDK virtual threads, c=16");
-        Figures noSubject = vthreadsFigures(List.of(Contender.VIRTUAL_THREADS));
-        set(noSubject, Contender.VIRTUAL_THREADS, CPU, 1, 1, 1);
+        Comparison.Target cpu = target("CPU/request ≤ 0.8× JDK virtual threads (same HttpProcessor), c=16");
+        Figures noSubject = vthreadsFigures(List.of(Contender.JDK_VTHREADS_PROCESSOR));
+        set(noSubject, Contender.JDK_VTHREADS_PROCESSOR, CPU, 1, 1, 1);
         assertThat(cpu.judge(noSubject, Contender.EVSERVER_VTHREADS))
                 .isEqualTo(new Comparison.Verdict(null, "n/a (evserver-vthreads not loaded)"));
 
         Figures noPeer = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.EVSERVER));
         set(noPeer, Contender.EVSERVER_VTHREADS, CPU, 1, 1, 1);
         assertThat(cpu.judge(noPeer, Contender.EVSERVER_VTHREADS))
-                .isEqualTo(new Comparison.Verdict(null, "n/a (no paired round with virtual-threads)"));
+                .isEqualTo(new Comparison.Verdict(null, "n/a (no paired round with jdk-vthreads-processor)"));
 
         // Both loaded, but never a round where both have a figure (a failed run is NaN, not 0).
-        Figures unpaired = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.VIRTUAL_THREADS));
+        Figures unpaired = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.JDK_VTHREADS_PROCESSOR));
         set(unpaired, Contender.EVSERVER_VTHREADS, CPU, 1, Double.NaN, 1);
-        set(unpaired, Contender.VIRTUAL_THREADS, CPU, Double.NaN, 2, Double.NaN);
+        set(unpaired, Contender.JDK_VTHREADS_PROCESSOR, CPU, Double.NaN, 2, Double.NaN);
         assertThat(cpu.judge(unpaired, Contender.EVSERVER_VTHREADS).met()).isNull();
 
         Figures onlyC16 = new Figures(1, List.of(server(Contender.EVSERVER_VTHREADS, "a"),
-                server(Contender.VIRTUAL_THREADS, "b")), List.of(Workload.C16), 1);
-        assertThat(target("CPU/request ≤ 0.8× JDK virtual threads, c=256").judge(onlyC16, Contender.EVSERVER_VTHREADS))
+                server(Contender.JDK_VTHREADS_PROCESSOR, "b")), List.of(Workload.C16), 1);
+        assertThat(target("CPU/request ≤ 0.8× JDK virtual threads (same HttpProcessor), c=256").judge(onlyC16, Contender.EVSERVER_VTHREADS))
                 .isEqualTo(new Comparison.Verdict(null, "n/a (c=256 not run)"));
     }
 
     @Test
-    void theVthreadsTargetsAreIssue14sAgainstTheJdkVirtualThreadServer() {
+    void theVthreadsTargetsAreIssue14sAgainstTheSameHttpProcessorOnJdkVirtualThreadSockets() {
         List<Comparison.TargetSet> sets = Comparison.VTHREADS.targetSets();
         assertThat(sets).hasSize(1);
         assertThat(sets.getFirst().subject()).isEqualTo(Contender.EVSERVER_VTHREADS);
-        assertThat(sets.getFirst().targets()).allSatisfy(t -> assertThat(t.peer()).isEqualTo(Contender.VIRTUAL_THREADS));
+        assertThat(sets.getFirst().targets()).allSatisfy(t -> assertThat(t.peer()).isEqualTo(Contender.JDK_VTHREADS_PROCESSOR));
         assertThat(sets.getFirst().targets()).extracting(t -> t.measure() + " " + t.workload().key() + " "
                 + (t.atMost() ? "<= " : ">= ") + t.bound()).containsExactly(
                 "CPU_PER_REQ c16 <= 0.8", "CPU_PER_REQ c256 <= 0.8", "REQ_PER_S c256 >= 1.2", "P99 c16 <= 1.0",
@@ -118,28 +118,37 @@ class ComparisonTest {
     }
 
     @Test
-    void theVthreadsTablesTakeTheirRatiosAgainstTheJdkServerAndEvserverAndSayWhichPeerIsLeaner() {
-        Figures f = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.VIRTUAL_THREADS, Contender.EVSERVER));
+    void theVthreadsTablesTakeTheirRatiosAgainstBothJdkServersAndEvserverAndSayWhichPeerIsLeaner() {
+        Figures f = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.JDK_VTHREADS_PROCESSOR,
+                Contender.VIRTUAL_THREADS, Contender.EVSERVER));
         set(f, Contender.EVSERVER_VTHREADS, REQ, 120, 120, 120);
-        set(f, Contender.VIRTUAL_THREADS, REQ, 100, 100, 100);
+        set(f, Contender.JDK_VTHREADS_PROCESSOR, REQ, 100, 100, 100);
+        set(f, Contender.VIRTUAL_THREADS, REQ, 240, 240, 240);
         set(f, Contender.EVSERVER, REQ, 150, 150, 150);
+        set(f, Contender.EVSERVER_VTHREADS, Figures.Measure.SYS_PER_REQ, 4, 5, 6);
         Printed p = Printed.print(f, Comparison.VTHREADS);
         assertThat(p.tables()).hasSize(2);
         String[] head = p.tables().getFirst().getFirst();
         assertThat(head).containsExactly("http 1 carrier, c=16", "req/s", "p50 µs", "p99 µs", "CPU µs/req",
-                "req/s ÷ JDK vt", "CPU ÷ JDK vt", "p99 ÷ JDK vt", "req/s ÷ evserver", "CPU ÷ evserver", "errors");
+                "req/s ÷ JDK vt", "CPU ÷ JDK vt", "p99 ÷ JDK vt", "req/s ÷ lean JDK vt", "CPU ÷ lean JDK vt",
+                "req/s ÷ evserver", "CPU ÷ evserver", "sys µs/req", "errors");
         String[] vt = p.tables().getFirst().get(1);
         assertThat(vt[0]).isEqualTo("evserver-vthreads name");
         assertThat(vt[5]).isEqualTo("1.20× (1.20..1.20)");
-        assertThat(vt[8]).isEqualTo("0.80× (0.80..0.80)");
+        assertThat(vt[8]).isEqualTo("0.50× (0.50..0.50)");
+        assertThat(vt[10]).isEqualTo("0.80× (0.80..0.80)");
+        assertThat(vt[12]).as("the kernel's part of the CPU, median of rounds").isEqualTo("5.00");
+        assertThat(p.tables().getFirst().get(2)[12]).isEqualTo("n/a");
         assertThat(p.tables().getFirst().get(2)[5]).isEqualTo("—");   // the JDK server against itself
-        assertThat(p.tables().getFirst().get(3)[8]).isEqualTo("—");   // evserver against itself
+        assertThat(p.tables().getFirst().get(3)[8]).isEqualTo("—");   // the lean one against itself
+        assertThat(p.tables().getFirst().get(4)[10]).isEqualTo("—");  // evserver against itself
         assertThat(p.tables().get(1).getFirst()[0]).isEqualTo("http 1 carrier, c=256");
-        assertThat(p.notes()).anySatisfy(n -> assertThat(n).startsWith("the leaner peer is the JDK's"));
+        assertThat(p.notes()).anySatisfy(n -> assertThat(n).startsWith("JDK vt = issue 14's peer: evserver's HttpProcessor"));
+        assertThat(p.notes()).anySatisfy(n -> assertThat(n).startsWith("lean JDK vt (virtual thread/conn) does less"));
         assertThat(p.notes()).contains("targets (issue 14), evserver --vthreads with 1 carrier, on the median paired ratio:",
-                "  req/s ≥ 1.2× JDK virtual threads, c=256: met (1.20× (1.20..1.20))",
-                "  CPU/request ≤ 0.8× JDK virtual threads, c=16: n/a (no paired round with virtual-threads)");
-        assertThat(p.metrics()).contains("evserver-vthreads/t1 target req/s ≥ 1.2× JDK virtual threads, c=256 1.0");
+                "  req/s ≥ 1.2× JDK virtual threads (same HttpProcessor), c=256: met (1.20× (1.20..1.20))",
+                "  CPU/request ≤ 0.8× JDK virtual threads (same HttpProcessor), c=16: n/a (no paired round with jdk-vthreads-processor)");
+        assertThat(p.metrics()).contains("evserver-vthreads/t1 target req/s ≥ 1.2× JDK virtual threads (same HttpProcessor), c=256 1.0");
         assertThat(p.metrics()).noneMatch(m -> m.contains("CPU/request"));   // not judged: not recorded
     }
 
@@ -151,17 +160,26 @@ class ComparisonTest {
         Printed p = Printed.print(f, Comparison.HTTP);
         assertThat(p.tables()).hasSize(3);
         assertThat(p.tables().get(2).getFirst()).containsExactly("http 2 threads, pipelined ×16, c=16", "req/s", "p50 µs",
-                "p99 µs", "CPU µs/req", "req/s ÷ epoll", "CPU ÷ epoll", "p99 ÷ epoll", "CPU ÷ C floor", "errors");
+                "p99 µs", "CPU µs/req", "req/s ÷ epoll", "CPU ÷ epoll", "p99 ÷ epoll", "CPU ÷ C floor",
+                "CPU ÷ C uring floor", "sys µs/req", "errors");
         assertThat(p.notes()).noneMatch(n -> n.contains("issue 5") || n.contains("leaner"));
         assertThat(p.notes()).contains("targets (issue 3), evserver with 2 threads, on the median paired ratio:");
 
-        Figures withAio = new Figures(1, List.of(server(Contender.EVSERVER_AIO, "aio"), server(Contender.C_FLOOR, "C")),
-                List.of(Workload.ALL), 1);
-        withAio.set(CPU, 0, 1, 0, 8);
+        // Issue 17 replaced issue 5's target (≤ 0.85× the epoll floor, which loopback TCP makes
+        // unreachable) with targets against the C io_uring floor.
+        Figures withAio = new Figures(1, List.of(server(Contender.EVSERVER_AIO, "aio"),
+                server(Contender.C_URING_FLOOR, "C uring")), List.of(Workload.ALL), 1);
+        withAio.set(CPU, 0, 1, 0, 10.8);
         withAio.set(CPU, 1, 1, 0, 10);
+        withAio.set(CPU, 0, 2, 0, 11.5);
+        withAio.set(CPU, 1, 2, 0, 10);
         List<String> notes = Printed.print(withAio, Comparison.HTTP).notes();
-        assertThat(notes).contains("target (issue 5), evserver --aio with 1 thread: CPU/request ≤ 0.85× C floor, c=256:"
-                + " met (0.80× (0.80..0.80))", "  CPU/request ≤ 1.0× Netty epoll, c=16: n/a (evserver not loaded)");
+        assertThat(notes).contains("target (issue 17), evserver --aio with 1 thread: CPU/request ≤ 1.10× C uring floor,"
+                        + " c=256: met (1.08× (1.08..1.08))",
+                "target (issue 17), evserver --aio with 1 thread: CPU/request ≤ 1.10× C uring floor, pipelined ×16:"
+                        + " NOT MET (1.15× (1.15..1.15))",
+                "  CPU/request ≤ 1.0× Netty epoll, c=16: n/a (evserver not loaded)");
+        assertThat(notes).noneMatch(n -> n.contains("issue 5") || n.contains("kevent-lean"));
     }
 
     @Test
@@ -198,7 +216,7 @@ class ComparisonTest {
         Printed p = Printed.print(f, Comparison.NETTY);
         assertThat(p.tables()).hasSize(3);
         assertThat(p.tables().get(1).getFirst()).containsExactly("http 1 thread, c=256", "req/s", "p50 µs", "p99 µs",
-                "CPU µs/req", "req/s ÷ epoll", "CPU ÷ epoll", "p99 ÷ epoll", "errors");
+                "CPU µs/req", "req/s ÷ epoll", "CPU ÷ epoll", "p99 ÷ epoll", "sys µs/req", "errors");
         assertThat(p.notes()).contains("targets (issue 15), netty-kevent with 1 thread, on the median paired ratio:",
                 "  CPU/request ≤ 0.95× Netty epoll, c=256: met (0.90× (0.90..0.90))",
                 "  req/s ≥ Netty epoll, c=16: n/a (no paired round with netty-epoll)");
@@ -208,17 +226,17 @@ class ComparisonTest {
 
     @Test
     void everyFigureIsRecordedWithItsRatiosAgainstEachReference() {
-        Figures f = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.VIRTUAL_THREADS));
+        Figures f = vthreadsFigures(List.of(Contender.EVSERVER_VTHREADS, Contender.JDK_VTHREADS_PROCESSOR));
         set(f, Contender.EVSERVER_VTHREADS, CPU, 6, 6, 6);
-        set(f, Contender.VIRTUAL_THREADS, CPU, 8, 8, 8);
+        set(f, Contender.JDK_VTHREADS_PROCESSOR, CPU, 8, 8, 8);
         List<String> recorded = new ArrayList<>();
         Tables.record((variant, metric, value, unit) -> recorded.add(variant + " " + metric + " " + value),
                 f, Comparison.VTHREADS);
         assertThat(recorded).contains("evserver-vthreads/t1/c256 cpu_per_req_round3 6.0",
-                "evserver-vthreads/t1/c256 cpu_per_req_vs_virtual-threads_paired_median 0.75",
-                "evserver-vthreads/t1/c16 req_per_s_vs_virtual-threads_paired_median NaN");
+                "evserver-vthreads/t1/c256 cpu_per_req_vs_jdk-vthreads-processor_paired_median 0.75",
+                "evserver-vthreads/t1/c16 req_per_s_vs_jdk-vthreads-processor_paired_median NaN");
         // No ratio of a server to itself, and none against a reference that was not loaded (evserver).
-        assertThat(recorded).noneMatch(m -> m.startsWith("virtual-threads/t1/c16 cpu_per_req_vs_virtual-threads"));
+        assertThat(recorded).noneMatch(m -> m.startsWith("jdk-vthreads-processor/t1/c16 cpu_per_req_vs_jdk-vthreads-processor"));
         assertThat(recorded).noneMatch(m -> m.contains("_vs_evserver_"));
         assertThat(recorded).noneMatch(m -> m.contains("pipelined16") || m.contains("netty-epoll"));
     }
@@ -314,10 +332,10 @@ class ComparisonTest {
         Printed p = Printed.print(f, c);
         assertThat(p.tables()).hasSize(3);
         for (List<String[]> table : p.tables()) {
-            assertThat(table.getFirst()).endsWith("CPU ÷ C floor", "req/s ÷ baseline", "CPU ÷ baseline",
-                    "p99 ÷ baseline", "errors");
-            assertThat(table.get(1)).endsWith("1.01× (0.99..1.04)", "1.00× (0.80..1.25)", "1.50× (1.50..1.50)", "0");
-            assertThat(table.get(2)).endsWith("—", "—", "—", "0");
+            assertThat(table.getFirst()).endsWith("CPU ÷ C floor", "CPU ÷ C uring floor", "req/s ÷ baseline", "CPU ÷ baseline",
+                    "p99 ÷ baseline", "sys µs/req", "errors");
+            assertThat(table.get(1)).endsWith("1.01× (0.99..1.04)", "1.00× (0.80..1.25)", "1.50× (1.50..1.50)", "n/a", "0");
+            assertThat(table.get(2)).endsWith("—", "—", "—", "n/a", "0");
         }
         List<String> recorded = new ArrayList<>();
         Tables.record((variant, metric, value, unit) -> recorded.add(variant + " " + metric + " " + value), f, c);
@@ -325,5 +343,44 @@ class ComparisonTest {
                 "evserver/t1/c256 cpu_per_req_vs_evserver-baseline_paired_min 0.8",
                 "evserver/t1/pipelined16 p99_vs_evserver-baseline_paired_max 1.5");
         assertThat(recorded).noneMatch(m -> m.startsWith("evserver-baseline/t1/c16 req_per_s_vs_evserver-baseline"));
+    }
+
+    @Test
+    void theLeanServersAreJudgedAgainstTheirFloorsAndKeventLeanAlsoAgainstItsJavaPeers() {
+        List<Contender> servers = List.of(server(Contender.KEVENT_LEAN, "kevent lean"),
+                server(Contender.KEVENT_LEAN_AIO, "kevent lean aio"), server(Contender.C_FLOOR, "C epoll floor"),
+                server(Contender.C_URING_FLOOR, "C io_uring floor"), server(Contender.NIO_SELECTOR, "selector"));
+        Figures f = new Figures(1, servers, List.of(Workload.ALL), 3);
+        for (int w = 0; w < 3; w++) {
+            for (int r = 0; r < 3; r++) {
+                f.set(CPU, 0, w, r, new double[] {10.2, 10.4, 10.9}[r]);
+                f.set(CPU, 1, w, r, 10.6);
+                f.set(CPU, 2, w, r, 10);
+                f.set(CPU, 3, w, r, 10);
+                f.set(CPU, 4, w, r, 11);
+                f.set(REQ, 0, w, r, 100);
+                f.set(REQ, 4, w, r, 90);
+            }
+        }
+        Printed p = Printed.print(f, Comparison.HTTP);
+        assertThat(p.tables().get(1).get(1)).startsWith("kevent lean").contains("1.04× (1.02..1.09)", "1.04× (1.02..1.09)");
+        assertThat(p.notes()).contains(
+                "target (issue 17), kevent-lean with 1 thread: CPU/request ≤ 1.03× C floor, c=256: NOT MET (1.04× (1.02..1.09))",
+                "target (issue 17), kevent-lean with 1 thread: CPU/request ≤ NIO Selector, c=16: met (0.95× (0.93..0.99))",
+                "target (issue 17), kevent-lean with 1 thread: req/s ≥ NIO Selector, pipelined ×16, c=16: met (1.11× (1.11..1.11))",
+                "target (issue 17), kevent-lean with 1 thread: req/s ≥ Netty lean epoll, c=16: n/a (no paired round with netty-lean-epoll)",
+                "target (issue 17), kevent-lean-aio with 1 thread: CPU/request ≤ 1.05× C uring floor, c=256: NOT MET (1.06× (1.06..1.06))");
+        // evserver's issue 17 targets are printed only when evserver ran.
+        assertThat(p.notes()).noneMatch(n -> n.contains("evserver with 1 thread: CPU/request ≤ 1.10× C floor"));
+    }
+
+    @Test
+    void onlyRefusesAKeyThatNamesNoServerOfTheBench() {
+        HttpBench.checkOnly(List.of("kevent-lean", "c-floor", "c-uring-floor", "netty-lean-epoll"), HttpBench.HTTP_KEYS);
+        assertThatThrownBy(() -> HttpBench.checkOnly(List.of("kevent-lean", "c-flor"), HttpBench.HTTP_KEYS))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--only c-flor: no such server; keys: " + HttpBench.HTTP_KEYS);
+        assertThatThrownBy(() -> HttpBench.checkOnly(List.of("kevent-lean"), HttpBench.NETTY_KEYS))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.kevent.KeventException;
 import org.kevent.net.TcpListener;
@@ -66,7 +65,7 @@ public final class VthreadServer implements AutoCloseable {
     private static final Duration NO_LIMIT = Duration.ofNanos(-1);
 
     private final TcpListener listener;
-    private final Processors processors;
+    private final HttpProcessorPool processors;
     private final long requestNanos;
     private final long idleNanos;
     private final int maxConnections;
@@ -82,7 +81,7 @@ public final class VthreadServer implements AutoCloseable {
 
     private VthreadServer(TcpListener listener, StaticFiles files, EvServer.Limits limits) {
         this.listener = listener;
-        this.processors = new Processors(files);
+        this.processors = new HttpProcessorPool(files);
         this.requestNanos = limits.requestTimeout().toNanos();
         this.idleNanos = limits.idleTimeout().toNanos();
         this.maxConnections = limits.maxConnections();
@@ -413,46 +412,6 @@ public final class VthreadServer implements AutoCloseable {
                 t.interrupt();   // a blocking call that must wait, or is waiting, then throws
             }
             return true;
-        }
-    }
-
-    /**
-     * Processors for the connections' threads: a few, not one per connection. {@link #take} and
-     * {@link #give} scan a small array with compare-and-set, starting at a slot picked by the
-     * thread, so they allocate nothing; when every slot is empty (more connections mid-serve than
-     * slots) a new processor is made, and one given back to a full array is dropped.
-     */
-    private static final class Processors {
-        private final AtomicReferenceArray<HttpProcessor> slots;
-        private final StaticFiles files;
-
-        Processors(StaticFiles files) {
-            this.files = files;
-            this.slots = new AtomicReferenceArray<>(2 * Runtime.getRuntime().availableProcessors());
-        }
-
-        HttpProcessor take() {
-            int n = slots.length();
-            int start = (int) (Thread.currentThread().threadId() % n);
-            for (int k = 0; k < n; k++) {
-                int i = (start + k) % n;
-                HttpProcessor p = slots.get(i);
-                if (p != null && slots.compareAndSet(i, p, null)) {
-                    return p;
-                }
-            }
-            return new HttpProcessor(files);
-        }
-
-        void give(HttpProcessor p) {
-            int n = slots.length();
-            int start = (int) (Thread.currentThread().threadId() % n);
-            for (int k = 0; k < n; k++) {
-                int i = (start + k) % n;
-                if (slots.get(i) == null && slots.compareAndSet(i, null, p)) {
-                    return;
-                }
-            }
         }
     }
 }

@@ -8,6 +8,7 @@ import org.kevent.internal.source.aio.AioBackend;
 import org.kevent.internal.source.inode.InodeBackend;
 import org.kevent.internal.source.inode.InodeKind;
 import org.kevent.internal.source.poll.PollKind;
+import org.kevent.internal.source.proc.ProcKind;
 import org.kevent.internal.source.socket.SocketKind;
 import org.kevent.internal.source.timer.TimerKind;
 import org.kevent.internal.source.user.UserKind;
@@ -36,7 +37,8 @@ public final class LinuxSources {
 
     /**
      * Installs every kind on a new engine: TIMER and USER (pure Java, on the engine's wheel and
-     * ready list), POLL, SOCKET and INODE (on the queue's epoll set and inotify) and NAIO.
+     * ready list), POLL, SOCKET and INODE (on the queue's epoll set and inotify), NAIO, and PROC (a
+     * pidfd per process in the epoll set).
      *
      * @param engine       the queue's engine, not used yet
      * @param inodeBackend the file-system watch facility, or null for inotify (its instance is made
@@ -52,6 +54,7 @@ public final class LinuxSources {
                 inodeBackend != null ? inodeBackend : new LinuxInotify()));
         Aio aio = new Aio(engine, AIO_ENGINES);
         engine.installKind(EventType.NAIO, aio);
+        engine.installKind(EventType.PROC, new ProcKind(engine));
         return aio;
     }
 }

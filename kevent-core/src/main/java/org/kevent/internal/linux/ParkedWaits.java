@@ -7,33 +7,50 @@ import org.kevent.internal.sys.EpollEventArray;
 import org.kevent.internal.sys.Errno;
 
 /**
- * The one platform thread that watches, for every queue a virtual thread waits on, the queue's
- * epoll descriptor, and for every socket a virtual thread has blocked on, the socket; and unparks
- * the virtual thread waiting for it: a virtual thread never sleeps in {@code epoll_wait} or
- * {@code poll} itself, which would pin its carrier (a downcall cannot unmount). The JDK's own
- * socket poller works the same way.
+ * Where virtual threads wait: for every queue a virtual thread waits on, the queue's epoll
+ * descriptor, and for every socket a virtual thread has blocked on, the socket; whoever sees the
+ * report unparks the virtual thread waiting for it. A virtual thread never sleeps in
+ * {@code epoll_wait} or {@code poll} itself, which would pin its carrier (a downcall cannot
+ * unmount).
  *
  * <pre>
  *   watcher epoll ──┬── queue A's epfd  (EPOLLIN | EPOLLONESHOT, data = A's slot)
- *                   ├── queue B's epfd
- *                   ├── socket S        (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
- *                   │                    data = SOCKET_TAG | S's slot in {@link SocketSlots})
- *                   └── ...
- *   thread "kevent-parked-waits": epoll_wait(-1) → slot → LockSupport.unpark(slot's parked thread)
+ *   (platform       ├── queue B's epfd
+ *    thread)        └── sockets' epoll  (EPOLLIN | EPOLLONESHOT, data = POLLER_TAG),
+ *                        armed only while the socket poller is idle
+ *   sockets' epoll ──┬── socket S       (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+ *   (virtual thread  │                   data = SOCKET_TAG | S's slot in {@link SocketSlots})
+ *    "kevent-socket-poller")
+ *                    └── ...
+ *   thread "kevent-parked-waits": epoll_wait(-1) → slot → LockSupport.unpark(queue's parked thread,
+ *                                                          or the idle socket poller)
+ *   socket poller: epoll_wait(0) → fold reports, unpark readers/writers → yield → again;
+ *                  found nothing → arm its epoll in the watcher's, park
  * </pre>
  *
- * <p>A socket is added once, at the first blocking wait of a virtual thread on it, and stays,
- * edge-triggered, until the socket closes ({@link SocketWaits}): a blocking read that would block
- * costs no {@code epoll_ctl}, where the JDK re-arms a one-shot registration per read. Each report
- * is folded into the socket's readiness word before the parked reader or writer is unparked,
- * which is how a wait that starts after the edge still sees it.
+ * <p><b>Sockets are polled on the carriers.</b> The socket poller is itself a virtual thread: it
+ * asks the kernel without waiting, and while it finds reports it yields between rounds, so under
+ * load the reports are collected by the carriers that run the woken threads anyway, with no
+ * thread switch to a platform thread and no {@code futex} per report. Only when a round finds
+ * nothing does it hand the wait to the platform watcher (one {@code epoll_ctl} to re-arm) and
+ * park. The JDK's default poller mode does the same. A socket is added once, at the first blocking
+ * wait of a virtual thread on it, and stays, edge-triggered, until the socket closes
+ * ({@link SocketWaits}): a blocking read that would block costs no {@code epoll_ctl}, where the JDK
+ * re-arms a one-shot registration per read. Each report is folded into the socket's readiness word
+ * before the parked reader or writer is unparked, which is how a wait that starts after the edge
+ * still sees it.
  *
- * <p>A queue is added at the first parked wait on it and stays (re-armed with {@code EPOLL_CTL_MOD}
- * at each parked wait: one system call, like the JDK's one-shot registration per blocking read)
- * until the queue closes. Being watched puts one more epoll instance above the queue, so such a
- * queue nests one level less deep inside other queues (docs/SEMANTICS.md §5). If the kernel
- * refuses the registration (e.g. {@code ELOOP} for a queue already nested as deep as epoll
- * allows), {@link #arm} says so and the caller waits in the kernel instead.
+ * <p><b>Queues are watched by the platform thread.</b> A queue is added at the first parked wait
+ * on it and stays (re-armed with {@code EPOLL_CTL_MOD} at each parked wait: one system call, like
+ * the JDK's one-shot registration per blocking read) until the queue closes; its waiter is
+ * unparked straight from the watcher, one hop. Being watched puts one more epoll instance above
+ * the queue, so such a queue nests one level less deep inside other queues
+ * (docs/SEMANTICS.md §5). If the kernel refuses the registration (e.g. {@code ELOOP} for a queue
+ * already nested as deep as epoll allows), {@link #arm} says so and the caller waits in the kernel
+ * instead.
+ *
+ * <p><b>Stopping:</b> if either wait fails (the watcher's or the socket poller's), nothing can be
+ * watched any more: every parked waiter is unparked, and every later arm or park throws.
  *
  * <p><b>Threading:</b> {@link #arm} and {@link #forget} are called by the queue's poller (under or
  * outside the queue lock: they take this class's own monitor only for the slot table); the
@@ -45,6 +62,8 @@ final class ParkedWaits {
     private static final int MAX_EVENTS = 64;
     /** Bit of the data word of a socket's registration; queue slots are small numbers. */
     private static final long SOCKET_TAG = 1L << 62;
+    /** Data word of the sockets' epoll in the watcher's. */
+    private static final long POLLER_TAG = 1L << 61;
     /** What a socket is watched for: every edge, both directions, and the peer's half-close. */
     private static final int SOCKET_EVENTS = Epoll.EPOLLIN | Epoll.EPOLLOUT | Epoll.EPOLLRDHUP | Epoll.EPOLLET;
 
@@ -53,9 +72,21 @@ final class ParkedWaits {
         static final ParkedWaits INSTANCE = start();
     }
 
-    /** Package-private for a test that replaces it to make the watcher stop. */
+    /** The watcher's epoll. Package-private for a test that replaces it to make the watcher stop. */
     final int epfd;
     private final EpollEventArray events = new EpollEventArray(MAX_EVENTS);
+    /** The sockets' epoll, polled by {@link #socketPoller}. */
+    private final int socketEpfd;
+    private final EpollEventArray socketEvents = new EpollEventArray(MAX_EVENTS);
+    /** The virtual thread that polls {@link #socketEpfd}; started with the first socket watched. */
+    private volatile Thread socketPoller;
+    /** Whether {@link #socketPoller} is parked, its epoll armed in the watcher's (for a test). */
+    private volatile boolean socketPollerIdle;
+    /**
+     * Times the socket poller resumed (after a yield or a park): each costs the JDK's scheduling
+     * of a virtual thread, as an unpark does. Written by the poller only; read by tests.
+     */
+    private volatile long socketPollerRounds;
     /**
      * Slot i holds the poller registered under token i, or null (a free slot); replaced whole on
      * every change, under {@code this}.
@@ -66,8 +97,9 @@ final class ParkedWaits {
     /** Why the watcher thread ended, or null while it runs. */
     private volatile org.kevent.KeventException stopped;
 
-    private ParkedWaits(int epfd) {
+    private ParkedWaits(int epfd, int socketEpfd) {
         this.epfd = epfd;
+        this.socketEpfd = socketEpfd;
     }
 
     /** @return the shared watcher, starting it if this is the first parked wait in the JVM */
@@ -80,7 +112,18 @@ final class ParkedWaits {
         if (ep < 0) {
             throw Errno.exception("epoll_create1", -ep, "starting the watcher of virtual threads' waits");
         }
-        ParkedWaits w = new ParkedWaits(ep);
+        int sockets = Epoll.create();
+        if (sockets < 0) {
+            org.kevent.internal.sys.Fd.close(ep);
+            throw Errno.exception("epoll_create1", -sockets, "starting the poller of virtual threads' sockets");
+        }
+        int r = Epoll.ctl(ep, Epoll.EPOLL_CTL_ADD, sockets, 0, POLLER_TAG);
+        if (r < 0) {
+            org.kevent.internal.sys.Fd.close(ep);
+            org.kevent.internal.sys.Fd.close(sockets);
+            throw Errno.exception("epoll_ctl", -r, "starting the poller of virtual threads' sockets");
+        }
+        ParkedWaits w = new ParkedWaits(ep, sockets);
         Thread t = Thread.ofPlatform().name("kevent-parked-waits").daemon().unstarted(w::run);
         t.start();
         return w;
@@ -139,8 +182,11 @@ final class ParkedWaits {
      */
     int watchSocket(SocketWaits waits, int fd) {
         checkRunning("block on a socket");
+        if (socketPoller == null) {
+            startSocketPoller();
+        }
         int slot = sockets.take(waits);
-        int r = Epoll.ctl(epfd, Epoll.EPOLL_CTL_ADD, fd, SOCKET_EVENTS, SOCKET_TAG | slot);
+        int r = Epoll.ctl(socketEpfd, Epoll.EPOLL_CTL_ADD, fd, SOCKET_EVENTS, SOCKET_TAG | slot);
         if (r < 0) {
             sockets.release(slot);
             return r;
@@ -150,8 +196,26 @@ final class ParkedWaits {
 
     /** Stops watching a socket; called before its descriptor is released, so the number is still its. */
     void forgetSocket(int slot, int fd) {
-        Epoll.ctl(epfd, Epoll.EPOLL_CTL_DEL, fd, 0, 0);
+        Epoll.ctl(socketEpfd, Epoll.EPOLL_CTL_DEL, fd, 0, 0);
         sockets.release(slot);
+    }
+
+    private synchronized void startSocketPoller() {
+        if (socketPoller == null) {
+            Thread t = Thread.ofVirtual().name("kevent-socket-poller").unstarted(this::pollSockets);
+            socketPoller = t;
+            t.start();
+        }
+    }
+
+    /** @return whether the socket poller is parked, its epoll armed in the watcher's (for tests) */
+    boolean socketPollerIdle() {
+        return socketPollerIdle;
+    }
+
+    /** @return times the socket poller resumed after a yield or a park (for tests) */
+    long socketPollerRounds() {
+        return socketPollerRounds;
     }
 
     /** @return sockets watched now (for tests) */
@@ -202,26 +266,14 @@ final class ParkedWaits {
                 if (n == -Errno.EINTR) {
                     continue;
                 }
-                // Nothing can be watched any more: every parked wait comes back now, and its
-                // next arm throws this instead of parking for good.
-                stopped = Errno.exception("epoll_wait", -n, "the watcher of virtual threads' waits stopped");
-                for (EpollPoller p : slots) {
-                    Thread t = p == null ? null : p.parkedThread;
-                    if (t != null) {
-                        LockSupport.unpark(t);
-                    }
-                }
-                sockets.forEach(SocketWaits::wakeAll);
+                stop(Errno.exception("epoll_wait", -n, "the watcher of virtual threads' waits stopped"));
                 return;
             }
             EpollPoller[] s = slots;
             for (int k = 0; k < n; k++) {
                 long slot = events.data(k);
-                if ((slot & SOCKET_TAG) != 0) {
-                    SocketWaits w = sockets.get(slot & ~SOCKET_TAG);
-                    if (w != null) {
-                        w.reported(events.events(k));
-                    }
+                if (slot == POLLER_TAG) {
+                    LockSupport.unpark(socketPoller);
                     continue;
                 }
                 EpollPoller p = slot < s.length ? s[(int) slot] : null;
@@ -232,6 +284,68 @@ final class ParkedWaits {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The socket poller's loop, on a virtual thread: collect without waiting and yield while
+     * there are reports; park, the watcher armed to unpark it, when there are none.
+     */
+    private void pollSockets() {
+        boolean found = true;
+        while (stopped == null) {
+            if (found) {
+                Thread.yield();
+            } else {
+                int r = Epoll.ctl(epfd, Epoll.EPOLL_CTL_MOD, socketEpfd, Epoll.EPOLLIN | Epoll.EPOLLONESHOT, POLLER_TAG);
+                if (r < 0) {
+                    stop(Errno.exception("epoll_ctl", -r, "the poller of virtual threads' sockets stopped"));
+                    return;
+                }
+                socketPollerIdle = true;
+                LockSupport.park(this);
+                socketPollerIdle = false;
+                if (stopped != null) {
+                    return;
+                }
+            }
+            socketPollerRounds++;   // only this thread writes it
+            int n = Epoll.wait(socketEpfd, socketEvents, MAX_EVENTS, 0);
+            if (n < 0) {
+                if (n == -Errno.EINTR) {
+                    continue;
+                }
+                stop(Errno.exception("epoll_wait", -n, "the poller of virtual threads' sockets stopped"));
+                return;
+            }
+            for (int k = 0; k < n; k++) {
+                SocketWaits w = sockets.get(socketEvents.data(k) & ~SOCKET_TAG);
+                if (w != null) {
+                    w.reported(socketEvents.events(k));
+                }
+            }
+            found = n > 0;
+        }
+    }
+
+    /**
+     * Nothing can be watched any more: every parked wait comes back now, and its next arm or park
+     * throws {@code why} instead of parking for good. The first failure is the one reported.
+     */
+    private synchronized void stop(org.kevent.KeventException why) {
+        if (stopped == null) {
+            stopped = why;
+        }
+        for (EpollPoller p : slots) {
+            Thread t = p == null ? null : p.parkedThread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+        sockets.forEach(SocketWaits::wakeAll);
+        Thread poller = socketPoller;
+        if (poller != null) {
+            LockSupport.unpark(poller);
         }
     }
 }

@@ -28,10 +28,11 @@ import org.kevent.internal.source.socket.SocketState;
  * and a use of the descriptor ({@link SocketState#enterBlocking}) from {@link #begin} to
  * {@link #end}. Between attempts, {@link #await} waits:
  * <ul>
- *   <li><b>Virtual thread:</b> parks. The socket is registered once, at its first such wait, in
- *       the shared watcher ({@link ParkedWaits}, edge-triggered, both directions) and stays there
- *       until close; the watcher folds every report into the socket's readiness word and unparks
- *       the parked reader or writer. No system call is made to wait.</li>
+ *   <li><b>Virtual thread:</b> parks. The socket is registered once, at its first such wait, with
+ *       the shared socket poller ({@link ParkedWaits}, edge-triggered, both directions; a virtual
+ *       thread that polls on the carriers) and stays there until close; the poller folds every
+ *       report into the socket's readiness word and unparks the parked reader or writer. No
+ *       system call is made to wait.</li>
  *   <li><b>Platform thread</b> (or a virtual thread whose socket the kernel refused to watch):
  *       sleeps in {@code poll(2)} on the one descriptor.</li>
  * </ul>
@@ -41,13 +42,13 @@ import org.kevent.internal.source.socket.SocketState;
  * clears the side's bit only if the word did not change meanwhile ({@link SocketState#drained}).
  * A wait then publishes its thread ({@link #reader}/{@link #writer}, volatile) and only then reads
  * the word again: if the bit is set, an edge was reported since the attempt, and it returns to
- * attempt again instead of parking. The watcher does the mirror image: it sets the bit
+ * attempt again instead of parking. The socket poller does the mirror image: it sets the bit
  * ({@link SocketState#onEpoll}, a volatile CAS) and only then reads the published thread. With
  * both orders sequentially consistent, either the waiter sees the bit or the watcher sees the
  * waiter, so an edge after the attempt's {@code EAGAIN} always ends the park. An edge before the
  * registration is not lost either: {@code EPOLL_CTL_ADD} reports the state at that moment, and
  * the registering thread also asks {@code poll} once and folds the answer in itself, so the word
- * is true at once rather than when the watcher thread gets to that first report.
+ * is true at once rather than when the socket poller gets to that first report.
  *
  * <h2>Close</h2>
  * {@link #closing} (called by {@link SocketState#close} after it marked the socket closing, the
@@ -69,7 +70,8 @@ import org.kevent.internal.source.socket.SocketState;
  * taken for a timeout.
  *
  * <h2>Threading</h2>
- * Any thread. The watcher thread calls {@link #reported} and {@link #wakeAll}; {@link #closing}
+ * Any thread. The socket poller calls {@link #reported}, and {@link #wakeAll} when it or the
+ * watcher stops; {@link #closing}
  * runs on the closing thread; registration and its removal are serialized by this object's
  * monitor, so a close never leaves a registration behind.
  */
@@ -273,7 +275,7 @@ public final class SocketWaits implements SocketState.Blocking {
         wake(writer, writePolling, fd, Sockets.SHUT_RDWR);
     }
 
-    /** The watcher thread: the kernel reported {@code events} for this socket. */
+    /** The socket poller: the kernel reported {@code events} for this socket. */
     void reported(int events) {
         // The word first, then the waiters: see the class comment.
         int bits = fold(events);
@@ -311,6 +313,14 @@ public final class SocketWaits implements SocketState.Blocking {
     /** @return sockets the shared watcher holds now (for tests: a closed socket holds none) */
     public static int watchedSockets() {
         return ParkedWaits.get().watchedSockets();
+    }
+
+    /**
+     * @return times the shared socket poller resumed, after a yield or a park, since it started
+     *         (for tests: each is a scheduling of a virtual thread, which the JDK pays for)
+     */
+    public static long socketPollerRounds() {
+        return ParkedWaits.get().socketPollerRounds();
     }
 
     /** @return socket registrations the shared watcher made since start (for tests: one per socket) */

@@ -38,6 +38,7 @@ public final class PortableSources {
             case SOCKET -> "the library's sockets are native";
             case INODE -> "file-system watches need inotify";
             case NAIO -> "network AIO needs the library's native sockets";
+            case PROC -> "process exits need a pidfd";
             default -> "it needs the linux engine's native facilities";
         };
     }

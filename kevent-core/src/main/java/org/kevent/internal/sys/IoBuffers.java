@@ -70,6 +70,23 @@ public final class IoBuffers {
             bases[slot] = base;
             return base;
         }
+
+        /**
+         * As {@link #base}, for a buffer that may view a closeable arena's memory: such a buffer
+         * is never remembered, since its address outlives the memory once the arena closes.
+         *
+         * @param direct a direct buffer
+         * @return the address of its index 0, or -1 if it views a closeable arena's memory (the
+         *         caller then passes a segment, whose session the downcall holds open)
+         */
+        long baseUnlessCloseable(ByteBuffer direct) {
+            int slot = System.identityHashCode(direct) & (SLOTS - 1);
+            java.lang.ref.WeakReference<ByteBuffer> key = keys[slot];
+            if (key != null && key.get() == direct) {
+                return bases[slot];
+            }
+            return closeable(direct) ? -1 : base(direct);
+        }
     }
 
     /**
@@ -80,5 +97,17 @@ public final class IoBuffers {
     static long address(AddressCache cache, ByteBuffer direct, int index, int length) {
         java.util.Objects.checkFromIndexSize(index - direct.position(), length, direct.remaining());
         return cache.base(direct) + index;
+    }
+
+    /**
+     * As {@link #address}, or -1 for a buffer of a closeable arena (see
+     * {@link AddressCache#baseUnlessCloseable}).
+     *
+     * @throws IndexOutOfBoundsException unless the region lies between the buffer's position and limit
+     */
+    static long addressUnlessCloseable(AddressCache cache, ByteBuffer direct, int index, int length) {
+        java.util.Objects.checkFromIndexSize(index - direct.position(), length, direct.remaining());
+        long base = cache.baseUnlessCloseable(direct);
+        return base < 0 ? -1 : base + index;
     }
 }

@@ -336,10 +336,24 @@ public final class Sockets {
     public static long recv(int fd, ByteBuffer dst) {
         Native.Scratch s = Native.scratch();
         try {
+            // A direct buffer by its address: MemorySegment.ofBuffer makes a segment and a session
+            // per call, which only escape analysis removes. Not a closeable arena's buffer: its
+            // segment keeps the memory alive for the call, or fails if it is gone already. Not on
+            // a virtual thread: the address cache is per thread, a few KiB each, and a server may
+            // run one virtual thread per connection.
+            long address = dst.isDirect() && !Thread.currentThread().isVirtual()
+                    ? IoBuffers.addressUnlessCloseable(SCRATCH.get().addresses, dst, dst.position(), dst.remaining())
+                    : -1;
+            if (address >= 0) {
+                return Native.result((long) RecvAt.HANDLE.invokeExact(s.errno, fd, address, (long) dst.remaining(), 0),
+                        s);
+            }
             return Native.result((long) Recv.HANDLE.invokeExact(s.errno, fd, MemorySegment.ofBuffer(dst),
                     (long) dst.remaining(), 0), s);
         } catch (Throwable t) {
             throw Native.unexpected(t);
+        } finally {
+            Reference.reachabilityFence(dst);
         }
     }
 
@@ -422,10 +436,20 @@ public final class Sockets {
     public static long send(int fd, ByteBuffer src) {
         Native.Scratch s = Native.scratch();
         try {
+            // As recv(int, ByteBuffer): a direct buffer by its address, unless it is a closeable arena's.
+            long address = src.isDirect() && !Thread.currentThread().isVirtual()
+                    ? IoBuffers.addressUnlessCloseable(SCRATCH.get().addresses, src, src.position(), src.remaining())
+                    : -1;
+            if (address >= 0) {
+                return Native.result((long) SendAt.HANDLE.invokeExact(s.errno, fd, address, (long) src.remaining(),
+                        MSG_NOSIGNAL), s);
+            }
             return Native.result((long) Send.HANDLE.invokeExact(s.errno, fd, MemorySegment.ofBuffer(src),
                     (long) src.remaining(), MSG_NOSIGNAL), s);
         } catch (Throwable t) {
             throw Native.unexpected(t);
+        } finally {
+            Reference.reachabilityFence(src);
         }
     }
 

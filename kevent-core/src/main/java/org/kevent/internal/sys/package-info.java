@@ -3,7 +3,8 @@
  * ({@link org.kevent.internal.sys.Epoll}, {@link org.kevent.internal.sys.EventFd},
  * {@link org.kevent.internal.sys.TimerFd}, {@link org.kevent.internal.sys.Fd},
  * {@link org.kevent.internal.sys.Inotify}, {@link org.kevent.internal.sys.Sockets},
- * {@link org.kevent.internal.sys.FileOpen}, {@link org.kevent.internal.sys.IoUring}) plus
+ * {@link org.kevent.internal.sys.FileOpen}, {@link org.kevent.internal.sys.IoUring},
+ * {@link org.kevent.internal.sys.Pidfd}) plus
  * descriptor classes for the structs they pass ({@link org.kevent.internal.sys.EpollEvent},
  * {@link org.kevent.internal.sys.IoUringSqe}, ...).
  *
