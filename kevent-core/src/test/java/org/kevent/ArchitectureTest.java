@@ -63,6 +63,7 @@ class ArchitectureTest {
     void thePortableEngineReachesNoBindingNoFfmAndNoLinuxBackend() {
         check(noClasses().that().resideInAnyPackage(PORTABLE, "org.kevent.internal.source.timer..",
                         "org.kevent.internal.source.user..")
+                .or().haveFullyQualifiedName("org.kevent.internal.source.proc.ProcExits")
                 .should().dependOnClassesThat().resideInAnyPackage(SYS, LINUX, NET, ACCESS, "java.lang.foreign.."));
     }
 

@@ -27,21 +27,27 @@ class ProcTest {
     /** Highest pid_max any kernel allows on 64-bit (linux/threads.h): no pid above it exists. */
     private static final long PID_MAX_LIMIT = 4L * 1024 * 1024;
 
+    /** Opened before each test (not at construction), so an engine chosen around the test applies. */
     @AutoClose
-    private final KeventQueue queue = KeventQueue.open();
-    private final EventBuffer events = new EventBuffer(8);
+    KeventQueue queue;
+    final EventBuffer events = new EventBuffer(8);
+
+    @org.junit.jupiter.api.BeforeEach
+    void openQueue() {
+        queue = KeventQueue.open();
+    }
 
     /**
      * A child that exits with {@code code} once its standard input is closed. Its output goes
      * nowhere: the JDK closes a child's output pipes on its own thread after the exit, which would
      * move the descriptor counts the tests compare.
      */
-    private static Process waitingChild(int code) throws Exception {
+    static Process waitingChild(int code) throws Exception {
         return new ProcessBuilder("/bin/sh", "-c", "read line; exit " + code)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
-    private static void release(Process child) throws Exception {
+    static void release(Process child) throws Exception {
         child.getOutputStream().close();
     }
 

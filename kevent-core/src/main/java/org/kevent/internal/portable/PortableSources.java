@@ -17,15 +17,17 @@ public final class PortableSources {
 
     /**
      * Installs every kind on a new engine: TIMER and USER as on Linux (the wheel and the ready list
-     * are Java), and a refusing kind for each type that needs a descriptor.
+     * are Java), PROC on the JDK's exit completions, and a refusing kind for each type that needs
+     * a descriptor.
      *
      * @param engine the queue's engine, made on a {@link PortablePoller}
      */
     public static void install(Engine engine) {
         engine.installKind(EventType.TIMER, new TimerKind(engine));
         engine.installKind(EventType.USER, new UserKind(engine));
+        engine.installKind(EventType.PROC, new PortableProcKind(engine));
         for (EventType type : EventType.values()) {
-            if (type != EventType.TIMER && type != EventType.USER) {
+            if (type != EventType.TIMER && type != EventType.USER && type != EventType.PROC) {
                 engine.installKind(type, new RefusedKind(engine, type, needs(type)));
             }
         }
@@ -38,7 +40,6 @@ public final class PortableSources {
             case SOCKET -> "the library's sockets are native";
             case INODE -> "file-system watches need inotify";
             case NAIO -> "network AIO needs the library's native sockets";
-            case PROC -> "process exits need a pidfd";
             default -> "it needs the linux engine's native facilities";
         };
     }

@@ -5,7 +5,6 @@ import org.kevent.Ukevent;
 import org.kevent.internal.queue.CtlError;
 import org.kevent.internal.queue.Interest;
 import org.kevent.internal.queue.SourceContext;
-import org.kevent.internal.queue.SourceKind;
 import org.kevent.internal.sys.Epoll;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
@@ -34,53 +33,13 @@ import org.kevent.internal.sys.Pidfd;
  *       got its pid since. A bare pid is whatever process holds it at the ADD.</li>
  * </ul>
  */
-public final class ProcKind extends SourceKind {
+public final class ProcKind extends ProcExits {
 
     /**
      * @param context the queue this kind serves; its epoll set holds the pidfds
      */
     public ProcKind(SourceContext context) {
         super(context);
-    }
-
-    /** One watched process: the interest's {@code sourceState}. Guarded by the queue lock. */
-    private static final class Watch {
-        final Interest interest;
-        final int generation;
-        /** The record's {@link Process}, whose status the event carries; null for a handle or a pid. */
-        final Process process;
-
-        Watch(Interest interest, Process process) {
-            this.interest = interest;
-            this.generation = interest.generation;
-            this.process = process;
-        }
-
-        /** @return whether this watch still serves its interest (not removed, object not reused) */
-        boolean current() {
-            return interest.sourceState == this && interest.generation == generation;
-        }
-    }
-
-    @Override
-    protected boolean hasDeliveryHook() {
-        // The only delivery is the last one: BROKEN removes the interest before any hook would run.
-        return false;
-    }
-
-    @Override
-    public CtlError validate(Ukevent r) {
-        CtlError error = super.validate(r);
-        if (error == null && (r.id() <= 0 || r.id() > Integer.MAX_VALUE)) {
-            return CtlError.of("EINVAL", "PROC id " + r.id() + " is not a process id: a pid is a positive "
-                    + "32-bit pid_t (field id)");
-        }
-        return error;
-    }
-
-    @Override
-    public CtlError attach(Interest i, Ukevent r) {
-        return attach(i, r, null);
     }
 
     @Override
@@ -116,25 +75,6 @@ public final class ProcKind extends SourceKind {
     }
 
     /**
-     * Whether the process a record names still exists, by the JDK's {@link ProcessHandle}, which
-     * looks at the pid's current owner and compares its start time, so a pid given to another
-     * process reads as gone. A {@link Process} is asked through its handle: its own
-     * {@code isAlive()} stays true from the reaping until the JDK's reaper thread records the
-     * status, while the pid is already free. A caller's {@code Process} without a handle answers
-     * itself.
-     */
-    private static boolean alive(Object owner) {
-        if (owner instanceof Process p) {
-            try {
-                return p.toHandle().isAlive();
-            } catch (UnsupportedOperationException noHandle) {
-                return p.isAlive();
-            }
-        }
-        return ((ProcessHandle) owner).isAlive();
-    }
-
-    /**
      * The error of a failed {@code pidfd_open}; package-private so the mapping of errnos this
      * kernel never returns (ENOSYS before Linux 5.3) is tested too.
      */
@@ -145,13 +85,6 @@ public final class ProcKind extends SourceKind {
                     + "this kernel does not have it (ENOSYS)");
             default -> CtlError.of(Errno.name(errno), Errno.message(errno) + " (pidfd_open for pid " + pid + ")");
         };
-    }
-
-    @Override
-    public CtlError reattach(Interest i, Ukevent r) {
-        // Nothing to re-arm: the descriptor reports the one exit whatever the new flags say.
-        context.requeue(i);
-        return null;
     }
 
     @Override
@@ -166,47 +99,5 @@ public final class ProcKind extends SourceKind {
     @Override
     public void onFdEvents(Interest i, int epollEvents) {
         exitSeen((Watch) i.sourceState);
-    }
-
-    /**
-     * The process has exited: queues the EXIT now, or, for a {@link Process} whose status the
-     * JDK's reaper thread has not recorded yet (it does right after the exit), when
-     * {@link Process#onExit()} completes: inline, under this lock (reentrant), if that comes
-     * before the callback is in place.
-     */
-    private void exitSeen(Watch w) {
-        Process p = w.process;
-        if (p == null || !p.isAlive()) {
-            exited(w);
-            return;
-        }
-        p.onExit().thenRun(() -> context.runLocked(() -> {
-            if (w.current()) {
-                exited(w);
-            }
-        }));
-    }
-
-    /** Queues the interest's one EXIT event, with the status if the JDK has it. */
-    private void exited(Watch w) {
-        Interest i = w.interest;
-        i.pending = w.process != null ? status(w.process) : Kevent.PROC_STATUS_UNKNOWN;
-        i.data2 = 0;
-        i.readyEvents = Kevent.PROC_EXIT;
-        i.retFlags |= Kevent.RET_BROKEN;
-        context.ready(i);
-    }
-
-    /**
-     * The status of an exited process. A {@link Process} may be the caller's own subclass, whose
-     * {@code exitValue} could throw: that must not end the harvest of the other interests, which
-     * runs this under the queue's lock.
-     */
-    private static long status(Process p) {
-        try {
-            return p.exitValue();
-        } catch (RuntimeException notAStatus) {
-            return Kevent.PROC_STATUS_UNKNOWN;
-        }
     }
 }
