@@ -78,6 +78,8 @@ public final class EpollPoller implements Poller {
     private boolean wantReadable;
     /** Whether a blocking poll is under way with {@link #readyFd} zeroed. */
     private boolean hidden;
+    /** What the last {@link #harvest}'s epoll_wait returned; written and read under the queue lock. */
+    private int harvestResult;
     private long pollSyscalls;
     private long lockedSyscalls;
     private boolean closed;
@@ -203,8 +205,19 @@ public final class EpollPoller implements Poller {
     public void harvest(boolean kernelWaitUnderway) {
         polled[HARVEST_SET] = 0;
         int n = Epoll.wait(epfd, events[HARVEST_SET], MAX_EVENTS, 0);
+        harvestResult = n;
         lockedSyscalls++;
         lockedSyscalls += collect(HARVEST_SET, n, !kernelWaitUnderway);
+    }
+
+    @Override
+    public boolean lastHarvestEmpty() {
+        return harvestResult == 0;
+    }
+
+    @Override
+    public int waitSetFd() {
+        return epfd;
     }
 
     /**

@@ -14,6 +14,7 @@ import org.kevent.internal.sys.IoUring;
 import org.kevent.internal.sys.IoUringCqe;
 import org.kevent.internal.sys.Sockets;
 import org.kevent.internal.queue.SourceContext;
+import org.kevent.internal.queue.SourceKind;
 import org.kevent.internal.queue.FdWatchers;
 import org.kevent.internal.queue.Interest;
 import org.kevent.internal.source.aio.Aio;
@@ -34,8 +35,9 @@ import org.kevent.internal.source.aio.RecvPool;
  * loop that answers 64 events submits 64 requests with one {@code io_uring_enter}; any other
  * thread's go at once, as do all while a thread already waits in the kernel, while the queue's
  * readiness fd is exported, and when the ring is full. The ring's descriptor sits in the queue's epoll set: completions wake
- * the waiting thread itself, no extra thread. A user data word is {@code id << 1} for a request's
- * operation, odd for our own cancels (whose results say nothing).
+ * the waiting thread itself, no extra thread (an owner that waits in the ring itself takes it
+ * out, below). A user data word is {@code id << 1} for a request's
+ * operation, 1 for our own cancels (whose results say nothing), 3 for the poll of the epoll set.
  *
  * <p>Every ring is {@code SUBMIT_ALL}. A single-issuer queue's ring is also
  * {@code SINGLE_ISSUER | R_DISABLED | COOP_TASKRUN | TASKRUN_FLAG}: created disabled, it is
@@ -46,11 +48,28 @@ import org.kevent.internal.source.aio.RecvPool;
  * SINGLE_ISSUER) gets the ring without it ({@link IoUring#open}), and the queue behaves as one
  * without a single issuer.
  *
+ * <h2>Waiting in the ring</h2>
+ * The owner of a single-issuer ring, a platform thread waiting alone on a queue whose readiness fd
+ * was never exported, waits in the ring instead ({@link #kernelWait}: {@code io_uring_enter} with
+ * {@code GETEVENTS | EXT_ARG}, one completion, the wait's timeout), so a loop turn is one system
+ * call, as in a C io_uring loop. Everything else that ends a queue's wait goes through epoll (the
+ * wake-up eventfd that {@code wakeup()}, interrupts and close write; the timerfd; watched
+ * descriptors), so the ring holds a multishot {@code POLL_ADD} of the epoll descriptor. While it
+ * does, the ring's own descriptor is out of the epoll set: each completion would wake that poll
+ * through it, and the kernel ends a poll woken by its own ring ({@code EPOLL_URING_WAKE}). A
+ * harvest asks epoll ({@code epoll_wait(0)}) only when the poll fired since a harvest found the
+ * set empty: a poll reports wake-ups, not levels, and once an empty answer is seen every later
+ * readiness (a callback, an ADD or MOD that finds the descriptor ready) wakes it; a non-empty
+ * answer may leave a level descriptor, or the rest of a full batch, in epoll's ready list with no
+ * new wake-up, so the next harvest asks again. Exporting the readiness fd ends this for good (the
+ * descriptor goes back, the poll is cancelled): an outside watcher must see completions in epoll.
+ * A kernel without {@code EXT_ARG} (5.11) or a poll it refuses keeps the epoll wait.
+ *
  * <h2>Caveats</h2>
  * No {@code DEFER_TASKRUN}: with it completion work waits until the owner enters the ring, and an
- * owner asleep in epoll learns of it only through a registered eventfd, which Linux 6.18 signals
- * for such work only after an RCU grace period — one request at a time then took ~15 ms (issue 12;
- * docs/DESIGN.md §4). If the kernel does not let go of a request within
+ * owner asleep in epoll (a virtual thread, an exported queue: see above) learns of it only through
+ * a registered eventfd, which Linux 6.18 signals for such work only after an RCU grace period —
+ * one request at a time then took ~15 ms (issue 12; docs/DESIGN.md §4). If the kernel does not let go of a request within
  * {@link #SHUTDOWN_WAIT_NANOS} of the queue's close, its buffer is kept reachable for the life of
  * the JVM rather than freed under the kernel.
  */
@@ -60,6 +79,8 @@ public final class UringAio extends AioBackend implements FdWatchers.Watcher, Io
     private static final int STAGE_SIZE = 64 * 1024;
     private static final int MAX_STAGES = 64;
     private static final long CANCEL_DATA = 1;
+    /** User data of the ring's multishot poll of the queue's epoll set: odd, and no cancel's. */
+    private static final long EPOLL_DATA = 3;
     private static final long SHUTDOWN_WAIT_NANOS = 10_000_000_000L;
     private static final List<Object> KEPT_FOREVER = new ArrayList<>();
     /**
@@ -73,10 +94,25 @@ public final class UringAio extends AioBackend implements FdWatchers.Watcher, Io
      * receives run as one-shot receives into pool buffers.
      */
     static final String NO_BUFFER_RING = "kevent.test.noBufferRing";
+    /**
+     * Test and measurement switch: the owner of a single-issuer ring waits in epoll, as before
+     * it could wait in the ring (docs/DESIGN.md §4).
+     */
+    static final String NO_RING_WAIT = "kevent.test.noRingWait";
     private static final int BUFFER_GROUP = 0;
 
     private final IoUring ring;
+    /** The ring's descriptor's token in the queue's epoll set; -1 while the owner waits in the ring instead. */
     private long token;
+    /**
+     * Whether the owner may wait in the ring: single issuer, a kernel with EXT_ARG and POLL_ADD,
+     * the readiness fd never exported, the epoll poll never refused.
+     */
+    private boolean ringWaits;
+    /** The ring's multishot poll of the epoll set is armed, or queued to be with the next submission. */
+    private boolean epollArmed;
+    /** A harvest found the epoll set empty since the poll was armed, and the poll has not fired since. */
+    private boolean epollQuiet;
     /** SINGLE_ISSUER took: one owner submits (and, by our rule, waits and reaps). */
     private final boolean singleIssuer;
     /** The kernel flags waiting completion work in the SQ ring ({@code IORING_SQ_TASKRUN}). */
@@ -97,6 +133,8 @@ public final class UringAio extends AioBackend implements FdWatchers.Watcher, Io
         this.ring = ring;
         this.singleIssuer = (ring.setupFlags() & IoUring.SETUP_SINGLE_ISSUER) != 0;
         this.taskrunFlag = (ring.setupFlags() & IoUring.SETUP_TASKRUN_FLAG) != 0;
+        this.ringWaits = singleIssuer && (ring.features() & IoUring.FEAT_EXT_ARG) != 0
+                && ring.probe(IoUring.OP_POLL_ADD) == 0 && !Boolean.getBoolean(NO_RING_WAIT);
     }
 
     /**
@@ -180,6 +218,114 @@ public final class UringAio extends AioBackend implements FdWatchers.Watcher, Io
 
     private boolean onOwner() {
         return !singleIssuer || owner == null || owner == Thread.currentThread();
+    }
+
+    // ------------------------------------------------------------------------------ waiting in the ring
+
+    /**
+     * Whether the calling thread's waits go to the ring: it is the owner, a thread that may block
+     * in a system call, nobody outside watches the queue, and no other thread is in a wait (one
+     * that began before the owner was known: once the ring's descriptor left the epoll set, only
+     * the owner may wait, {@link #checkIssuer}).
+     */
+    private boolean ringMode() {
+        return ringWaits && owner == Thread.currentThread() && !context.readinessExported()
+                && context.callerMayBlockInKernel() && context.callerWaitsAlone();
+    }
+
+    /**
+     * Takes the ring's descriptor out of the epoll set, where each completion would wake the poll
+     * of that set (a loop the kernel breaks by ending the poll), and arms the poll if it is not.
+     */
+    private void enterRingMode() {
+        if (token >= 0) {
+            context.unwatchFd(token, ring.fd());
+            token = -1;
+        }
+        if (!epollArmed) {
+            while (!ring.prepPollMultishot(context.waitSetFd(), Epoll.EPOLLIN, EPOLL_DATA)) {
+                submitNow();
+            }
+            epollArmed = true;
+            epollQuiet = false;
+        }
+    }
+
+    /** For good: completions go back to the epoll set, the poll of it is cancelled. */
+    private void leaveRingMode() {
+        ringWaits = false;
+        epollQuiet = false;
+        watchRing();
+        if (epollArmed) {
+            epollArmed = false;
+            while (!ring.prepCancel(EPOLL_DATA, CANCEL_DATA)) {
+                submitNow();
+            }
+            submitNow();
+        }
+    }
+
+    /** Puts the ring's descriptor back in the epoll set if the ring took it out. */
+    private void watchRing() {
+        if (token < 0) {
+            long t = context.watchFd(ring.fd(), Epoll.EPOLLIN, this);
+            if (t < 0) {
+                throw Errno.exception("epoll_ctl", (int) -t, "adding the io_uring to the queue");
+            }
+            token = t;
+        }
+    }
+
+    @Override
+    public int epollState() {
+        if (!epollArmed || !ringMode()) {
+            return SourceKind.EPOLL_UNWATCHED;
+        }
+        return epollQuiet ? SourceKind.EPOLL_QUIET : SourceKind.EPOLL_MAYBE;
+    }
+
+    @Override
+    public void epollHarvested(boolean empty) {
+        // The poll was armed (submitted by beforeWait) before this epoll_wait: anything added to
+        // the set after an empty answer wakes the poll. A non-empty answer may leave a level
+        // descriptor (or more than one batch) in epoll's ready list without a new wake-up.
+        epollQuiet = empty && epollArmed;
+    }
+
+    @Override
+    public boolean takesKernelWait() {
+        return epollArmed && ring.pending() == 0 && ringMode();
+    }
+
+    @Override
+    public void kernelWait(long timeoutNanos) {
+        int r = ring.awaitCompletion(timeoutNanos);
+        if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR && r != -Errno.EBUSY && r != -Errno.EAGAIN) {
+            throw Errno.exception("io_uring_enter", -r, "waiting for completions");
+        }
+    }
+
+    @Override
+    public void readinessExported() {
+        if (ringWaits) {
+            leaveRingMode();
+        }
+    }
+
+    /** A completion of the poll of the epoll set: it has something, or the poll ended. */
+    private void epollPolled(int result, int flags) {
+        epollQuiet = false;
+        if ((flags & IoUringCqe.F_MORE) != 0 || !epollArmed) {
+            // Still armed; or a poll cancelled by leaveRingMode, ending.
+            return;
+        }
+        epollArmed = false;
+        if (result < 0 && result != -Errno.ECANCELED) {
+            // The kernel will not poll the set (this should not happen where the probe passed):
+            // wait in epoll instead, rather than re-arm a poll that fails at once forever.
+            leaveRingMode();
+        }
+        // Otherwise (the CQ overflowed, ...) beforeWait arms it again before the next wait.
     }
 
     // ------------------------------------------------------------------------------ submission
@@ -373,8 +519,17 @@ public final class UringAio extends AioBackend implements FdWatchers.Watcher, Io
     public void beforeWait() {
         // Reaping can queue new SQEs (a resumed sendfile's poll, the rest of a send), and a
         // submission can complete at once: go round until neither is left, or the thread would
-        // sleep on SQEs the kernel never saw.
+        // sleep on SQEs the kernel never saw. For a wait in the ring, also until the poll of the
+        // epoll set is armed (reaping may find that it ended).
         for (;;) {
+            boolean inRing = ringWaits && ringMode();
+            if (inRing) {
+                enterRingMode();
+            } else if (token < 0) {
+                // Not expected (only the owner waits once the descriptor left), but a wait in
+                // epoll must see completions.
+                watchRing();
+            }
             if (ring.pending() > 0 || (taskrunFlag && onOwner() && workWaits())) {
                 // One enter submits and runs the completion work that waits.
                 submitNow();
@@ -382,7 +537,7 @@ public final class UringAio extends AioBackend implements FdWatchers.Watcher, Io
             if (ring.ready() > 0 || (ring.sqFlags() & IoUring.SQ_CQ_OVERFLOW) != 0) {
                 reapAll();
             }
-            if (ring.pending() == 0) {
+            if (ring.pending() == 0 && (!inRing || epollArmed)) {
                 return;
             }
         }
@@ -406,6 +561,10 @@ public final class UringAio extends AioBackend implements FdWatchers.Watcher, Io
 
     @Override
     public void complete(long userData, int result, int flags) {
+        if (userData == EPOLL_DATA) {
+            epollPolled(result, flags);
+            return;
+        }
         if ((userData & CANCEL_DATA) != 0) {
             return;
         }
@@ -547,7 +706,9 @@ public final class UringAio extends AioBackend implements FdWatchers.Watcher, Io
         if (bufferRing != null) {
             bufferRing.unregister();
         }
-        context.unwatchFd(token, ring.fd());
+        if (token >= 0) {
+            context.unwatchFd(token, ring.fd());
+        }
         ring.close();
     }
 

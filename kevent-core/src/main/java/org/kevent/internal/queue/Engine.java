@@ -445,6 +445,43 @@ public final class Engine implements ExpiryHandler, SourceContext {
         }
     }
 
+    /** @return {@link SourceKind#epollState} of the kind with wait hooks, or {@link SourceKind#EPOLL_UNWATCHED} */
+    int epollState() {
+        SourceKind hooks = waitHooks;
+        return hooks == null ? SourceKind.EPOLL_UNWATCHED : hooks.epollState();
+    }
+
+    /** Tells the kind that watches the epoll set what a harvest found. */
+    void epollHarvested(boolean empty) {
+        waitHooks.epollHarvested(empty);
+    }
+
+    /** @return the kind that takes the coming kernel wait, or null for the poller's */
+    SourceKind kernelWaitTaker() {
+        SourceKind hooks = waitHooks;
+        return hooks != null && hooks.takesKernelWait() ? hooks : null;
+    }
+
+    /** @return whether the calling thread waits by parking (a virtual thread, or tests that ask so) */
+    boolean waitsParked() {
+        return parkedWaits || Thread.currentThread().isVirtual();
+    }
+
+    @Override
+    public int waitSetFd() {
+        return poller.waitSetFd();
+    }
+
+    @Override
+    public boolean callerWaitsAlone() {
+        return waits.callerWaitsAlone();
+    }
+
+    @Override
+    public boolean callerMayBlockInKernel() {
+        return !waitsParked();
+    }
+
     @Override
     public void lockOpen(String what) {
         lockBatch(what);
@@ -776,6 +813,10 @@ public final class Engine implements ExpiryHandler, SourceContext {
                 exported = true;
                 syncExportedReadiness();
                 armTimer(clock.nanoTime());
+                if (waitHooks != null) {
+                    // A kind that took completions out of the epoll set puts them back in view.
+                    waitHooks.readinessExported();
+                }
             }
             return exportedFd;
         } finally {

@@ -50,6 +50,22 @@ public interface Poller {
      */
     void harvest(boolean kernelWaitUnderway);
 
+    /**
+     * @return whether the last {@link #harvest} found the kernel wait set with nothing to report
+     *         at all (no descriptor, no wake-up, no timer); false if unknown
+     */
+    default boolean lastHarvestEmpty() {
+        return false;
+    }
+
+    /**
+     * @return the kernel wait set's own descriptor, which a source may watch from elsewhere (an
+     *         io_uring poll) to learn that {@link #harvest} has something to collect; -1 if none
+     */
+    default int waitSetFd() {
+        return -1;
+    }
+
     /** Result set of {@link #poll}, read by the polling thread once it holds the queue lock again. */
     int WAIT_SET = 0;
     /** Result set of {@link #harvest}, read by the lock holder that harvested. */

@@ -117,6 +117,19 @@ public interface SourceContext {
     /** @return whether the readiness fd was handed out (someone may watch the queue from outside) */
     boolean readinessExported();
 
+    /** @return the queue's epoll descriptor (its kernel wait set), or -1 if the backend has none */
+    int waitSetFd();
+
+    /**
+     * @return whether the calling thread may sleep in a system call of its own: false for a
+     *         virtual thread (it would pin its carrier) and for a queue whose tests make every
+     *         wait park
+     */
+    boolean callerMayBlockInKernel();
+
+    /** @return whether no thread but the caller is inside a wait on the queue (poller or parked) */
+    boolean callerWaitsAlone();
+
     /** @return whether close has begun */
     boolean isClosedLocked();
 

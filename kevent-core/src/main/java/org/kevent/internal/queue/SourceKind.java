@@ -114,6 +114,62 @@ public abstract class SourceKind {
     public void beforeKernelWait() {
     }
 
+    /** {@link #epollState}: this kind does not watch the queue's epoll set; the usual rule applies. */
+    public static final int EPOLL_UNWATCHED = -1;
+    /** {@link #epollState}: the epoll set has reported nothing since a harvest found it empty. */
+    public static final int EPOLL_QUIET = 0;
+    /** {@link #epollState}: the epoll set may hold something (it was woken, or not yet found empty). */
+    public static final int EPOLL_MAYBE = 1;
+
+    /**
+     * Asked by a harvest, after {@link #beforeKernelWait}: whether this kind watches the queue's
+     * epoll set for the calling thread (an io_uring poll of it, for a thread that waits in the
+     * ring), and what it saw. Called only for the kind with wait hooks.
+     *
+     * @return {@link #EPOLL_UNWATCHED}, {@link #EPOLL_QUIET} (the harvest may skip its
+     *         {@code epoll_wait}) or {@link #EPOLL_MAYBE} (it must make it, even with no
+     *         descriptor watched: a wake-up or a timer is to be consumed)
+     */
+    public int epollState() {
+        return EPOLL_UNWATCHED;
+    }
+
+    /**
+     * A harvest made its {@code epoll_wait} while {@link #epollState} was not
+     * {@link #EPOLL_UNWATCHED}.
+     *
+     * @param empty whether the epoll set reported nothing at all
+     */
+    public void epollHarvested(boolean empty) {
+    }
+
+    /**
+     * Called right before the queue's kernel wait, lock held, by the thread about to wait (a
+     * platform thread that may block in a system call): whether this kind takes the wait
+     * ({@link #kernelWait}) instead of the poller.
+     *
+     * @return whether it does
+     */
+    public boolean takesKernelWait() {
+        return false;
+    }
+
+    /**
+     * The queue's kernel wait, taken by this kind; called WITHOUT the lock, after
+     * {@link #takesKernelWait} said yes on the same thread. It must end on the same things as the
+     * poller's wait: activity in the epoll set (the wake-up eventfd, the timerfd, a watched
+     * descriptor), the timeout, a signal.
+     *
+     * @param timeoutNanos negative: no limit
+     */
+    public void kernelWait(long timeoutNanos) {
+        throw new UnsupportedOperationException("this kind takes no kernel wait");
+    }
+
+    /** The queue's readiness fd was handed out: from now on an outside watcher must see everything in epoll. */
+    public void readinessExported() {
+    }
+
     /** Close has begun: end work in flight, before the interests are detached. */
     public void shutdown() {
     }

@@ -107,6 +107,8 @@ public final class Errno {
     /** {@code ENOTCONN}: {@value}. */
     public static final int ENOTCONN = 107; // asm-generic/errno.h
 
+    /** {@code ETIME}: {@value} (io_uring's "the wait's timeout passed"). */
+    public static final int ETIME = 62; // asm-generic/errno.h
     /** {@code ETIMEDOUT}: {@value}. */
     public static final int ETIMEDOUT = 110; // asm-generic/errno.h
 

@@ -73,10 +73,14 @@ public final class IoUring implements AutoCloseable {
     public static final int FEAT_SINGLE_MMAP = 1;
     /** Completions are never dropped when the CQ is full; they wait in an overflow list. */
     public static final int FEAT_NODROP = 1 << 1;
+    /** {@code io_uring_enter} takes {@code IORING_ENTER_EXT_ARG}: a wait with a timeout (5.11). */
+    public static final int FEAT_EXT_ARG = 1 << 8;
 
     // opcodes
     /** No operation. */
     public static final int OP_NOP = 0;
+    /** poll(2) on one descriptor; multishot with {@code IORING_POLL_ADD_MULTI} (5.13). */
+    public static final int OP_POLL_ADD = 6;
     /** Cancel requests. */
     public static final int OP_ASYNC_CANCEL = 14;
     /** send(2). */
@@ -94,6 +98,11 @@ public final class IoUring implements AutoCloseable {
 
     // enter flags
     private static final int ENTER_GETEVENTS = 1;
+    private static final int ENTER_EXT_ARG = 1 << 3;
+    /** {@code len} of a POLL_ADD: stay armed, a completion per wake-up ({@code IORING_POLL_ADD_MULTI}). */
+    private static final int POLL_ADD_MULTI = 1;
+    /** Bytes of {@code struct io_uring_getevents_arg}: sigmask u64, sigmask_sz u32, min_wait_usec u32, ts u64. */
+    private static final int GETEVENTS_ARG_SIZE = 24;
 
     // register opcodes
     private static final int REGISTER_EVENTFD = 4;
@@ -438,6 +447,21 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
+     * Queues a multishot poll of {@code pollFd}: it stays armed and posts a completion (flag
+     * {@link IoUringCqe#F_MORE}, the ready mask as its result) each time the descriptor is woken
+     * with one of {@code pollEvents} ready, and once at arming if it is ready then. A completion
+     * without {@code F_MORE} ends it (the CQ overflowed, a cancel, an error, or a wake-up from
+     * this ring's own completions when the ring's descriptor sits in {@code pollFd}'s epoll set).
+     * Like any poll it reports wake-ups, not levels: readiness left over from before the last
+     * completion does not post again.
+     *
+     * @return false if the submission ring is full
+     */
+    public boolean prepPollMultishot(int pollFd, int pollEvents, long userData) {
+        return prep(OP_POLL_ADD, pollFd, 0, POLL_ADD_MULTI, pollEvents, userData);
+    }
+
+    /**
      * Queues a no-op.
      *
      * @return false if the submission ring is full
@@ -469,6 +493,50 @@ public final class IoUring implements AutoCloseable {
             // An interrupted wait consumed nothing it reports: resubmitting 0 is harmless.
         } while (r == -Errno.EINTR && toSubmit == 0);
         return r;
+    }
+
+    /**
+     * Sleeps in the ring until a completion is in the CQ ring, the timeout, or a signal; runs the
+     * completion work that waits for this thread on the way. Submits nothing and touches none of
+     * this object's fields, so it may run without the lock that guards the rings while other
+     * threads write SQEs (they are published by {@link #enter}, under that lock).
+     *
+     * @param timeoutNanos negative: no limit; else at most this long (nanosecond resolution)
+     * @return 0, or {@code -errno}: {@code -ETIME} (the timeout), {@code -EINTR} (a signal), and
+     *         {@code -EBUSY}/{@code -EAGAIN} (reap first) are ordinary ends of the wait
+     */
+    public int awaitCompletion(long timeoutNanos) {
+        Native.Scratch s = Native.scratch();
+        // struct io_uring_getevents_arg, then the timespec it points to, in the thread's scratch.
+        MemorySegment arg = s.struct;
+        arg.set(JAVA_LONG, 0, 0L);
+        arg.set(JAVA_LONG, 8, 0L);
+        if (timeoutNanos >= 0) {
+            Timespec.set(arg, GETEVENTS_ARG_SIZE, timeoutNanos);
+            arg.set(JAVA_LONG, 16, arg.address() + GETEVENTS_ARG_SIZE);
+        } else {
+            arg.set(JAVA_LONG, 16, 0L);
+        }
+        int flags = ENTER_GETEVENTS | ENTER_EXT_ARG;
+        try {
+            long r = (long) FastSyscall.HANDLE.invokeExact(SYS_ENTER, (long) fd, 0L, 1L, (long) flags,
+                    arg.address(), (long) GETEVENTS_ARG_SIZE);
+            if (r != -1) {
+                return (int) r;
+            }
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        // As in enter(): ask again, capturing errno and without waiting, to learn why (an
+        // interrupted or timed-out wait then reads as -ETIME, an ordinary end).
+        Timespec.set(arg, GETEVENTS_ARG_SIZE, 0);
+        arg.set(JAVA_LONG, 16, arg.address() + GETEVENTS_ARG_SIZE);
+        try {
+            return (int) Native.result((long) Syscall.HANDLE.invokeExact(s.errno, SYS_ENTER, (long) fd, 0L, 1L,
+                    (long) flags, arg.address(), (long) GETEVENTS_ARG_SIZE), s);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
     }
 
     /** @return the SQ ring's flags ({@link #SQ_CQ_OVERFLOW}, {@link #SQ_TASKRUN}) */

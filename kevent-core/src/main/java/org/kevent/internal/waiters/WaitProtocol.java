@@ -146,6 +146,8 @@ public final class WaitProtocol {
     private final InterruptHook interruptHook;
 
     private boolean pollerBusy;
+    /** The thread holding the poller role, or null. */
+    private Thread pollerThread;
     private boolean inKernel;
     /**
      * Set by the poller, without the lock, as soon as its kernel wait returned: from then on it
@@ -282,6 +284,7 @@ public final class WaitProtocol {
     /** One kernel wait as the poller; the role stays with the thread until it leaves the wait. */
     private void poll(int need, int room, long deadline, long now, WaitEvent event) {
         pollerBusy = true;
+        pollerThread = Thread.currentThread();
         pollAsLeader(need, room, deadline, now);
         if (event != null) {
             event.kernelWaits++;
@@ -307,6 +310,7 @@ public final class WaitProtocol {
         leaveParkedList(w);
         if (poller) {
             pollerBusy = false;
+            pollerThread = null;
             pollerWokenUp = false;
         }
     }
@@ -562,6 +566,14 @@ public final class WaitProtocol {
     /** @return whether a thread sleeps in the kernel wait right now (it submits before it sleeps again) */
     public boolean kernelWaitUnderway() {
         return inKernel;
+    }
+
+    /**
+     * @return whether no thread but the caller is in a wait: nobody parked, and the poller role
+     *         free or the caller's own
+     */
+    public boolean callerWaitsAlone() {
+        return head == null && (!pollerBusy || pollerThread == Thread.currentThread());
     }
 
     /** @return whether a thread holds the poller role (in the kernel, or back and deciding) */

@@ -628,6 +628,33 @@ public final class Aio extends SourceKind {
         }
     }
 
+    @Override
+    public int epollState() {
+        return backend != null ? backend.epollState() : EPOLL_UNWATCHED;
+    }
+
+    @Override
+    public void epollHarvested(boolean empty) {
+        backend.epollHarvested(empty);
+    }
+
+    @Override
+    public boolean takesKernelWait() {
+        return backend != null && backend.takesKernelWait();
+    }
+
+    @Override
+    public void kernelWait(long timeoutNanos) {
+        backend.kernelWait(timeoutNanos);
+    }
+
+    @Override
+    public void readinessExported() {
+        if (backend != null) {
+            backend.readinessExported();
+        }
+    }
+
     /** The queue is closing: every request ends as cancelled, the kernel lets go of every buffer. */
     @Override
     public void shutdown() {

@@ -9,6 +9,7 @@ import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
 import org.kevent.internal.queue.SourceContext;
 import org.kevent.internal.queue.FdWatchers;
+import org.kevent.internal.queue.SourceKind;
 
 /**
  * How network AIO requests reach the kernel: io_uring ({@code internal.linux.UringAio}) or
@@ -62,6 +63,29 @@ public abstract class AioBackend {
 
     /** A thread is about to wait in the kernel (or has just collected its events). */
     public void beforeWait() {
+    }
+
+    /** @return {@link SourceKind#epollState}, for the calling thread */
+    public int epollState() {
+        return SourceKind.EPOLL_UNWATCHED;
+    }
+
+    /** @param empty what a harvest found, see {@link SourceKind#epollHarvested} */
+    public void epollHarvested(boolean empty) {
+    }
+
+    /** @return whether the calling thread's coming kernel wait is this backend's ({@link #kernelWait}) */
+    public boolean takesKernelWait() {
+        return false;
+    }
+
+    /** The queue's kernel wait in this backend, without the lock (see {@link SourceKind#kernelWait}). */
+    public void kernelWait(long timeoutNanos) {
+        throw new UnsupportedOperationException(name() + " takes no kernel wait");
+    }
+
+    /** The queue's readiness fd was handed out. */
+    public void readinessExported() {
     }
 
     /** The queue is closing: every request was asked to cancel; returns once none is in the kernel. */
