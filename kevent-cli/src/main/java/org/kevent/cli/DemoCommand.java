@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
  * child processes; on the portable engine ({@code --engine portable}) the sections it serves.
  */
 @Command(name = "demo",
-        description = {"Print timer, user, file, socket and network AIO events from one queue as they arrive, then a summary.",
+        description = {"Print timer, user, file, socket, network AIO and process-exit events from one queue as they arrive,"
+                + " then a summary.",
                 "Ctrl-C stops it early and still prints the summary."})
 final class DemoCommand implements Callable<Integer> {
     private final PrintStream out;
