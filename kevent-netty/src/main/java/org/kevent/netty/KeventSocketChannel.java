@@ -306,11 +306,7 @@ public final class KeventSocketChannel extends AbstractKeventChannel implements 
         } catch (KeventException e) {
             throw Errors.io(e);
         }
-        if (n > 0) {
-            in.removeBytes(n);
-            return 1;
-        }
-        return SNDBUF_FULL;
+        return sent(in, n);
     }
 
     /**
@@ -393,6 +389,11 @@ public final class KeventSocketChannel extends AbstractKeventChannel implements 
         } catch (KeventException e) {
             throw Errors.io(e);
         }
+        return sent(in, n);
+    }
+
+    /** A write's outcome: the bytes the kernel took leave the buffer; none taken means its buffer is full. */
+    private static int sent(ChannelOutboundBuffer in, long n) {
         if (n > 0) {
             in.removeBytes(n);
             return 1;
@@ -414,11 +415,7 @@ public final class KeventSocketChannel extends AbstractKeventChannel implements 
         } catch (KeventException e) {
             throw Errors.io(e);
         }
-        if (n > 0) {
-            in.removeBytes(n);
-            return 1;
-        }
-        return SNDBUF_FULL;
+        return sent(in, n);
     }
 
     /** One or more {@code sendmsg}: TcpSocket takes at most 64 buffers per call. */

@@ -5,6 +5,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.kevent.internal.sys.Epoll;
 import org.kevent.internal.sys.EpollEventArray;
 import org.kevent.internal.sys.Errno;
+import org.kevent.internal.sys.Fd;
 
 /**
  * Where virtual threads wait: for every queue a virtual thread waits on, the queue's epoll
@@ -114,13 +115,13 @@ final class ParkedWaits {
         }
         int sockets = Epoll.create();
         if (sockets < 0) {
-            org.kevent.internal.sys.Fd.close(ep);
+            Fd.close(ep);
             throw Errno.exception("epoll_create1", -sockets, "starting the poller of virtual threads' sockets");
         }
         int r = Epoll.ctl(ep, Epoll.EPOLL_CTL_ADD, sockets, 0, POLLER_TAG);
         if (r < 0) {
-            org.kevent.internal.sys.Fd.close(ep);
-            org.kevent.internal.sys.Fd.close(sockets);
+            Fd.close(ep);
+            Fd.close(sockets);
             throw Errno.exception("epoll_ctl", -r, "starting the poller of virtual threads' sockets");
         }
         ParkedWaits w = new ParkedWaits(ep, sockets);

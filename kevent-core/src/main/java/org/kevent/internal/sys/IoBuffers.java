@@ -18,7 +18,9 @@ public final class IoBuffers {
      * @throws IndexOutOfBoundsException unless the region lies between the buffer's position and limit
      */
     static MemorySegment region(ByteBuffer buffer, int index, int length) {
-        return MemorySegment.ofBuffer(buffer).asSlice(index - buffer.position(), length);
+        MemorySegment whole = MemorySegment.ofBuffer(buffer);
+        return index == buffer.position() && length == buffer.remaining() ? whole
+                : whole.asSlice(index - buffer.position(), length);
     }
 
     /**
@@ -51,6 +53,8 @@ public final class IoBuffers {
      */
     static final class AddressCache {
         private static final int SLOTS = 256;
+        /** {@link #remembered}'s answer for a buffer not in the cache: no address is negative. */
+        private static final long MISS = Long.MIN_VALUE;
         @SuppressWarnings("unchecked")
         private final java.lang.ref.WeakReference<ByteBuffer>[] keys = new java.lang.ref.WeakReference[SLOTS];
         private final long[] bases = new long[SLOTS];
@@ -60,15 +64,8 @@ public final class IoBuffers {
          * @return the address of its index 0
          */
         long base(ByteBuffer direct) {
-            int slot = System.identityHashCode(direct) & (SLOTS - 1);
-            java.lang.ref.WeakReference<ByteBuffer> key = keys[slot];
-            if (key != null && key.get() == direct) {
-                return bases[slot];
-            }
-            long base = MemorySegment.ofBuffer(direct).address() - direct.position();
-            keys[slot] = new java.lang.ref.WeakReference<>(direct);
-            bases[slot] = base;
-            return base;
+            long base = remembered(direct);
+            return base != MISS ? base : remember(direct);
         }
 
         /**
@@ -80,12 +77,23 @@ public final class IoBuffers {
          *         caller then passes a segment, whose session the downcall holds open)
          */
         long baseUnlessCloseable(ByteBuffer direct) {
+            long base = remembered(direct);
+            return base != MISS ? base : closeable(direct) ? -1 : remember(direct);
+        }
+
+        /** @return the remembered address of {@code direct}'s index 0, or {@link #MISS} */
+        private long remembered(ByteBuffer direct) {
             int slot = System.identityHashCode(direct) & (SLOTS - 1);
             java.lang.ref.WeakReference<ByteBuffer> key = keys[slot];
-            if (key != null && key.get() == direct) {
-                return bases[slot];
-            }
-            return closeable(direct) ? -1 : base(direct);
+            return key != null && key.get() == direct ? bases[slot] : MISS;
+        }
+
+        private long remember(ByteBuffer direct) {
+            int slot = System.identityHashCode(direct) & (SLOTS - 1);
+            long base = MemorySegment.ofBuffer(direct).address() - direct.position();
+            keys[slot] = new java.lang.ref.WeakReference<>(direct);
+            bases[slot] = base;
+            return base;
         }
     }
 

@@ -334,27 +334,7 @@ public final class Sockets {
      * @return bytes read, 0 at end of stream (or when nothing remains), or {@code -errno}
      */
     public static long recv(int fd, ByteBuffer dst) {
-        Native.Scratch s = Native.scratch();
-        try {
-            // A direct buffer by its address: MemorySegment.ofBuffer makes a segment and a session
-            // per call, which only escape analysis removes. Not a closeable arena's buffer: its
-            // segment keeps the memory alive for the call, or fails if it is gone already. Not on
-            // a virtual thread: the address cache is per thread, a few KiB each, and a server may
-            // run one virtual thread per connection.
-            long address = dst.isDirect() && !Thread.currentThread().isVirtual()
-                    ? IoBuffers.addressUnlessCloseable(SCRATCH.get().addresses, dst, dst.position(), dst.remaining())
-                    : -1;
-            if (address >= 0) {
-                return Native.result((long) RecvAt.HANDLE.invokeExact(s.errno, fd, address, (long) dst.remaining(), 0),
-                        s);
-            }
-            return Native.result((long) Recv.HANDLE.invokeExact(s.errno, fd, MemorySegment.ofBuffer(dst),
-                    (long) dst.remaining(), 0), s);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        } finally {
-            Reference.reachabilityFence(dst);
-        }
+        return recv(fd, dst, dst.position(), dst.remaining(), callersAddress(dst));
     }
 
     /**
@@ -365,10 +345,14 @@ public final class Sockets {
      * @throws IndexOutOfBoundsException if the region is not between position and limit
      */
     public static long recv(int fd, ByteBuffer dst, int index, int length) {
+        return recv(fd, dst, index, length, requestAddress(dst, index, length));
+    }
+
+    /** Receives into the region at {@code address}, or through a segment of the buffer if it is -1. */
+    private static long recv(int fd, ByteBuffer dst, int index, int length, long address) {
         Native.Scratch s = Native.scratch();
         try {
-            if (dst.isDirect()) {
-                long address = IoBuffers.address(SCRATCH.get().addresses, dst, index, length);
+            if (address >= 0) {
                 return Native.result((long) RecvAt.HANDLE.invokeExact(s.errno, fd, address, (long) length, 0), s);
             }
             return Native.result((long) Recv.HANDLE.invokeExact(s.errno, fd, IoBuffers.region(dst, index, length),
@@ -380,7 +364,6 @@ public final class Sockets {
         }
     }
 
-
     /**
      * Sends {@code src[index, index + length)} with {@code MSG_NOSIGNAL}; bounds as
      * {@link #recv(int, ByteBuffer, int, int)}.
@@ -388,10 +371,14 @@ public final class Sockets {
      * @return bytes sent, or {@code -errno}
      */
     public static long send(int fd, ByteBuffer src, int index, int length) {
+        return send(fd, src, index, length, requestAddress(src, index, length));
+    }
+
+    /** Sends the region at {@code address}, or through a segment of the buffer if it is -1. */
+    private static long send(int fd, ByteBuffer src, int index, int length, long address) {
         Native.Scratch s = Native.scratch();
         try {
-            if (src.isDirect()) {
-                long address = IoBuffers.address(SCRATCH.get().addresses, src, index, length);
+            if (address >= 0) {
                 return Native.result((long) SendAt.HANDLE.invokeExact(s.errno, fd, address, (long) length,
                         MSG_NOSIGNAL), s);
             }
@@ -404,6 +391,26 @@ public final class Sockets {
         }
     }
 
+    /**
+     * The address of a request's region of a direct buffer (the caller has refused closeable
+     * arenas' buffers already: a request cannot keep their memory alive), or -1 for a heap buffer.
+     */
+    private static long requestAddress(ByteBuffer buffer, int index, int length) {
+        return buffer.isDirect() ? IoBuffers.address(SCRATCH.get().addresses, buffer, index, length) : -1;
+    }
+
+    /**
+     * The address of a caller's direct buffer between position and limit, or -1 to pass a segment.
+     * By address because MemorySegment.ofBuffer makes a segment and a session per call, which only
+     * escape analysis removes. Not a closeable arena's buffer: its segment keeps the memory alive
+     * for the call, or fails if it is gone already. Not on a virtual thread: the address cache is
+     * per thread, a few KiB each, and a server may run one virtual thread per connection.
+     */
+    private static long callersAddress(ByteBuffer buffer) {
+        return buffer.isDirect() && !Thread.currentThread().isVirtual()
+                ? IoBuffers.addressUnlessCloseable(SCRATCH.get().addresses, buffer, buffer.position(), buffer.remaining())
+                : -1;
+    }
 
     /**
      * Sends {@code src[off..off+len)} with {@code MSG_NOSIGNAL}; staged as {@link #recv(int, byte[],
@@ -434,23 +441,7 @@ public final class Sockets {
      * @return bytes sent, or {@code -errno}
      */
     public static long send(int fd, ByteBuffer src) {
-        Native.Scratch s = Native.scratch();
-        try {
-            // As recv(int, ByteBuffer): a direct buffer by its address, unless it is a closeable arena's.
-            long address = src.isDirect() && !Thread.currentThread().isVirtual()
-                    ? IoBuffers.addressUnlessCloseable(SCRATCH.get().addresses, src, src.position(), src.remaining())
-                    : -1;
-            if (address >= 0) {
-                return Native.result((long) SendAt.HANDLE.invokeExact(s.errno, fd, address, (long) src.remaining(),
-                        MSG_NOSIGNAL), s);
-            }
-            return Native.result((long) Send.HANDLE.invokeExact(s.errno, fd, MemorySegment.ofBuffer(src),
-                    (long) src.remaining(), MSG_NOSIGNAL), s);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        } finally {
-            Reference.reachabilityFence(src);
-        }
+        return send(fd, src, src.position(), src.remaining(), callersAddress(src));
     }
 
     /**
