@@ -23,7 +23,7 @@ class NativeAccessDeniedTest {
 
         assertThat(out).as("child output").isNotNull()
                 .contains("engine portable portable portable",
-                        "poll EOPNOTSUPP user added inode EOPNOTSUPP socket EOPNOTSUPP", "events 2",
+                        "poll EOPNOTSUPP user added inode EOPNOTSUPP socket EBADF", "events 2",
                         "readinessFd EOPNOTSUPP", "aioCancel EOPNOTSUPP");
         assertThat(Arrays.stream(out).filter(line -> line.contains(FALLBACK_LOG)))
                 .as("the fallback log over two opened queues").hasSize(1)
@@ -32,8 +32,8 @@ class NativeAccessDeniedTest {
 
     /**
      * The portable path must not even load a binding class: their initializers link native calls.
-     * The probe's refused records and calls (POLL, INODE, SOCKET, readinessFd, aioCancel) are on
-     * that path too.
+     * The probe's refused records and calls (POLL, INODE, a SOCKET id no portable socket has,
+     * readinessFd, aioCancel) are on that path too.
      */
     @Test
     void thePortableEngineAskedForLoadsNoClassOfTheBindingsOrTheLinuxBackend() {
@@ -41,10 +41,35 @@ class NativeAccessDeniedTest {
                 List.of("-Dkevent.engine=portable", "-verbose:class"));
 
         assertThat(out).as("child output").isNotNull().contains("events 2",
-                "poll EOPNOTSUPP user added inode EOPNOTSUPP socket EOPNOTSUPP", "aioCancel EOPNOTSUPP");
+                "poll EOPNOTSUPP user added inode EOPNOTSUPP socket EBADF", "aioCancel EOPNOTSUPP");
         assertThat(Arrays.stream(out).filter(line -> line.contains("org.kevent.internal.sys.")
                 || line.contains("org.kevent.internal.linux.") || line.contains("org.kevent.net."))).isEmpty();
         assertThat(Arrays.stream(out).filter(line -> line.contains("linux engine unavailable"))).isEmpty();
+    }
+
+    /**
+     * Sockets follow the default engine: where native access is refused, a listener, a connect, a
+     * SOCKET interest and an echo work on the portable engine's sockets, the fallback logged once.
+     */
+    @Test
+    void socketsFollowTheFallbackToThePortableEngine() {
+        String[] out = ChildJvm.runMainDenyingNativeAccess(PortableSocketProbe.class, List.of());
+
+        assertThat(out).as("child output").isNotNull()
+                .contains("engine portable", "accept event true", "recv event true", "echo ping");
+        assertThat(Arrays.stream(out).filter(line -> line.contains(FALLBACK_LOG))).as("logged once").hasSize(1);
+    }
+
+    /** The portable sockets, their selector and their SOCKET kind load no binding and no Linux backend class. */
+    @Test
+    void thePortableEnginesSocketsLoadNoClassOfTheBindingsOrTheLinuxBackend() {
+        String[] out = ChildJvm.runMainDenyingNativeAccess(PortableSocketProbe.class,
+                List.of("-Dkevent.engine=portable", "-verbose:class"));
+
+        assertThat(out).as("child output").isNotNull()
+                .contains("engine portable", "accept event true", "recv event true", "echo ping");
+        assertThat(Arrays.stream(out).filter(line -> line.contains("org.kevent.internal.sys.")
+                || line.contains("org.kevent.internal.linux."))).isEmpty();
     }
 
     @Test

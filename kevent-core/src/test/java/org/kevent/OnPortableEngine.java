@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code org.kevent.net} suites), types the portable engine refuses.
  */
 @ExtendWith(OnPortableEngine.Property.class)
-interface OnPortableEngine {
+public interface OnPortableEngine {
     /** Guards the others: without it, a suite here could pass on the Linux engine. */
     @Test
     default void theQueuesOfThisSuiteRunOnThePortableEngine() {

@@ -2,6 +2,7 @@ package org.kevent.internal.portable;
 
 import org.kevent.EventType;
 import org.kevent.internal.queue.Engine;
+import org.kevent.internal.source.socket.SocketKind;
 import org.kevent.internal.source.timer.TimerKind;
 import org.kevent.internal.source.user.UserKind;
 
@@ -17,8 +18,9 @@ public final class PortableSources {
 
     /**
      * Installs every kind on a new engine: TIMER and USER as on Linux (the wheel and the ready list
-     * are Java), PROC on the JDK's exit completions, and a refusing kind for each type that needs
-     * a descriptor.
+     * are Java), PROC on the JDK's exit completions, SOCKET as on Linux on the portable sockets'
+     * descriptors (the selector's readiness, {@link PortableSocket}), and a refusing kind for each
+     * type that needs a kernel descriptor.
      *
      * @param engine the queue's engine, made on a {@link PortablePoller}
      */
@@ -26,8 +28,9 @@ public final class PortableSources {
         engine.installKind(EventType.TIMER, new TimerKind(engine));
         engine.installKind(EventType.USER, new UserKind(engine));
         engine.installKind(EventType.PROC, new PortableProcKind(engine));
+        engine.installKind(EventType.SOCKET, new SocketKind(engine, true));
         for (EventType type : EventType.values()) {
-            if (type != EventType.TIMER && type != EventType.USER && type != EventType.PROC) {
+            if (type != EventType.TIMER && type != EventType.USER && type != EventType.PROC && type != EventType.SOCKET) {
                 engine.installKind(type, new RefusedKind(engine, type, needs(type)));
             }
         }
@@ -37,7 +40,6 @@ public final class PortableSources {
     private static String needs(EventType type) {
         return switch (type) {
             case POLL -> "watching a raw file descriptor needs epoll";
-            case SOCKET -> "the library's sockets are native";
             case INODE -> "file-system watches need inotify";
             case NAIO -> "network AIO needs the library's native sockets";
             default -> "it needs the linux engine's native facilities";
