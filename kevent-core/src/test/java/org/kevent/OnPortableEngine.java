@@ -15,13 +15,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * rules on both engines. A rule that cannot hold there is overridden in the subclass,
  * {@code @Disabled} with the reason, so the exceptions are listed by name.
  *
+ * <p>Sockets follow the default engine when they are made, so the property set around each test
+ * also makes the suite's sockets portable ones (docs/SEMANTICS.md §10).
+ *
  * <p>Suites with a subclass here: GetEvents, WaitRules, Close, Concurrency, Ring (each also with
  * virtual waiters), TriggerModes, Control, ControlProperties, EventBuffer, EventFamilies,
- * ModelRegression, SafetyUseAfterClose, VirtualThreadWait, JfrEvents. Not here: suites whose
- * queues run on a kernel stand-in under the Linux wiring whatever the property says (TimerTest,
- * ModelPropertiesTest, StressHandoffTest: the engine code they pin is shared by both engines),
- * and suites of POLL, SOCKET, INODE or NAIO only (LevelFairness, Poll, Nesting, Inode, the
- * {@code org.kevent.net} suites), types the portable engine refuses.
+ * ModelRegression, SafetyUseAfterClose, VirtualThreadWait, JfrEvents, Proc; in
+ * {@code org.kevent.net}: TcpSocket, SocketInterest, BlockingSocket, Abort, FaultPeerReset,
+ * ConnectFromLocalAddress, NativeFile, SocketResource, and VirtualThreadSocket (its child JVM
+ * gets the property on its command line). Not here: suites whose queues run on a kernel stand-in
+ * under the Linux wiring whatever the property says (TimerTest, ModelPropertiesTest,
+ * StressHandoffTest: the engine code they pin is shared by both engines); suites of POLL, INODE
+ * or NAIO only (LevelFairness, Poll, Nesting, Inode, the NAIO and multishot suites), types the
+ * portable engine refuses; and the socket suites that pin the Linux engine's own machinery:
+ * BlockingSocketWatchTest (the shared epoll watcher of {@code SocketWaits}, its registration
+ * counts and a descriptor held in {@code /proc/self/fd} during a wait), BlockingAllocationTest
+ * (allocation probes of the Linux hot path; the portable path wraps arrays per call), RingWaitTest
+ * (io_uring), and EmfileProbe's child JVM under {@code prlimit}.
  */
 @ExtendWith(OnPortableEngine.Property.class)
 public interface OnPortableEngine {

@@ -166,6 +166,32 @@ class SocketInterestOnPortableTest extends SocketInterestTest implements OnPorta
         }
     }
 
+    /**
+     * A Linux queue's network AIO on a portable socket, or from a portable file, ends with
+     * {@code EINVAL}: the portable number is no descriptor of its kernel, and is never handed to it.
+     */
+    @Test
+    void aLinuxQueuesNetworkAioOnAPortableSocketOrFileEndsWithEinval(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path path = java.nio.file.Files.writeString(dir.resolve("f.txt"), "hello");
+        try (KeventQueue linux = KeventQueue.builder().engine(QueueEngine.LINUX).open();
+             NativeFile portableFile = NativeFile.open(path)) {
+            long recv = linux.aioRecv(p.server, java.nio.ByteBuffer.allocate(8));
+            long sendfile = onTheLinuxEngine(() -> {
+                try (TcpSocket natively = TcpSocket.connect(p.listener.localAddress())) {
+                    return linux.aioSendfile(natively, portableFile, 0, 5);
+                }
+            });
+            java.util.Map<Long, Long> results = new java.util.HashMap<>();
+            while (results.size() < 2 && linux.getEvents(1, 4, 10, TimeUnit.SECONDS, events) > 0) {
+                for (int k = 0; k < events.size(); k++) {
+                    results.put(events.id(k), events.data(k));
+                }
+            }
+            assertThat(results).containsEntry(recv, -22L).containsEntry(sendfile, -22L);   // -EINVAL
+        }
+    }
+
     /** Makes something with {@code kevent.engine=linux}, then puts the portable setting back. */
     private static <T> T onTheLinuxEngine(java.util.function.Supplier<T> make) {
         String before = System.getProperty("kevent.engine");

@@ -412,6 +412,11 @@ public final class Aio extends SourceKind {
         AioOp op = newOp(Kevent.NAIO_SENDFILE, flags, cookie, attachment, Kevent.REQ_ONESHOT);
         op.fileOffset = offset;
         op.total = length;
+        if (file == null) {
+            // A file opened on the portable engine has no descriptor for this queue's kernel.
+            end(op, -Errno.EINVAL);
+            return op.id;
+        }
         int fd = file.acquire();
         if (fd < 0) {
             end(op, -Errno.EBADF);
@@ -503,6 +508,11 @@ public final class Aio extends SourceKind {
     }
 
     private void launch(AioOp op, SocketState socket) {
+        if (socket.isPortable()) {
+            // A portable engine's socket: its number is no descriptor of this queue's kernel.
+            end(op, -Errno.EINVAL);
+            return;
+        }
         if (op.total == 0) {
             // Nothing to move: done at once, no system call.
             end(op, 0);
