@@ -902,8 +902,9 @@ public final class KeventQueue implements AutoCloseable {
         /** Loads no class of the Linux backend or the bindings: they may be refused native access. */
         private KeventQueue openPortable() {
             Engine engine = newEngine(new PortablePoller(clock));
-            PortableSources.install(engine);
-            return new KeventQueue(engine, null, QueueEngine.PORTABLE);
+            Aio aio = PortableSources.install(engine);
+            aio.configure(aioEngine, aioRingEntries, singleIssuer, recvBuffers, recvBufferSize);
+            return new KeventQueue(engine, aio, QueueEngine.PORTABLE);
         }
 
         private Engine newEngine(Poller p) {

@@ -24,7 +24,7 @@ class NativeAccessDeniedTest {
         assertThat(out).as("child output").isNotNull()
                 .contains("engine portable portable portable",
                         "poll EOPNOTSUPP user added inode EOPNOTSUPP socket EBADF", "events 2",
-                        "readinessFd EOPNOTSUPP", "aioCancel EOPNOTSUPP");
+                        "readinessFd EOPNOTSUPP", "aioCancel false");
         assertThat(Arrays.stream(out).filter(line -> line.contains(FALLBACK_LOG)))
                 .as("the fallback log over two opened queues").hasSize(1)
                 .allSatisfy(line -> assertThat(line).contains("--enable-native-access", ", using portable"));
@@ -41,7 +41,7 @@ class NativeAccessDeniedTest {
                 List.of("-Dkevent.engine=portable", "-verbose:class"));
 
         assertThat(out).as("child output").isNotNull().contains("events 2",
-                "poll EOPNOTSUPP user added inode EOPNOTSUPP socket EBADF", "aioCancel EOPNOTSUPP");
+                "poll EOPNOTSUPP user added inode EOPNOTSUPP socket EBADF", "aioCancel false");
         assertThat(Arrays.stream(out).filter(line -> line.contains("org.kevent.internal.sys.")
                 || line.contains("org.kevent.internal.linux.") || line.contains("org.kevent.net."))).isEmpty();
         assertThat(Arrays.stream(out).filter(line -> line.contains("linux engine unavailable"))).isEmpty();
@@ -49,25 +49,29 @@ class NativeAccessDeniedTest {
 
     /**
      * Sockets follow the default engine: where native access is refused, a listener, a connect, a
-     * SOCKET interest and an echo work on the portable engine's sockets, the fallback logged once.
+     * SOCKET interest, an echo and a network AIO receive work on the portable engine's sockets,
+     * the fallback logged once.
      */
     @Test
     void socketsFollowTheFallbackToThePortableEngine() {
         String[] out = ChildJvm.runMainDenyingNativeAccess(PortableSocketProbe.class, List.of());
 
         assertThat(out).as("child output").isNotNull()
-                .contains("engine portable", "accept event true", "recv event true", "echo ping");
+                .contains("engine portable", "accept event true", "recv event true", "echo ping", "naio 3");
         assertThat(Arrays.stream(out).filter(line -> line.contains(FALLBACK_LOG))).as("logged once").hasSize(1);
     }
 
-    /** The portable sockets, their selector and their SOCKET kind load no binding and no Linux backend class. */
+    /**
+     * The portable sockets, their selector, their SOCKET kind and network AIO on them load no
+     * binding and no Linux backend class.
+     */
     @Test
     void thePortableEnginesSocketsLoadNoClassOfTheBindingsOrTheLinuxBackend() {
         String[] out = ChildJvm.runMainDenyingNativeAccess(PortableSocketProbe.class,
                 List.of("-Dkevent.engine=portable", "-verbose:class"));
 
         assertThat(out).as("child output").isNotNull()
-                .contains("engine portable", "accept event true", "recv event true", "echo ping");
+                .contains("engine portable", "accept event true", "recv event true", "echo ping", "naio 3");
         assertThat(Arrays.stream(out).filter(line -> line.contains("org.kevent.internal.sys.")
                 || line.contains("org.kevent.internal.linux."))).isEmpty();
     }

@@ -10,8 +10,8 @@ import org.kevent.net.TcpSocket;
 
 /**
  * Run in a child JVM by {@link NativeAccessDeniedTest}: sockets where native access is refused.
- * A listener, a connect, a SOCKET interest on a queue and an echo, one line per step (an
- * exception's class and message in place of a result).
+ * A listener, a connect, a SOCKET interest on a queue, an echo and a network AIO receive, one line
+ * per step (an exception's class and message in place of a result).
  */
 public final class PortableSocketProbe {
     private PortableSocketProbe() {
@@ -38,6 +38,11 @@ public final class PortableSocketProbe {
                     byte[] echo = new byte[4];
                     client.readFully(echo, 0, 4, wait);
                     System.out.println("echo " + new String(echo, java.nio.charset.StandardCharsets.US_ASCII));
+                    queue.remove(EventType.SOCKET, server.id());
+                    long id = queue.aioRecv(server, java.nio.ByteBuffer.allocate(3));   // a receive fills its buffer
+                    client.writeAll(new byte[] {1, 2, 3}, 0, 3, wait);
+                    n = queue.getEvents(1, 4, 10, TimeUnit.SECONDS, out);
+                    System.out.println("naio " + (n == 1 && out.id(0) == id ? out.data(0) : -1));
                 }
             }
         } catch (RuntimeException | LinkageError | java.io.IOException e) {

@@ -10,6 +10,7 @@ import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -73,6 +74,8 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
     private volatile Thread writer;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
+    /** Second descriptors on the same readiness (network AIO's watch, beside a SOCKET interest's). */
+    private final CopyOnWriteArrayList<PortableDescriptor> aliases = new CopyOnWriteArrayList<>();
 
     /**
      * @param channel      the channel, nonblocking
@@ -146,6 +149,31 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
             LockSupport.unpark(writer);
         }
         signal();
+        for (PortableDescriptor a : aliases) {
+            a.signal();
+        }
+    }
+
+    /**
+     * A second descriptor with this socket's readiness, as {@code dup} gives a second fd: a poller
+     * keys registrations by number, so network AIO watches its own beside a SOCKET interest's.
+     * Closed by its user ({@link #dropAlias}), or with the socket.
+     */
+    final PortableDescriptor alias() {
+        PortableDescriptor a = new PortableDescriptor() {
+            @Override
+            protected int readyNow() {
+                return PortableChannel.this.readyNow();
+            }
+        };
+        aliases.add(a);
+        return a;
+    }
+
+    /** Closes an alias of {@link #alias}. */
+    final void dropAlias(PortableDescriptor a) {
+        aliases.remove(a);
+        a.close();
     }
 
     /**
@@ -228,6 +256,9 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
     public final void closing(int fd) {
         // The queues' registrations went with the interests' BROKEN; this retires the number.
         close();
+        for (PortableDescriptor a : aliases) {
+            dropAlias(a);
+        }
         LockSupport.unpark(reader);
         LockSupport.unpark(writer);
     }

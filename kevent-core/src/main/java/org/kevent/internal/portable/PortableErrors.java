@@ -24,6 +24,8 @@ import org.kevent.KeventException;
 final class PortableErrors {
     static final int ENOENT = 2;
     static final int EIO = 5;
+    static final int EAGAIN = 11;
+    static final int EFAULT = 14;
     static final int EBADF = 9;
     static final int EACCES = 13;
     static final int ENOTDIR = 20;

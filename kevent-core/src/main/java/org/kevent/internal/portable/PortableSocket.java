@@ -228,11 +228,63 @@ public final class PortableSocket extends PortableChannel {
         if (err != 0) {
             throw PortableErrors.exception("recv", err, this + " (reported earlier as SOCKET_ERR)", null);
         }
+        inputEnded();
+        return -1;
+    }
+
+    /** The end of the stream was met: RDHUP (and HUP if the output is shut too), once. */
+    private void inputEnded() {
         if (!inputEnded) {
             inputEnded = true;
             report(outputShut ? EPOLLRDHUP | EPOLLHUP : EPOLLRDHUP);
         }
-        return -1;
+    }
+
+    // ------------------------------------------------------------------------------ network AIO
+
+    /**
+     * One step of a network AIO request (the portable readiness engine): as {@link #recv} or
+     * {@link #send} on {@code view}, but with the results of a system call.
+     *
+     * @param receive whether to receive into {@code view} rather than send from it
+     * @return bytes moved; 0 at end of stream; {@code -errno} ({@code -EAGAIN}: would block;
+     *         {@code -EFAULT}: the buffer's memory is gone, a closed arena's)
+     */
+    public long transfer(ByteBuffer view, boolean receive) {
+        if (!state.isOpen()) {
+            return -PortableErrors.EBADF;
+        }
+        if (!connectDone) {
+            settleConnect();
+            if (!connectDone) {
+                return -PortableErrors.EAGAIN;
+            }
+        }
+        if (connectError != 0) {
+            return -connectError;
+        }
+        int side = receive ? SocketState.RECV_SIDE : SocketState.SEND_SIDE;
+        int before = state.readiness();
+        int n;
+        try {
+            n = receive ? socket.read(view) : socket.write(view);
+        } catch (IOException e) {
+            int errno = PortableErrors.errno(e);
+            if (errno != PortableErrors.EBADF && errno != PortableErrors.EIO) {
+                failed(errno);
+            }
+            return -errno;
+        } catch (IllegalStateException closedArena) {
+            return -PortableErrors.EFAULT;
+        }
+        if (n < 0) {
+            inputEnded();
+            return 0;
+        }
+        if (view.hasRemaining()) {
+            wouldBlock(before, side);
+        }
+        return n == 0 ? -PortableErrors.EAGAIN : n;
     }
 
     /** One send of {@code src}'s {@code count} remaining bytes (positive). @return bytes taken, 0 if none */

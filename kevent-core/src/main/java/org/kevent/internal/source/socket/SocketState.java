@@ -172,6 +172,11 @@ public final class SocketState {
         }
     }
 
+    /** @return what lies beneath: the portable engine's network AIO reaches its channel through it */
+    public SocketIo io() {
+        return io;
+    }
+
     /** @return whether this is a socket of the portable engine (known by a portable descriptor number) */
     public boolean isPortable() {
         return io.portable();
