@@ -22,12 +22,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * virtual waiters), TriggerModes, Control, ControlProperties, EventBuffer, EventFamilies,
  * ModelRegression, SafetyUseAfterClose, VirtualThreadWait, JfrEvents, Proc; in
  * {@code org.kevent.net}: TcpSocket, SocketInterest, BlockingSocket, Abort, FaultPeerReset,
- * ConnectFromLocalAddress, NativeFile, SocketResource, and VirtualThreadSocket (its child JVM
- * gets the property on its command line). Not here: suites whose queues run on a kernel stand-in
- * under the Linux wiring whatever the property says (TimerTest, ModelPropertiesTest,
- * StressHandoffTest: the engine code they pin is shared by both engines); suites of POLL, INODE
- * or NAIO only (LevelFairness, Poll, Nesting, Inode, the NAIO and multishot suites), types the
- * portable engine refuses; and the socket suites that pin the Linux engine's own machinery:
+ * ConnectFromLocalAddress, NativeFile, SocketResource, VirtualThreadSocket (its child JVM gets
+ * the property on its command line), and network AIO's NaioContract and MultishotContract (on
+ * readiness). Not here: suites whose queues run on a kernel stand-in under the Linux wiring
+ * whatever the property says (TimerTest, ModelPropertiesTest, StressHandoffTest: the engine code
+ * they pin is shared by both engines); suites of POLL or INODE only (LevelFairness, Poll, Nesting,
+ * Inode), types the portable engine refuses; io_uring's own suites (UringNaio,
+ * SingleIssuerNaio, the multishot pool limits); and the socket suites that pin the Linux engine's
+ * own machinery:
  * BlockingSocketWatchTest (the shared epoll watcher of {@code SocketWaits}, its registration
  * counts and a descriptor held in {@code /proc/self/fd} during a wait), BlockingAllocationTest
  * (allocation probes of the Linux hot path; the portable path wraps arrays per call), RingWaitTest
