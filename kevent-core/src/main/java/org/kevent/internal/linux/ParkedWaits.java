@@ -89,6 +89,16 @@ final class ParkedWaits {
      */
     private volatile long socketPollerRounds;
     /**
+     * Of {@link #socketPollerRounds}, those after a park (the rest came after a yield). Plain, as
+     * the next: one writer, and a reader that is a round behind only misses that round.
+     */
+    private long socketPollerParks;
+    /**
+     * Readers and writers the socket poller unparked: with its rounds, every scheduling of a
+     * virtual thread that a blocking call makes the JDK do.
+     */
+    private long socketPollerUnparks;
+    /**
      * Slot i holds the poller registered under token i, or null (a free slot); replaced whole on
      * every change, under {@code this}.
      */
@@ -219,6 +229,16 @@ final class ParkedWaits {
         return socketPollerRounds;
     }
 
+    /** @return of {@link #socketPollerRounds()}, those after a park (for tests) */
+    long socketPollerParks() {
+        return socketPollerParks;
+    }
+
+    /** @return readers and writers the socket poller unparked (for tests) */
+    long socketPollerUnparks() {
+        return socketPollerUnparks;
+    }
+
     /** @return sockets watched now (for tests) */
     int watchedSockets() {
         return sockets.used();
@@ -309,8 +329,9 @@ final class ParkedWaits {
                 if (stopped != null) {
                     return;
                 }
+                socketPollerParks++;   // only this thread writes the counters
             }
-            socketPollerRounds++;   // only this thread writes it
+            socketPollerRounds++;
             int n = Epoll.wait(socketEpfd, socketEvents, MAX_EVENTS, 0);
             if (n < 0) {
                 if (n == -Errno.EINTR) {
@@ -319,13 +340,15 @@ final class ParkedWaits {
                 stop(Errno.exception("epoll_wait", -n, "the poller of virtual threads' sockets stopped"));
                 return;
             }
+            int unparked = 0;
             for (int k = 0; k < n; k++) {
                 SocketWaits w = sockets.get(socketEvents.data(k) & ~SOCKET_TAG);
                 if (w != null) {
-                    w.reported(socketEvents.events(k));
+                    unparked += w.reported(socketEvents.events(k));
                 }
             }
             found = n > 0;
+            socketPollerUnparks += unparked;
         }
     }
 
