@@ -154,7 +154,7 @@ final class ParkedWaits {
         int slot = poller.parkedSlot;
         int events = Epoll.EPOLLIN | Epoll.EPOLLONESHOT;
         if (slot >= 0) {
-            int r = Epoll.ctl(epfd, Epoll.EPOLL_CTL_MOD, pollerEpfd, events, slot);
+            int r = Epoll.modify(epfd, pollerEpfd, events, slot);
             return r < 0 ? -r : 0;
         }
         slot = take(poller);
@@ -318,7 +318,7 @@ final class ParkedWaits {
             if (found) {
                 Thread.yield();
             } else {
-                int r = Epoll.ctl(epfd, Epoll.EPOLL_CTL_MOD, socketEpfd, Epoll.EPOLLIN | Epoll.EPOLLONESHOT, POLLER_TAG);
+                int r = Epoll.modify(epfd, socketEpfd, Epoll.EPOLLIN | Epoll.EPOLLONESHOT, POLLER_TAG);
                 if (r < 0) {
                     stop(Errno.exception("epoll_ctl", -r, "the poller of virtual threads' sockets stopped"));
                     return;

@@ -329,6 +329,14 @@ public final class SocketWaits implements SocketState.Blocking {
         return ParkedWaits.get().socketPollerRounds();
     }
 
+    /**
+     * @return whether the shared socket poller is parked, its epoll armed in the watcher's (for
+     *         tests: an edge now makes the watcher unpark it)
+     */
+    public static boolean socketPollerIdle() {
+        return ParkedWaits.get().socketPollerIdle();
+    }
+
     /** @return of {@link #socketPollerRounds()}, those that followed a park rather than a yield (for tests) */
     public static long socketPollerParks() {
         return ParkedWaits.get().socketPollerParks();
