@@ -82,11 +82,13 @@ class BlockingAllocationTest {
     /**
      * The socket poller's idle spell (a round that finds no report re-arms its epoll in the
      * watcher's and parks; the watcher unparks it at the next edge) allocates nothing but the
-     * JDK's scheduling of it, even without C2's escape analysis. Its re-arm was an
-     * errno-capturing {@code epoll_ctl}, whose capture slice (40 B) only escape analysis removes,
-     * and a re-arm that runs once per idle spell may never be compiled by C2: in the round trips
-     * above, rounds where the poller went idle often cost 40 B more per idle spell (96 B per
-     * spell here, where the JDK's scheduling is at most 64).
+     * JDK's scheduling of it, even without C2's escape analysis: the watcher's unpark, priced as
+     * above, and the poller's yield, priced at the cheaper task, which the JDK uses when the
+     * carrier has nothing else queued (here nothing else runs). Its re-arm was an errno-capturing
+     * {@code epoll_ctl}, whose capture slice (40 B) only escape analysis removes, and a re-arm
+     * that runs once per idle spell may never be compiled by C2: in the round trips above, rounds
+     * where the poller went idle often cost 40 B more per idle spell (96 B per spell here, where
+     * the JDK's scheduling is 56).
      */
     @Test
     void theSocketPollersIdleSpellAllocatesNothingButTheJdksSchedulingWithoutEscapeAnalysis() {
@@ -202,10 +204,10 @@ class BlockingAllocationTest {
 
     private static String virtualRounds() throws Exception {
         LongSupplier total = allocationCounter("getTotalThreadAllocatedBytes");
-        long price = schedulingPrice();
+        Prices prices = schedulingPrices();
         // Read by the pinging thread at the start of each round and at the end of the last.
         long[] bytes = new long[ROUNDS + 1];
-        long[] schedulings = new long[ROUNDS + 1];
+        long[] jdk = new long[ROUNDS + 1];
         try (Loopback p = Loopback.open()) {
             Thread echo = startVirtual(() -> {
                 byte[] b = new byte[64];
@@ -217,7 +219,7 @@ class BlockingAllocationTest {
             Thread ping = startVirtual(() -> {
                 byte[] b = new byte[64];
                 for (int round = 0; ; round++) {
-                    schedulings[round] = schedulings();
+                    jdk[round] = jdkBytes(prices.most(), prices.most());
                     bytes[round] = total.getAsLong();
                     if (round == ROUNDS) {
                         return;
@@ -231,13 +233,13 @@ class BlockingAllocationTest {
             join(ping);
             join(echo);
         }
-        return quietest(bytes, schedulings, CALLS_PER_ROUND, price, "round trip");
+        return quietest(bytes, jdk, CALLS_PER_ROUND, "round trip");
     }
 
     private static String idleSpells() throws Exception {
         LongSupplier total = allocationCounter("getTotalThreadAllocatedBytes");
         LongSupplier mine = allocationCounter("getCurrentThreadAllocatedBytes");
-        long price = schedulingPrice();
+        Prices prices = schedulingPrices();
         try (Loopback p = Loopback.open()) {
             // A virtual thread's wait puts the socket in the poller's epoll, where it stays.
             Thread reader = startVirtual(() -> p.server.readFully(new byte[1], 0, 1, NO_LIMIT));
@@ -246,13 +248,15 @@ class BlockingAllocationTest {
             p.client.writeAll(b, 0, 1, LONG);
             join(reader);
             long[] bytes = new long[ROUNDS + 1];
-            long[] schedulings = new long[ROUNDS + 1];
+            long[] jdk = new long[ROUNDS + 1];
             for (int round = 0; ; round++) {
                 // Every thread's but this one's, which sends and drains the bytes.
                 bytes[round] = total.getAsLong() - mine.getAsLong();
-                schedulings[round] = schedulings();
+                // The poller yields with nothing else to run on its carrier: the JDK submits it
+                // from outside the pool, in ForkJoinTask.adapt's task.
+                jdk[round] = jdkBytes(prices.most(), prices.adapt());
                 if (round == ROUNDS) {
-                    return quietest(bytes, schedulings, SPELLS_PER_ROUND, price, "idle spell of the socket poller");
+                    return quietest(bytes, jdk, SPELLS_PER_ROUND, "idle spell of the socket poller");
                 }
                 for (int i = 0; i < SPELLS_PER_ROUND; i++) {
                     awaitCondition(SocketWaits::socketPollerIdle);
@@ -266,40 +270,56 @@ class BlockingAllocationTest {
         }
     }
 
-    /** @return the JDK's schedulings of virtual threads that the socket poller's counters show */
-    private static long schedulings() {
-        return SocketWaits.socketPollerUnparks() + SocketWaits.socketPollerRounds();
+    /**
+     * @param perWake  the price of each reader or writer the socket poller unparked, and of each of
+     *                 its rounds after a park (the watcher unparked it)
+     * @param perYield the price of each of its rounds after a yield
+     * @return what the JDK allocated, at most, for the schedulings the poller's counters show
+     */
+    private static long jdkBytes(long perWake, long perYield) {
+        long parks = SocketWaits.socketPollerParks();   // before the rounds, which count them too
+        return perWake * (SocketWaits.socketPollerUnparks() + parks)
+                + perYield * (SocketWaits.socketPollerRounds() - parks);
     }
 
     /**
-     * @param bytes       allocated bytes at the start of each round, and at the end of the last
-     * @param schedulings {@link #schedulings()} at the same moments
-     * @param perRound    round trips (or spells) per round
-     * @return "quiet" if a round allocated no more per round trip than its schedulings at
-     *         {@code price} each plus the slack; else the figures of the quietest round
+     * @param bytes    allocated bytes at the start of each round, and at the end of the last
+     * @param jdk      {@link #jdkBytes} at the same moments
+     * @param perRound round trips (or spells) per round
+     * @return "quiet" if a round allocated no more per round trip than the JDK's scheduling plus
+     *         the slack; else the figures of the quietest round
      */
-    private static String quietest(long[] bytes, long[] schedulings, int perRound, long price, String unit) {
+    private static String quietest(long[] bytes, long[] jdk, int perRound, String unit) {
         double least = Double.MAX_VALUE;
         String figures = null;
         for (int round = 0; round + 1 < bytes.length; round++) {
             double each = (bytes[round + 1] - bytes[round]) / (double) perRound;
-            double scheduled = (schedulings[round + 1] - schedulings[round]) / (double) perRound;
-            double over = each - price * scheduled;
-            if (over < least) {
-                least = over;
-                figures = String.format("%.1f bytes per %s, the JDK's scheduling at most %.1f (%.2f schedulings at %d B)",
-                        each, unit, price * scheduled, scheduled, price);
+            double scheduling = (jdk[round + 1] - jdk[round]) / (double) perRound;
+            if (each - scheduling < least) {
+                least = each - scheduling;
+                figures = String.format("%.1f bytes per %s, the JDK's scheduling at most %.1f", each, unit, scheduling);
             }
         }
         return least <= SLACK_PER_ROUND_TRIP ? "quiet" : figures;
     }
 
     /**
-     * The most the JDK allocates to schedule a virtual thread once: the task it wraps the thread's
-     * continuation in, for an unpark of a parked thread (measured on this platform thread, whose
-     * own count is exact), or for a yield and a lazy submit ({@code ForkJoinTask.adapt}).
+     * What the JDK allocates to schedule a virtual thread once, by path: the task it wraps the
+     * thread's continuation in.
+     *
+     * @param unpark for an unpark of a parked thread (as measured on a platform thread, whose own
+     *               count is exact), or a yield while the carrier has other tasks queued
+     * @param adapt  for a yield with nothing else queued, or an unpark that came while the thread
+     *               was still parking ({@code ForkJoinTask.adapt})
      */
-    private static long schedulingPrice() throws Exception {
+    private record Prices(long unpark, long adapt) {
+        /** @return what any scheduling costs at most */
+        long most() {
+            return Math.max(unpark, adapt);
+        }
+    }
+
+    private static Prices schedulingPrices() throws Exception {
         LongSupplier mine = allocationCounter("getCurrentThreadAllocatedBytes");
         Runnable nothing = () -> { };
         long adapt = Long.MAX_VALUE;
@@ -332,7 +352,7 @@ class BlockingAllocationTest {
         if (unpark == Long.MAX_VALUE) {
             unpark = 0;   // a JDK that schedules for free
         }
-        return Math.max(unpark, adapt);
+        return new Prices(unpark, adapt);
     }
 
     /** A probe thread's work; a failure fails the probe. */
