@@ -419,6 +419,24 @@ class InodeTest {
         assertThat(InodeErrors.addWatch(13, dir, false, -1).errorName()).isEqualTo("EACCES");
     }
 
+    /**
+     * The errnos the watch calls document are named by INODE's own table (it may not load the
+     * bindings on the portable engine): the same names and messages as the C library's.
+     */
+    @Test
+    void theOtherErrnosAreNamedAsTheBindingsNameThem() {
+        for (int errno : new int[] {Errno.EPERM, Errno.ENOENT, Errno.EIO, Errno.EBADF, Errno.ENOMEM, Errno.EFAULT,
+                Errno.EEXIST, Errno.EINVAL, Errno.ENFILE, Errno.ENAMETOOLONG, Errno.ELOOP, Errno.EOPNOTSUPP}) {
+            CtlError e = InodeErrors.init(errno, -1);
+            assertThat(e.errorName()).isEqualTo(Errno.name(errno));
+            assertThat(e.message()).isEqualTo(Errno.message(errno) + " (inotify_init1)");
+            assertThat(InodeErrors.watchInstance(errno).message()).startsWith(Errno.message(errno) + " (");
+        }
+        assertThat(InodeErrors.addWatch(Errno.ELOOP, dir, false, -1).message())
+                .isEqualTo("Too many levels of symbolic links (inotify_add_watch on " + dir + ")");
+        assertThat(InodeErrors.init(4095, -1).errorName()).as("one no call documents").isEqualTo("errno 4095");
+    }
+
     @Test
     void theSameDirectoryAddedTwiceToOneQueueIsEEXISTEvenUnderAnotherSpelling() throws IOException {
         queue.add(Ukevent.inode(1, dir, Kevent.INODE_CREATE));
