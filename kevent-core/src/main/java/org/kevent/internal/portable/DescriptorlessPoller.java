@@ -4,9 +4,10 @@ import org.kevent.KeventException;
 import org.kevent.internal.queue.Poller;
 
 /**
- * The part of a {@link Poller} that has no descriptors: none to watch, none ever reported, no
- * readiness descriptor to export, no system calls. The portable engine's poller is one; so are the
- * engine tests' kernel stand-ins. Subclasses decide how a poll waits and what a timer does.
+ * The part of a {@link Poller} that has no operating-system descriptor: no readiness descriptor to
+ * export, no system calls, and by default nothing to watch and nothing reported. The engine tests'
+ * kernel stand-ins are such pollers; so is the portable engine's, which watches the library's own
+ * {@link PortableDescriptor}s instead. Subclasses decide how a poll waits and what a timer does.
  */
 public abstract class DescriptorlessPoller implements Poller {
     /** {@code EOPNOTSUPP} on Linux; the number {@link #ctlFd} returns negated. */
