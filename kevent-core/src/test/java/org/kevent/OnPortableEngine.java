@@ -17,11 +17,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Suites with a subclass here: GetEvents, WaitRules, Close, Concurrency, Ring (each also with
  * virtual waiters), TriggerModes, Control, ControlProperties, EventBuffer, EventFamilies,
- * ModelRegression, SafetyUseAfterClose, VirtualThreadWait, JfrEvents. Not here: suites whose
- * queues run on a kernel stand-in under the Linux wiring whatever the property says (TimerTest,
+ * ModelRegression, SafetyUseAfterClose, VirtualThreadWait, JfrEvents, Proc, Inode (on the
+ * WatchService: rename pairing, CLOSE_WRITE/ATTRIB, the injected-refusal cases and the rules that
+ * need two changes read in one harvest disabled by name). Not here: suites whose queues run on a
+ * kernel stand-in under the Linux wiring whatever the property says (TimerTest,
  * ModelPropertiesTest, StressHandoffTest: the engine code they pin is shared by both engines),
- * and suites of POLL, SOCKET, INODE or NAIO only (LevelFairness, Poll, Nesting, Inode, the
- * {@code org.kevent.net} suites), types the portable engine refuses.
+ * InodeMerge (every case rests on the kernel queueing a record inside the call that causes it,
+ * which a WatchService's thread does not promise), and suites of POLL, SOCKET or NAIO only
+ * (LevelFairness, Poll, Nesting, the {@code org.kevent.net} suites), types the portable engine
+ * refuses.
  */
 @ExtendWith(OnPortableEngine.Property.class)
 interface OnPortableEngine {

@@ -2,6 +2,7 @@ package org.kevent.internal.portable;
 
 import org.kevent.EventType;
 import org.kevent.internal.queue.Engine;
+import org.kevent.internal.source.inode.InodeKind;
 import org.kevent.internal.source.timer.TimerKind;
 import org.kevent.internal.source.user.UserKind;
 
@@ -17,8 +18,9 @@ public final class PortableSources {
 
     /**
      * Installs every kind on a new engine: TIMER and USER as on Linux (the wheel and the ready list
-     * are Java), PROC on the JDK's exit completions, and a refusing kind for each type that needs
-     * a descriptor.
+     * are Java), PROC on the JDK's exit completions, INODE as on Linux on an inotify emulated over
+     * the JDK's {@code WatchService} ({@link PortableInotify}), and a refusing kind for each type
+     * that needs a native descriptor.
      *
      * @param engine the queue's engine, made on a {@link PortablePoller}
      */
@@ -26,8 +28,10 @@ public final class PortableSources {
         engine.installKind(EventType.TIMER, new TimerKind(engine));
         engine.installKind(EventType.USER, new UserKind(engine));
         engine.installKind(EventType.PROC, new PortableProcKind(engine));
+        engine.installKind(EventType.INODE, InodeKind.create(engine, new PortableInotify()));
         for (EventType type : EventType.values()) {
-            if (type != EventType.TIMER && type != EventType.USER && type != EventType.PROC) {
+            if (type != EventType.TIMER && type != EventType.USER && type != EventType.PROC
+                    && type != EventType.INODE) {
                 engine.installKind(type, new RefusedKind(engine, type, needs(type)));
             }
         }
@@ -38,7 +42,6 @@ public final class PortableSources {
         return switch (type) {
             case POLL -> "watching a raw file descriptor needs epoll";
             case SOCKET -> "the library's sockets are native";
-            case INODE -> "file-system watches need inotify";
             case NAIO -> "network AIO needs the library's native sockets";
             default -> "it needs the linux engine's native facilities";
         };
