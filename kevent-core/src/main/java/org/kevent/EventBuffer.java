@@ -3,8 +3,8 @@ package org.kevent;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
-import org.kevent.internal.sys.Inotify;
 import org.kevent.internal.queue.EventSlots;
+import org.kevent.internal.source.inode.FileNames;
 
 /**
  * A caller-owned, reusable buffer that {@link KeventQueue#getEvents} fills with delivered events.
@@ -333,7 +333,7 @@ public final class EventBuffer {
      */
     public String name(int i) {
         int n = nameLength(i);
-        return n < 0 ? null : new String(slots.names, slots.nameOffsets[i], n, Inotify.FILE_NAME_CHARSET);
+        return n < 0 ? null : new String(slots.names, slots.nameOffsets[i], n, FileNames.CHARSET);
     }
 
     /**

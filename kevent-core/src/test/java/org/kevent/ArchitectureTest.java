@@ -58,12 +58,16 @@ class ArchitectureTest {
     /**
      * The portable engine runs where native access is refused, where a binding's initializer
      * throws: its room, and the kinds it installs, reach no binding, no FFM and no Linux backend.
+     * INODE's kind is among them (its {@code IN_*}, {@code EPOLL*} and errno values are compile-time
+     * constants, copied into it by the compiler, so they load nothing), and so is the event buffer
+     * every consumer reads names from.
      */
     @Test
     void thePortableEngineReachesNoBindingNoFfmAndNoLinuxBackend() {
         check(noClasses().that().resideInAnyPackage(PORTABLE, "org.kevent.internal.source.timer..",
-                        "org.kevent.internal.source.user..")
+                        "org.kevent.internal.source.user..", "org.kevent.internal.source.inode..")
                 .or().haveFullyQualifiedName("org.kevent.internal.source.proc.ProcExits")
+                .or().haveFullyQualifiedName("org.kevent.EventBuffer")
                 .should().dependOnClassesThat().resideInAnyPackage(SYS, LINUX, NET, ACCESS, "java.lang.foreign.."));
     }
 

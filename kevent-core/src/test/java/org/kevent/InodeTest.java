@@ -30,7 +30,7 @@ class InodeTest {
 
     @TempDir
     Path dir;
-    private KeventQueue queue;
+    KeventQueue queue;
     private final EventBuffer out = new EventBuffer(64);
 
     /** One delivered INODE event, copied out of the buffer. */
@@ -105,7 +105,7 @@ class InodeTest {
     }
 
     /** Takes events until one matches {@code last} (included), failing after 5 s without it. */
-    private List<Ev> until(KeventQueue q, Predicate<Ev> last) {
+    List<Ev> until(KeventQueue q, Predicate<Ev> last) {
         List<Ev> seen = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
         while (System.nanoTime() < deadline) {
@@ -122,12 +122,12 @@ class InodeTest {
         throw new AssertionError("no matching event within " + WAIT_MILLIS + " ms; seen " + seen);
     }
 
-    private List<Ev> until(Predicate<Ev> last) {
+    List<Ev> until(Predicate<Ev> last) {
         return until(queue, last);
     }
 
     /** Takes whatever arrives until 200 ms pass without an event (for "nothing more" checks). */
-    private List<Ev> rest(KeventQueue q) {
+    List<Ev> rest(KeventQueue q) {
         List<Ev> seen = new ArrayList<>();
         List<Ev> batch;
         while (!(batch = take(q, 200)).isEmpty()) {
@@ -136,20 +136,27 @@ class InodeTest {
         return seen;
     }
 
-    private static Predicate<Ev> named(int bit, String name) {
+    static Predicate<Ev> named(int bit, String name) {
         return e -> e.is(bit) && name.equals(e.name());
+    }
+
+    /**
+     * INODE 1 (CREATE, REMOVE) on {@link #dir}, in which a.txt is made and removed, then d made.
+     *
+     * @return the events up to d's CREATE
+     */
+    List<Ev> createRemoveThenMakeADirectory() throws IOException {
+        queue.add(Ukevent.inode(1, dir, Kevent.INODE_CREATE | Kevent.INODE_REMOVE).withCookie(77));
+        Files.createFile(dir.resolve("a.txt"));
+        Files.delete(dir.resolve("a.txt"));
+        Files.createDirectory(dir.resolve("d"));
+        return until(named(Kevent.INODE_CREATE, "d"));
     }
 
     @Test
     void createAndRemoveInAWatchedDirectoryAreDeliveredWithTheEntryName() throws IOException {
-        queue.add(Ukevent.inode(1, dir, Kevent.INODE_CREATE | Kevent.INODE_REMOVE).withCookie(77));
-
-        Files.createFile(dir.resolve("a.txt"));
-        Files.delete(dir.resolve("a.txt"));
-        Files.createDirectory(dir.resolve("d"));
-
         // Both changes of a.txt are read before the first delivery: they merge (InodeMergeTest).
-        List<Ev> seen = until(named(Kevent.INODE_CREATE, "d"));
+        List<Ev> seen = createRemoveThenMakeADirectory();
         assertThat(seen).extracting(Ev::toString).containsExactly(
                 "1 CREATE|REMOVE DONE a.txt data=0 data2=0",
                 "1 CREATE|ISDIR DONE d data=0 data2=0");
@@ -419,6 +426,24 @@ class InodeTest {
         assertThat(InodeErrors.addWatch(13, dir, false, -1).errorName()).isEqualTo("EACCES");
     }
 
+    /**
+     * The errnos the watch calls document are named by INODE's own table (it may not load the
+     * bindings on the portable engine): the same names and messages as the C library's.
+     */
+    @Test
+    void theOtherErrnosAreNamedAsTheBindingsNameThem() {
+        for (int errno : new int[] {Errno.EPERM, Errno.ENOENT, Errno.EIO, Errno.EBADF, Errno.ENOMEM, Errno.EFAULT,
+                Errno.EEXIST, Errno.EINVAL, Errno.ENFILE, Errno.ENAMETOOLONG, Errno.ELOOP, Errno.EOPNOTSUPP}) {
+            CtlError e = InodeErrors.init(errno, -1);
+            assertThat(e.errorName()).isEqualTo(Errno.name(errno));
+            assertThat(e.message()).isEqualTo(Errno.message(errno) + " (inotify_init1)");
+            assertThat(InodeErrors.watchInstance(errno).message()).startsWith(Errno.message(errno) + " (");
+        }
+        assertThat(InodeErrors.addWatch(Errno.ELOOP, dir, false, -1).message())
+                .isEqualTo("Too many levels of symbolic links (inotify_add_watch on " + dir + ")");
+        assertThat(InodeErrors.init(4095, -1).errorName()).as("one no call documents").isEqualTo("errno 4095");
+    }
+
     @Test
     void theSameDirectoryAddedTwiceToOneQueueIsEEXISTEvenUnderAnotherSpelling() throws IOException {
         queue.add(Ukevent.inode(1, dir, Kevent.INODE_CREATE));
@@ -538,18 +563,29 @@ class InodeTest {
                 .containsExactly("1 REMOVE DONE d data=0 data2=0");
     }
 
-    @Test
-    void aKernelQueueOverflowReachesEveryInterestOnceAndARecursiveOneRelists(@TempDir Path quiet) throws IOException {
+    /**
+     * Watches {@link #dir} (INODE 1, CREATE) and {@code quiet} (INODE 2, recursive, holding the file
+     * "existing"), then makes {@code beyond} files more in {@link #dir} than the kernel's inotify
+     * queue holds, taking no event meanwhile.
+     *
+     * @return {@code fs.inotify.max_queued_events}
+     */
+    int overflowWithNobodyReading(Path quiet, int beyond) throws IOException {
         int queued = maxQueuedEvents();
         assumeThat(queued).as("a kernel queue small enough to overflow in a test").isLessThanOrEqualTo(65_536);
         Files.createFile(quiet.resolve("existing"));
         queue.add(Ukevent.inode(1, dir, Kevent.INODE_CREATE));
         queue.add(Ukevent.inode(2, quiet, Kevent.INODE_CREATE).withRecursive(true));
-
-        // Nobody takes events meanwhile, so the kernel queue overflows.
-        for (int k = 0; k < queued + 100; k++) {
+        for (int k = 0; k < queued + beyond; k++) {
             Files.createFile(dir.resolve("f" + k));
         }
+        return queued;
+    }
+
+    @Test
+    void aKernelQueueOverflowReachesEveryInterestOnceAndARecursiveOneRelists(@TempDir Path quiet) throws IOException {
+        // Nobody takes events meanwhile, so the kernel queue overflows.
+        int queued = overflowWithNobodyReading(quiet, 100);
 
         List<Ev> first = until(e -> e.id() == 1 && e.is(Kevent.INODE_OVERFLOW));
         assertThat(first).filteredOn(e -> e.id() == 1).hasSizeLessThanOrEqualTo(queued + 1);
@@ -625,7 +661,7 @@ class InodeTest {
     }
 
     /** One read: a sysctl file is at end-of-file for a read at a non-zero offset (Files.readString sees "1"). */
-    private static int maxQueuedEvents() throws IOException {
+    static int maxQueuedEvents() throws IOException {
         try (var in = Files.newInputStream(Path.of("/proc/sys/fs/inotify/max_queued_events"))) {
             byte[] buf = new byte[32];
             int n = in.read(buf);

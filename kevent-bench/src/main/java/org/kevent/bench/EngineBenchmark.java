@@ -7,6 +7,7 @@ import org.kevent.EventBuffer;
 import org.kevent.EventRing;
 import org.kevent.EventType;
 import org.kevent.KeventQueue;
+import org.kevent.QueueEngine;
 import org.kevent.Ukevent;
 import org.kevent.net.TcpListener;
 import org.kevent.net.TcpSocket;
@@ -46,13 +47,16 @@ public class EngineBenchmark {
     /** A queue with {@link #BATCH} user events registered, and a reusable buffer. */
     @State(Scope.Thread)
     public static class UserEvents {
+        /** The queue's engine: the portable row shows what a program loses off Linux. */
+        @Param({"linux", "portable"})
+        public String queueEngine;
         KeventQueue queue;
         EventBuffer events;
         long[] ids;
 
         @Setup(Level.Trial)
         public void open() {
-            queue = withUserEvents(BATCH);
+            queue = withUserEvents(BATCH, queueEngine);
             events = new EventBuffer(BATCH);
             ids = batchIds();
         }
@@ -66,13 +70,15 @@ public class EngineBenchmark {
     /** {@link #BATCH} user events delivered through a ring of 1024 slots. */
     @State(Scope.Thread)
     public static class RingEvents {
+        @Param({"linux", "portable"})
+        public String queueEngine;
         KeventQueue queue;
         EventRing ring;
         long[] ids;
 
         @Setup(Level.Trial)
         public void open() {
-            queue = withUserEvents(BATCH);
+            queue = withUserEvents(BATCH, queueEngine);
             ring = queue.openRing(1024);
             ids = batchIds();
         }
@@ -83,12 +89,17 @@ public class EngineBenchmark {
         }
     }
 
-    static KeventQueue withUserEvents(int count) {
-        KeventQueue queue = KeventQueue.open();
+    static KeventQueue withUserEvents(int count, String engine) {
+        KeventQueue queue = open(engine);
         for (int i = 0; i < count; i++) {
             queue.add(Ukevent.user(i));
         }
         return queue;
+    }
+
+    /** @return a queue on the engine named {@code linux} or {@code portable} */
+    static KeventQueue open(String engine) {
+        return KeventQueue.builder().engine(QueueEngine.of(engine)).open();
     }
 
     static long[] batchIds() {
@@ -102,12 +113,14 @@ public class EngineBenchmark {
     /** A queue and one prebuilt timer record (1 s delay, id 1). */
     @State(Scope.Thread)
     public static class Timer {
+        @Param({"linux", "portable"})
+        public String queueEngine;
         KeventQueue queue;
         final Ukevent record = Ukevent.timerNanos(1, TimeUnit.SECONDS.toNanos(1));
 
         @Setup(Level.Trial)
         public void open() {
-            queue = KeventQueue.open();
+            queue = EngineBenchmark.open(queueEngine);
         }
 
         @TearDown(Level.Trial)
@@ -119,11 +132,13 @@ public class EngineBenchmark {
     /** The queue shared by the producer and the consumer of the two-thread group. */
     @State(Scope.Group)
     public static class Shared {
+        @Param({"linux", "portable"})
+        public String queueEngine;
         KeventQueue queue;
 
         @Setup(Level.Trial)
         public void open() {
-            queue = withUserEvents(TWO_THREAD_IDS);
+            queue = withUserEvents(TWO_THREAD_IDS, queueEngine);
         }
 
         @TearDown(Level.Trial)

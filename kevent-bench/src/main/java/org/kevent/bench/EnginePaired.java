@@ -177,6 +177,8 @@ final class EnginePaired {
      */
     static List<String> command(String java, String classPath, int warmups, int measurements, Path json) {
         return List.of(java, "-cp", classPath, "org.openjdk.jmh.Main", regex(),
+                // The Linux engine only: a pairing against a jar before the portable engine.
+                "-p", "queueEngine=linux",
                 "-f", "1", "-wi", Integer.toString(warmups), "-i", Integer.toString(measurements),
                 "-w", "1s", "-r", "1s", "-prof", "gc",
                 "-jvmArgs", "--enable-native-access=ALL-UNNAMED -Xmx1g",

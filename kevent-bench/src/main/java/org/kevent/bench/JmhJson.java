@@ -43,8 +43,8 @@ final class JmhJson {
             Map<?, ?> secondary = r.get("secondaryMetrics") instanceof Map<?, ?> m ? m : Map.of();
             Map<?, ?> events = secondary.get("events") instanceof Map<?, ?> m ? m : Map.of();
             Map<?, ?> alloc = secondary.get("gc.alloc.rate.norm") instanceof Map<?, ?> m ? m : Map.of();
-            Object engine = r.get("params") instanceof Map<?, ?> params ? params.get("engine") : null;
-            figures.put(engine == null ? method : method + "/" + engine, EngineRunner.Figure.of(method,
+            Map<?, ?> params = r.get("params") instanceof Map<?, ?> m ? m : Map.of();
+            figures.put(EngineRunner.variant(method, params.get("engine"), params.get("queueEngine")), EngineRunner.Figure.of(method,
                     number(primary.get("score")), number(primary.get("scoreError")), number(alloc.get("score")),
                     number(events.get("score")), number(events.get("scoreError"))));
         }

@@ -95,10 +95,10 @@ class EnginePairedTest {
     }
 
     @Test
-    void bothSidesRunJmhMainWithTheSameFlagsAndOnlyTheThreeBenchmarks() {
+    void bothSidesRunJmhMainWithTheSameFlagsAndOnlyTheThreeBenchmarksOnTheLinuxEngine() {
         List<String> cmd = EnginePaired.command("/jdk/bin/java", "/b.jar", 3, 5, Path.of("/tmp/r.json"));
         assertThat(cmd).containsExactly("/jdk/bin/java", "-cp", "/b.jar", "org.openjdk.jmh.Main", EnginePaired.regex(),
-                "-f", "1", "-wi", "3", "-i", "5", "-w", "1s", "-r", "1s", "-prof", "gc",
+                "-p", "queueEngine=linux", "-f", "1", "-wi", "3", "-i", "5", "-w", "1s", "-r", "1s", "-prof", "gc",
                 "-jvmArgs", "--enable-native-access=ALL-UNNAMED -Xmx1g", "-rf", "json", "-rff", "/tmp/r.json");
         // JMH finds the pattern in each benchmark's full name.
         Pattern p = Pattern.compile(EnginePaired.regex());

@@ -119,6 +119,25 @@ class JmhJsonTest {
         assertThat(f.get("aioSendRecv/io_uring").alloc()).isNaN();
     }
 
+    /**
+     * The Linux engine's row keeps the plain name, so it pairs with a baseline jar that has no
+     * queueEngine parameter; the portable engine's row is apart.
+     */
+    @Test
+    void thePortableEnginesRowIsKeyedApartAndTheLinuxEnginesKeepsThePlainName() {
+        String json = """
+                [ { "benchmark" : "org.kevent.bench.EngineBenchmark.timerAddCancel",
+                    "params" : { "queueEngine" : "linux" },
+                    "primaryMetric" : { "score" : 9.0, "scoreError" : 1.0 } },
+                  { "benchmark" : "org.kevent.bench.EngineBenchmark.timerAddCancel",
+                    "params" : { "queueEngine" : "portable" },
+                    "primaryMetric" : { "score" : 6.0, "scoreError" : 1.0 } } ]""";
+        Map<String, EngineRunner.Figure> f = JmhJson.figures(json);
+        assertThat(f.keySet()).containsExactly("timerAddCancel", "timerAddCancel/portable");
+        assertThat(f.get("timerAddCancel").score()).isEqualTo(9.0);
+        assertThat(f.get("timerAddCancel/portable").score()).isEqualTo(6.0);
+    }
+
     @Test
     void theParserReadsEveryKindOfValue() {
         Object v = JmhJson.parse(" {\"s\": \"a\\\"b\\\\c\\/d\\n\\u00e9\", \"n\": [-1.5e3, 0, 12], "

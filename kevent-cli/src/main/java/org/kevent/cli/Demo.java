@@ -123,15 +123,16 @@ final class Demo {
 
     /**
      * @return the sections whose every type the queue's engine serves; prints why each other one
-     *         is skipped. Off Linux, or without native access, that leaves timers and user events
-     *         (docs/SEMANTICS.md §10).
+     *         is skipped. Off Linux, or without native access, that leaves timers, user events
+     *         and file events (docs/SEMANTICS.md §10).
      */
     private List<DemoSection> served(KeventQueue q) {
         List<DemoSection> served = new ArrayList<>();
         for (DemoSection s : sections) {
             Set<EventType> refused = EnumSet.noneOf(EventType.class);
             for (EventType t : s.types()) {
-                if (q.engine() == QueueEngine.PORTABLE && t != EventType.TIMER && t != EventType.USER) {
+                if (q.engine() == QueueEngine.PORTABLE && t != EventType.TIMER && t != EventType.USER
+                        && t != EventType.INODE) {
                     refused.add(t);
                 }
             }
@@ -183,15 +184,21 @@ final class Demo {
     }
 
     private void drain(KeventQueue q, EventBuffer events) {
-        // The sections have stopped: whatever is ready now is the last of it. Bounded, in case a
-        // periodic timer keeps firing while we print.
-        for (int round = 0; round < 4; round++) {
-            int n = q.poll(events);
-            if (n == 0) {
+        // The sections have stopped: whatever is ready now is the last of it, once each section
+        // says its events are all in. Bounded, in case a periodic timer keeps firing while we print.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_GRACE_MILLIS);
+        for (int round = 0; round < 4 || !settled() && System.nanoTime() < deadline; round++) {
+            boolean settled = settled();
+            int n = settled ? q.poll(events) : q.getEvents(1, BATCH, 10, TimeUnit.MILLISECONDS, events);
+            if (n == 0 && settled) {
                 return;
             }
             print(events, n);
         }
+    }
+
+    private boolean settled() {
+        return active.stream().allMatch(DemoSection::settled);
     }
 
     private void print(EventBuffer events, int n) {

@@ -48,6 +48,15 @@ interface DemoSection {
     }
 
     /**
+     * @return after {@link #stop}, whether every event of the activity has been delivered; the
+     *         final drain waits (bounded) for a section that says no, as when the events come
+     *         through another thread (INODE on the portable engine's WatchService)
+     */
+    default boolean settled() {
+        return true;
+    }
+
+    /**
      * @param type an interest's type
      * @param id   its id
      * @return what the interest is, in a few words: {@code "every 250 ms"}, {@code "ET"}

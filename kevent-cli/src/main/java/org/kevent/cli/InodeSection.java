@@ -25,9 +25,14 @@ import org.kevent.Ukevent;
  * (those in a new subdirectory by the scan that follows its watch). The directory is deleted at
  * the very end, after the summary: deleted earlier, an entry made in the last tick could vanish
  * with its new subdirectory before the queue saw it, and inotify cannot report what it never watched.
+ * Once the activity stopped, a file named "end" is made: the final drain waits (bounded) for its
+ * CREATE, since on the portable engine the events come through the WatchService's thread, and
+ * renames come there as REMOVE and CREATE (so the summary counts none).
  */
 final class InodeSection implements DemoSection {
     static final long ID = 20;
+    /** Made after the activity stopped: its CREATE is the last event the section waits for. */
+    private static final String END = "end";
     private static final long COOKIE = 3020;
     private static final long TICK_MILLIS = 200;
 
@@ -40,6 +45,8 @@ final class InodeSection implements DemoSection {
     private long renames;
     private long removes;
     private boolean deleted;
+    private volatile boolean endSeen;
+    private boolean endMade;
 
     @Override
     public String name() {
@@ -103,6 +110,12 @@ final class InodeSection implements DemoSection {
                 Thread.currentThread().interrupt();
             }
             worker = null;
+            try {
+                Files.createFile(dir.resolve(END));
+                endMade = true;
+            } catch (IOException e) {
+                System.err.println("kevent demo: cannot make the end marker: " + e);
+            }
             return;
         }
         if (dir != null && !deleted) {
@@ -117,6 +130,12 @@ final class InodeSection implements DemoSection {
         }
     }
 
+    /** Its events may come through another thread (a WatchService): settled once the marker's came. */
+    @Override
+    public boolean settled() {
+        return !endMade || endSeen;
+    }
+
     @Override
     public String note(EventType type, long id) {
         return "recursive on " + (dir == null ? "a temp dir" : dir.getFileName());
@@ -128,7 +147,9 @@ final class InodeSection implements DemoSection {
         String name = events.name(i);
         // One event may hold several changes of its name (g's MOVED_TO and REMOVE when both come
         // before a wait): each bit counts on its own.
-        if ((e & Kevent.INODE_CREATE) != 0 && name != null) {
+        if ((e & Kevent.INODE_CREATE) != 0 && END.equals(name)) {
+            endSeen = true;
+        } else if ((e & Kevent.INODE_CREATE) != 0 && name != null) {
             seen.add(name);
         }
         if ((e & Kevent.INODE_MOVED_TO) != 0) {

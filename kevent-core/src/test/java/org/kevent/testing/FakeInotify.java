@@ -8,6 +8,7 @@ import java.util.Map;
 import org.kevent.Kevent;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Inotify;
+import org.kevent.internal.source.inode.FileNames;
 import org.kevent.internal.source.inode.InodeBackend;
 
 /**
@@ -79,7 +80,7 @@ public final class FakeInotify implements InodeBackend {
     public void change(String path, String name, int inMask, long cookie) {
         Watch w = byInode.get(inode(path));
         if (w != null && (inMask & w.mask & IN_ALL_EVENTS) != 0) {
-            queue(new Record(w.wd, inMask, cookie, name == null ? null : name.getBytes(Inotify.FILE_NAME_CHARSET)));
+            queue(new Record(w.wd, inMask, cookie, name == null ? null : name.getBytes(FileNames.CHARSET)));
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Inotify;
 import org.kevent.internal.sys.InotifyBuffer;
+import org.kevent.internal.source.inode.FileNames;
 import org.kevent.internal.source.inode.InodeBackend;
 
 /**
@@ -31,7 +32,7 @@ public final class LinuxInotify implements InodeBackend {
 
     @Override
     public int addWatch(int fd, String path, int mask) {
-        return Inotify.addWatch(fd, path, mask);
+        return Inotify.addWatch(fd, path.getBytes(FileNames.CHARSET), mask);
     }
 
     @Override

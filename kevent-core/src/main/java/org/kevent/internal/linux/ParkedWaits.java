@@ -89,6 +89,16 @@ final class ParkedWaits {
      */
     private volatile long socketPollerRounds;
     /**
+     * Of {@link #socketPollerRounds}, those after a park (the rest came after a yield). Plain, as
+     * the next: one writer, and a reader that is a round behind only misses that round.
+     */
+    private long socketPollerParks;
+    /**
+     * Readers and writers the socket poller unparked: with its rounds, every scheduling of a
+     * virtual thread that a blocking call makes the JDK do.
+     */
+    private long socketPollerUnparks;
+    /**
      * Slot i holds the poller registered under token i, or null (a free slot); replaced whole on
      * every change, under {@code this}.
      */
@@ -144,7 +154,7 @@ final class ParkedWaits {
         int slot = poller.parkedSlot;
         int events = Epoll.EPOLLIN | Epoll.EPOLLONESHOT;
         if (slot >= 0) {
-            int r = Epoll.ctl(epfd, Epoll.EPOLL_CTL_MOD, pollerEpfd, events, slot);
+            int r = Epoll.modify(epfd, pollerEpfd, events, slot);
             return r < 0 ? -r : 0;
         }
         slot = take(poller);
@@ -217,6 +227,16 @@ final class ParkedWaits {
     /** @return times the socket poller resumed after a yield or a park (for tests) */
     long socketPollerRounds() {
         return socketPollerRounds;
+    }
+
+    /** @return of {@link #socketPollerRounds()}, those after a park (for tests) */
+    long socketPollerParks() {
+        return socketPollerParks;
+    }
+
+    /** @return readers and writers the socket poller unparked (for tests) */
+    long socketPollerUnparks() {
+        return socketPollerUnparks;
     }
 
     /** @return sockets watched now (for tests) */
@@ -298,7 +318,7 @@ final class ParkedWaits {
             if (found) {
                 Thread.yield();
             } else {
-                int r = Epoll.ctl(epfd, Epoll.EPOLL_CTL_MOD, socketEpfd, Epoll.EPOLLIN | Epoll.EPOLLONESHOT, POLLER_TAG);
+                int r = Epoll.modify(epfd, socketEpfd, Epoll.EPOLLIN | Epoll.EPOLLONESHOT, POLLER_TAG);
                 if (r < 0) {
                     stop(Errno.exception("epoll_ctl", -r, "the poller of virtual threads' sockets stopped"));
                     return;
@@ -309,8 +329,9 @@ final class ParkedWaits {
                 if (stopped != null) {
                     return;
                 }
+                socketPollerParks++;   // only this thread writes the counters
             }
-            socketPollerRounds++;   // only this thread writes it
+            socketPollerRounds++;
             int n = Epoll.wait(socketEpfd, socketEvents, MAX_EVENTS, 0);
             if (n < 0) {
                 if (n == -Errno.EINTR) {
@@ -319,13 +340,15 @@ final class ParkedWaits {
                 stop(Errno.exception("epoll_wait", -n, "the poller of virtual threads' sockets stopped"));
                 return;
             }
+            int unparked = 0;
             for (int k = 0; k < n; k++) {
                 SocketWaits w = sockets.get(socketEvents.data(k) & ~SOCKET_TAG);
                 if (w != null) {
-                    w.reported(socketEvents.events(k));
+                    unparked += w.reported(socketEvents.events(k));
                 }
             }
             found = n > 0;
+            socketPollerUnparks += unparked;
         }
     }
 

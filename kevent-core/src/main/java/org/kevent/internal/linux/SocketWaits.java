@@ -275,16 +275,22 @@ public final class SocketWaits implements SocketState.Blocking {
         wake(writer, writePolling, fd, Sockets.SHUT_RDWR);
     }
 
-    /** The socket poller: the kernel reported {@code events} for this socket. */
-    void reported(int events) {
+    /**
+     * The socket poller: the kernel reported {@code events} for this socket.
+     *
+     * @return how many waiting threads it unparked (0-2; the poller counts them for tests)
+     */
+    int reported(int events) {
         // The word first, then the waiters: see the class comment.
         int bits = fold(events);
-        if ((bits & Epoll.EPOLLIN) != 0) {
-            unparkVirtual(reader);
+        int unparked = 0;
+        if ((bits & Epoll.EPOLLIN) != 0 && unparkVirtual(reader)) {
+            unparked++;
         }
-        if ((bits & Epoll.EPOLLOUT) != 0) {
-            unparkVirtual(writer);
+        if ((bits & Epoll.EPOLLOUT) != 0 && unparkVirtual(writer)) {
+            unparked++;
         }
+        return unparked;
     }
 
     /**
@@ -321,6 +327,27 @@ public final class SocketWaits implements SocketState.Blocking {
      */
     public static long socketPollerRounds() {
         return ParkedWaits.get().socketPollerRounds();
+    }
+
+    /**
+     * @return whether the shared socket poller is parked, its epoll armed in the watcher's (for
+     *         tests: an edge now makes the watcher unpark it)
+     */
+    public static boolean socketPollerIdle() {
+        return ParkedWaits.get().socketPollerIdle();
+    }
+
+    /** @return of {@link #socketPollerRounds()}, those that followed a park rather than a yield (for tests) */
+    public static long socketPollerParks() {
+        return ParkedWaits.get().socketPollerParks();
+    }
+
+    /**
+     * @return readers and writers the shared socket poller unparked since it started (for tests:
+     *         each is a scheduling of a virtual thread, which the JDK pays for, if it was parked)
+     */
+    public static long socketPollerUnparks() {
+        return ParkedWaits.get().socketPollerUnparks();
     }
 
     /** @return socket registrations the shared watcher made since start (for tests: one per socket) */
@@ -459,11 +486,14 @@ public final class SocketWaits implements SocketState.Blocking {
         unparkVirtual(t);
     }
 
-    private static void unparkVirtual(Thread t) {
+    /** @return whether it unparked {@code t} */
+    private static boolean unparkVirtual(Thread t) {
         // A platform thread here sleeps in poll: an unpark would only leave it a stray permit.
         if (t != null && t.isVirtual()) {
             LockSupport.unpark(t);
+            return true;
         }
+        return false;
     }
 
     // ------------------------------------------------------------------------------ locks

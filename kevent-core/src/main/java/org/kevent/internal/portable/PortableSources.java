@@ -3,6 +3,7 @@ package org.kevent.internal.portable;
 import org.kevent.EventType;
 import org.kevent.internal.queue.Engine;
 import org.kevent.internal.source.aio.Aio;
+import org.kevent.internal.source.inode.InodeKind;
 import org.kevent.internal.source.socket.SocketKind;
 import org.kevent.internal.source.timer.TimerKind;
 import org.kevent.internal.source.user.UserKind;
@@ -19,10 +20,11 @@ public final class PortableSources {
 
     /**
      * Installs every kind on a new engine: TIMER and USER as on Linux (the wheel and the ready list
-     * are Java), PROC on the JDK's exit completions, SOCKET as on Linux on the portable sockets'
-     * descriptors (the selector's readiness, {@link PortableSocket}), NAIO on the readiness engine
-     * over them ({@link PortableAio}), and a refusing kind for each type that needs a kernel
-     * descriptor.
+     * are Java), PROC on the JDK's exit completions, INODE as on Linux on an inotify emulated over
+     * the JDK's {@code WatchService} ({@link PortableInotify}), SOCKET as on Linux on the portable
+     * sockets' descriptors (the selector's readiness, {@link PortableSocket}), NAIO on the readiness
+     * engine over them ({@link PortableAio}), and a refusing kind for each type that needs a
+     * native descriptor.
      *
      * @param engine the queue's engine, made on a {@link PortablePoller}
      * @return the NAIO kind (network AIO on readiness, {@link PortableAio}), which the queue's
@@ -32,12 +34,13 @@ public final class PortableSources {
         engine.installKind(EventType.TIMER, new TimerKind(engine));
         engine.installKind(EventType.USER, new UserKind(engine));
         engine.installKind(EventType.PROC, new PortableProcKind(engine));
+        engine.installKind(EventType.INODE, InodeKind.create(engine, new PortableInotify()));
         engine.installKind(EventType.SOCKET, new SocketKind(engine, true));
         Aio aio = new Aio(engine, PortableAio.ENGINES, true);
         engine.installKind(EventType.NAIO, aio);
         for (EventType type : EventType.values()) {
-            if (type != EventType.TIMER && type != EventType.USER && type != EventType.PROC && type != EventType.SOCKET
-                    && type != EventType.NAIO) {
+            if (type != EventType.TIMER && type != EventType.USER && type != EventType.PROC
+                    && type != EventType.INODE && type != EventType.SOCKET && type != EventType.NAIO) {
                 engine.installKind(type, new RefusedKind(engine, type, needs(type)));
             }
         }
@@ -48,7 +51,6 @@ public final class PortableSources {
     private static String needs(EventType type) {
         return switch (type) {
             case POLL -> "watching a raw file descriptor needs epoll";
-            case INODE -> "file-system watches need inotify";
             default -> "it needs the linux engine's native facilities";
         };
     }

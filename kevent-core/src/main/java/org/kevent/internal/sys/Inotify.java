@@ -8,7 +8,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.nio.charset.Charset;
 
 /**
  * Bindings for inotify ({@code sys/inotify.h}): one descriptor per instance, watches identified by
@@ -71,9 +70,6 @@ public final class Inotify {
     /** {@link #init1} flag: nonblocking reads. */
     public static final int IN_NONBLOCK = 0x800; // sys/inotify.h (= O_NONBLOCK)
 
-    /** The charset the JDK uses for file names ({@code sun.jnu.encoding}), for paths and entry names. */
-    public static final Charset FILE_NAME_CHARSET = fileNameCharset();
-
     private Inotify() {
     }
 
@@ -97,18 +93,18 @@ public final class Inotify {
      * Adds or changes a watch.
      *
      * @param fd   the inotify descriptor
-     * @param path the path, encoded with {@link #FILE_NAME_CHARSET}
+     * @param path the path's bytes, as the JDK encodes file names (no terminating NUL; the caller
+     *             encodes, so this binding holds no charset of its own)
      * @param mask {@code IN_*} event bits and add-watch flags
      * @return the watch descriptor (positive), or {@code -errno}: {@code -ENOENT}, {@code -EACCES},
      *         {@code -ENOTDIR} (with {@link #IN_ONLYDIR}), {@code -ENOSPC} when
      *         {@code fs.inotify.max_user_watches} is reached, {@code -EINVAL}, {@code -EBADF}
      */
-    public static int addWatch(int fd, String path, int mask) {
+    public static int addWatch(int fd, byte[] path, int mask) {
         Native.Scratch scratch = Native.scratch();
-        byte[] bytes = path.getBytes(FILE_NAME_CHARSET);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cPath = arena.allocate(bytes.length + 1L);
-            MemorySegment.copy(bytes, 0, cPath, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+            MemorySegment cPath = arena.allocate(path.length + 1L);
+            MemorySegment.copy(path, 0, cPath, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, path.length);
             return Native.result((int) AddWatch.HANDLE.invokeExact(scratch.errno, fd, cPath, mask), scratch);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -145,15 +141,6 @@ public final class Inotify {
             return Native.result((long) Read.HANDLE.invokeExact(scratch.errno, fd, buf, buf.byteSize()), scratch);
         } catch (Throwable t) {
             throw Native.unexpected(t);
-        }
-    }
-
-    private static Charset fileNameCharset() {
-        String name = System.getProperty("sun.jnu.encoding");
-        try {
-            return name == null ? Charset.defaultCharset() : Charset.forName(name);
-        } catch (RuntimeException unsupported) {
-            return Charset.defaultCharset();
         }
     }
 

@@ -90,6 +90,30 @@ class EpollTest {
     }
 
     @Test
+    void modifyRearmsAOneShotRegistrationWithItsNewDataWord() {
+        int epfd = fds.epoll();
+        int efd = fds.eventFd();
+        Epoll.ctl(epfd, Epoll.EPOLL_CTL_ADD, efd, Epoll.EPOLLIN | Epoll.EPOLLONESHOT, 1);
+        EventFd.write(efd, 1);
+        assertThat(Epoll.wait(epfd, events, 8, 0)).isEqualTo(1);
+        assertThat(Epoll.wait(epfd, events, 8, 0)).as("disarmed after its one report").isZero();
+
+        assertThat(Epoll.modify(epfd, efd, Epoll.EPOLLIN | Epoll.EPOLLONESHOT, DATA)).isZero();
+        assertThat(Epoll.wait(epfd, events, 8, 0)).isEqualTo(1);
+        assertThat(events.data(0)).isEqualTo(DATA);
+    }
+
+    @Test
+    void modifyReturnsTheErrnoOfTheFailedCall() {
+        int epfd = fds.epoll();
+        int efd = fds.eventFd();
+        assertThat(Epoll.modify(epfd, efd, Epoll.EPOLLIN, 0)).as("not registered").isEqualTo(-Errno.ENOENT);
+        assertThat(Epoll.modify(epfd, -1, Epoll.EPOLLIN, 0)).isEqualTo(-Errno.EBADF);
+        assertThat(Epoll.modify(-1, efd, Epoll.EPOLLIN, 0)).isEqualTo(-Errno.EBADF);
+        assertThat(Epoll.modify(epfd, epfd, Epoll.EPOLLIN, 0)).as("an epoll set in itself").isEqualTo(-Errno.EINVAL);
+    }
+
+    @Test
     void zeroTimeoutReturnsZeroAtOnceWhenNothingIsReady() {
         int epfd = fds.epoll();
         assertThat(Epoll.wait(epfd, events, 8, 0)).isZero();

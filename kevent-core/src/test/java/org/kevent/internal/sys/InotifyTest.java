@@ -8,8 +8,14 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kevent.internal.source.inode.FileNames;
 
 class InotifyTest {
+    /** A path as the binding takes it: the caller encodes. */
+    private static byte[] bytes(Path path) {
+        return path.toString().getBytes(FileNames.CHARSET);
+    }
+
     @Test
     void inotifyEventHeaderIsFourIntsInSixteenBytesOnEveryArchitecture() {
         assertThat(InotifyEvent.SIZE).isEqualTo(16);
@@ -25,7 +31,7 @@ class InotifyTest {
         int fd = Inotify.init1(Inotify.IN_CLOEXEC | Inotify.IN_NONBLOCK);
         assertThat(fd).isPositive();
         try (InotifyBuffer buf = new InotifyBuffer(InotifyBuffer.DEFAULT_SIZE)) {
-            int wd = Inotify.addWatch(fd, dir.toString(), Inotify.IN_CREATE | Inotify.IN_DELETE);
+            int wd = Inotify.addWatch(fd, bytes(dir), Inotify.IN_CREATE | Inotify.IN_DELETE);
             assertThat(wd).isPositive();
             assertThat(buf.read(fd)).isEqualTo(-Errno.EAGAIN);
 
@@ -53,12 +59,12 @@ class InotifyTest {
     void addWatchReportsMissingPathsAndNonDirectoriesAsNegativeErrno(@TempDir Path dir) throws IOException {
         int fd = Inotify.init1(Inotify.IN_CLOEXEC | Inotify.IN_NONBLOCK);
         try {
-            assertThat(Inotify.addWatch(fd, dir.resolve("missing").toString(), Inotify.IN_CREATE)).isEqualTo(-Errno.ENOENT);
+            assertThat(Inotify.addWatch(fd, bytes(dir.resolve("missing")), Inotify.IN_CREATE)).isEqualTo(-Errno.ENOENT);
             Path file = Files.createFile(dir.resolve("f"));
-            assertThat(Inotify.addWatch(fd, file.toString(), Inotify.IN_CREATE | Inotify.IN_ONLYDIR))
+            assertThat(Inotify.addWatch(fd, bytes(file), Inotify.IN_CREATE | Inotify.IN_ONLYDIR))
                     .isEqualTo(-Errno.ENOTDIR);
-            int wd = Inotify.addWatch(fd, dir.toString(), Inotify.IN_CREATE);
-            assertThat(Inotify.addWatch(fd, dir.toString(), Inotify.IN_DELETE | Inotify.IN_MASK_ADD)).isEqualTo(wd);
+            int wd = Inotify.addWatch(fd, bytes(dir), Inotify.IN_CREATE);
+            assertThat(Inotify.addWatch(fd, bytes(dir), Inotify.IN_DELETE | Inotify.IN_MASK_ADD)).isEqualTo(wd);
             assertThat(Inotify.rmWatch(fd, wd)).isZero();
             assertThat(Inotify.rmWatch(fd, wd)).isEqualTo(-Errno.EINVAL);
         } finally {

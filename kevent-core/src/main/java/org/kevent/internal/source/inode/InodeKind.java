@@ -483,7 +483,7 @@ public final class InodeKind extends SourceKind {
         CtlError error = null;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
-                byte[] entryName = entry.getFileName().toString().getBytes(Inotify.FILE_NAME_CHARSET);
+                byte[] entryName = entry.getFileName().toString().getBytes(FileNames.CHARSET);
                 int type = entryType(entry);
                 if (type == VANISHED) {
                     continue;
@@ -589,7 +589,7 @@ public final class InodeKind extends SourceKind {
 
     private static Path pathOf(InodeState s, byte[] prefix) {
         return prefix.length == 0 ? s.root
-                : s.root.resolve(new String(prefix, 0, prefix.length - 1, Inotify.FILE_NAME_CHARSET));
+                : s.root.resolve(new String(prefix, 0, prefix.length - 1, FileNames.CHARSET));
     }
 
     // ---------------------------------------------------------------------------------- instance
@@ -605,7 +605,7 @@ public final class InodeKind extends SourceKind {
         long t = context.watchFd(f, Epoll.EPOLLIN, watcher);
         if (t < 0) {
             backend.close(f);
-            return CtlError.of(Errno.name((int) -t), Errno.message((int) -t) + " (epoll_ctl of the inotify descriptor)");
+            return InodeErrors.watchInstance((int) -t);
         }
         fd = f;
         token = t;
