@@ -1,7 +1,6 @@
 package org.kevent.internal.portable;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
@@ -120,12 +119,12 @@ final class PortableSelector implements Runnable {
         for (;;) {
             try {
                 selector.select(PortableSelector::fired);
-                closeDropped();
-            } catch (IOException e) {
-                // Not expected of a live selector; waiting callers keep their timeouts.
+            } catch (IOException | RuntimeException e) {
+                // Not expected of a live selector: logged, and the loop goes on, since every
+                // portable socket's readiness and every close depend on this thread.
                 System.getLogger("org.kevent").log(System.Logger.Level.ERROR, "portable socket selector failed", e);
-                throw new UncheckedIOException(e);
             }
+            closeDropped();
         }
     }
 
