@@ -38,7 +38,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class PortableSelector implements Runnable {
     static final String THREAD_NAME = "kevent-portable-selector";
 
-    private static PortableSelector shared;
+    /** Read by every would-block of every portable socket: volatile, so no monitor is taken then. */
+    private static volatile PortableSelector shared;
 
     private final Selector selector;
     /** Channels whose key was cancelled, to close once the selector dropped it. */
@@ -54,7 +55,12 @@ final class PortableSelector implements Runnable {
     }
 
     /** @return the shared selector, its thread started on first use */
-    static synchronized PortableSelector get() {
+    static PortableSelector get() {
+        PortableSelector s = shared;
+        return s != null ? s : start();
+    }
+
+    private static synchronized PortableSelector start() {
         if (shared == null) {
             Selector s;
             try {
@@ -62,11 +68,12 @@ final class PortableSelector implements Runnable {
             } catch (IOException e) {
                 throw PortableErrors.exception("Selector.open", e, "starting the portable engine's socket selector");
             }
-            shared = new PortableSelector(s);
-            Thread t = new Thread(shared, THREAD_NAME);
-            shared.thread = t;
+            PortableSelector made = new PortableSelector(s);
+            Thread t = new Thread(made, THREAD_NAME);
+            made.thread = t;
             t.setDaemon(true);
             t.start();
+            shared = made;
         }
         return shared;
     }
