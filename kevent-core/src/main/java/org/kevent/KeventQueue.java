@@ -558,8 +558,8 @@ public final class KeventQueue implements AutoCloseable {
      * {@link EventType#NAIO} event with events {@link Kevent#NAIO_SENDFILE}, the cookie and the
      * attachment as given, no {@link EventBuffer#buffer}. The request pins the file: closing it meanwhile closes its descriptor only when
      * the request ends. A file already closed fails the request with {@code -EBADF}. On the
-     * portable engine a request of any bytes ends with {@code -EOPNOTSUPP}; a socket or file of
-     * the other engine ends it with {@code -EINVAL} (docs/SEMANTICS.md §10).
+     * portable engine the bytes go with {@code FileChannel.transferTo}; a socket or file of the
+     * other engine ends the request with {@code -EINVAL} (docs/SEMANTICS.md §10).
      *
      * @param socket the socket
      * @param file   the file, open

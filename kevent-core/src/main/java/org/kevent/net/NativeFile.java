@@ -1,6 +1,5 @@
 package org.kevent.net;
 
-import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
@@ -41,22 +40,18 @@ public final class NativeFile implements AutoCloseable {
         NetSecrets.setFiles(file -> file.handle);
     }
 
-    /** The descriptor and its pins; what {@code aioSendfile} requests hold. Null on the portable engine. */
+    /**
+     * The descriptor (or, on the portable engine, the channel) and its pins; what
+     * {@code aioSendfile} requests hold.
+     */
     private final FileHandle handle;
-    /** The channel of a file opened on the portable engine; null on the Linux engine. */
-    private final FileChannel channel;
-    private final Path portablePath;
 
     private NativeFile(int fd, Path path) {
         this.handle = new FileHandle(fd, path);
-        this.channel = null;
-        this.portablePath = null;
     }
 
     private NativeFile(FileChannel channel, Path path) {
-        this.handle = null;
-        this.channel = channel;
-        this.portablePath = path;
+        this.handle = new FileHandle(channel, path);
     }
 
     /**
@@ -147,7 +142,7 @@ public final class NativeFile implements AutoCloseable {
 
     /** @return the path the file was opened by */
     public Path path() {
-        return handle != null ? handle.path() : portablePath;
+        return handle.path();
     }
 
     /**
@@ -156,11 +151,10 @@ public final class NativeFile implements AutoCloseable {
      *                         {@code lseek} and the errno if it cannot be measured
      */
     public long size() {
-        if (handle == null) {
-            if (!channel.isOpen()) {
-                throw new KeventException("size", "EBADF", "file " + portablePath + " is closed");
-            }
-            return PortableFile.size(channel, portablePath);
+        FileChannel channel = handle.channel();
+        if (channel != null) {
+            handle.descriptor("size");   // EBADF once closed
+            return PortableFile.size(channel, path());
         }
         long size = FileOpen.size(handle.descriptor("size"));
         if (size < 0) {
@@ -171,7 +165,7 @@ public final class NativeFile implements AutoCloseable {
 
     /** The descriptor for {@link TcpSocket#sendfile}. */
     int descriptor() {
-        if (handle == null) {
+        if (handle.channel() != null) {
             throw otherEngine("a portable engine's file", "the linux engine");
         }
         return handle.descriptor("sendfile");
@@ -179,12 +173,11 @@ public final class NativeFile implements AutoCloseable {
 
     /** The channel for a portable socket's {@link TcpSocket#sendfile}. */
     FileChannel channel() {
+        FileChannel channel = handle.channel();
         if (channel == null) {
             throw otherEngine("a linux engine's file", "the portable engine");
         }
-        if (!channel.isOpen()) {
-            throw new KeventException("sendfile", "EBADF", "file " + portablePath + " is closed");
-        }
+        handle.descriptor("sendfile");   // EBADF once closed
         return channel;
     }
 
@@ -200,19 +193,11 @@ public final class NativeFile implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (handle != null) {
-            handle.close();
-            return;
-        }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // A read-only file: nothing unwritten can be lost by a failed close.
-        }
+        handle.close();
     }
 
     @Override
     public String toString() {
-        return handle != null ? handle.toString() : "NativeFile[" + portablePath + (channel.isOpen() ? ", portable]" : ", closed]");
+        return handle.toString();
     }
 }

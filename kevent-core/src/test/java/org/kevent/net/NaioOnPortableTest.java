@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -16,39 +14,9 @@ import org.kevent.OnPortableEngine;
  * sockets (docs/SEMANTICS.md §7, §10). The cases that cannot hold there are disabled by name.
  */
 class NaioOnPortableTest extends NaioContract implements OnPortableEngine {
-    private static final String NO_SENDFILE = "portable engine: aioSendfile of any bytes ends with -EOPNOTSUPP"
-            + " (aioSendfileEndsWithEopnotsuppAndZeroBytesWithZero)";
-
     @Override
     String engine() {
         return "readiness";
-    }
-
-    @Test
-    @Disabled(NO_SENDFILE)
-    @Override
-    void sendfileSendsTheRangeAndAShortFileGivesAShortCount() {
-    }
-
-    @Test
-    @Disabled(NO_SENDFILE)
-    @Override
-    void manySendfilesOfAnEventLoopAllFinish() {
-    }
-
-    @Test
-    @Disabled(NO_SENDFILE)
-    @Override
-    void aFileTruncatedDuringSendfileGivesTheRealCount() {
-    }
-
-    @Test
-    void aioSendfileEndsWithEopnotsuppAndZeroBytesWithZero() throws Exception {
-        Path path = Files.writeString(dir.resolve("f.txt"), "hello");
-        try (NativeFile file = NativeFile.open(path)) {
-            assertThat(await(queue.aioSendfile(pair.client, file, 0, 5)).data()).isEqualTo(-95);   // -EOPNOTSUPP
-            assertThat(await(queue.aioSendfile(pair.client, file, 0, 0)).data()).isZero();
-        }
     }
 
     @Test

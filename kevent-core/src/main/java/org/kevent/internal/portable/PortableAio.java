@@ -18,8 +18,8 @@ import org.kevent.internal.source.aio.RecvPool;
  * docs/SEMANTICS.md §7) on portable sockets. A socket with requests is watched, edge-triggered,
  * through an alias of its portable descriptor (a poller keys registrations by number, as epoll
  * by fd, and a SOCKET interest of the same queue may hold the socket's own); each step is a
- * channel call ({@link PortableSocket#transfer}). {@code aioSendfile} of any bytes ends with
- * {@code -EOPNOTSUPP} (the request carries a kernel file's handle, which a portable file lacks).
+ * channel call ({@link PortableSocket#transfer}; a sendfile's, {@code FileChannel.transferTo}
+ * into the socket, {@link PortableSocket#transferFile}).
  */
 final class PortableAio extends ReadinessBackend {
     private static final int WATCH_EVENTS = PortableChannel.EPOLLIN | PortableChannel.EPOLLOUT
@@ -69,7 +69,7 @@ final class PortableAio extends ReadinessBackend {
     @Override
     protected long transfer(AioOp op, int fd) {
         if (op.op == Kevent.NAIO_SENDFILE) {
-            return -PortableErrors.EOPNOTSUPP;   // refused at start: not reached
+            return socket(op).transferFile(op.file.channel(), op.fileOffset + op.done, op.remaining());
         }
         int index = op.start + (int) op.done;
         int chunk = (int) Math.min(op.remaining(), Integer.MAX_VALUE);

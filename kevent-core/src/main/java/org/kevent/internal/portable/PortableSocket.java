@@ -243,6 +243,23 @@ public final class PortableSocket extends PortableChannel {
     // ------------------------------------------------------------------------------ network AIO
 
     /**
+     * One step of a network AIO sendfile (the portable readiness engine): as {@link #sendfile},
+     * with the results of a system call.
+     *
+     * @return bytes sent; 0 at or past the end of the file; {@code -errno} ({@code -EAGAIN}: the
+     *         socket took none)
+     */
+    public long transferFile(FileChannel file, long offset, long count) {
+        try {
+            long n = sendfile(file, offset, count);
+            return n < 0 ? -PortableErrors.EAGAIN : n;
+        } catch (KeventException e) {
+            Throwable cause = e.getCause();
+            return -(cause != null ? PortableErrors.errno(cause) : connectError != 0 ? connectError : PortableErrors.EBADF);
+        }
+    }
+
+    /**
      * One step of a network AIO request (the portable readiness engine): as {@link #recv} or
      * {@link #send} on {@code view}, but with the results of a system call.
      *

@@ -82,7 +82,7 @@ public final class Aio extends SourceKind {
      * @param context  the queue
      * @param engines  where the engines come from
      * @param portable whether the queue runs on the portable engine: requests name its sockets,
-     *                 run on readiness whatever was asked, and {@code aioSendfile} is refused
+     *                 run on readiness whatever was asked, and files are channels
      */
     public Aio(SourceContext context, Engines engines, boolean portable) {
         super(context);
@@ -430,21 +430,19 @@ public final class Aio extends SourceKind {
         AioOp op = newOp(Kevent.NAIO_SENDFILE, flags, cookie, attachment, Kevent.REQ_ONESHOT);
         op.fileOffset = offset;
         op.total = length;
-        if (portable || file == null) {
-            // The portable engine's readiness engine has no sendfile (yet): its files are
-            // FileChannels, which a request's FileHandle does not carry; nothing to send completes
-            // at once, as everywhere. A portable file (no FileHandle) on this engine: no
-            // descriptor for its kernel.
-            end(op, portable ? (length == 0 ? 0 : -Errno.EOPNOTSUPP) : -Errno.EINVAL);
+        if (file == null || (file.channel() != null) != portable) {
+            // The other engine's file: a portable file has no descriptor for the kernel, a kernel
+            // file no channel for the portable engine.
+            end(op, -Errno.EINVAL);
             return op.id;
         }
-        int fd = file.acquire();
+        int fd = portable ? (file.pin() ? 0 : -1) : file.acquire();
         if (fd < 0) {
             end(op, -Errno.EBADF);
             return op.id;
         }
         op.file = file;
-        op.fileFd = fd;
+        op.fileFd = portable ? -1 : fd;
         launch(op, socket);
         return op.id;
     }
