@@ -64,6 +64,19 @@ class NativeAccessDeniedTest {
     }
 
     /**
+     * A socket made before any queue meets the refusal itself (its first native call): it falls
+     * back as a queue does, the reason logged once, and the queue opened next is portable too.
+     */
+    @Test
+    void aSocketMadeBeforeAnyQueueFallsBackOnItsOwnFirstCall() {
+        String[] out = ChildJvm.runMainDenyingNativeAccess(PortableSocketProbe.class, List.of(), "listener-first");
+
+        assertThat(out).as("child output").isNotNull()
+                .contains("engine portable", "accept event true", "recv event true", "echo ping", "naio 3");
+        assertThat(Arrays.stream(out).filter(line -> line.contains(FALLBACK_LOG))).as("logged once").hasSize(1);
+    }
+
+    /**
      * The portable sockets, their selector, their SOCKET kind and network AIO on them load no
      * binding and no Linux backend class.
      */

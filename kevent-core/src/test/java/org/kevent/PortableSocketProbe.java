@@ -17,10 +17,18 @@ public final class PortableSocketProbe {
     private PortableSocketProbe() {
     }
 
+    /**
+     * @param args {@code listener-first} to bind the listener before any queue is opened, so that
+     *             the socket's own first call meets the refusal of native access
+     */
     public static void main(String[] args) {
         Duration wait = Duration.ofSeconds(10);
+        boolean listenerFirst = args.length > 0 && args[0].equals("listener-first");
+        TcpListener first = listenerFirst
+                ? TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4, false) : null;
         try (KeventQueue queue = KeventQueue.open();
-             TcpListener listener = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4, false)) {
+             TcpListener listener = first != null ? first
+                     : TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4, false)) {
             System.out.println("engine " + queue.engineName());
             queue.add(Ukevent.socket(listener, Kevent.SOCKET_ACCEPT));
             try (TcpSocket client = TcpSocket.connect(listener.localAddress())) {
