@@ -2,6 +2,8 @@ package org.kevent;
 
 import java.util.function.Supplier;
 
+import org.kevent.internal.access.EngineSecrets;
+
 /**
  * Which engine a new queue runs on (docs/SEMANTICS.md §10): the one the builder or the system
  * property {@code kevent.engine} asks for, else Linux when it can run and the portable engine when
@@ -14,6 +16,10 @@ import java.util.function.Supplier;
  * else, e.g. {@code EMFILE}, is the caller's error as before: a queue that fails for lack of
  * descriptors must not quietly become a slower queue. A fallback is remembered for the JVM's life:
  * none of its causes goes away, and the binding classes whose initializer failed stay unusable.
+ *
+ * <p>Sockets and files of {@code org.kevent.net} follow the same choice when they are made
+ * ({@link #make}, through {@link EngineSecrets}): the system property, then whether the Linux
+ * engine can run, tried the same way on the socket's own first system call.
  */
 final class EngineChoice {
     /** System property choosing the engine: {@code linux}, {@code portable} or {@code auto}. */
@@ -27,7 +33,25 @@ final class EngineChoice {
     /** Whether a fallback was logged; guarded by the class. */
     private static boolean logged;
 
+    static {
+        EngineSecrets.setChoice(EngineChoice::make);
+    }
+
     private EngineChoice() {
+    }
+
+    /**
+     * Makes a socket or a file of {@code org.kevent.net} on the default engine: the system
+     * property's, else Linux when it can run, else portable (a refusal found here is remembered
+     * and logged as a queue's is).
+     *
+     * @param call     the call, for the refusal when linux was asked for and cannot run
+     * @param linux    makes it on the Linux engine
+     * @param portable makes it on the portable engine
+     * @return what the chosen supplier made
+     */
+    static <T> T make(String call, Supplier<T> linux, Supplier<T> portable) {
+        return open(asked(null), System.getProperty("os.name"), call, linux, portable);
     }
 
     /**
@@ -59,6 +83,11 @@ final class EngineChoice {
      *                         or whatever the engine's own opening throws
      */
     static <T> T open(QueueEngine asked, String osName, Supplier<T> linux, Supplier<T> portable) {
+        return open(asked, osName, "KeventQueue.open", linux, portable);
+    }
+
+    /** {@link #open(QueueEngine, String, Supplier, Supplier)} for {@code call}, named in its refusal. */
+    private static <T> T open(QueueEngine asked, String osName, String call, Supplier<T> linux, Supplier<T> portable) {
         if (asked == QueueEngine.PORTABLE) {
             return portable.get();
         }
@@ -78,7 +107,7 @@ final class EngineChoice {
         }
         if (asked == QueueEngine.LINUX) {
             linuxUnavailable = why;
-            throw new KeventException("KeventQueue.open", "EOPNOTSUPP", "linux engine unavailable: " + why
+            throw new KeventException(call, "EOPNOTSUPP", "linux engine unavailable: " + why
                     + " (asked for with " + PROPERTY + "=linux or Builder.engine(LINUX))");
         }
         fellBack(why);

@@ -90,8 +90,8 @@ public final class KeventQueue implements AutoCloseable {
 
     private final Engine engine;
     /**
-     * The NAIO kind: the network AIO calls go to it directly, under the queue's lock. Null on the
-     * portable engine, which has no network AIO.
+     * The NAIO kind: the network AIO calls go to it directly, under the queue's lock. On the
+     * portable engine it runs on readiness over portable sockets (docs/SEMANTICS.md §10).
      */
     private final Aio aio;
     private final QueueEngine kind;
@@ -557,7 +557,9 @@ public final class KeventQueue implements AutoCloseable {
      * {@link Kevent#AIO_PARTIAL} after the first transfer. The completion is a
      * {@link EventType#NAIO} event with events {@link Kevent#NAIO_SENDFILE}, the cookie and the
      * attachment as given, no {@link EventBuffer#buffer}. The request pins the file: closing it meanwhile closes its descriptor only when
-     * the request ends. A file already closed fails the request with {@code -EBADF}.
+     * the request ends. A file already closed fails the request with {@code -EBADF}. On the
+     * portable engine the bytes go with {@code FileChannel.transferTo}; a socket or file of the
+     * other engine ends the request with {@code -EINVAL} (docs/SEMANTICS.md §10).
      *
      * @param socket the socket
      * @param file   the file, open
@@ -601,7 +603,8 @@ public final class KeventQueue implements AutoCloseable {
      * queue's readiness events) when io_uring is missing, refused ({@code EPERM},
      * {@code kernel.io_uring_disabled}) or lacks an operation we need, or when
      * {@link Builder#aioEngine} or the system property {@code kevent.aio} asks for it. Never
-     * {@link AioEngine#AUTO}. Both give the same events.
+     * {@link AioEngine#AUTO}. Both give the same events. On the portable engine always
+     * {@link AioEngine#READINESS}, over its sockets (docs/SEMANTICS.md §10).
      *
      * @return the engine in use
      * @throws QueueClosedException     if the queue is closed
@@ -615,11 +618,12 @@ public final class KeventQueue implements AutoCloseable {
     /**
      * @param call the public call, for the message
      * @return the NAIO kind
-     * @throws KeventException naming {@code EOPNOTSUPP} on the portable engine
+     * @throws KeventException naming {@code EOPNOTSUPP} if the queue has no network AIO (every
+     *                         engine installs it today: a guard for wirings that would not)
      */
     private Aio aio(String call) {
         if (aio == null) {
-            throw new KeventException(call, "EOPNOTSUPP", "network AIO needs the linux engine; this queue runs on the "
+            throw new KeventException(call, "EOPNOTSUPP", "this queue has no network AIO; it runs on the "
                     + engine.name() + " engine (docs/SEMANTICS.md §10)");
         }
         return aio;
@@ -902,8 +906,9 @@ public final class KeventQueue implements AutoCloseable {
         /** Loads no class of the Linux backend or the bindings: they may be refused native access. */
         private KeventQueue openPortable() {
             Engine engine = newEngine(new PortablePoller(clock));
-            PortableSources.install(engine);
-            return new KeventQueue(engine, null, QueueEngine.PORTABLE);
+            Aio aio = PortableSources.install(engine);
+            aio.configure(aioEngine, aioRingEntries, singleIssuer, recvBuffers, recvBufferSize);
+            return new KeventQueue(engine, aio, QueueEngine.PORTABLE);
         }
 
         private Engine newEngine(Poller p) {

@@ -23,7 +23,8 @@ interface DemoSection {
     /**
      * @return the event types the section registers, on the demo's queue or a queue of its own:
      *         a section with a type its engine does not serve is skipped, and nothing of it runs
-     *         (its sockets, say, would need native access the portable engine may not have)
+     *         (its child processes, say, on the portable engine's demo); its sockets are made on
+     *         the queue's engine
      */
     Set<EventType> types();
 

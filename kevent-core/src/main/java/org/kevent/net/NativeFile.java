@@ -1,8 +1,11 @@
 package org.kevent.net;
 
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 import org.kevent.KeventException;
+import org.kevent.internal.access.EngineSecrets;
+import org.kevent.internal.portable.PortableFile;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.FileOpen;
@@ -20,6 +23,12 @@ import org.kevent.internal.source.aio.FileHandle;
  * {@link #openBeneath} follows none and never leaves its root, in one kernel step
  * (docs/SEMANTICS.md §7).
  *
+ * <p><b>Engines.</b> A file follows the default engine when it is opened, as a socket does
+ * (docs/SEMANTICS.md §10): on the portable engine it is a read-only {@link FileChannel}, sent
+ * with {@code FileChannel.transferTo}, and its checks are made on the path just before the open
+ * (not in one kernel step: see §10). A file sends to sockets of its own engine; the other
+ * engine's is refused with {@code EINVAL}.
+ *
  * <p><b>Threading.</b> Any thread; several sockets may send from one file at once, each with its
  * own offset (the file's own position is never used).
  */
@@ -31,11 +40,18 @@ public final class NativeFile implements AutoCloseable {
         NetSecrets.setFiles(file -> file.handle);
     }
 
-    /** The descriptor and its pins; what {@code aioSendfile} requests hold. */
+    /**
+     * The descriptor (or, on the portable engine, the channel) and its pins; what
+     * {@code aioSendfile} requests hold.
+     */
     private final FileHandle handle;
 
     private NativeFile(int fd, Path path) {
         this.handle = new FileHandle(fd, path);
+    }
+
+    private NativeFile(FileChannel channel, Path path) {
+        this.handle = new FileHandle(channel, path);
     }
 
     /**
@@ -48,6 +64,10 @@ public final class NativeFile implements AutoCloseable {
      *                         for a FIFO, a socket or a device (the message names which)
      */
     public static NativeFile open(Path path) {
+        return EngineSecrets.make("open", () -> openNative(path), () -> new NativeFile(PortableFile.open(path), path));
+    }
+
+    private static NativeFile openNative(Path path) {
         int fd = FileOpen.open(path.toString(), READ_FLAGS);
         if (fd < 0) {
             throw Errno.exception("open", -fd, path.toString());
@@ -84,6 +104,11 @@ public final class NativeFile implements AutoCloseable {
             }
         }
         Path path = root.resolve(relative);
+        return EngineSecrets.make("open", () -> openNativeBeneath(root, relative, path),
+                () -> new NativeFile(PortableFile.openBeneath(root, relative), path));
+    }
+
+    private static NativeFile openNativeBeneath(Path root, Path relative, Path path) {
         int dir = FileOpen.open(root.toString(), FileOpen.O_PATH | FileOpen.O_DIRECTORY);
         if (dir < 0) {
             throw Errno.exception("open", -dir, "root " + root);
@@ -126,6 +151,11 @@ public final class NativeFile implements AutoCloseable {
      *                         {@code lseek} and the errno if it cannot be measured
      */
     public long size() {
+        FileChannel channel = handle.channel();
+        if (channel != null) {
+            handle.descriptor("size");   // EBADF once closed
+            return PortableFile.size(channel, path());
+        }
         long size = FileOpen.size(handle.descriptor("size"));
         if (size < 0) {
             throw Errno.exception("lseek", (int) -size, path().toString());
@@ -135,7 +165,25 @@ public final class NativeFile implements AutoCloseable {
 
     /** The descriptor for {@link TcpSocket#sendfile}. */
     int descriptor() {
+        if (handle.channel() != null) {
+            throw otherEngine("a portable engine's file", "the linux engine");
+        }
         return handle.descriptor("sendfile");
+    }
+
+    /** The channel for a portable socket's {@link TcpSocket#sendfile}. */
+    FileChannel channel() {
+        FileChannel channel = handle.channel();
+        if (channel == null) {
+            throw otherEngine("a linux engine's file", "the portable engine");
+        }
+        handle.descriptor("sendfile");   // EBADF once closed
+        return channel;
+    }
+
+    private KeventException otherEngine(String file, String socket) {
+        return new KeventException("sendfile", "EINVAL", path() + " is " + file + " and the socket is of " + socket
+                + ": open the file under the same kevent.engine as the socket (docs/SEMANTICS.md §10)");
     }
 
     /**

@@ -6,10 +6,15 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 import org.kevent.KeventException;
+import org.kevent.internal.access.EngineSecrets;
 import org.kevent.internal.linux.SocketWaits;
+import org.kevent.internal.portable.PortableListener;
+import org.kevent.internal.portable.PortableSocket;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
@@ -23,22 +28,37 @@ import org.kevent.internal.source.socket.SocketState;
  * {@link #acceptBlocking} waits for a connection instead (a virtual thread parks; see
  * {@link TcpSocket}'s blocking calls and docs/SEMANTICS.md §9).
  *
+ * <p><b>Engines.</b> A listener follows the default engine when it is bound, as a
+ * {@link TcpSocket} does (docs/SEMANTICS.md §10): a {@code ServerSocketChannel} on the portable
+ * engine. The connections it accepts are of its engine.
+ *
  * <p><b>Threading.</b> Any thread; blocking accepts on one listener queue up behind each other.
  */
 public final class TcpListener implements AutoCloseable {
     private final SocketState state;
+    /** The blocking accepts' waits of a kernel listener; null on the portable engine. */
     private final SocketWaits waits;
+    /** The channel beneath a listener of the portable engine; null on the Linux engine. */
+    private final PortableListener portable;
     private final int id;
     private final InetSocketAddress local;
 
-    static {
-        // accept's EMFILE path must not need a class loaded then: loading one from a directory
-        // opens a file, which fails for want of a descriptor (NoClassDefFoundError instead of EMFILE).
-        preload(Errno.exception("accept4", Errno.EMFILE, "preloading the error path"));
-    }
+    /**
+     * accept's EMFILE path must not need a class loaded then: loading one from a directory opens a
+     * file, which fails for want of a descriptor (NoClassDefFoundError instead of EMFILE). A
+     * holder, so the portable engine, where the bindings cannot load, never runs it.
+     */
+    private static final class ErrorPathPreload {
+        static {
+            preload(Errno.exception("accept4", Errno.EMFILE, "preloading the error path"));
+        }
 
-    private static void preload(KeventException e) {
-        e.getMessage().length();
+        private static void preload(KeventException e) {
+            e.getMessage().length();
+        }
+
+        static void done() {
+        }
     }
 
     private TcpListener(int fd, InetSocketAddress local) {
@@ -46,6 +66,15 @@ public final class TcpListener implements AutoCloseable {
         this.local = local;
         this.state = new SocketState(fd, this, true, SocketState.CONNECT_NONE);
         this.waits = new SocketWaits(state);
+        this.portable = null;
+    }
+
+    private TcpListener(ServerSocketChannel channel) {
+        this.portable = new PortableListener(channel, this);
+        this.state = portable.state();
+        this.waits = null;
+        this.id = portable.number();
+        this.local = portable.local();
     }
 
     /**
@@ -58,6 +87,16 @@ public final class TcpListener implements AutoCloseable {
      * @throws KeventException naming the failed call and errno ({@code EADDRINUSE}, {@code EACCES}, {@code EMFILE}, ...)
      */
     public static TcpListener bind(InetSocketAddress local, int backlog, boolean reusePort) {
+        if (local.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved address " + local + ": resolve it first");
+        }
+        return EngineSecrets.make("bind", () -> bindNative(local, backlog, reusePort),
+                () -> new TcpListener(PortableListener.bind(local, backlog, reusePort)));
+    }
+
+    /** {@link #bind} on the Linux engine. */
+    private static TcpListener bindNative(InetSocketAddress local, int backlog, boolean reusePort) {
+        ErrorPathPreload.done();
         int fd = Sockets.socket(Sockets.isIpv6(local));
         if (fd < 0) {
             throw Errno.exception("socket", -fd, "listening on " + local);
@@ -96,6 +135,11 @@ public final class TcpListener implements AutoCloseable {
      *                         the connection stays queued, so a level ACCEPT interest keeps firing
      */
     public TcpSocket accept() {
+        PortableListener p = portable;
+        if (p != null) {
+            SocketChannel c = p.accept();
+            return c == null ? null : TcpSocket.accepted(c);
+        }
         int fd = state.fd();
         if (fd < 0) {
             throw new KeventException("accept4", "EBADF", "listener " + local + " is closed");
@@ -118,25 +162,39 @@ public final class TcpListener implements AutoCloseable {
      *                                    as {@link #accept}
      */
     public TcpSocket acceptBlocking(Duration timeout) throws IOException {
-        long deadline = SocketWaits.deadline(timeout);
+        // One loop for both engines: a portable listener's waits have the Linux waits' shape.
+        PortableListener p = portable;
         SocketWaits w = waits;
-        int fd = w.begin(SocketWaits.READ, deadline, "accept4");
+        long deadline = p == null ? SocketWaits.deadline(timeout) : PortableSocket.deadline(timeout);
+        int fd = p == null ? w.begin(SocketWaits.READ, deadline, "accept4") : p.begin(SocketWaits.READ, deadline, "accept4");
         try {
             for (;;) {
                 TcpSocket s;
                 try {
-                    s = acceptOn(fd);
+                    s = p == null ? acceptOn(fd) : accept();
                 } catch (KeventException e) {
-                    w.checkOpen(e);
+                    if (p == null) {
+                        w.checkOpen(e);
+                    } else {
+                        p.checkOpen(e);
+                    }
                     throw e;
                 }
                 if (s != null) {
                     return s;
                 }
-                w.await(SocketWaits.READ, fd, deadline, "accept4");
+                if (p == null) {
+                    w.await(SocketWaits.READ, fd, deadline, "accept4");
+                } else {
+                    p.await(SocketWaits.READ, deadline, "accept4");
+                }
             }
         } finally {
-            w.end(SocketWaits.READ);
+            if (p == null) {
+                w.end(SocketWaits.READ);
+            } else {
+                p.end(SocketWaits.READ);
+            }
         }
     }
 
@@ -157,7 +215,10 @@ public final class TcpListener implements AutoCloseable {
         }
     }
 
-    /** @return the SOCKET interest id of this listener: its fd number (kept after close) */
+    /**
+     * @return the SOCKET interest id of this listener: its fd number on the Linux engine, its
+     *         portable descriptor number on the portable one (kept after close)
+     */
     public int id() {
         return id;
     }

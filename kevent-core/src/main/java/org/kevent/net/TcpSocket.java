@@ -5,16 +5,20 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
 import org.kevent.KeventException;
+import org.kevent.internal.access.EngineSecrets;
 import org.kevent.internal.linux.SocketWaits;
+import org.kevent.internal.portable.PortableSocket;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
@@ -53,6 +57,14 @@ import org.kevent.internal.source.socket.SocketState;
  * negative for no limit, zero to try once. Blocking reads queue up behind each other, as do
  * blocking writes.
  *
+ * <h2>Engines</h2>
+ * A socket follows the default engine when it is made (docs/SEMANTICS.md §10): a kernel socket
+ * on the Linux engine, a {@code java.nio} {@code SocketChannel} on the portable engine (chosen by
+ * {@code -Dkevent.engine=portable}, or because native access is refused or the OS is not Linux);
+ * an accepted socket follows its listener. The contract above holds on both; where the portable
+ * engine differs (what a selector cannot tell, options {@code java.nio} lacks), §10 says so. A
+ * socket is watched by queues of its own engine.
+ *
  * <h2>Threading</h2>
  * Any thread. See the package documentation for close during a call.
  */
@@ -73,7 +85,10 @@ public final class TcpSocket implements AutoCloseable {
     private static final int WRITE_BUFFER = 3;
 
     private final SocketState state;
+    /** The blocking calls' waits of a kernel socket; null on the portable engine. */
     private final SocketWaits waits;
+    /** The channel beneath a socket of the portable engine; null on the Linux engine. */
+    private final PortableSocket portable;
     private final int id;
     private volatile InetSocketAddress remote;
 
@@ -81,10 +96,23 @@ public final class TcpSocket implements AutoCloseable {
         this.id = fd;
         this.state = new SocketState(fd, this, false, connectState);
         this.waits = new SocketWaits(state);
+        this.portable = null;
+    }
+
+    private TcpSocket(SocketChannel channel, boolean accepted) {
+        this.portable = new PortableSocket(channel, this, accepted);
+        this.state = portable.state();
+        this.waits = null;
+        this.id = portable.number();
     }
 
     static TcpSocket accepted(int fd) {
         return new TcpSocket(fd, SocketState.CONNECT_NONE);
+    }
+
+    /** A connection a portable listener accepted: a portable socket too. */
+    static TcpSocket accepted(SocketChannel channel) {
+        return new TcpSocket(channel, true);
     }
 
     /**
@@ -102,7 +130,10 @@ public final class TcpSocket implements AutoCloseable {
         return connect(remote, null);
     }
 
-    /** @return the SOCKET interest id of this socket: its fd number (kept after close) */
+    /**
+     * @return the SOCKET interest id of this socket: its fd number on the Linux engine, its
+     *         portable descriptor number on the portable one (kept after close)
+     */
     public int id() {
         return id;
     }
@@ -124,6 +155,10 @@ public final class TcpSocket implements AutoCloseable {
         }
         if (dst.isReadOnly()) {
             throw new ReadOnlyBufferException();
+        }
+        PortableSocket p = portable;
+        if (p != null) {
+            return p.recv(dst, room);
         }
         return recvOn(openFd(state, "recv"), dst, room);
     }
@@ -154,6 +189,10 @@ public final class TcpSocket implements AutoCloseable {
         Objects.checkFromIndexSize(off, len, dst.length);
         if (len == 0) {
             return 0;
+        }
+        PortableSocket p = portable;
+        if (p != null) {
+            return p.recv(dst, off, len);
         }
         return recvOn(openFd(state, "recv"), dst, off, len);
     }
@@ -201,6 +240,10 @@ public final class TcpSocket implements AutoCloseable {
         if (count == 0) {
             return 0;
         }
+        PortableSocket p = portable;
+        if (p != null) {
+            return p.send(src, count);
+        }
         return sendOn(openFd(state, "send"), src, count);
     }
 
@@ -230,6 +273,10 @@ public final class TcpSocket implements AutoCloseable {
         if (len == 0) {
             return 0;
         }
+        PortableSocket p = portable;
+        if (p != null) {
+            return p.send(src, off, len);
+        }
         return sendOn(openFd(state, "send"), src, off, len);
     }
 
@@ -256,6 +303,10 @@ public final class TcpSocket implements AutoCloseable {
      */
     public long send(ByteBuffer[] srcs, int off, int len) {
         Objects.checkFromIndexSize(off, len, srcs.length);
+        PortableSocket p = portable;
+        if (p != null) {
+            return p.send(srcs, off, len);
+        }
         SocketState s = state;
         int fd = openFd(s, "sendmsg");
         int before = s.readiness();
@@ -286,6 +337,10 @@ public final class TcpSocket implements AutoCloseable {
         }
         if (count == 0) {
             return 0;
+        }
+        PortableSocket p = portable;
+        if (p != null) {
+            return Math.max(p.sendfile(file.channel(), offset, count), 0);
         }
         return Math.max(sendfileOn(openFd(state, "sendfile"), file, offset, count), 0);
     }
@@ -457,28 +512,28 @@ public final class TcpSocket implements AutoCloseable {
         if (offset < 0 || count < 0) {
             throw new IllegalArgumentException("negative offset " + offset + " or count " + count);
         }
-        long deadline = SocketWaits.deadline(timeout);
+        long deadline = deadline(timeout);
         if (count == 0) {
             return 0;
         }
-        SocketWaits w = waits;
-        int fd = w.begin(SocketWaits.WRITE, deadline, "sendfile");
+        PortableSocket p = portable;
+        int fd = begin(SocketWaits.WRITE, deadline, "sendfile");
         try {
             for (;;) {
                 long n;
                 try {
-                    n = sendfileOn(fd, file, offset, count);
+                    n = p == null ? sendfileOn(fd, file, offset, count) : p.sendfile(file.channel(), offset, count);
                 } catch (KeventException e) {
-                    w.checkOpen(e);
+                    checkOpen(e);
                     throw e;
                 }
                 if (n >= 0) {
                     return n;
                 }
-                w.await(SocketWaits.WRITE, fd, deadline, "sendfile");
+                await(SocketWaits.WRITE, fd, deadline, "sendfile");
             }
         } finally {
-            w.end(SocketWaits.WRITE);
+            end(SocketWaits.WRITE);
         }
     }
 
@@ -509,27 +564,31 @@ public final class TcpSocket implements AutoCloseable {
     }
 
     private void awaitReady(int side, String call, Duration timeout) throws IOException {
-        long deadline = SocketWaits.deadline(timeout);
-        SocketWaits w = waits;
-        int fd = w.begin(side, deadline, call);
+        long deadline = deadline(timeout);
+        PortableSocket p = portable;
+        int fd = begin(side, deadline, call);
         try {
-            w.awaitReady(side, fd, deadline, call);
+            if (p == null) {
+                waits.awaitReady(side, fd, deadline, call);
+            } else {
+                p.awaitReady(side, deadline, call);
+            }
         } finally {
-            w.end(side);
+            end(side);
         }
     }
 
     /** The checks of the array forms, then {@link #blocking}; nothing to move is 0 at once. */
     private int arrayCall(int op, byte[] array, int off, int len, Duration timeout, boolean all) throws IOException {
         Objects.checkFromIndexSize(off, len, array.length);
-        long deadline = SocketWaits.deadline(timeout);
+        long deadline = deadline(timeout);
         return len == 0 ? 0 : blocking(op, array, null, off, len, deadline, all);
     }
 
     /** The checks of the buffer forms, then {@link #blocking}; nothing to move is 0 at once. */
     private int bufferCall(int op, ByteBuffer buffer, Duration timeout, boolean all) throws IOException {
         int count = buffer.remaining();
-        long deadline = SocketWaits.deadline(timeout);
+        long deadline = deadline(timeout);
         if (count == 0) {
             return 0;
         }
@@ -551,21 +610,21 @@ public final class TcpSocket implements AutoCloseable {
             throws IOException {
         int side = op <= READ_BUFFER ? SocketWaits.READ : SocketWaits.WRITE;
         String call = side == SocketWaits.READ ? "recv" : "send";
-        SocketWaits w = waits;
-        int fd = w.begin(side, deadline, call);
+        PortableSocket p = portable;
+        int fd = begin(side, deadline, call);
         int done = 0;
         try {
             for (;;) {
                 int n;
                 try {
-                    n = switch (op) {
+                    n = p != null ? attemptPortable(p, op, array, buffer, off + done, len - done) : switch (op) {
                         case READ_ARRAY -> recvOn(fd, array, off + done, len - done);
                         case READ_BUFFER -> recvOn(fd, buffer, len - done);
                         case WRITE_ARRAY -> sendOn(fd, array, off + done, len - done);
                         default -> sendOn(fd, buffer, len - done);
                     };
                 } catch (KeventException e) {
-                    w.checkOpen(e);
+                    checkOpen(e);
                     throw e;
                 }
                 if (n > 0) {
@@ -574,20 +633,78 @@ public final class TcpSocket implements AutoCloseable {
                         return done;
                     }
                 } else if (n < 0) {
-                    w.checkOpen();   // a close's shutdown ends the stream too
+                    checkOpen();   // a close's shutdown ends the stream too
                     if (all) {
                         throw new EOFException("end of stream after " + done + " of " + len + " bytes");
                     }
                     return -1;
                 } else {
-                    w.await(side, fd, deadline, call);
+                    await(side, fd, deadline, call);
                 }
             }
         } catch (InterruptedIOException e) {
             e.bytesTransferred = done;
             throw e;
         } finally {
-            w.end(side);
+            end(side);
+        }
+    }
+
+    /** One attempt of {@link #blocking} on a portable socket. */
+    private static int attemptPortable(PortableSocket p, int op, byte[] array, ByteBuffer buffer, int off, int len) {
+        return switch (op) {
+            case READ_ARRAY -> p.recv(array, off, len);
+            case READ_BUFFER -> p.recv(buffer, len);
+            case WRITE_ARRAY -> p.send(array, off, len);
+            default -> p.send(buffer, len);
+        };
+    }
+
+    // The waits of the blocking calls, on the socket's engine: a final field's null check each,
+    // the Linux engine's calls unchanged behind it.
+
+    private long deadline(Duration timeout) {
+        return portable != null ? PortableSocket.deadline(timeout) : SocketWaits.deadline(timeout);
+    }
+
+    private int begin(int side, long deadline, String call) throws IOException {
+        PortableSocket p = portable;
+        return p == null ? waits.begin(side, deadline, call) : p.begin(side, deadline, call);
+    }
+
+    private void await(int side, int fd, long deadline, String call) throws IOException {
+        PortableSocket p = portable;
+        if (p == null) {
+            waits.await(side, fd, deadline, call);
+        } else {
+            p.await(side, deadline, call);
+        }
+    }
+
+    private void checkOpen() throws AsynchronousCloseException {
+        PortableSocket p = portable;
+        if (p == null) {
+            waits.checkOpen();
+        } else {
+            p.checkOpen();
+        }
+    }
+
+    private void checkOpen(KeventException failure) throws AsynchronousCloseException {
+        PortableSocket p = portable;
+        if (p == null) {
+            waits.checkOpen(failure);
+        } else {
+            p.checkOpen(failure);
+        }
+    }
+
+    private void end(int side) {
+        PortableSocket p = portable;
+        if (p == null) {
+            waits.end(side);
+        } else {
+            p.end(side);
         }
     }
 
@@ -595,11 +712,19 @@ public final class TcpSocket implements AutoCloseable {
 
     /** Shuts down the writing half: the peer reads end of stream once it has read what was sent. */
     public void shutdownOutput() {
+        if (portable != null) {
+            portable.shutdown(false);
+            return;
+        }
         shutdown(Sockets.SHUT_WR);
     }
 
     /** Shuts down the reading half: {@code recv} returns -1 from now on. */
     public void shutdownInput() {
+        if (portable != null) {
+            portable.shutdown(true);
+            return;
+        }
         shutdown(Sockets.SHUT_RD);
     }
 
@@ -612,21 +737,37 @@ public final class TcpSocket implements AutoCloseable {
 
     /** @param on disable Nagle's algorithm ({@code TCP_NODELAY}) */
     public void setTcpNoDelay(boolean on) {
+        if (portable != null) {
+            portable.set(StandardSocketOptions.TCP_NODELAY, on, "TCP_NODELAY");
+            return;
+        }
         option(Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, on ? 1 : 0, "TCP_NODELAY");
     }
 
     /** @param on send keep-alive probes on an idle connection ({@code SO_KEEPALIVE}) */
     public void setKeepAlive(boolean on) {
+        if (portable != null) {
+            portable.set(StandardSocketOptions.SO_KEEPALIVE, on, "SO_KEEPALIVE");
+            return;
+        }
         option(Sockets.SOL_SOCKET, Sockets.SO_KEEPALIVE, on ? 1 : 0, "SO_KEEPALIVE");
     }
 
     /** @param bytes the receive buffer size asked for ({@code SO_RCVBUF}; Linux doubles it) */
     public void setReceiveBufferSize(int bytes) {
+        if (portable != null) {
+            portable.set(StandardSocketOptions.SO_RCVBUF, positive(bytes), "SO_RCVBUF");
+            return;
+        }
         option(Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, positive(bytes), "SO_RCVBUF");
     }
 
     /** @param bytes the send buffer size asked for ({@code SO_SNDBUF}; Linux doubles it) */
     public void setSendBufferSize(int bytes) {
+        if (portable != null) {
+            portable.set(StandardSocketOptions.SO_SNDBUF, positive(bytes), "SO_SNDBUF");
+            return;
+        }
         option(Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, positive(bytes), "SO_SNDBUF");
     }
 
@@ -647,6 +788,11 @@ public final class TcpSocket implements AutoCloseable {
         if (bytes <= 0) {
             throw new IllegalArgumentException("not-sent low watermark must be positive, got " + bytes);
         }
+        if (portable != null) {
+            portable.checkNotClosed("setsockopt");
+            throw new KeventException("setsockopt", "EOPNOTSUPP", "TCP_NOTSENT_LOWAT on socket " + id
+                    + ": java.nio has no such option, so the portable engine cannot set it (docs/SEMANTICS.md §10)");
+        }
         option(Sockets.IPPROTO_TCP, Sockets.TCP_NOTSENT_LOWAT, bytes, "TCP_NOTSENT_LOWAT");
     }
 
@@ -656,16 +802,26 @@ public final class TcpSocket implements AutoCloseable {
      * @throws KeventException naming {@code getsockopt} and the errno ({@code EBADF} once closed)
      */
     public int notSentLowWatermark() {
+        if (portable != null) {
+            portable.checkNotClosed("getsockopt");
+            return 0;   // never set: the portable engine cannot set it
+        }
         return getOption(Sockets.IPPROTO_TCP, Sockets.TCP_NOTSENT_LOWAT, "TCP_NOTSENT_LOWAT");
     }
 
     /** @return whether {@code TCP_NODELAY} is set */
     public boolean tcpNoDelay() {
+        if (portable != null) {
+            return portable.get(StandardSocketOptions.TCP_NODELAY, "TCP_NODELAY");
+        }
         return getOption(Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, "TCP_NODELAY") != 0;
     }
 
     /** @return whether {@code SO_KEEPALIVE} is set */
     public boolean keepAlive() {
+        if (portable != null) {
+            return portable.get(StandardSocketOptions.SO_KEEPALIVE, "SO_KEEPALIVE");
+        }
         return getOption(Sockets.SOL_SOCKET, Sockets.SO_KEEPALIVE, "SO_KEEPALIVE") != 0;
     }
 
@@ -695,6 +851,10 @@ public final class TcpSocket implements AutoCloseable {
      */
     public void setLinger(Duration timeout) {
         int seconds = timeout == null ? -1 : lingerSeconds(timeout);
+        if (portable != null) {
+            portable.set(StandardSocketOptions.SO_LINGER, seconds, "SO_LINGER");
+            return;
+        }
         if (seconds > 0) {
             // Before the option: from then on close may wait in the kernel, and a close racing
             // this call must not take the critical path. Left set if the call fails: harmless.
@@ -727,6 +887,10 @@ public final class TcpSocket implements AutoCloseable {
      * @throws KeventException naming {@code getsockopt} and the errno ({@code EBADF} once closed)
      */
     public Optional<Duration> linger() {
+        if (portable != null) {
+            int s = portable.get(StandardSocketOptions.SO_LINGER, "SO_LINGER");
+            return s < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(s));
+        }
         int r = Sockets.getLinger(openFd(state, "getsockopt"));
         if (r == Sockets.LINGER_OFF) {
             return Optional.empty();
@@ -739,11 +903,17 @@ public final class TcpSocket implements AutoCloseable {
 
     /** @return the receive buffer size the kernel uses ({@code SO_RCVBUF}) */
     public int receiveBufferSize() {
+        if (portable != null) {
+            return portable.get(StandardSocketOptions.SO_RCVBUF, "SO_RCVBUF");
+        }
         return getOption(Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, "SO_RCVBUF");
     }
 
     /** @return the send buffer size the kernel uses ({@code SO_SNDBUF}) */
     public int sendBufferSize() {
+        if (portable != null) {
+            return portable.get(StandardSocketOptions.SO_SNDBUF, "SO_SNDBUF");
+        }
         return getOption(Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, "SO_SNDBUF");
     }
 
@@ -771,6 +941,9 @@ public final class TcpSocket implements AutoCloseable {
 
     /** @return the local address */
     public InetSocketAddress localAddress() {
+        if (portable != null) {
+            return portable.local();
+        }
         return Sockets.localAddress(openFd(state, "getsockname"));
     }
 
@@ -781,7 +954,7 @@ public final class TcpSocket implements AutoCloseable {
     public InetSocketAddress remoteAddress() {
         InetSocketAddress r = remote;
         if (r == null) {
-            r = Sockets.remoteAddress(openFd(state, "getpeername"));
+            r = portable != null ? portable.remote() : Sockets.remoteAddress(openFd(state, "getpeername"));
             remote = r;
         }
         return r;
@@ -853,6 +1026,15 @@ public final class TcpSocket implements AutoCloseable {
         if (local != null && local.isUnresolved()) {
             throw new IllegalArgumentException("unresolved local address " + local);
         }
+        if (remote.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved address " + remote + ": resolve it first");
+        }
+        return EngineSecrets.make("connect", () -> connectNative(remote, local),
+                () -> new TcpSocket(PortableSocket.open(remote, local), false));
+    }
+
+    /** {@link #connect(InetSocketAddress, InetSocketAddress)} on the Linux engine. */
+    private static TcpSocket connectNative(InetSocketAddress remote, InetSocketAddress local) {
         boolean v6 = Sockets.isIpv6(remote);
         int fd = Sockets.socket(v6);
         if (fd < 0) {

@@ -35,6 +35,17 @@
  *       them; the descriptor leaves every epoll set before it is closed.</li>
  * </ul>
  *
+ * <h2>Engines</h2>
+ * A socket follows the default engine when it is created: {@link TcpSocket#connect},
+ * {@link TcpListener#bind} and {@link NativeFile#open} apply the queue's rules
+ * ({@code -Dkevent.engine}, else the Linux engine where it can run, else the portable one: native
+ * access refused, an OS that is not Linux); an accepted socket follows its listener. On the
+ * portable engine a socket is a nonblocking {@code java.nio} channel, watched by one shared
+ * {@code Selector} thread; every call keeps its contract, and a queue serves the sockets of its
+ * own engine (another engine's socket in a SOCKET record is {@code EINVAL}). What the portable
+ * engine cannot tell (a peer's hang-up or reset before a call meets it, and more) is listed in
+ * docs/SEMANTICS.md §10.
+ *
  * <h2>Threading</h2>
  * A socket may be registered in several queues (one interest per queue) and used from any thread.
  * Concurrent {@code recv} calls on one socket, or concurrent {@code send} calls, interleave bytes

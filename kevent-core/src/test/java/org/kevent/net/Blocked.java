@@ -51,7 +51,8 @@ final class Blocked<T> {
 
     /**
      * Waits until the call waits in the library with its thread published: parked by
-     * {@code SocketWaits.park} (a virtual thread) or in {@code Fd.poll} (a platform thread). From
+     * {@code SocketWaits.park} (a virtual thread) or in {@code Fd.poll} (a platform thread), or
+     * parked by {@code PortableChannel.await} (a portable socket, either thread). From
      * then on a close or a peer's bytes must wake it; nothing here depends on timing.
      *
      * @return this
@@ -77,7 +78,8 @@ final class Blocked<T> {
         boolean deep = false;
         for (StackTraceElement e : t.getStackTrace()) {
             String c = e.getClassName();
-            if (c.equals("org.kevent.internal.linux.SocketWaits")) {
+            if (c.equals("org.kevent.internal.linux.SocketWaits")
+                    || c.equals("org.kevent.internal.portable.PortableChannel")) {
                 inWaits = true;
             } else if ((c.equals("java.util.concurrent.locks.LockSupport") && e.getMethodName().startsWith("park"))
                     || (c.equals("org.kevent.internal.sys.Fd") && e.getMethodName().equals("poll"))) {

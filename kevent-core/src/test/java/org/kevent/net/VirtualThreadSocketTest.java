@@ -35,8 +35,13 @@ class VirtualThreadSocketTest {
         assertThat(runProbe("accept")).containsExactly("accepted");
     }
 
-    private static String[] runProbe(String mode) {
-        String[] lines = ChildJvm.runMain(Probe.class, ChildJvm.ONE_CARRIER, mode);
+    /** @return the child JVM's options: one carrier (a twin adds its engine) */
+    java.util.List<String> probeOptions() {
+        return ChildJvm.ONE_CARRIER;
+    }
+
+    private String[] runProbe(String mode) {
+        String[] lines = ChildJvm.runMain(Probe.class, probeOptions(), mode);
         assertThat(lines).as("the one-carrier JVM ran and exited 0").isNotNull();
         return lines;
     }

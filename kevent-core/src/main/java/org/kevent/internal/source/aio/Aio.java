@@ -67,14 +67,27 @@ public final class Aio extends SourceKind {
     }
 
     private final Engines engines;
+    /** A queue of the portable engine: its requests are on portable sockets, on the readiness engine only. */
+    private final boolean portable;
 
     /**
      * @param context the queue
      * @param engines where the io_uring and readiness engines come from
      */
     public Aio(SourceContext context, Engines engines) {
+        this(context, engines, false);
+    }
+
+    /**
+     * @param context  the queue
+     * @param engines  where the engines come from
+     * @param portable whether the queue runs on the portable engine: requests name its sockets,
+     *                 run on readiness whatever was asked, and files are channels
+     */
+    public Aio(SourceContext context, Engines engines, boolean portable) {
         super(context);
         this.engines = engines;
+        this.portable = portable;
     }
 
     /** @return the queue this kind serves */
@@ -356,6 +369,9 @@ public final class Aio extends SourceKind {
     }
 
     private AioBackend choose() {
+        if (portable) {
+            return engines.openReadiness(context, this);
+        }
         AioEngine wanted = engineChoice != null ? engineChoice : property();
         switch (wanted) {
             case READINESS:
@@ -390,7 +406,9 @@ public final class Aio extends SourceKind {
      */
     private long startLocked(int opBit, SocketState socket, ByteBuffer buffer, long cookie, Object attachment,
                              int flags) {
-        if (org.kevent.internal.sys.IoBuffers.closeable(buffer)) {
+        // The portable engine loads no binding: there a closed arena's buffer fails its transfer
+        // with EFAULT instead (the JDK refuses the access), never reaching memory.
+        if (!portable && org.kevent.internal.sys.IoBuffers.closeable(buffer)) {
             throw new IllegalArgumentException("the buffer views an arena its owner can close: the request could"
                     + " not keep its memory alive. Use ByteBuffer.allocateDirect, Arena.ofAuto() or a heap buffer");
         }
@@ -412,13 +430,19 @@ public final class Aio extends SourceKind {
         AioOp op = newOp(Kevent.NAIO_SENDFILE, flags, cookie, attachment, Kevent.REQ_ONESHOT);
         op.fileOffset = offset;
         op.total = length;
-        int fd = file.acquire();
+        if (file == null || (file.channel() != null) != portable) {
+            // The other engine's file: a portable file has no descriptor for the kernel, a kernel
+            // file no channel for the portable engine.
+            end(op, -Errno.EINVAL);
+            return op.id;
+        }
+        int fd = portable ? (file.pin() ? 0 : -1) : file.acquire();
         if (fd < 0) {
             end(op, -Errno.EBADF);
             return op.id;
         }
         op.file = file;
-        op.fileFd = fd;
+        op.fileFd = portable ? -1 : fd;
         launch(op, socket);
         return op.id;
     }
@@ -503,6 +527,12 @@ public final class Aio extends SourceKind {
     }
 
     private void launch(AioOp op, SocketState socket) {
+        if (socket.isPortable() != portable) {
+            // The other engine's socket: a portable number is no descriptor of the kernel, and a
+            // kernel socket has no portable descriptor to watch.
+            end(op, -Errno.EINVAL);
+            return;
+        }
         if (op.total == 0) {
             // Nothing to move: done at once, no system call.
             end(op, 0);

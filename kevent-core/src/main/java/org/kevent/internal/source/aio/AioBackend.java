@@ -205,7 +205,14 @@ public abstract class AioBackend {
         }
     }
 
-    private static long transfer(AioOp op, int fd) {
+    /**
+     * One nonblocking step of a send, receive or sendfile request, from where it got to.
+     *
+     * @param fd the socket's descriptor
+     * @return bytes moved (0: end of stream, or of the file), or {@code -errno} ({@code -EAGAIN}:
+     *         the socket would block)
+     */
+    protected long transfer(AioOp op, int fd) {
         int index = op.start + (int) op.done;
         int chunk = (int) Math.min(op.remaining(), Integer.MAX_VALUE);
         return switch (op.op) {

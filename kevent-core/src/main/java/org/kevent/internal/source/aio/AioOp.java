@@ -36,7 +36,7 @@ public final class AioOp {
     /** The file of a sendfile, pinned; its descriptor, and where in it the transfer starts. */
     public FileHandle file;
     int fileFd = -1;
-    long fileOffset;
+    public long fileOffset;
 
     /** Bytes asked for, and transferred so far. */
     public long total;

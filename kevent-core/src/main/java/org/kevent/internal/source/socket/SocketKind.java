@@ -44,8 +44,29 @@ import org.kevent.internal.queue.SourceKind;
 public final class SocketKind extends SourceKind {
     private static final int ALWAYS = Kevent.SOCKET_ERR | Kevent.SOCKET_HUP;
 
+    /** Serves the portable engine's sockets (by portable descriptor number) rather than native ones. */
+    private final boolean portable;
+
+    /**
+     * SOCKET interests of a Linux queue: native sockets, by fd.
+     *
+     * @param context the queue
+     */
     public SocketKind(SourceContext context) {
+        this(context, false);
+    }
+
+    /**
+     * SOCKET interests of a queue of either engine. The kind is the same code on both: a portable
+     * socket's descriptor is watched through the portable poller as an fd through epoll, with the
+     * same {@code EPOLL*} bits. On the portable path it loads no binding: errors are named here.
+     *
+     * @param context  the queue
+     * @param portable whether the queue is a portable engine's (its sockets are portable ones)
+     */
+    public SocketKind(SourceContext context, boolean portable) {
         super(context);
+        this.portable = portable;
     }
 
     /** One interest on one socket: the entry of the socket's storage list. Guarded by the queue lock. */
@@ -78,12 +99,21 @@ public final class SocketKind extends SourceKind {
             return CtlError.of("EBADF", "SOCKET id " + r.id() + " is not a file descriptor");
         }
         int fd = (int) r.id();
-        SocketState s = SocketState.lookup(fd);
+        SocketState s = SocketState.lookup(fd, portable);
         if (owner != null && (s == null || s.owner() != owner)) {
+            SocketState other = SocketState.lookup(fd, !portable);
+            if (other != null && other.owner() == owner) {
+                return otherEngine(fd);
+            }
             return CtlError.of("EBADF", "the socket (fd " + fd + ") is closed");
         }
         if (s == null) {
-            return notALibrarySocket(fd);
+            if (SocketState.lookup(fd, !portable) != null) {
+                return otherEngine(fd);
+            }
+            return portable ? CtlError.of("EBADF", "no socket of the portable engine has number " + fd
+                    + " (on that engine a SOCKET id is the id() of a TcpSocket or TcpListener made on it)")
+                    : notALibrarySocket(fd);
         }
         Link link = new Link(i, s, this);
         if (!s.addLink(link)) {
@@ -92,13 +122,37 @@ public final class SocketKind extends SourceKind {
         long token = context.watchFd(fd, epollEvents(i), i);
         if (token < 0) {
             s.removeLink(link);
-            return CtlError.of(Errno.name((int) -token), Errno.message((int) -token) + " (epoll_ctl adding socket fd " + fd + ")");
+            return watchFailed((int) -token, "adding socket fd " + fd);
         }
         i.fd = fd;
         i.token = token;
         i.sourceState = link;
         reportConnect(i, link);
         return null;
+    }
+
+    /** A socket of the other engine: each queue serves the sockets of its own engine only. */
+    private CtlError otherEngine(int fd) {
+        return CtlError.of("EINVAL", "socket " + fd + " is " + (portable ? "a native socket (linux engine)"
+                + " and this queue runs on the portable engine" : "a portable engine's socket and this queue runs"
+                + " on the linux engine") + ": a socket follows the default engine when it is made, so make it"
+                + " and the queue under the same kevent.engine (docs/SEMANTICS.md §10)");
+    }
+
+    /** A failed watch, named without loading a binding on the portable path. */
+    private CtlError watchFailed(int errno, String what) {
+        if (!portable) {
+            return CtlError.of(Errno.name(errno), Errno.message(errno) + " (epoll_ctl " + what + ")");
+        }
+        String name = switch (errno) {
+            case Errno.EBADF -> "EBADF";
+            case Errno.EEXIST -> "EEXIST";
+            case Errno.ENOENT -> "ENOENT";
+            case Errno.ENOMEM -> "ENOMEM";
+            case Errno.EOPNOTSUPP -> "EOPNOTSUPP";
+            default -> "EINVAL";
+        };
+        return CtlError.of(name, "errno " + errno + " (portable poller " + what + ")");
     }
 
     private static CtlError notALibrarySocket(int fd) {
@@ -119,7 +173,7 @@ public final class SocketKind extends SourceKind {
         if (!link.unwatched) {
             int rc = context.rewatchFd(i.token, i.fd, epollEvents(i));
             if (rc < 0) {
-                return CtlError.of(Errno.name(-rc), Errno.message(-rc) + " (epoll_ctl re-arming socket fd " + i.fd + ")");
+                return watchFailed(-rc, "re-arming socket fd " + i.fd);
             }
         }
         i.readyEvents &= i.events | ALWAYS;

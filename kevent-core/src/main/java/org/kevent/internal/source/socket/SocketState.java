@@ -3,11 +3,10 @@ package org.kevent.internal.source.socket;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.kevent.internal.sys.Epoll;
 import org.kevent.internal.sys.Errno;
-import org.kevent.internal.sys.Fd;
-import org.kevent.internal.sys.Sockets;
 
 /**
  * The storage of one socket the library owns (the seed's {@code kevent_storage} inside a socket):
@@ -22,6 +21,12 @@ import org.kevent.internal.sys.Sockets;
  * receive ran is never lost. Sends do the same with {@code WRITABLE}. A short read counts as
  * drained: the kernel's receive queue was empty when it returned, so any later byte raises a new
  * epoll edge.
+ *
+ * <h2>Engines</h2>
+ * What differs between a kernel descriptor and a portable channel is behind {@link SocketIo}: this
+ * class loads no binding for a portable socket (only compile-time constants of them are used).
+ * Native sockets are known by fd, portable ones by their portable descriptor number, in two
+ * tables, so a number of one kind never finds a socket of the other.
  *
  * <h2>Threading</h2>
  * The readiness word and the connect state are atomics: any thread updates them. The interest list
@@ -81,8 +86,10 @@ public final class SocketState {
 
     private static final AioUser[] NO_AIO_USERS = new AioUser[0];
 
-    /** Open library sockets by fd, for records that name a socket by number. Written under TABLE_LOCK. */
+    /** Open native library sockets by fd, for records that name a socket by number. Written under TABLE_LOCK. */
     private static volatile SocketState[] table = new SocketState[256];
+    /** Open portable sockets by descriptor number: numbers start high and are never reused, so no array. */
+    private static final ConcurrentHashMap<Integer, SocketState> PORTABLE = new ConcurrentHashMap<>();
 
     static {
         try {
@@ -108,6 +115,7 @@ public final class SocketState {
     }
 
     private volatile int fd;
+    private final SocketIo io;
     /** The descriptor number, kept after close: valid while a use is held. */
     private final int descriptor;
     @SuppressWarnings("unused") // through USES
@@ -130,7 +138,7 @@ public final class SocketState {
     private boolean closed;
 
     /**
-     * Wraps a fresh descriptor and makes it known by its number.
+     * Wraps a fresh kernel descriptor and makes it known by its number.
      *
      * @param fd           the socket, nonblocking
      * @param owner        the public object ({@code TcpSocket}, {@code TcpListener}) records name
@@ -138,12 +146,40 @@ public final class SocketState {
      * @param connectState {@link #CONNECT_NONE}, {@link #CONNECTING} or {@link #CONNECTED}
      */
     public SocketState(int fd, Object owner, boolean listener, int connectState) {
+        this(fd, owner, listener, connectState, NativeSocketIo.INSTANCE);
+    }
+
+    /**
+     * Wraps a fresh descriptor of either engine and makes it known by its number.
+     *
+     * @param fd           the descriptor: an fd, or a portable descriptor number
+     * @param owner        the public object ({@code TcpSocket}, {@code TcpListener}) records name
+     * @param listener     whether it listens (readable means ACCEPT, not RECV)
+     * @param connectState {@link #CONNECT_NONE}, {@link #CONNECTING} or {@link #CONNECTED}
+     * @param io           what lies beneath: {@link NativeSocketIo#INSTANCE} or a portable channel
+     */
+    public SocketState(int fd, Object owner, boolean listener, int connectState, SocketIo io) {
         this.fd = fd;
         this.descriptor = fd;
         this.owner = owner;
         this.listener = listener;
         this.connectState = connectState;
-        register(fd, this);
+        this.io = io;
+        if (io.portable()) {
+            PORTABLE.put(fd, this);
+        } else {
+            register(fd, this);
+        }
+    }
+
+    /** @return what lies beneath: the portable engine's network AIO reaches its channel through it */
+    public SocketIo io() {
+        return io;
+    }
+
+    /** @return whether this is a socket of the portable engine (known by a portable descriptor number) */
+    public boolean isPortable() {
+        return io.portable();
     }
 
     /** @return the descriptor, or -1 once closed */
@@ -203,7 +239,7 @@ public final class SocketState {
     }
 
     private int release() {
-        return lingers ? Sockets.closeLingering(descriptor) : Fd.close(descriptor);
+        return io.release(descriptor, lingers);
     }
 
     boolean isListener() {
@@ -212,6 +248,28 @@ public final class SocketState {
 
     Object owner() {
         return owner;
+    }
+
+    /**
+     * @return the readiness word as {@code EPOLL*} bits ({@code EPOLLIN}, {@code EPOLLOUT},
+     *         {@code EPOLLRDHUP}, {@code EPOLLHUP}): what a portable descriptor reports as ready
+     */
+    public int readinessEpoll() {
+        int r = readiness;
+        int e = 0;
+        if ((r & READABLE) != 0) {
+            e |= Epoll.EPOLLIN;
+        }
+        if ((r & WRITABLE) != 0) {
+            e |= Epoll.EPOLLOUT;
+        }
+        if ((r & RDHUP) != 0) {
+            e |= Epoll.EPOLLRDHUP;
+        }
+        if ((r & HUP) != 0) {
+            e |= Epoll.EPOLLHUP;
+        }
+        return e;
     }
 
     /** @return the readiness word, to pass to {@link #drained} after the call it precedes */
@@ -293,8 +351,7 @@ public final class SocketState {
             if (connectState != CONNECTING || f < 0) {
                 return;
             }
-            int err = Sockets.getInt(f, Sockets.SOL_SOCKET, Sockets.SO_ERROR);
-            err = Math.abs(err);
+            int err = Math.abs(io.pendingError(f));
             if (err != 0) {
                 error = err;
                 connectState = CONNECT_FAILED;
@@ -313,7 +370,7 @@ public final class SocketState {
         synchronized (this) {
             int f = fd;
             if (f >= 0) {
-                int err = Math.abs(Sockets.getInt(f, Sockets.SOL_SOCKET, Sockets.SO_ERROR));
+                int err = Math.abs(io.pendingError(f));
                 if (err != 0 && err != Errno.EBADF) {
                     error = err;
                 }
@@ -405,14 +462,19 @@ public final class SocketState {
         }
         int f = fd;
         fd = -1;
-        unregister(f, this);
+        if (io.portable()) {
+            PORTABLE.remove(f, this);
+        } else {
+            unregister(f, this);
+        }
         return leave();
     }
 
     /**
      * Records whether {@code SO_LINGER} is on with a positive timeout, so that {@link #close}
-     * goes through {@link Sockets#closeLingering}, which may wait in the kernel, rather than the
-     * critical {@link Fd#close}, which must not. Call it with true before setting such a linger
+     * goes through {@link SocketIo#release} with {@code lingers} (on Linux
+     * {@code Sockets.closeLingering}, which may wait in the kernel), rather than the critical
+     * close, which must not. Call it with true before setting such a linger
      * and with false after clearing it: in between, the slower close is harmless, the critical
      * one is not.
      *
@@ -439,7 +501,7 @@ public final class SocketState {
             }
             // Under the monitor and before close() sets closed: no close can have released the
             // descriptor yet, so the option lands on this socket, never on a reused number.
-            r = Sockets.setLinger(fd, true, 0);
+            r = io.lingerZero(fd);
             if (r == 0) {
                 lingers = false; // a zero linger never waits: the critical close is safe again
             }
@@ -449,6 +511,15 @@ public final class SocketState {
     }
 
     // ------------------------------------------------------------------------------ fd table
+
+    /**
+     * @param fd       a descriptor number
+     * @param portable whether to look among the portable sockets rather than the native ones
+     * @return the open socket of that engine with that number, or null
+     */
+    static SocketState lookup(int fd, boolean portable) {
+        return portable ? PORTABLE.get(fd) : lookup(fd);
+    }
 
     static SocketState lookup(int fd) {
         SocketState[] t = table;
