@@ -7,12 +7,15 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.kevent.CtlOp;
 import org.kevent.EventBuffer;
 import org.kevent.EventType;
@@ -84,6 +87,32 @@ class RingWaitTest {
         }
         // Waiting in epoll, each turn made at least one epoll_wait (the look before waiting).
         assertThat(queue.stats().syscalls() - before).as("epoll-side system calls in 50 turns").isLessThanOrEqualTo(2);
+    }
+
+    /**
+     * One harvest takes at most one batch from epoll; the rest stays in epoll's ready list, and
+     * the poll of the set, which fired when they became ready, fires no more for them. They must be
+     * harvested before the owner sleeps in the ring: a wait for all of them that sleeps first never
+     * ends (here: until JUnit's interrupt ends it short).
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SAME_THREAD)
+    void moreReadyDescriptorsThanOneHarvestTakesAreAllDeliveredBeforeTheOwnerSleepsInTheRing() {
+        roundTrip();
+        int n = 100;
+        List<Loopback> pairs = new ArrayList<>();
+        try {
+            for (int k = 0; k < n; k++) {
+                Loopback p = Loopback.open();
+                pairs.add(p);
+                Loopback.sendAll(p.client, new byte[] {1});
+                queue.add(Ukevent.socket(p.server, Kevent.SOCKET_RECV).withFlags(Kevent.REQ_ET));
+            }
+            EventBuffer events = new EventBuffer(n);
+            assertThat(queue.getEvents(n, n, -1, TimeUnit.NANOSECONDS, events)).isEqualTo(n);
+        } finally {
+            pairs.forEach(Loopback::close);
+        }
     }
 
     @Test

@@ -61,7 +61,9 @@ import org.kevent.internal.source.aio.RecvPool;
  * set empty: a poll reports wake-ups, not levels, and once an empty answer is seen every later
  * readiness (a callback, an ADD or MOD that finds the descriptor ready) wakes it; a non-empty
  * answer may leave a level descriptor, or the rest of a full batch, in epoll's ready list with no
- * new wake-up, so the next harvest asks again. Exporting the readiness fd ends this for good (the
+ * new wake-up, so the next harvest asks again; and the owner sleeps in the ring only while the
+ * last harvest found the set empty and the poll has not fired since ({@link #kernelWait}): a poll
+ * completion reaped after that harvest is a wake-up already spent. Exporting the readiness fd ends this for good (the
  * descriptor goes back, the poll is cancelled): an outside watcher must see completions in epoll.
  * A kernel without {@code EXT_ARG} (5.11) or a poll it refuses keeps the epoll wait.
  *
@@ -299,6 +301,13 @@ public final class UringAio extends AioBackend implements FdWatchers.Watcher, Io
 
     @Override
     public void kernelWait(long timeoutNanos) {
+        if (!epollQuiet) {
+            // epoll may hold what no new wake-up will report: the rest of a full batch, or what
+            // the poll reported in a completion reaped after the last harvest (by this wait's own
+            // beforeWait, or a submission). The poll fired for it already; a sleep here would
+            // last until the next unrelated event. Return: the wait harvests, then comes back.
+            return;
+        }
         int r = ring.awaitCompletion(timeoutNanos);
         if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR && r != -Errno.EBUSY && r != -Errno.EAGAIN) {
             throw Errno.exception("io_uring_enter", -r, "waiting for completions");
