@@ -45,6 +45,8 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
     static final String EVSERVER = "evserver";
     /** The key of evserver from another build's CLI jar ({@code --baseline-cli-jar}): before/after in one run. */
     static final String EVSERVER_BASELINE = "evserver-baseline";
+    /** The key of evserver on the portable engine ({@code -Dkevent.engine=portable}), issue 16's row. */
+    static final String EVSERVER_PORTABLE = "evserver-portable";
     /** The key of evserver on network AIO ({@code serve --aio}), issue 5's variant. */
     static final String EVSERVER_AIO = "evserver-aio";
     /** The key of evserver on virtual threads ({@code serve --vthreads}), issue 14's variant. */
@@ -60,7 +62,7 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
         List<String> command(int port, int threads);
     }
 
-    /** One of the servers of the CLI jar: {@link #evserver}, {@link #evserverAio}, {@link #evserverVthreads}. */
+    /** One of the servers of the CLI jar: {@link #evserver}, {@link #evserverPortable}, {@link #evserverAio}, {@link #evserverVthreads}. */
     @FunctionalInterface
     interface FromCliJar {
         Contender make(String java, Path cliJar, String unavailable);
@@ -93,6 +95,15 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
     static Contender evserverBaseline(String java, Path baselineCliJar, String unavailable) {
         return evserver(EVSERVER_BASELINE, "evserver (baseline jar)", java, baselineCliJar, unavailable,
                 threads -> List.of(), Contender::threadsArgs);
+    }
+
+    /**
+     * evserver on the portable engine (pure Java: its queues wait in Java, its sockets are
+     * {@code SocketChannel}s behind a {@code Selector}): what a program loses off Linux.
+     */
+    static Contender evserverPortable(String java, Path cliJar, String unavailable) {
+        return evserver(EVSERVER_PORTABLE, "evserver (portable engine)", java, cliJar, unavailable,
+                threads -> List.of("-Dkevent.engine=portable"), Contender::threadsArgs);
     }
 
     /** evserver with {@code --aio}: requests and responses through io_uring. */

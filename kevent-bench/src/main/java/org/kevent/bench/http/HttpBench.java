@@ -61,7 +61,7 @@ public final class HttpBench {
     public static final String[] VTHREADS_OPTIONS = {"rounds", "duration", "warmup", "threads", "cli-jar", "pipelined"};
 
     /** The keys of {@code bench http}'s servers, for {@code --only}. */
-    static final String HTTP_KEYS = "evserver, evserver-aio, kevent-lean, kevent-lean-aio, netty-nio, netty-epoll,"
+    static final String HTTP_KEYS = "evserver, evserver-aio, evserver-portable, kevent-lean, kevent-lean-aio, netty-nio, netty-epoll,"
             + " netty-io_uring, netty-lean-epoll, netty-lean-io_uring, nio-selector, virtual-threads, c-floor,"
             + " c-uring-floor, c-reference, evserver-vthreads, evserver-baseline";
     /** The keys of {@code bench netty}'s servers, for {@code --only}. */
@@ -305,6 +305,7 @@ public final class HttpBench {
             list.add(Contender.evserverBaseline(java, baselineCliJar, null));
         }
         list.add(fromCliJar(java, Contender.EVSERVER_AIO, Contender::evserverAio));
+        list.add(fromCliJar(java, Contender.EVSERVER_PORTABLE, Contender::evserverPortable));
         list.add(Contender.leanKevent(java, cp, false));
         list.add(Contender.leanKevent(java, cp, true));
         if (only != null && only.contains(Contender.EVSERVER_VTHREADS)) {

@@ -13,9 +13,10 @@ import org.kevent.bench.support.Spread;
 final class SvgChart {
     private static final List<String> KEYS = List.of(Contender.EVSERVER, "netty-nio", Contender.NETTY_EPOLL,
             "netty-io_uring", "nio-selector", "virtual-threads", Contender.C_FLOOR, "c-reference",
-            Contender.EVSERVER_AIO, Contender.EVSERVER_VTHREADS, Contender.EVSERVER_BASELINE, Contender.NETTY_KEVENT);
+            Contender.EVSERVER_AIO, Contender.EVSERVER_VTHREADS, Contender.EVSERVER_BASELINE, Contender.NETTY_KEVENT,
+            Contender.EVSERVER_PORTABLE);
     private static final String[] COLORS = {"#d62728", "#9467bd", "#1f77b4", "#17becf", "#2ca02c", "#bcbd22",
-            "#7f7f7f", "#8c564b", "#ff7f0e", "#e377c2", "#ff9896", "#98df8a"};
+            "#7f7f7f", "#8c564b", "#ff7f0e", "#e377c2", "#ff9896", "#98df8a", "#c5b0d5"};
     private static final int PANEL_W = 190;
     private static final int PANEL_H = 220;
     private static final int LEFT = 60;

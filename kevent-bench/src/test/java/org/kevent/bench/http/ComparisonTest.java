@@ -259,6 +259,17 @@ class ComparisonTest {
                 .endsWith("serve", "--port", "1", "--threads", "1", "--aio");
     }
 
+    /** The portable row is the same evserver, its engine chosen by the property and nothing else. */
+    @Test
+    void thePortableEvserverIsTheSameServeCommandWithThePortableEngineProperty() {
+        List<String> portable = Contender.evserverPortable("/jdk/bin/java", Path.of("/cli.jar"), null).command(8080, 2);
+        List<String> linux = Contender.evserver("/jdk/bin/java", Path.of("/cli.jar"), null).command(8080, 2);
+        assertThat(portable).contains("-Dkevent.engine=portable");
+        assertThat(portable.indexOf("-Dkevent.engine=portable")).as("a JVM flag").isLessThan(portable.indexOf("-cp"));
+        assertThat(portable.stream().filter(a -> !a.equals("-Dkevent.engine=portable")).toList()).isEqualTo(linux);
+        assertThat(Contender.evserverPortable("/jdk/bin/java", null, "no CLI jar").available()).isFalse();
+    }
+
     @Test
     void anUnavailableEvserverVthreadsSaysWhyAndRefusesToStart() {
         Contender c = Contender.evserverVthreads("/jdk/bin/java", null, "no CLI jar at /x.jar");
