@@ -154,8 +154,8 @@ final class Demo {
         for (DemoSection s : sections) {
             Set<EventType> refused = EnumSet.noneOf(EventType.class);
             for (EventType t : s.types()) {
-                if (q.engine() == QueueEngine.PORTABLE && t != EventType.TIMER && t != EventType.USER
-                        && t != EventType.INODE && t != EventType.SOCKET && t != EventType.NAIO) {
+                // The portable engine serves every type but POLL: a raw descriptor needs epoll.
+                if (q.engine() == QueueEngine.PORTABLE && t == EventType.POLL) {
                     refused.add(t);
                 }
             }

@@ -63,7 +63,7 @@ class MainTest {
     }
 
     @Test
-    void demoOnThePortableEngineRunsTimerUserFileSocketAndAioSectionsAndSaysWhatItSkippedAndWhy() {
+    void demoOnThePortableEngineRunsEverySectionTimerUserFileSocketAioVirtualAndProcess() {
         Run r = run("demo", "--seconds", "1", "--engine", "portable");
 
         assertThat(r.status()).as(r.err()).isZero();
@@ -73,7 +73,10 @@ class MainTest {
                 .containsPattern("(?m)^\\s+\\d+\\s+INODE\\s+20\\s+CREATE\\S*\\s+DONE\\s+0\\s+f0\\s+3020")
                 .containsPattern("(?m)^  inode\\s+[1-9]\\d* entries created, [1-9]\\d* reported as CREATE; 0 renames")
                 .doesNotContain("skipped echo").doesNotContain("skipped aio").doesNotContain("skipped virtual")
-                .contains("skipped proc: the portable engine does not serve [PROC] records")
+                .doesNotContain("skipped")
+                // Exit statuses through the JDK's onExit(): the same figures as on Linux.
+                .containsPattern("(?m)^\\s+\\d+\\s+PROC\\s+\\d+\\s+EXIT\\s+DONE\\|BROKEN\\s+3\\s+exit 3\\s+4001\\s+child: sh, exit 3")
+                .containsPattern("(?m)^  proc\\s+2 children started, 2 exits seen: ")
                 // The sections' sockets are the portable engine's: a socket follows the default
                 // engine, which the demo sets to its queue's while the sections make them.
                 .containsPattern("(?m)^\\s+\\d+\\s+SOCKET\\s+\\d+\\s+CONNECT\\s+DONE.*connected")
