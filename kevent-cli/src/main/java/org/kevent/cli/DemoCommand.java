@@ -37,8 +37,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
             description = "The queue's engine: linux, portable or auto (default: ${DEFAULT-VALUE}: linux where it can"
-                    + " run). The portable engine runs the timer, user, inode, echo, aio and virtual sections and says why it skips the"
-                    + " others.")
+                    + " run). The portable engine runs every section (a section it could not serve would be skipped,"
+                    + " saying why).")
     private String engine;
 
     DemoCommand(PrintStream out) {

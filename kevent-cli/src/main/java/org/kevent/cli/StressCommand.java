@@ -4,6 +4,9 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
+import org.kevent.KeventQueue;
+import org.kevent.QueueEngine;
+
 import org.kevent.cli.stress.Scenario;
 import org.kevent.cli.stress.StressRunner;
 import org.kevent.cli.stress.StressStats;
@@ -24,6 +27,14 @@ import picocli.CommandLine.Spec;
                 "and check that nothing is lost or duplicated and no waiter gets stuck; exit 1 if so.",
                 "http-abuse: evserver under hostile clients while polite ones must be served (p99 <= 100 ms)."})
 final class StressCommand implements Callable<Integer> {
+    /** The system property the library reads for the default engine (docs/SEMANTICS.md §10). */
+    private static final String ENGINE_PROPERTY = "kevent.engine";
+    /** Scenarios that need what only the linux engine has, and what that is. */
+    private static final java.util.Map<String, String> LINUX_ONLY = java.util.Map.of(
+            "waiters", "it watches descriptors with POLL records, which the portable engine refuses",
+            "http-abuse", "evserver's defences it checks need the linux engine: an open that cannot block on a FIFO"
+                    + " swapped in after the type check, and TCP_NOTSENT_LOWAT to bound unsent bytes");
+
     private final PrintStream out;
 
     @Spec
@@ -45,6 +56,11 @@ final class StressCommand implements Callable<Integer> {
             description = "http-abuse only: run only these attacks (slowloris, pipeliners, abandoned, fifo, symlink;"
                     + " default: all).")
     private java.util.List<String> attacks;
+
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
+            description = "The engine of every queue and socket the scenarios make: linux, portable or auto"
+                    + " (default: ${DEFAULT-VALUE}: linux where it can run).")
+    private String engine;
 
     StressCommand(PrintStream out) {
         this.out = out;
@@ -78,7 +94,37 @@ final class StressCommand implements Callable<Integer> {
                 }
             }
         }
-        StressStats stats = new StressRunner(out, terminal, chosen).run(Duration.ofSeconds(seconds));
-        return stats.clean() ? 0 : 1;
+        try {
+            QueueEngine.of(engine);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--engine must be linux, portable or auto, got " + engine);
+        }
+        // The scenarios open their queues and sockets with the defaults, which follow this property
+        // (docs/SEMANTICS.md §10): set for the run, then put back for an in-process caller.
+        String before = System.getProperty(ENGINE_PROPERTY);
+        System.setProperty(ENGINE_PROPERTY, engine);
+        try {
+            try (KeventQueue probe = KeventQueue.open()) {
+                // What the scenarios' queues will be, not what was asked: auto says where it landed.
+                out.println("stress: queues on the " + probe.engineName() + " engine");
+                if (probe.engine() == QueueEngine.PORTABLE) {
+                    chosen = java.util.Arrays.stream(chosen).filter(sc -> {
+                        String why = LINUX_ONLY.get(sc.name());
+                        if (why != null) {
+                            out.println("skipped " + sc.name() + ": " + why + " (docs/SEMANTICS.md §10)");
+                        }
+                        return why == null;
+                    }).toArray(Scenario[]::new);
+                }
+            }
+            StressStats stats = new StressRunner(out, terminal, chosen).run(Duration.ofSeconds(seconds));
+            return stats.clean() ? 0 : 1;
+        } finally {
+            if (before == null) {
+                System.clearProperty(ENGINE_PROPERTY);
+            } else {
+                System.setProperty(ENGINE_PROPERTY, before);
+            }
+        }
     }
 }

@@ -96,6 +96,28 @@ class MainTest {
         assertThat(r.err()).isEmpty();
     }
 
+    /** The stress scenarios' contract (nothing lost, duplicated or stuck) on the portable engine. */
+    @Test
+    void stressOnThePortableEngineRunsItsScenariosThereAndEndsClean() {
+        Run r = run("stress", "--engine", "portable", "--seconds", "4");
+
+        assertThat(r.status()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("stress: queues on the portable engine")
+                .contains("skipped waiters: it watches descriptors with POLL records, which the portable engine refuses")
+                .contains("skipped http-abuse: evserver's defences it checks need the linux engine")
+                .contains("[1/6 user-events] done").contains("[5/6 sockets] done").contains("[6/6 aio] done")
+                .contains("result: ok");
+        assertThat(System.getProperty("kevent.engine")).as("the property is put back").isNull();
+    }
+
+    @Test
+    void stressWithAnEngineThatIsNoneIsAUsageError() {
+        Run r = run("stress", "--engine", "epoll");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--engine must be linux, portable or auto, got epoll").contains("Usage: kevent stress");
+    }
+
     @Test
     void anEngineThatIsNoneIsAUsageError() {
         Run r = run("demo", "--engine", "epoll");
