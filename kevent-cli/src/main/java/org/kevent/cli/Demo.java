@@ -77,9 +77,12 @@ final class Demo {
             header(q);
             active = served(q);
             origin = System.nanoTime();
-            sectionsOnTheQueuesEngine(q, () -> {
+            // A socket follows the default engine when it is made (docs/SEMANTICS.md §10), and
+            // --engine chooses the queue's only: the sections make theirs on the queue's engine.
+            EngineOption.asDefault(q.engine(), () -> {
                 register(q);
                 active.forEach(s -> s.start(q));
+                return null;
             });
             EventBuffer events = new EventBuffer(BATCH);
             printHeadings();
@@ -92,27 +95,6 @@ final class Demo {
             active.forEach(DemoSection::stop);
             queue = null;
             finished.countDown();
-        }
-    }
-
-    /**
-     * Runs the sections' setup with the queue's engine as the default one: a socket follows the
-     * default engine when it is made (docs/SEMANTICS.md §10), and {@code --engine} chooses the
-     * queue's only, so a portable queue's sections would otherwise make sockets it cannot watch.
-     * The property is put back after: the demo may run inside another program (the tests).
-     */
-    private static void sectionsOnTheQueuesEngine(KeventQueue q, Runnable setup) {
-        String key = "kevent.engine";
-        String before = System.getProperty(key);
-        System.setProperty(key, q.engine().toString());
-        try {
-            setup.run();
-        } finally {
-            if (before == null) {
-                System.clearProperty(key);
-            } else {
-                System.setProperty(key, before);
-            }
         }
     }
 
@@ -146,8 +128,8 @@ final class Demo {
 
     /**
      * @return the sections whose every type the queue's engine serves; prints why each other one
-     *         is skipped. Off Linux, or without native access, that leaves timers, user events,
-     *         file events, sockets and network AIO (docs/SEMANTICS.md §10).
+     *         is skipped. Off Linux, or without native access, that leaves every type but POLL
+     *         (docs/SEMANTICS.md §10).
      */
     private List<DemoSection> served(KeventQueue q) {
         List<DemoSection> served = new ArrayList<>();

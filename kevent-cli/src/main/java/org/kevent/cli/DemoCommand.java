@@ -50,12 +50,7 @@ final class DemoCommand implements Callable<Integer> {
         if (seconds < 1) {
             throw new ParameterException(spec.commandLine(), "--seconds must be at least 1, got " + seconds);
         }
-        QueueEngine queueEngine;
-        try {
-            queueEngine = QueueEngine.of(engine);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--engine must be linux, portable or auto, got " + engine);
-        }
+        QueueEngine queueEngine = EngineOption.parse(spec, engine);
         Demo demo = new Demo(out, Duration.ofSeconds(seconds), queueEngine, List.of(new TimerSection(), new UserSection(),
                 new InodeSection(), new EchoSection(), new AioSection(), new VirtualSection(), new ProcSection()));
         // The launcher execs the JVM, so Ctrl-C lands here: stop the loop and let it print the summary.

@@ -27,8 +27,6 @@ import picocli.CommandLine.Spec;
                 "and check that nothing is lost or duplicated and no waiter gets stuck; exit 1 if so.",
                 "http-abuse: evserver under hostile clients while polite ones must be served (p99 <= 100 ms)."})
 final class StressCommand implements Callable<Integer> {
-    /** The system property the library reads for the default engine (docs/SEMANTICS.md §10). */
-    private static final String ENGINE_PROPERTY = "kevent.engine";
     /** Scenarios that need what only the linux engine has, and what that is. */
     private static final java.util.Map<String, String> LINUX_ONLY = java.util.Map.of(
             "waiters", "it watches descriptors with POLL records, which the portable engine refuses",
@@ -94,21 +92,16 @@ final class StressCommand implements Callable<Integer> {
                 }
             }
         }
-        try {
-            QueueEngine.of(engine);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--engine must be linux, portable or auto, got " + engine);
-        }
-        // The scenarios open their queues and sockets with the defaults, which follow this property
-        // (docs/SEMANTICS.md §10): set for the run, then put back for an in-process caller.
-        String before = System.getProperty(ENGINE_PROPERTY);
-        System.setProperty(ENGINE_PROPERTY, engine);
-        try {
+        QueueEngine queueEngine = EngineOption.parse(spec, engine);
+        Scenario[] asked = chosen;
+        // The scenarios open their queues and sockets with the defaults (docs/SEMANTICS.md §10).
+        return EngineOption.asDefault(queueEngine, () -> {
+            Scenario[] run = asked;
             try (KeventQueue probe = KeventQueue.open()) {
                 // What the scenarios' queues will be, not what was asked: auto says where it landed.
                 out.println("stress: queues on the " + probe.engineName() + " engine");
                 if (probe.engine() == QueueEngine.PORTABLE) {
-                    chosen = java.util.Arrays.stream(chosen).filter(sc -> {
+                    run = java.util.Arrays.stream(run).filter(sc -> {
                         String why = LINUX_ONLY.get(sc.name());
                         if (why != null) {
                             out.println("skipped " + sc.name() + ": " + why + " (docs/SEMANTICS.md §10)");
@@ -117,14 +110,8 @@ final class StressCommand implements Callable<Integer> {
                     }).toArray(Scenario[]::new);
                 }
             }
-            StressStats stats = new StressRunner(out, terminal, chosen).run(Duration.ofSeconds(seconds));
+            StressStats stats = new StressRunner(out, terminal, run).run(Duration.ofSeconds(seconds));
             return stats.clean() ? 0 : 1;
-        } finally {
-            if (before == null) {
-                System.clearProperty(ENGINE_PROPERTY);
-            } else {
-                System.setProperty(ENGINE_PROPERTY, before);
-            }
-        }
+        });
     }
 }
