@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.kevent.internal.source.inode.FileNames;
 import org.kevent.internal.source.inode.InodeBackend;
 // Compile-time constants only: the compiler copies them here, so no binding class is loaded.
+import org.kevent.internal.sys.Epoll;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Inotify;
 
@@ -87,7 +88,6 @@ import org.kevent.internal.sys.Inotify;
  * seconds where it polls (macOS).
  */
 public final class PortableInotify implements InodeBackend {
-    private static final int EPOLLIN = 0x001; // sys/epoll.h, as the poller reads readiness
     /** Records one read aims at; a key's events are read whole, so a read may hold more. */
     private static final int RECORDS_PER_READ = 256;
     private static final int KIND_CREATE = 1;
@@ -159,7 +159,7 @@ public final class PortableInotify implements InodeBackend {
 
         @Override
         protected int readyNow() {
-            return signalled.isEmpty() && !failed.get() ? 0 : EPOLLIN;
+            return signalled.isEmpty() && !failed.get() ? 0 : Epoll.EPOLLIN;
         }
     }
 
