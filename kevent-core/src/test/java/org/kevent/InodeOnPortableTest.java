@@ -126,11 +126,8 @@ class InodeOnPortableTest extends InodeTest implements OnPortableEngine {
 
     @Test
     void aWatchedFileReportsModifyWithoutANameAndItsRemovalBreaksTheInterest() throws IOException {
-        Path file = Files.createFile(dir.resolve("f"));
-        queue.add(Ukevent.inode(1, file, Kevent.INODE_MODIFY | Kevent.INODE_ATTRIB | Kevent.INODE_CLOSE_WRITE));
-
-        Files.writeString(file, "data");
-        List<Ev> written = until(e -> e.is(Kevent.INODE_MODIFY));
+        Path file = dir.resolve("f");
+        List<Ev> written = writeAWatchedFile(file, e -> e.is(Kevent.INODE_MODIFY));
         Files.writeString(dir.resolve("sibling"), "not the watched file");
         Files.delete(file);
         List<Ev> end = until(e -> e.is(Kevent.INODE_DELETE_SELF));

@@ -233,13 +233,22 @@ class InodeTest {
         assertThat(rest(queue)).as("no MOVED_TO for a rename out").isEmpty();
     }
 
+    /**
+     * INODE 1 (MODIFY, ATTRIB, CLOSE_WRITE) on {@code file}, made empty, then "data" written into it.
+     *
+     * @return the events up to {@code last}
+     */
+    List<Ev> writeAWatchedFile(Path file, Predicate<Ev> last) throws IOException {
+        Files.createFile(file);
+        queue.add(Ukevent.inode(1, file, Kevent.INODE_MODIFY | Kevent.INODE_ATTRIB | Kevent.INODE_CLOSE_WRITE));
+        Files.writeString(file, "data");
+        return until(last);
+    }
+
     @Test
     void aWatchedFileReportsModifyAttribAndCloseWriteWithoutAName() throws IOException {
-        Path file = Files.createFile(dir.resolve("f"));
-        queue.add(Ukevent.inode(1, file, Kevent.INODE_MODIFY | Kevent.INODE_ATTRIB | Kevent.INODE_CLOSE_WRITE));
-
-        Files.writeString(file, "data");
-        List<Ev> written = until(e -> e.is(Kevent.INODE_CLOSE_WRITE));
+        Path file = dir.resolve("f");
+        List<Ev> written = writeAWatchedFile(file, e -> e.is(Kevent.INODE_CLOSE_WRITE));
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         List<Ev> chmod = until(e -> e.is(Kevent.INODE_ATTRIB));
 

@@ -20,7 +20,7 @@ import org.kevent.internal.sys.Fd;
  *    thread)        └── sockets' epoll  (EPOLLIN | EPOLLONESHOT, data = POLLER_TAG),
  *                        armed only while the socket poller is idle
  *   sockets' epoll ──┬── socket S       (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
- *   (virtual thread  │                   data = SOCKET_TAG | S's slot in {@link SocketSlots})
+ *   (virtual thread  │                   data = S's slot in {@link SocketSlots})
  *    "kevent-socket-poller")
  *                    └── ...
  *   thread "kevent-parked-waits": epoll_wait(-1) → slot → LockSupport.unpark(queue's parked thread,
@@ -61,9 +61,7 @@ import org.kevent.internal.sys.Fd;
  */
 final class ParkedWaits {
     private static final int MAX_EVENTS = 64;
-    /** Bit of the data word of a socket's registration; queue slots are small numbers. */
-    private static final long SOCKET_TAG = 1L << 62;
-    /** Data word of the sockets' epoll in the watcher's. */
+    /** Data word of the sockets' epoll in the watcher's; queue slots are small numbers. */
     private static final long POLLER_TAG = 1L << 61;
     /** What a socket is watched for: every edge, both directions, and the peer's half-close. */
     private static final int SOCKET_EVENTS = Epoll.EPOLLIN | Epoll.EPOLLOUT | Epoll.EPOLLRDHUP | Epoll.EPOLLET;
@@ -103,7 +101,7 @@ final class ParkedWaits {
      * every change, under {@code this}.
      */
     private volatile EpollPoller[] slots = new EpollPoller[16];
-    /** Sockets watched for blocking calls, under {@code SOCKET_TAG | slot}. */
+    /** Sockets watched for blocking calls, in the sockets' epoll under their slot. */
     private final SocketSlots sockets = new SocketSlots();
     /** Why the watcher thread ended, or null while it runs. */
     private volatile org.kevent.KeventException stopped;
@@ -197,7 +195,7 @@ final class ParkedWaits {
             startSocketPoller();
         }
         int slot = sockets.take(waits);
-        int r = Epoll.ctl(socketEpfd, Epoll.EPOLL_CTL_ADD, fd, SOCKET_EVENTS, SOCKET_TAG | slot);
+        int r = Epoll.ctl(socketEpfd, Epoll.EPOLL_CTL_ADD, fd, SOCKET_EVENTS, slot);
         if (r < 0) {
             sockets.release(slot);
             return r;
@@ -342,7 +340,7 @@ final class ParkedWaits {
             }
             int unparked = 0;
             for (int k = 0; k < n; k++) {
-                SocketWaits w = sockets.get(socketEvents.data(k) & ~SOCKET_TAG);
+                SocketWaits w = sockets.get(socketEvents.data(k));
                 if (w != null) {
                     unparked += w.reported(socketEvents.events(k));
                 }

@@ -2,6 +2,8 @@ package org.kevent.internal.portable;
 
 import org.kevent.KeventException;
 import org.kevent.internal.queue.Poller;
+// Compile-time constants only: the compiler copies them here, so no binding class is loaded.
+import org.kevent.internal.sys.Errno;
 
 /**
  * The part of a {@link Poller} that has no operating-system descriptor: no readiness descriptor to
@@ -10,9 +12,6 @@ import org.kevent.internal.queue.Poller;
  * {@link PortableDescriptor}s instead. Subclasses decide how a poll waits and what a timer does.
  */
 public abstract class DescriptorlessPoller implements Poller {
-    /** {@code EOPNOTSUPP} on Linux; the number {@link #ctlFd} returns negated. */
-    private static final int EOPNOTSUPP = 95;
-
     /** Nothing to collect: every event is made in Java, under the queue's lock. */
     @Override
     public void harvest(boolean kernelWaitUnderway) {
@@ -34,7 +33,7 @@ public abstract class DescriptorlessPoller implements Poller {
     /** No kind on such a poller may watch a descriptor; one that tried gets {@code -EOPNOTSUPP}. */
     @Override
     public int ctlFd(int op, int fd, int events, long token) {
-        return -EOPNOTSUPP;
+        return -Errno.EOPNOTSUPP;
     }
 
     @Override

@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.kevent.internal.source.inode.FileNames;
 import org.kevent.internal.source.inode.InodeBackend;
 // Compile-time constants only: the compiler copies them here, so no binding class is loaded.
+import org.kevent.internal.sys.Epoll;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Inotify;
 
@@ -87,7 +88,6 @@ import org.kevent.internal.sys.Inotify;
  * seconds where it polls (macOS).
  */
 public final class PortableInotify implements InodeBackend {
-    private static final int EPOLLIN = 0x001; // sys/epoll.h, as the poller reads readiness
     /** Records one read aims at; a key's events are read whole, so a read may hold more. */
     private static final int RECORDS_PER_READ = 256;
     private static final int KIND_CREATE = 1;
@@ -159,7 +159,7 @@ public final class PortableInotify implements InodeBackend {
 
         @Override
         protected int readyNow() {
-            return signalled.isEmpty() && !failed.get() ? 0 : EPOLLIN;
+            return signalled.isEmpty() && !failed.get() ? 0 : Epoll.EPOLLIN;
         }
     }
 
@@ -334,14 +334,14 @@ public final class PortableInotify implements InodeBackend {
             }
             String name = entry.toString();
             Path at = d.path.resolve(entry);
-            Watch file = d.files.get(name);
+            // A watched file's CREATE is a new inode under its name (that watch had ended): none.
+            Watch file = e.kind() == ENTRY_CREATE ? null : d.files.get(name);
             int isDir;
             int mask;
             if (e.kind() == ENTRY_CREATE) {
                 mask = Inotify.IN_CREATE;
                 isDir = Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS) ? Inotify.IN_ISDIR : 0;
                 d.goneDirs.remove(name);
-                file = null; // a new inode under a watched file's name: that watch had ended
             } else if (e.kind() == ENTRY_DELETE) {
                 mask = Inotify.IN_DELETE;
                 isDir = left(at) | d.goneDirs.remove(name) ? Inotify.IN_ISDIR : 0;
@@ -352,15 +352,14 @@ public final class PortableInotify implements InodeBackend {
                         continue; // that file was all this directory was watched for
                     }
                 }
-                file = null;
             } else if (e.kind() == ENTRY_MODIFY) {
                 mask = Inotify.IN_MODIFY;
                 isDir = byPath.containsKey(at) ? Inotify.IN_ISDIR : 0;
+                if (file != null) {
+                    add(file.wd, mask, null);
+                }
             } else {
                 continue;
-            }
-            if (file != null) {
-                add(file.wd, mask, null);
             }
             if (d.self != null) {
                 add(d.self.wd, mask | isDir, name.getBytes(FileNames.CHARSET));

@@ -6,6 +6,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.kevent.internal.queue.Poller;
+// Compile-time constants only: the compiler copies them here, so no binding class is loaded.
+import org.kevent.internal.sys.Epoll;
+import org.kevent.internal.sys.Errno;
 import org.kevent.internal.timer.NanoClock;
 import org.kevent.internal.timer.Saturating;
 import org.kevent.internal.timer.TimerWheel;
@@ -35,14 +38,6 @@ import org.kevent.internal.timer.TimerWheel;
  * takes no lock of a queue: it cannot take part in a lock cycle.
  */
 public final class PortablePoller extends DescriptorlessPoller {
-    private static final int EPOLLERR = 0x008;
-    private static final int EPOLLHUP = 0x010;
-    private static final int EPOLLONESHOT = 1 << 30;
-    private static final int EPOLLET = 1 << 31;
-    private static final int ENOENT = 2;
-    private static final int EBADF = 9;
-    private static final int EEXIST = 17;
-
     /** One descriptor in this poller's set: epoll's {@code epitem}. Guarded by the poller's lock. */
     static final class Registration {
         private final PortablePoller poller;
@@ -157,7 +152,7 @@ public final class PortablePoller extends DescriptorlessPoller {
             if (!r.active) {
                 continue;
             }
-            int ready = r.descriptor.readyNow() & (r.events | EPOLLERR | EPOLLHUP);
+            int ready = r.descriptor.readyNow() & (r.events | Epoll.EPOLLERR | Epoll.EPOLLHUP);
             if (ready == 0) {
                 continue;
             }
@@ -168,9 +163,9 @@ public final class PortablePoller extends DescriptorlessPoller {
             tokens[set][n] = r.token;
             bits[set][n] = ready;
             n++;
-            if ((r.events & EPOLLONESHOT) != 0) {
+            if ((r.events & Epoll.EPOLLONESHOT) != 0) {
                 r.active = false;
-            } else if ((r.events & EPOLLET) == 0) {
+            } else if ((r.events & Epoll.EPOLLET) == 0) {
                 // Level: looked at again next time, until the condition no longer holds.
                 r.pending = true;
                 pending.add(r);
@@ -224,21 +219,21 @@ public final class PortablePoller extends DescriptorlessPoller {
             switch (op) {
                 case FD_ADD -> {
                     if (r != null) {
-                        return -EEXIST;
+                        return -Errno.EEXIST;
                     }
                     PortableDescriptor d = PortableDescriptor.lookup(fd);
                     if (d == null) {
-                        return -EBADF;
+                        return -Errno.EBADF;
                     }
                     r = new Registration(this, d, events, token);
                     if (!d.register(r)) {
-                        return -EBADF;
+                        return -Errno.EBADF;
                     }
                     watched.put(fd, r);
                 }
                 case FD_MOD -> {
                     if (r == null) {
-                        return PortableDescriptor.lookup(fd) == null ? -EBADF : -ENOENT;
+                        return PortableDescriptor.lookup(fd) == null ? -Errno.EBADF : -Errno.ENOENT;
                     }
                     r.events = events;
                     r.token = token;
@@ -246,7 +241,7 @@ public final class PortablePoller extends DescriptorlessPoller {
                 }
                 case FD_DEL -> {
                     if (r == null) {
-                        return PortableDescriptor.lookup(fd) == null ? -EBADF : -ENOENT;
+                        return PortableDescriptor.lookup(fd) == null ? -Errno.EBADF : -Errno.ENOENT;
                     }
                     watched.remove(fd);
                     r.active = false;
