@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
@@ -403,6 +404,15 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
             AsynchronousCloseException e = new AsynchronousCloseException();
             e.initCause(failure);
             throw e;
+        }
+    }
+
+    /** Closes a channel a failed call leaves behind: the failure is what the caller hears of. */
+    static void closeQuietly(Channel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // Nothing to add to the failure being reported.
         }
     }
 
