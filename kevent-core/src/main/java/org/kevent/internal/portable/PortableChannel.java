@@ -191,16 +191,22 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
         }
     }
 
-    /** Has the selector watch {@code op} again (the key may be a report ahead of {@link #watch}'s return). */
+    /** Has the selector watch {@code op} again. */
     final void enable(int op) {
         PortableSelector selector = PortableSelector.get();
-        SelectionKey k = key;
-        if (k == null) {
-            k = selector.keyOf(channel);
-        }
+        SelectionKey k = key(selector);
         if (k != null) {
             selector.enable(k, op);
         }
+    }
+
+    /**
+     * @return the channel's key, or null if it was never registered: asked of the selector while
+     *         {@link #watch} has not stored it yet (a report may come ahead of its return)
+     */
+    private SelectionKey key(PortableSelector selector) {
+        SelectionKey k = key;
+        return k != null ? k : selector.keyOf(channel);
     }
 
     /** A call met a failure of the connection: reported as {@code EPOLLERR | EPOLLHUP}, kept for {@code SO_ERROR}. */
@@ -232,10 +238,7 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
     @Override
     public final int release(int fd, boolean lingers) {
         PortableSelector selector = PortableSelector.get();
-        SelectionKey k = key;
-        if (k == null) {
-            k = selector.keyOf(channel);
-        }
+        SelectionKey k = key(selector);
         if (k == null) {
             try {
                 channel.close();
