@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.kevent.CtlOp;
 import org.kevent.CtlResults;
-import org.kevent.EventBuffer;
 import org.kevent.Kevent;
 import org.kevent.KeventException;
 import org.kevent.KeventQueue;
@@ -30,28 +27,6 @@ class SocketInterestOnPortableTest extends SocketInterestTest implements OnPorta
             + " as readable; RDHUP, HUP and ERR are reported once a receive met the end of the stream or the error"
             + " (docs/SEMANTICS.md §10)";
 
-    private KeventQueue q;
-    private Loopback p;
-    private final EventBuffer events = new EventBuffer(8);
-
-    @BeforeEach
-    void openOwn() {
-        q = KeventQueue.open();
-        p = Loopback.open();
-    }
-
-    @AfterEach
-    void closeOwn() {
-        q.close();
-        p.close();
-    }
-
-    private int awaitAny() {
-        int n = q.getEvents(1, events.capacity(), 10, TimeUnit.SECONDS, events);
-        assertThat(n).as("an event within 10 s").isPositive();
-        return n;
-    }
-
     @Test
     @Disabled("portable engine: the selector stops watching a side once it reported it, until a call finds the side"
             + " drained, so an ET interest fires once per drain, not once per arrival on unread bytes"
@@ -63,15 +38,15 @@ class SocketInterestOnPortableTest extends SocketInterestTest implements OnPorta
     /** What the disabled case keeps: one event per arrival when the bytes before were read. */
     @Test
     void edgeTriggeredRecvFiresAgainOnceTheBytesWereReadAndMoreArrive() {
-        q.add(Ukevent.socket(p.server, Kevent.SOCKET_RECV).withFlags(Kevent.REQ_ET));
-        Loopback.sendAll(p.client, new byte[10]);
-        assertThat(awaitAny()).isEqualTo(1);
-        assertThat(q.poll(events)).as("no new data, no event, though unread").isZero();
-        assertThat(Loopback.readExactly(p.server, 10)).hasSize(10);
-        assertThat(p.server.recv(new byte[1], 0, 1)).as("drained").isZero();
-        Loopback.sendAll(p.client, new byte[1]);
-        assertThat(awaitAny()).isEqualTo(1);
-        assertThat(q.poll(events)).isZero();
+        queue.add(Ukevent.socket(pair.server, Kevent.SOCKET_RECV).withFlags(Kevent.REQ_ET));
+        Loopback.sendAll(pair.client, new byte[10]);
+        assertThat(awaitEvents(queue)).isEqualTo(1);
+        assertThat(queue.poll(out)).as("no new data, no event, though unread").isZero();
+        assertThat(Loopback.readExactly(pair.server, 10)).hasSize(10);
+        assertThat(pair.server.recv(new byte[1], 0, 1)).as("drained").isZero();
+        Loopback.sendAll(pair.client, new byte[1]);
+        assertThat(awaitEvents(queue)).isEqualTo(1);
+        assertThat(queue.poll(out)).isZero();
     }
 
     @Test
@@ -82,15 +57,15 @@ class SocketInterestOnPortableTest extends SocketInterestTest implements OnPorta
 
     @Test
     void halfCloseIsRecvThenRdhupOnceTheEndOfStreamWasRead() {
-        q.add(Ukevent.socket(p.server, Kevent.SOCKET_RECV | Kevent.SOCKET_RDHUP));
-        p.client.shutdownOutput();
-        assertThat(awaitAny()).isEqualTo(1);
-        assertThat(events.events(0) & Kevent.SOCKET_RECV).isNotZero();
-        assertThat(p.server.recv(new byte[4], 0, 4)).isEqualTo(-1);
-        assertThat(awaitAny()).isEqualTo(1);
-        assertThat(events.events(0)).isEqualTo(Kevent.SOCKET_RECV | Kevent.SOCKET_RDHUP);
-        Loopback.sendAll(p.server, new byte[] {7});
-        assertThat(Loopback.readExactly(p.client, 1)).containsExactly(7);
+        queue.add(Ukevent.socket(pair.server, Kevent.SOCKET_RECV | Kevent.SOCKET_RDHUP));
+        pair.client.shutdownOutput();
+        assertThat(awaitEvents(queue)).isEqualTo(1);
+        assertThat(out.events(0) & Kevent.SOCKET_RECV).isNotZero();
+        assertThat(pair.server.recv(new byte[4], 0, 4)).isEqualTo(-1);
+        assertThat(awaitEvents(queue)).isEqualTo(1);
+        assertThat(out.events(0)).isEqualTo(Kevent.SOCKET_RECV | Kevent.SOCKET_RDHUP);
+        Loopback.sendAll(pair.server, new byte[] {7});
+        assertThat(Loopback.readExactly(pair.client, 1)).containsExactly(7);
     }
 
     @Test
@@ -101,14 +76,14 @@ class SocketInterestOnPortableTest extends SocketInterestTest implements OnPorta
 
     @Test
     void aPeerResetIsRecvThenErrWithEconnresetOnceAReceiveMetIt() {
-        q.add(Ukevent.socket(p.server, Kevent.SOCKET_RECV));
-        p.client.abort();
-        assertThat(awaitAny()).isEqualTo(1);
-        assertThat(events.events(0) & Kevent.SOCKET_RECV).isNotZero();
+        queue.add(Ukevent.socket(pair.server, Kevent.SOCKET_RECV));
+        pair.client.abort();
+        assertThat(awaitEvents(queue)).isEqualTo(1);
+        assertThat(out.events(0) & Kevent.SOCKET_RECV).isNotZero();
         String end = null;
         for (int k = 0; k < 100 && end == null; k++) {
             try {
-                if (p.server.recv(new byte[64], 0, 64) < 0) {
+                if (pair.server.recv(new byte[64], 0, 64) < 0) {
                     end = "eof";
                 }
             } catch (KeventException e) {
@@ -116,10 +91,10 @@ class SocketInterestOnPortableTest extends SocketInterestTest implements OnPorta
             }
         }
         assertThat(end).isEqualTo("ECONNRESET");
-        assertThat(awaitAny()).isEqualTo(1);
-        assertThat(events.events(0) & (Kevent.SOCKET_ERR | Kevent.SOCKET_HUP))
+        assertThat(awaitEvents(queue)).isEqualTo(1);
+        assertThat(out.events(0) & (Kevent.SOCKET_ERR | Kevent.SOCKET_HUP))
                 .isEqualTo(Kevent.SOCKET_ERR | Kevent.SOCKET_HUP);
-        assertThat(events.socketError(0)).isEqualTo(104);   // ECONNRESET, Linux's number on every engine
+        assertThat(out.socketError(0)).isEqualTo(104);   // ECONNRESET, Linux's number on every engine
     }
 
     @Test
@@ -132,16 +107,16 @@ class SocketInterestOnPortableTest extends SocketInterestTest implements OnPorta
 
     @Test
     void aClosedSocketAnUnknownNumberAndANativeSocketAreRejectedPerRecord() {
-        TcpSocket closed = TcpSocket.connect(p.listener.localAddress());
+        TcpSocket closed = TcpSocket.connect(pair.listener.localAddress());
         closed.close();
-        TcpSocket natively = onTheLinuxEngine(() -> TcpSocket.connect(p.listener.localAddress()));
+        TcpSocket natively = onTheLinuxEngine(() -> TcpSocket.connect(pair.listener.localAddress()));
         try (natively) {
-            CtlResults r = q.ctl(CtlOp.ADD,
+            CtlResults r = queue.ctl(CtlOp.ADD,
                     Ukevent.socket(closed, Kevent.SOCKET_RECV),
                     Ukevent.socket(0, Kevent.SOCKET_RECV),
                     Ukevent.socket(natively, Kevent.SOCKET_RECV),
                     Ukevent.socket(natively.id(), Kevent.SOCKET_RECV),
-                    Ukevent.socket(p.server, Kevent.SOCKET_RECV));
+                    Ukevent.socket(pair.server, Kevent.SOCKET_RECV));
             assertThat(r.errorName(0)).isEqualTo("EBADF");
             assertThat(r.message(0)).contains("closed");
             assertThat(r.errorName(1)).isEqualTo("EBADF");
@@ -150,15 +125,15 @@ class SocketInterestOnPortableTest extends SocketInterestTest implements OnPorta
             assertThat(r.message(2)).contains("native socket", "portable engine");
             assertThat(r.errorName(3)).as("the fd of a native socket, named by number").isEqualTo("EINVAL");
             assertThat(r.ok(4)).as("the batch goes on").isTrue();
-            assertThat(q.stats().registered()).isEqualTo(1);
+            assertThat(queue.stats().registered()).isEqualTo(1);
         }
     }
 
     @Test
     void aPortableSocketOnALinuxQueueIsRejectedPerRecordSayingSo() {
         try (KeventQueue linux = KeventQueue.builder().engine(QueueEngine.LINUX).open()) {
-            CtlResults r = linux.ctl(CtlOp.ADD, Ukevent.socket(p.server, Kevent.SOCKET_RECV),
-                    Ukevent.socket(p.listener, Kevent.SOCKET_ACCEPT), Ukevent.user(1));
+            CtlResults r = linux.ctl(CtlOp.ADD, Ukevent.socket(pair.server, Kevent.SOCKET_RECV),
+                    Ukevent.socket(pair.listener, Kevent.SOCKET_ACCEPT), Ukevent.user(1));
             assertThat(r.errorName(0)).isEqualTo("EINVAL");
             assertThat(r.message(0)).contains("portable engine's socket", "linux engine");
             assertThat(r.errorName(1)).isEqualTo("EINVAL");
@@ -176,16 +151,16 @@ class SocketInterestOnPortableTest extends SocketInterestTest implements OnPorta
         java.nio.file.Path path = java.nio.file.Files.writeString(dir.resolve("f.txt"), "hello");
         try (KeventQueue linux = KeventQueue.builder().engine(QueueEngine.LINUX).open();
              NativeFile portableFile = NativeFile.open(path)) {
-            long recv = linux.aioRecv(p.server, java.nio.ByteBuffer.allocate(8));
+            long recv = linux.aioRecv(pair.server, java.nio.ByteBuffer.allocate(8));
             long sendfile = onTheLinuxEngine(() -> {
-                try (TcpSocket natively = TcpSocket.connect(p.listener.localAddress())) {
+                try (TcpSocket natively = TcpSocket.connect(pair.listener.localAddress())) {
                     return linux.aioSendfile(natively, portableFile, 0, 5);
                 }
             });
             java.util.Map<Long, Long> results = new java.util.HashMap<>();
-            while (results.size() < 2 && linux.getEvents(1, 4, 10, TimeUnit.SECONDS, events) > 0) {
-                for (int k = 0; k < events.size(); k++) {
-                    results.put(events.id(k), events.data(k));
+            while (results.size() < 2 && linux.getEvents(1, 4, 10, TimeUnit.SECONDS, out) > 0) {
+                for (int k = 0; k < out.size(); k++) {
+                    results.put(out.id(k), out.data(k));
                 }
             }
             assertThat(results).containsEntry(recv, -22L).containsEntry(sendfile, -22L);   // -EINVAL

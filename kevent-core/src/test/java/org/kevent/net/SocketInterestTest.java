@@ -24,9 +24,9 @@ import org.kevent.internal.sys.Sockets;
 
 /** SOCKET interests on real loopback sockets (docs/SEMANTICS.md §2–4). */
 class SocketInterestTest {
-    private KeventQueue queue;
-    private Loopback pair;
-    private final EventBuffer out = new EventBuffer(8);
+    KeventQueue queue;
+    Loopback pair;
+    final EventBuffer out = new EventBuffer(8);
 
     @BeforeEach
     void open() {
@@ -41,7 +41,7 @@ class SocketInterestTest {
     }
 
     /** Waits (bounded) for at least one event. */
-    private int awaitEvents(KeventQueue q) {
+    int awaitEvents(KeventQueue q) {
         int n = q.getEvents(1, out.capacity(), 10, TimeUnit.SECONDS, out);
         assertThat(n).as("an event within 10 s").isPositive();
         return n;

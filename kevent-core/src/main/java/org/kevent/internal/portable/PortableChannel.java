@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
@@ -190,16 +191,22 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
         }
     }
 
-    /** Has the selector watch {@code op} again (the key may be a report ahead of {@link #watch}'s return). */
+    /** Has the selector watch {@code op} again. */
     final void enable(int op) {
         PortableSelector selector = PortableSelector.get();
-        SelectionKey k = key;
-        if (k == null) {
-            k = selector.keyOf(channel);
-        }
+        SelectionKey k = key(selector);
         if (k != null) {
             selector.enable(k, op);
         }
+    }
+
+    /**
+     * @return the channel's key, or null if it was never registered: asked of the selector while
+     *         {@link #watch} has not stored it yet (a report may come ahead of its return)
+     */
+    private SelectionKey key(PortableSelector selector) {
+        SelectionKey k = key;
+        return k != null ? k : selector.keyOf(channel);
     }
 
     /** A call met a failure of the connection: reported as {@code EPOLLERR | EPOLLHUP}, kept for {@code SO_ERROR}. */
@@ -231,10 +238,7 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
     @Override
     public final int release(int fd, boolean lingers) {
         PortableSelector selector = PortableSelector.get();
-        SelectionKey k = key;
-        if (k == null) {
-            k = selector.keyOf(channel);
-        }
+        SelectionKey k = key(selector);
         if (k == null) {
             try {
                 channel.close();
@@ -403,6 +407,15 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
             AsynchronousCloseException e = new AsynchronousCloseException();
             e.initCause(failure);
             throw e;
+        }
+    }
+
+    /** Closes a channel a failed call leaves behind: the failure is what the caller hears of. */
+    static void closeQuietly(Channel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // Nothing to add to the failure being reported.
         }
     }
 

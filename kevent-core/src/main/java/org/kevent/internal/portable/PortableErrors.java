@@ -8,13 +8,17 @@ import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.UnsupportedAddressTypeException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Locale;
 
 import org.kevent.KeventException;
 
 /**
- * The errno a portable socket's failure stands for (docs/SEMANTICS.md §10). The JDK's channels
- * throw exceptions, not errno values: the type says some ({@link ClosedChannelException} is
+ * The errno a portable socket's or file's failure stands for (docs/SEMANTICS.md §10). The JDK's
+ * channels throw exceptions, not errno values: the type says some ({@link ClosedChannelException} is
  * {@code EBADF}, {@link ConnectException} {@code ECONNREFUSED}, {@link BindException}
  * {@code EADDRINUSE}, ...), the operating system's message text the rest ("Connection reset",
  * "Broken pipe", "Too many open files", ...). What neither tells apart is {@code EIO}, with the
@@ -56,6 +60,19 @@ final class PortableErrors {
      * @return the errno it stands for, {@link #EIO} if it cannot be told
      */
     static int errno(Throwable e) {
+        // A file's failures first: their message is the path, which the text below must not read.
+        if (e instanceof NoSuchFileException) {
+            return ENOENT;
+        }
+        if (e instanceof AccessDeniedException) {
+            return EACCES;
+        }
+        if (e instanceof NotDirectoryException) {
+            return ENOTDIR;
+        }
+        if (e instanceof FileSystemLoopException) {
+            return ELOOP;
+        }
         if (e instanceof ClosedChannelException) {
             return EBADF;
         }

@@ -2,12 +2,8 @@ package org.kevent.internal.portable;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -109,12 +105,7 @@ public final class PortableFile {
     }
 
     private static KeventException failed(IOException e, String what) {
-        int errno = e instanceof NoSuchFileException ? PortableErrors.ENOENT
-                : e instanceof AccessDeniedException ? PortableErrors.EACCES
-                : e instanceof NotDirectoryException ? PortableErrors.ENOTDIR
-                : e instanceof FileSystemLoopException ? PortableErrors.ELOOP
-                : PortableErrors.errno(e);
-        return PortableErrors.exception("open", errno, what + ": " + e, e);
+        return PortableErrors.exception("open", e, what);
     }
 
     /**

@@ -56,11 +56,7 @@ public final class PortableListener extends PortableChannel {
             ch.bind(local, backlog);
             return ch;
         } catch (IOException | RuntimeException e) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // The failure is what the caller needs to hear of.
-            }
+            closeQuietly(ch);
             throw PortableErrors.exception(call, e, "listening on " + local);
         }
     }
@@ -98,11 +94,7 @@ public final class PortableListener extends PortableChannel {
             try {
                 c.configureBlocking(false);
             } catch (IOException e) {
-                try {
-                    c.close();
-                } catch (IOException ignored) {
-                    // The failure to report is the first one.
-                }
+                closeQuietly(c);
                 throw PortableErrors.exception("accept4", e, "making the accepted connection nonblocking on " + this);
             }
         }

@@ -116,14 +116,6 @@ public final class PortableSocket extends PortableChannel {
         }
     }
 
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // Closing a channel that failed to connect: nothing more to say than the failure.
-        }
-    }
-
     @Override
     int readOp() {
         return SelectionKey.OP_READ;
@@ -286,11 +278,7 @@ public final class PortableSocket extends PortableChannel {
         try {
             n = receive ? socket.read(view) : socket.write(view);
         } catch (IOException e) {
-            int errno = PortableErrors.errno(e);
-            if (errno != PortableErrors.EBADF && errno != PortableErrors.EIO) {
-                failed(errno);
-            }
-            return -errno;
+            return -failedBy(e);
         } catch (IllegalStateException closedArena) {
             return -PortableErrors.EFAULT;
         }
@@ -384,11 +372,21 @@ public final class PortableSocket extends PortableChannel {
 
     /** A call failed: the error is the connection's from now on (SOCKET_ERR), then thrown. */
     private KeventException callFailed(String call, IOException e) {
+        return PortableErrors.exception(call, failedBy(e), this + ": " + e, e);
+    }
+
+    /**
+     * A call failed with {@code e}: the connection's error from now on (SOCKET_ERR), unless it is
+     * the socket's own close ({@code EBADF}) or cannot be told ({@code EIO}).
+     *
+     * @return the errno {@code e} stands for
+     */
+    private int failedBy(IOException e) {
         int errno = PortableErrors.errno(e);
         if (errno != PortableErrors.EBADF && errno != PortableErrors.EIO) {
             failed(errno);
         }
-        return PortableErrors.exception(call, e, toString());
+        return errno;
     }
 
     // ------------------------------------------------------------------------------ control

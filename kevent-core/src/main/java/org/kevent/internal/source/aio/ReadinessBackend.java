@@ -1,5 +1,6 @@
 package org.kevent.internal.source.aio;
 
+import org.kevent.internal.sys.Errno;
 import org.kevent.internal.queue.SourceContext;
 
 /**
@@ -12,12 +13,6 @@ import org.kevent.internal.queue.SourceContext;
  * is made ({@link #transfer}, {@link #receiveInto}). Every method runs with the queue lock held.
  */
 public abstract class ReadinessBackend extends AioBackend {
-    /** {@code EAGAIN} and {@code EINTR}: Linux's numbers, which both engines return negated. */
-    private static final int EAGAIN = 11;
-    private static final int EINTR = 4;
-    private static final int EBADF = 9;
-    private static final int ECANCELED = 125;
-
     private RecvPool pool;
 
     protected ReadinessBackend(SourceContext context, Aio aio) {
@@ -79,7 +74,7 @@ public abstract class ReadinessBackend extends AioBackend {
      */
     private int receiveMultishot(AioOp op) {
         if (op.socket.socket.fd() < 0) {
-            aio.end(op, -EBADF);
+            aio.end(op, -Errno.EBADF);
             return ENDED;
         }
         RecvPool p = pool;
@@ -95,10 +90,10 @@ public abstract class ReadinessBackend extends AioBackend {
                 continue;
             }
             p.push(id);
-            if (n == -EAGAIN) {
+            if (n == -Errno.EAGAIN) {
                 return BLOCKED;
             }
-            if (n != -EINTR) {
+            if (n != -Errno.EINTR) {
                 // 0: end of stream.
                 aio.end(op, n);
                 return ENDED;
@@ -133,7 +128,7 @@ public abstract class ReadinessBackend extends AioBackend {
     public final void cancel(AioOp op) {
         // Nothing of a readiness request is in the kernel between two steps.
         op.starved = false;
-        aio.end(op, -ECANCELED);
+        aio.end(op, -Errno.ECANCELED);
     }
 
     @Override
