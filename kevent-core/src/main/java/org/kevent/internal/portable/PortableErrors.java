@@ -125,11 +125,12 @@ final class PortableErrors {
         if (m.contains("connection abort")) {
             return ECONNABORTED;
         }
-        if (m.contains("too many open files")) {
-            return EMFILE;
-        }
+        // The system-wide limit's text contains the process limit's: look for it first.
         if (m.contains("file table overflow") || m.contains("too many open files in system")) {
             return ENFILE;
+        }
+        if (m.contains("too many open files")) {
+            return EMFILE;
         }
         if (m.contains("address already in use")) {
             return EADDRINUSE;

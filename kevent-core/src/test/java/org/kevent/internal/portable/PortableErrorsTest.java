@@ -44,6 +44,14 @@ class PortableErrorsTest {
                 .isEqualTo(40);
     }
 
+    /** The system-wide limit's text holds the process limit's: the longer one is looked for first. */
+    @Test
+    void theSystemWideDescriptorLimitIsEnfileNotEmfile() {
+        assertThat(PortableErrors.errno(new IOException("Too many open files in system"))).isEqualTo(23);
+        assertThat(PortableErrors.errno(new IOException("File table overflow"))).isEqualTo(23);
+        assertThat(PortableErrors.errno(new IOException("Too many open files"))).isEqualTo(24);
+    }
+
     @Test
     void whatCannotBeToldApartIsEioAndTheJdksExceptionStaysInTheMessageAndCause() {
         IOException odd = new IOException("something the table does not know");
