@@ -32,6 +32,8 @@ public final class BenchMain {
                     + "  JMH: trigger/deliver (1 and 2 threads, ring), timer add+cancel; ops/s and B/op;"
                     + " with --baseline, trigger/deliver paired against another build's bench jar",
                     EngineRunner::run, false),
+            new Bench("parser", "[--quick]  JMH: evserver's request-head parser, ns and bytes allocated per head (wrk's, a browser's)",
+                    ParserRunner::run, false),
             new Bench("inode", "[--files N] [--rounds N] [--burst N]"
                     + "  file-creation latency, burst throughput and loss vs JDK WatchService", InodeBench::run, true),
             new Bench("vthreads", VthreadsBench.USAGE, VthreadsBench::run, true),
