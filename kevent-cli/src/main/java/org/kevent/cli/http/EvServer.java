@@ -426,7 +426,7 @@ public final class EvServer implements AutoCloseable {
             int requests = c.requests;
             int r;
             try {
-                r = processor.serve(c);
+                r = processor.serve(c, now);
             } catch (RuntimeException e) {
                 r = HttpProcessor.CLOSE;   // reset, broken pipe: the peer is gone
             }
@@ -544,7 +544,7 @@ public final class EvServer implements AutoCloseable {
             if (!io.closing) {
                 int r;
                 try {
-                    r = processor.serve(c);
+                    r = processor.serve(c, now);
                 } catch (RuntimeException e) {
                     r = HttpProcessor.CLOSE;
                 }

@@ -5,12 +5,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * The {@code Date} header line and the whole plaintext response, rebuilt at most once per second.
  *
- * <p><b>Semantics</b>: {@link #refresh(long)} compares the second with the cached one; only a new
- * second formats (and allocates). Between refreshes the arrays are stable and can be copied.
+ * <p><b>Semantics</b>: {@link #refresh(long)} reads the wall clock only once the monotonic time it
+ * is given reaches the next whole second it computed at its last read, so a server that already
+ * reads {@link System#nanoTime()} per batch of events pays no second clock read per connection;
+ * only a new second formats (and allocates). Between refreshes the arrays are stable and can be
+ * copied. The header may lag a step of the wall clock by up to a second, never more.
  * <p><b>Threading</b>: one instance per server thread; not shared.
  */
 final class HttpDate {
@@ -24,21 +28,38 @@ final class HttpDate {
             + "Content-Length: 13\r\n").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PLAIN_BODY = "\r\nHello, World!".getBytes(StandardCharsets.US_ASCII);
 
+    private final LongSupplier wallMillis;
     private long second = Long.MIN_VALUE;
+    /** The {@link System#nanoTime()} at which the wall clock reaches the second after {@link #second}. */
+    private long nextSecondNanos;
     final byte[] line = new byte[LINE_LENGTH];
     /** The complete keep-alive answer to {@code GET /plaintext}. */
     final byte[] plaintext = new byte[PLAIN_HEAD.length + LINE_LENGTH + PLAIN_BODY.length];
 
+    HttpDate() {
+        this(System::currentTimeMillis);
+    }
+
+    /** @param wallMillis the wall clock, milliseconds since the epoch (a test's own) */
+    HttpDate(LongSupplier wallMillis) {
+        this.wallMillis = wallMillis;
+    }
+
     /**
      * Makes the cached bytes current.
      *
-     * @param nowMillis wall-clock time in milliseconds since the epoch
+     * @param nowNanos {@link System#nanoTime()}, read by the caller at most a batch of events ago
      */
-    void refresh(long nowMillis) {
-        long s = Math.floorDiv(nowMillis, 1000);
+    void refresh(long nowNanos) {
+        if (second != Long.MIN_VALUE && nowNanos - nextSecondNanos < 0) {
+            return;
+        }
+        long millis = wallMillis.getAsLong();
+        long s = Math.floorDiv(millis, 1000);
         if (s != second) {
             rebuild(s);
         }
+        nextSecondNanos = nowNanos + (1000 - Math.floorMod(millis, 1000)) * 1_000_000L;
     }
 
     private void rebuild(long s) {

@@ -105,6 +105,19 @@ public final class HttpProcessor {
      * @return {@link #WAIT_RECV}, {@link #WAIT_SEND} or {@link #CLOSE}
      */
     public int serve(HttpConnection c) {
+        return serve(c, System.nanoTime());
+    }
+
+    /**
+     * Runs the connection until it would block or must close; the {@code Date} of its answers is
+     * taken at {@code nowNanos}, a {@link System#nanoTime()} the caller already read for its batch
+     * of events (no clock read of its own per connection).
+     *
+     * @param c        the connection
+     * @param nowNanos {@link System#nanoTime()} at most a batch of events ago
+     * @return {@link #WAIT_RECV}, {@link #WAIT_SEND} or {@link #CLOSE}
+     */
+    public int serve(HttpConnection c, long nowNanos) {
         if (c.hasPendingOutput()) {
             int r = resumeOutput(c);
             if (r != SENT) {
@@ -114,7 +127,7 @@ public final class HttpProcessor {
         if (c.closeAfterFlush) {
             return CLOSE;
         }
-        date.refresh(System.currentTimeMillis());
+        date.refresh(nowNanos);
         inStart = 0;
         inEnd = c.takeInput(in);
         outLength = 0;
