@@ -6,16 +6,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-import org.openjdk.jmh.profile.GCProfiler;
+import org.kevent.bench.support.Jmh;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * {@code kevent bench engine}: runs {@link EngineBenchmark} through the JMH Runner API (one fork,
+ * {@code kevent bench engine}: runs {@link EngineBenchmark} through {@link Jmh} (one fork,
  * the GC profiler on) and prints one table of score, error, allocation per operation and target.
  * With {@code --baseline JAR} it runs {@link EnginePaired}, a before/after comparison, instead.
  *
@@ -80,18 +76,8 @@ final class EngineRunner {
         int measurements = quick ? 2 : 5;
         report.header("engine", "JMH, 1 fork, " + warmups + " warm-up + " + measurements
                 + " measured iterations of 1 s, -prof gc");
-        Options jmh = new OptionsBuilder()
-                .include("^" + EngineBenchmark.class.getName().replace(".", "\\.") + "\\.")
-                .forks(1)
-                .warmupIterations(warmups)
-                .warmupTime(TimeValue.seconds(1))
-                .measurementIterations(measurements)
-                .measurementTime(TimeValue.seconds(1))
-                .addProfiler(GCProfiler.class)
-                .jvmArgs("--enable-native-access=ALL-UNNAMED", "-Xmx1g")
-                .shouldFailOnError(true)
-                .build();
-        Collection<RunResult> results = new Runner(jmh).run();
+        Collection<RunResult> results = Jmh.run(EngineBenchmark.class, warmups, measurements, 1,
+                "--enable-native-access=ALL-UNNAMED", "-Xmx1g");
         print(report, results);
     }
 

@@ -2,16 +2,12 @@ package org.kevent.bench;
 
 import java.util.Collection;
 
-import org.openjdk.jmh.profile.GCProfiler;
+import org.kevent.bench.support.Jmh;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * {@code kevent bench parser}: {@link ParserBenchmark} through the JMH Runner API (one fork, the
+ * {@code kevent bench parser}: {@link ParserBenchmark} through {@link Jmh} (one fork, the
  * GC profiler on): nanoseconds and bytes allocated per request head. The head parser is the
  * largest user-space item of evserver's pipelined profile (docs/BENCHMARKS.md, "parser"); this
  * prices it alone, where {@code bench http} cannot resolve a few nanoseconds per request.
@@ -28,18 +24,7 @@ final class ParserRunner {
         int measurements = quick ? 2 : 5;
         report.header("parser", "JMH, 1 fork, " + warmups + " warm-up + " + measurements
                 + " measured iterations of 1 s, -prof gc");
-        Options jmh = new OptionsBuilder()
-                .include("^" + ParserBenchmark.class.getName().replace(".", "\\.") + "\\.")
-                .forks(1)
-                .warmupIterations(warmups)
-                .warmupTime(TimeValue.seconds(1))
-                .measurementIterations(measurements)
-                .measurementTime(TimeValue.seconds(1))
-                .addProfiler(GCProfiler.class)
-                .jvmArgs("-Xmx1g")
-                .shouldFailOnError(true)
-                .build();
-        Collection<RunResult> results = new Runner(jmh).run();
+        Collection<RunResult> results = Jmh.run(ParserBenchmark.class, warmups, measurements, 1, "-Xmx1g");
         Report.Table t = report.table("parser — head", "bytes", "ns/head", "± error", "ns/byte", "alloc B/head");
         for (RunResult r : results) {
             String head = r.getParams().getParam("head");

@@ -6,14 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.kevent.bench.support.Jmh;
 import org.kevent.bench.support.Output;
-import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * {@code ./kevent bench netty-alloc [--quick]}: runs {@link NettyAllocBenchmark} through JMH (one
@@ -54,18 +50,8 @@ public final class NettyAllocRunner {
         int measurements = quick ? 1 : 3;
         out.header().accept("netty-alloc", "JMH, 1 fork, " + warmups + " warm-up + " + measurements
                 + " measured iterations of 2 s, -prof gc: allocation per echo round trip, 1 event-loop thread");
-        Options jmh = new OptionsBuilder()
-                .include("^" + NettyAllocBenchmark.class.getName().replace(".", "\\.") + "\\.")
-                .forks(1)
-                .warmupIterations(warmups)
-                .warmupTime(TimeValue.seconds(2))
-                .measurementIterations(measurements)
-                .measurementTime(TimeValue.seconds(2))
-                .addProfiler(GCProfiler.class)
-                .jvmArgs("--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled")
-                .shouldFailOnError(true)
-                .build();
-        Collection<RunResult> results = new Runner(jmh).run();
+        Collection<RunResult> results = Jmh.run(NettyAllocBenchmark.class, warmups, measurements, 2,
+                "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled");
         List<Cell> cells = new ArrayList<>();
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark();
