@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 
 import org.junit.jupiter.api.Test;
 
@@ -44,24 +45,27 @@ class HttpParserScanTest {
 
     @Test
     void targetScanStopsAtEveryByteOutsideVcharWhereverItSitsInAWord() {
-        for (int v = 0; v < 256; v++) {
-            for (int at = 0; at < RUN; at++) {
-                byte[] buf = filled('a', RUN);
-                buf[at] = (byte) v;
-                int want = vchar(v) ? RUN : at;
-                assertThat(HttpParser.skipTargetBytes(buf, 0, RUN)).as("byte 0x%02x at %d", v, at).isEqualTo(want);
-            }
-        }
+        assertStopsAtEveryByteOutside(HttpParserScanTest::vchar, HttpParser::skipTargetBytes);
     }
 
     @Test
     void fieldScanStopsAtControlsAndDelButPassesTabSpaceAndObsText() {
+        assertStopsAtEveryByteOutside(HttpParserScanTest::fieldByte, HttpParser::skipFieldBytes);
+    }
+
+    /** A scan over {@code buf[from, limit)}: the index of its first stopping byte, or {@code limit}. */
+    private interface Scan {
+        int skip(byte[] buf, int from, int limit);
+    }
+
+    /** Every byte value at every offset of {@link #RUN} bytes of 'a': the scan stops there unless {@code allowed}. */
+    private static void assertStopsAtEveryByteOutside(IntPredicate allowed, Scan scan) {
         for (int v = 0; v < 256; v++) {
             for (int at = 0; at < RUN; at++) {
                 byte[] buf = filled('a', RUN);
                 buf[at] = (byte) v;
-                int want = fieldByte(v) ? RUN : at;
-                assertThat(HttpParser.skipFieldBytes(buf, 0, RUN)).as("byte 0x%02x at %d", v, at).isEqualTo(want);
+                int want = allowed.test(v) ? RUN : at;
+                assertThat(scan.skip(buf, 0, RUN)).as("byte 0x%02x at %d", v, at).isEqualTo(want);
             }
         }
     }
