@@ -463,8 +463,10 @@ public final class EvServer implements AutoCloseable {
         /** Closes every connection whose deadline passed. */
         private void closeExpired() {
             for (HttpConnection c = deadlines.expired(now); c != null; c = deadlines.expired(now)) {
-                timedOut = timedOut + 1;
                 closeConnection(c, owesAnswers(c));
+                // After the close: whoever sees the count sees the socket already closed (reset),
+                // not still draining its queued answers to a client that starts reading.
+                timedOut = timedOut + 1;
             }
         }
 
@@ -490,8 +492,8 @@ public final class EvServer implements AutoCloseable {
         private void makeRoom() {
             HttpConnection victim = deadlines.first();
             if (victim != null) {
-                evicted = evicted + 1;
                 closeConnection(victim, owesAnswers(victim));
+                evicted = evicted + 1;   // after the close, as for timedOut
             }
         }
 
