@@ -1,0 +1,16 @@
+package org.kevent.netty.testsuite;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.socket.SocketExceptionHandlingTest;
+
+import java.util.List;
+
+/** Netty's {@code SocketExceptionHandlingTest} on the kevent transport, receiving through network AIO ({@link KeventSocketTestPermutation#AIO}). */
+class KeventAioSocketExceptionHandlingTest extends SocketExceptionHandlingTest {
+    @Override
+    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return KeventSocketTestPermutation.AIO.socket();
+    }
+}

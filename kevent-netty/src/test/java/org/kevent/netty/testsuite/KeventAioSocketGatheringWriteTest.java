@@ -1,0 +1,16 @@
+package org.kevent.netty.testsuite;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.socket.SocketGatheringWriteTest;
+
+import java.util.List;
+
+/** Netty's {@code SocketGatheringWriteTest} on the kevent transport, receiving through network AIO ({@link KeventSocketTestPermutation#AIO}). */
+class KeventAioSocketGatheringWriteTest extends SocketGatheringWriteTest {
+    @Override
+    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return KeventSocketTestPermutation.AIO.socket();
+    }
+}

@@ -1,0 +1,16 @@
+package org.kevent.netty.testsuite;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.socket.SocketObjectEchoTest;
+
+import java.util.List;
+
+/** Netty's {@code SocketObjectEchoTest} on the kevent transport, receiving through network AIO ({@link KeventSocketTestPermutation#AIO}). */
+class KeventAioSocketObjectEchoTest extends SocketObjectEchoTest {
+    @Override
+    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return KeventSocketTestPermutation.AIO.socket();
+    }
+}

@@ -1,0 +1,16 @@
+package org.kevent.netty.testsuite;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.socket.SocketReadPendingTest;
+
+import java.util.List;
+
+/** Netty's {@code SocketReadPendingTest} on the kevent transport, receiving through network AIO ({@link KeventSocketTestPermutation#AIO}). */
+class KeventAioSocketReadPendingTest extends SocketReadPendingTest {
+    @Override
+    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return KeventSocketTestPermutation.AIO.socket();
+    }
+}
