@@ -13,11 +13,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.UnresolvedAddressException;
 
-import org.kevent.EventType;
 import org.kevent.Kevent;
 import org.kevent.KeventException;
 import org.kevent.Ukevent;
-import org.kevent.net.TcpSocket;
 
 /**
  * What both kevent channels share: the registration with their loop's {@link KeventIoHandler},
@@ -28,8 +26,6 @@ abstract class AbstractKeventChannel extends AbstractChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false);
 
     private IoRegistration registration;
-    /** The loop's own registration that {@link #registration} wraps; loop thread only. */
-    private KeventIoHandler.Registration keventRegistration;
     /** The loop's handler while registered; loop thread only. */
     private KeventIoHandler ioHandler;
     /** SOCKET bits wanted (HUP and ERR are always reported); loop thread only once registered. */
@@ -63,8 +59,7 @@ abstract class AbstractKeventChannel extends AbstractChannel {
         ((IoEventLoop) eventLoop()).register((AbstractKeventUnsafe) unsafe()).addListener(f -> {
             if (f.isSuccess()) {
                 registration = (IoRegistration) f.getNow();
-                keventRegistration = registration.attachment();
-                ioHandler = keventRegistration.ioHandler();
+                ioHandler = registration.attachment();
                 submitted = false;
                 try {
                     submitInterest();
@@ -104,21 +99,6 @@ abstract class AbstractKeventChannel extends AbstractChannel {
     /** @return the loop's {@link KeventIoHandler#scratch()}; loop thread only, while registered */
     final byte[] scratch() {
         return ioHandler.scratch();
-    }
-
-    /**
-     * Starts a multishot receive on {@code socket} whose events reach this channel's handle.
-     * Loop thread only, while registered.
-     *
-     * @return the request id
-     */
-    final long aioRecvMultishot(TcpSocket socket) {
-        return ioHandler.aioRecvMultishot(socket, keventRegistration);
-    }
-
-    /** Cancels this channel's request {@code id}; its last event still comes. Loop thread only. */
-    final void aioCancel(long id) {
-        ioHandler.aioCancel(id);
     }
 
     /** @return whether the queue's interest for this channel includes {@code bit} */
@@ -191,18 +171,7 @@ abstract class AbstractKeventChannel extends AbstractChannel {
             if (!isOpen()) {
                 return; // the last (BROKEN) event of a socket this channel closed itself
             }
-            if (e.type() == EventType.NAIO) {
-                aioEvent(e);
-            } else {
-                socketReady(e.events(), (int) e.data2(), e.broken());
-            }
-        }
-
-        /**
-         * A network AIO event of a request this channel made: an arrival of its multishot receive
-         * (the loop gives the buffer back when this returns) or the request's end.
-         */
-        void aioEvent(KeventIoEvent e) {
+            socketReady(e.events(), (int) e.data2(), e.broken());
         }
 
         /**

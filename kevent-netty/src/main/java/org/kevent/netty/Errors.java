@@ -21,7 +21,6 @@ final class Errors {
     private static final int ENETUNREACH = 101;
     private static final int EHOSTUNREACH = 113;
     private static final int ECONNRESET = 104;
-    private static final int EPIPE = 32;
 
     private Errors() {
     }
@@ -36,21 +35,6 @@ final class Errors {
         };
         io.initCause(e);
         return io;
-    }
-
-    /**
-     * @param errno the positive errno a multishot receive ended with
-     * @return the failure as a read's IOException, as the readiness path's {@link #io} gives it
-     */
-    static IOException recvFailed(int errno) {
-        String what = switch (errno) {
-            case ECONNRESET -> "ECONNRESET (Connection reset by peer)";
-            case ETIMEDOUT -> "ETIMEDOUT (Connection timed out)";
-            case EPIPE -> "EPIPE (Broken pipe)";
-            case EHOSTUNREACH -> "EHOSTUNREACH (No route to host)";
-            default -> "errno " + errno;
-        };
-        return new SocketException("aioRecvMultishot failed: " + what);
     }
 
     /**

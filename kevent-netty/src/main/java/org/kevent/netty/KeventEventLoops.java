@@ -120,8 +120,7 @@ public final class KeventEventLoops {
     @SuppressWarnings("unchecked")
     public static Future<KeventUserEvent> userEvent(EventLoop loop, KeventListener listener) {
         return (Future<KeventUserEvent>) (Future<?>) register(loop, listener, false, Ukevent::user,
-                (registration, id) -> new KeventUserEvent(registration,
-                        registration.<KeventIoHandler.Registration>attachment().ioHandler(), id));
+                (registration, id) -> new KeventUserEvent(registration, registration.attachment(), id));
     }
 
     /** Makes what the future completes with, for a registration and the source's id. */
@@ -145,7 +144,7 @@ public final class KeventEventLoops {
             }
             IoRegistration registration = (IoRegistration) f.getNow();
             handle.registration = registration;
-            KeventIoHandler handler = registration.<KeventIoHandler.Registration>attachment().ioHandler();
+            KeventIoHandler handler = registration.attachment();
             long id = handler.nextSourceId();
             try {
                 registration.submit(new KeventIoOps(record.apply(id)));

@@ -2,7 +2,6 @@ package org.kevent.netty;
 
 import io.netty.channel.IoEvent;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 import org.kevent.EventBuffer;
@@ -39,21 +38,6 @@ final class KeventIoEvent implements IoEvent {
     /** @return whether the source died (closed, deleted): this is its last event */
     boolean broken() {
         return (buffer.flags(index) & Kevent.RET_BROKEN) != 0;
-    }
-
-    /** @return whether this is a multishot receive's arrival (its buffer is {@link #buffer()}) */
-    boolean arrival() {
-        return (buffer.flags(index) & Kevent.RET_MORE) != 0;
-    }
-
-    /** @return NAIO: bytes moved, or the negative errno */
-    long aioResult() {
-        return buffer.aioResult(index);
-    }
-
-    /** @return NAIO: the bytes of an arrival, from 0 to its limit; lent until the handle returns */
-    ByteBuffer buffer() {
-        return buffer.buffer(index);
     }
 
     long data() {

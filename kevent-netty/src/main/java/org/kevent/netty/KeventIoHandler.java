@@ -21,12 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.kevent.EventBuffer;
-import org.kevent.Kevent;
 import org.kevent.KeventException;
 import org.kevent.KeventQueue;
 import org.kevent.QueueClosedException;
 import org.kevent.Ukevent;
-import org.kevent.net.TcpSocket;
 
 /**
  * Netty 4.2's {@link IoHandler} on one kevent queue: the event loop waits in
@@ -39,11 +37,7 @@ import org.kevent.net.TcpSocket;
  * precision), or when another thread hands the loop a task ({@link #wakeup()}, which reaches the
  * queue only while the loop is waiting or about to). Channels register their sockets with
  * edge-triggered interests ({@code REQ_ET}); the other sources of {@link KeventEventLoops} register
- * on the same queue. Channels with {@link KeventChannelOption#AIO_RECEIVE} keep a multishot
- * receive on the queue instead of a readiness interest for reading; the loop gives each arrival's
- * buffer back to the queue's pool once the channel has copied it, whether or not the channel is
- * still there to take it ({@link #newAioFactory()} makes loops for them). Graceful shutdown closes
- * every registered channel, then the queue.
+ * on the same queue. Graceful shutdown closes every registered channel, then the queue.
  *
  * <p>Use it with {@link KeventServerSocketChannel} and {@link KeventSocketChannel}:
  * <pre>{@code
@@ -60,9 +54,6 @@ public final class KeventIoHandler implements IoHandler {
 
     /** Events taken from the queue per wait unless the factory says otherwise. */
     static final int DEFAULT_MAX_EVENTS = 1024;
-    /** {@link #newAioFactory()}'s receive pool: buffers per loop, and bytes each. */
-    static final int DEFAULT_AIO_RECV_BUFFERS = 1024;
-    static final int DEFAULT_AIO_RECV_BUFFER_BYTES = 4096;
 
     /** {@link #nextWakeupNanos} while the loop runs: a wake-up then would only cost a spurious return. */
     private static final long AWAKE = -1L;
@@ -93,11 +84,11 @@ public final class KeventIoHandler implements IoHandler {
     /** Ids for the sources of {@link KeventEventLoops}: unique per queue and type, never reused. */
     private long nextSourceId = 1;
 
-    private KeventIoHandler(ThreadAwareExecutor executor, int maxEvents, KeventQueue queue) {
+    private KeventIoHandler(ThreadAwareExecutor executor, int maxEvents) {
         this.executor = Objects.requireNonNull(executor, "executor");
         this.maxEvents = maxEvents;
         this.events = new EventBuffer(maxEvents);
-        this.queue = queue;
+        this.queue = KeventQueue.open();
     }
 
     /**
@@ -120,11 +111,14 @@ public final class KeventIoHandler implements IoHandler {
      * @throws IllegalArgumentException if {@code maxEvents} is out of range
      */
     public static IoHandlerFactory newFactory(int maxEvents) {
-        checkMaxEvents(maxEvents);
+        if (maxEvents < 1 || maxEvents > EventBuffer.MAX_CAPACITY) {
+            throw new IllegalArgumentException("maxEvents must be in [1, " + EventBuffer.MAX_CAPACITY + "], got "
+                    + maxEvents);
+        }
         return new IoHandlerFactory() {
             @Override
             public IoHandler newHandler(ThreadAwareExecutor ioExecutor) {
-                return new KeventIoHandler(ioExecutor, maxEvents, KeventQueue.open());
+                return new KeventIoHandler(ioExecutor, maxEvents);
             }
 
             @Override
@@ -133,63 +127,6 @@ public final class KeventIoHandler implements IoHandler {
                 return true;
             }
         };
-    }
-
-    /**
-     * The factory for loops whose channels receive through kevent's network AIO
-     * ({@link KeventChannelOption#AIO_RECEIVE}): each loop's queue is single-issuer (io_uring's
-     * {@code SINGLE_ISSUER}, the loop thread being the one issuer) and owns a pool of
-     * {@value #DEFAULT_AIO_RECV_BUFFERS} receive buffers of {@value #DEFAULT_AIO_RECV_BUFFER_BYTES}
-     * bytes for the channels' multishot receives; 1024 events per wait. Channels without the option
-     * run on readiness as on any kevent loop.
-     *
-     * @return the factory
-     */
-    public static IoHandlerFactory newAioFactory() {
-        return newAioFactory(DEFAULT_MAX_EVENTS, DEFAULT_AIO_RECV_BUFFERS, DEFAULT_AIO_RECV_BUFFER_BYTES);
-    }
-
-    /**
-     * The factory of {@link #newAioFactory()} with the events per wait and the receive pool sized.
-     * An arrival is at most {@code recvBufferBytes}; when every buffer is in use receiving pauses
-     * (the bytes wait in the sockets), so the pool bounds the bytes a loop holds unread, not what it
-     * can receive. A channel copies each arrival into a ByteBuf and the buffer returns to the pool
-     * at once.
-     *
-     * @param maxEvents       events taken per wait, from 1 to {@link EventBuffer#MAX_CAPACITY}
-     * @param recvBuffers     receive buffers per loop: a power of two from 1 to 32768
-     * @param recvBufferBytes bytes per buffer, from 1 to {@value KeventIoHandler#SCRATCH_BYTES}
-     * @return the factory
-     * @throws IllegalArgumentException if an argument is out of range
-     */
-    public static IoHandlerFactory newAioFactory(int maxEvents, int recvBuffers, int recvBufferBytes) {
-        checkMaxEvents(maxEvents);
-        if (recvBufferBytes < 1 || recvBufferBytes > SCRATCH_BYTES) {
-            throw new IllegalArgumentException("recvBufferBytes must be in [1, " + SCRATCH_BYTES + "], got "
-                    + recvBufferBytes);
-        }
-        // The builder checks the count (and the size again) now, not on the loop's thread later.
-        KeventQueue.builder().aioRecvBuffers(recvBuffers, recvBufferBytes);
-        return new IoHandlerFactory() {
-            @Override
-            public IoHandler newHandler(ThreadAwareExecutor ioExecutor) {
-                return new KeventIoHandler(ioExecutor, maxEvents, KeventQueue.builder().singleIssuer(true)
-                        .aioRecvBuffers(recvBuffers, recvBufferBytes).open());
-            }
-
-            @Override
-            public boolean isChangingThreadSupported() {
-                // A single-issuer queue takes requests and waits from one thread for its life.
-                return false;
-            }
-        };
-    }
-
-    private static void checkMaxEvents(int maxEvents) {
-        if (maxEvents < 1 || maxEvents > EventBuffer.MAX_CAPACITY) {
-            throw new IllegalArgumentException("maxEvents must be in [1, " + EventBuffer.MAX_CAPACITY + "], got "
-                    + maxEvents);
-        }
     }
 
     @Override
@@ -202,11 +139,6 @@ public final class KeventIoHandler implements IoHandler {
             for (int i = 0; i < n; i++) {
                 if (events.attachment(i) instanceof Registration r) {
                     r.deliver(events, i);
-                    if ((events.flags(i) & Kevent.RET_MORE) != 0) {
-                        // A multishot arrival: the channel copied its bytes (or is gone); the
-                        // buffer goes back here, whatever the handle did, so none is ever lost.
-                        queue.aioReleaseBuffer(events.lentBufferId(i));
-                    }
                 }
             }
             if (report) {
@@ -304,20 +236,6 @@ public final class KeventIoHandler implements IoHandler {
         return scratch;
     }
 
-    /**
-     * Starts a channel's multishot receive; its events reach {@code r}'s handle. Loop thread only.
-     *
-     * @return the request id
-     */
-    long aioRecvMultishot(TcpSocket socket, Registration r) {
-        return queue.aioRecvMultishot(socket, 0, r);
-    }
-
-    /** Cancels a channel's network AIO request; its last event still comes. Loop thread only. */
-    void aioCancel(long requestId) {
-        queue.aioCancel(requestId);
-    }
-
     /** @return a fresh id for a source of {@link KeventEventLoops}; loop thread only */
     long nextSourceId() {
         return nextSourceId++;
@@ -371,9 +289,7 @@ public final class KeventIoHandler implements IoHandler {
         @Override
         @SuppressWarnings("unchecked")
         public <T> T attachment() {
-            // This registration itself: Netty hands channels a wrapper of it, and a channel's
-            // network AIO requests need the registration their events go to.
-            return (T) this;
+            return (T) KeventIoHandler.this;
         }
 
         /**

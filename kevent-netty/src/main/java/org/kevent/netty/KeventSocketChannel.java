@@ -89,13 +89,6 @@ public final class KeventSocketChannel extends AbstractKeventChannel implements 
     private boolean inputClosedSeenErrorOnRead;
     private WritableByteChannel byteChannel;
     private final Copier copier = new Copier();
-    /**
-     * The receive side with {@link KeventChannelOption#AIO_RECEIVE}, made when the channel first
-     * reads with the option set; null while it receives on readiness. Loop thread only.
-     */
-    private AioReceiver aio;
-    /** Whether the receive side was chosen (at the first read): it never changes after. */
-    private boolean receiveChosen;
 
     private final Runnable flushTask = () -> ((KeventSocketUnsafe) unsafe()).flushNow();
     private final Runnable readTask = () -> ((KeventSocketUnsafe) unsafe()).readTaskRun();
@@ -225,10 +218,6 @@ public final class KeventSocketChannel extends AbstractKeventChannel implements 
         if (s != null) {
             s.close();
         }
-        AioReceiver a = aio;
-        if (a != null) {
-            a.close();
-        }
     }
 
     @Override
@@ -238,15 +227,7 @@ public final class KeventSocketChannel extends AbstractKeventChannel implements 
         }
         KeventSocketUnsafe unsafe = (KeventSocketUnsafe) unsafe();
         unsafe.readPending = true;
-        if (!receiveChosen && active && socket != null) {
-            receiveChosen = true;
-            if (config.isAioReceive()) {
-                aio = new AioReceiver(this, unsafe);
-            }
-        }
-        if (aio != null) {
-            aio.beginRead();
-        } else if (!isInterested(Kevent.SOCKET_RECV)) {
+        if (!isInterested(Kevent.SOCKET_RECV)) {
             // Adding RECV makes the queue look at the socket again: bytes already there are an event.
             setInterest(Kevent.SOCKET_RECV);
         } else if (unsafe.maybeMoreDataToRead) {
@@ -696,17 +677,10 @@ public final class KeventSocketChannel extends AbstractKeventChannel implements 
             if ((events & Kevent.SOCKET_SEND) != 0 && !outputShutdown) {
                 super.flush0();
             }
-            if (aio != null) {
-                // The multishot receive reports the bytes, the end and the errors; readiness only
-                // says to start one if none is under way.
-                if ((events & (Kevent.SOCKET_RDHUP | Kevent.SOCKET_HUP | Kevent.SOCKET_ERR)) != 0) {
-                    aio.peerClosing();
-                }
-            } else if ((events & Kevent.SOCKET_RDHUP) != 0) {
+            if ((events & Kevent.SOCKET_RDHUP) != 0) {
                 recvBufAllocHandle().receivedRdHup();
             }
-            if (aio == null && (events & (Kevent.SOCKET_RECV | Kevent.SOCKET_RDHUP | Kevent.SOCKET_HUP
-                    | Kevent.SOCKET_ERR)) != 0) {
+            if ((events & (Kevent.SOCKET_RECV | Kevent.SOCKET_RDHUP | Kevent.SOCKET_HUP | Kevent.SOCKET_ERR)) != 0) {
                 if (active) {
                     readReady();
                 } else {
@@ -728,18 +702,7 @@ public final class KeventSocketChannel extends AbstractKeventChannel implements 
         void readTaskRun() {
             readScheduled = false;
             if (isOpen() && active) {
-                if (aio != null) {
-                    aio.pump();
-                } else {
-                    readReady();
-                }
-            }
-        }
-
-        @Override
-        void aioEvent(KeventIoEvent e) {
-            if (aio != null) {
-                aio.event(e);
+                readReady();
             }
         }
 

@@ -35,7 +35,6 @@ import org.kevent.net.TcpSocket;
  * client sockets bind only when connecting). IP_TOS (traffic class) is not offered by kevent's
  * sockets: {@link #setTrafficClass} throws {@link ChannelException}. ALLOW_HALF_CLOSURE keeps the
  * channel open when the peer shuts its output down (a ChannelInputShutdownEvent is fired).
- * {@link KeventChannelOption#AIO_RECEIVE} receives through kevent's network AIO.
  */
 public final class KeventSocketChannelConfig extends DefaultChannelConfig implements SocketChannelConfig {
     private final KeventSocketChannel channel;
@@ -46,7 +45,6 @@ public final class KeventSocketChannelConfig extends DefaultChannelConfig implem
     private volatile int soLinger = -1;
     private volatile boolean reuseAddress;
     private volatile boolean allowHalfClosure;
-    private volatile boolean aioReceive;
 
     KeventSocketChannelConfig(KeventSocketChannel channel) {
         super(channel);
@@ -77,7 +75,7 @@ public final class KeventSocketChannelConfig extends DefaultChannelConfig implem
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), SO_RCVBUF, SO_SNDBUF, TCP_NODELAY, SO_KEEPALIVE, SO_REUSEADDR,
-                SO_LINGER, ALLOW_HALF_CLOSURE, KeventChannelOption.AIO_RECEIVE);
+                SO_LINGER, ALLOW_HALF_CLOSURE);
     }
 
     @Override
@@ -104,9 +102,6 @@ public final class KeventSocketChannelConfig extends DefaultChannelConfig implem
         if (option == ALLOW_HALF_CLOSURE) {
             return (T) Boolean.valueOf(isAllowHalfClosure());
         }
-        if (option == KeventChannelOption.AIO_RECEIVE) {
-            return (T) Boolean.valueOf(isAioReceive());
-        }
         return super.getOption(option);
     }
 
@@ -127,8 +122,6 @@ public final class KeventSocketChannelConfig extends DefaultChannelConfig implem
             setSoLinger((Integer) value);
         } else if (option == ALLOW_HALF_CLOSURE) {
             setAllowHalfClosure((Boolean) value);
-        } else if (option == KeventChannelOption.AIO_RECEIVE) {
-            setAioReceive((Boolean) value);
         } else {
             return super.setOption(option, value);
         }
@@ -157,23 +150,6 @@ public final class KeventSocketChannelConfig extends DefaultChannelConfig implem
             }
         }
         return fallback;
-    }
-
-    /** @return whether the channel receives through network AIO ({@link KeventChannelOption#AIO_RECEIVE}) */
-    public boolean isAioReceive() {
-        return aioReceive;
-    }
-
-    /**
-     * Chooses network AIO receive ({@link KeventChannelOption#AIO_RECEIVE}); read when the channel
-     * starts reading, so set it before registration.
-     *
-     * @param on whether to receive through network AIO
-     * @return this config
-     */
-    public KeventSocketChannelConfig setAioReceive(boolean on) {
-        aioReceive = on;
-        return this;
     }
 
     @Override

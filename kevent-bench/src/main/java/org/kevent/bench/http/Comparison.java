@@ -185,18 +185,12 @@ record Comparison(String unit, String section, List<Reference> references, List<
      * targets for the kevent transport. No C floor column: bench netty runs no C server.
      */
     static final Comparison NETTY = new Comparison("thread", "server thread", List.of(EPOLL_RATIOS),
-            List.of(new TargetSet("issue 15", Contender.NETTY_KEVENT, Contender.NETTY_KEVENT, nettyTargets(), false),
-                    new TargetSet("issue 15, point 3 (AIO receive)", Contender.NETTY_KEVENT_AIO,
-                            Contender.NETTY_KEVENT_AIO, nettyTargets(), false)),
+            List.of(new TargetSet("issue 15", Contender.NETTY_KEVENT, Contender.NETTY_KEVENT, concat(List.of(
+                    new Target("CPU/request ≤ 0.95× Netty epoll, c=256", Figures.Measure.CPU_PER_REQ, Workload.C256,
+                            Contender.NETTY_EPOLL, 0.95, true),
+                    new Target("CPU/request ≤ 0.95× Netty epoll, pipelined ×16", Figures.Measure.CPU_PER_REQ,
+                            Workload.PIPELINED, Contender.NETTY_EPOLL, 0.95, true)), AS_FAST_AS_NETTY_EPOLL), false)),
             List.of());
-
-    private static List<Target> nettyTargets() {
-        return concat(List.of(
-                new Target("CPU/request ≤ 0.95× Netty epoll, c=256", Figures.Measure.CPU_PER_REQ, Workload.C256,
-                        Contender.NETTY_EPOLL, 0.95, true),
-                new Target("CPU/request ≤ 0.95× Netty epoll, pipelined ×16", Figures.Measure.CPU_PER_REQ,
-                        Workload.PIPELINED, Contender.NETTY_EPOLL, 0.95, true)), AS_FAST_AS_NETTY_EPOLL);
-    }
 
     /**
      * {@code bench vthreads}: evserver --vthreads against the peer issue 14 names, the same

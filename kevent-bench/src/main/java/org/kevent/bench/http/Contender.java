@@ -29,8 +29,6 @@ record Contender(String key, String name, String unavailable, Launcher launcher)
     static final String NETTY_EPOLL = "netty-epoll";
     /** The key of the Netty server on kevent-netty's transport, the subject of issue 15's targets. */
     static final String NETTY_KEVENT = "netty-kevent";
-    /** The kevent transport with {@code KeventChannelOption.AIO_RECEIVE} on loops of {@code newAioFactory()}. */
-    static final String NETTY_KEVENT_AIO = "netty-kevent-aio";
     /** The key of the C floor. */
     static final String C_FLOOR = "c-floor";
     /** The key of the lean Netty epoll peer ({@link LeanNettyServer}), kevent-lean's Netty peer. */

@@ -65,7 +65,7 @@ public final class HttpBench {
             + " netty-io_uring, netty-lean-epoll, netty-lean-io_uring, nio-selector, virtual-threads, c-floor,"
             + " c-uring-floor, c-reference, evserver-vthreads, evserver-baseline";
     /** The keys of {@code bench netty}'s servers, for {@code --only}. */
-    static final String NETTY_KEYS = "netty-kevent, netty-kevent-aio, netty-epoll, netty-io_uring, netty-nio";
+    static final String NETTY_KEYS = "netty-kevent, netty-epoll, netty-io_uring, netty-nio";
 
     private static final long START_TIMEOUT_MILLIS = 30_000;
     /**
@@ -295,7 +295,7 @@ public final class HttpBench {
         String cp = Host.classPath();
         List<Contender> list = new ArrayList<>();
         if (transports()) {
-            for (String t : List.of("kevent", "kevent-aio", "epoll", "io_uring", "nio")) {
+            for (String t : List.of("kevent", "epoll", "io_uring", "nio")) {
                 list.add(Contender.netty(java, cp, t));
             }
             return selected(list, NETTY_KEYS);

@@ -21,7 +21,6 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
-import org.kevent.netty.KeventChannelOption;
 import org.kevent.netty.KeventIoHandler;
 import org.kevent.netty.KeventServerSocketChannel;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -64,11 +63,8 @@ public class NettyAllocBenchmark {
     /** Connections of {@link #sixteenConnections}. */
     static final int MANY = 16;
 
-    /**
-     * {@code kevent} (kevent-netty's transport), {@code kevent-aio} (the same receiving through
-     * network AIO) or {@code epoll} (Netty's native epoll).
-     */
-    @Param({"kevent", "kevent-aio", "epoll"})
+    /** {@code kevent} (kevent-netty's transport) or {@code epoll} (Netty's native epoll). */
+    @Param({"kevent", "epoll"})
     public String transport;
 
     private EventLoopGroup group;
@@ -114,10 +110,6 @@ public class NettyAllocBenchmark {
                 factory = KeventIoHandler.newFactory();
                 channel = KeventServerSocketChannel.class;
             }
-            case "kevent-aio" -> {
-                factory = KeventIoHandler.newAioFactory();
-                channel = KeventServerSocketChannel.class;
-            }
             case "epoll" -> {
                 if (!Epoll.isAvailable()) {
                     throw new IllegalStateException("Netty epoll unavailable", Epoll.unavailabilityCause());
@@ -125,14 +117,12 @@ public class NettyAllocBenchmark {
                 factory = EpollIoHandler.newFactory();
                 channel = EpollServerSocketChannel.class;
             }
-            default -> throw new IllegalArgumentException("transport must be kevent, kevent-aio or epoll, got "
-                    + transport);
+            default -> throw new IllegalArgumentException("transport must be kevent or epoll, got " + transport);
         }
         group = new MultiThreadIoEventLoopGroup(1, factory);
         listener = new ServerBootstrap().group(group).channel(channel)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(KeventChannelOption.AIO_RECEIVE, transport.equals("kevent-aio"))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -70,7 +70,7 @@ public final class NettyAllocRunner {
                 "loop ÷ epoll", "process ÷ epoll", "loop ≤ epoll?", "loop CPU ns/RT", "CPU ÷ epoll"});
         for (String method : List.of("oneConnection", "sixteenConnections")) {
             Cell epoll = find(cells, method, "epoll");
-            for (String transport : List.of("kevent", "kevent-aio", "epoll")) {
+            for (String transport : List.of("kevent", "epoll")) {
                 Cell c = find(cells, method, transport);
                 if (c == null) {
                     continue;

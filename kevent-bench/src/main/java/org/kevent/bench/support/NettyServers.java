@@ -23,8 +23,8 @@ import java.util.function.Supplier;
  * How every Netty 4.2 peer server of the benchmarks is set up, so they differ only in their
  * handlers: one {@link MultiThreadIoEventLoopGroup} of N loops built from the transport's
  * {@link IoHandlerFactory} ({@link NioIoHandler}, {@link EpollIoHandler}, {@link IoUringIoHandler}, kevent-netty's
- * {@code KeventIoHandler}; for {@code kevent-aio} its AIO factory, the connections with
- * {@code KeventChannelOption.AIO_RECEIVE}) runs both the listener and the connections — with 1 thread, one thread does everything, like
+ * {@code KeventIoHandler})
+ * runs both the listener and the connections — with 1 thread, one thread does everything, like
  * every other server in a comparison — with backlog 4096, {@code SO_REUSEADDR} and
  * {@code TCP_NODELAY}, on 127.0.0.1.
  *
@@ -38,8 +38,7 @@ public final class NettyServers {
     /**
      * Serves on 127.0.0.1:{@code port} until the process is killed.
      *
-     * @param transport {@code nio}, {@code epoll}, {@code io_uring}, {@code kevent} (kevent-netty's transport) or
-     *                  {@code kevent-aio} (the same, its connections receiving through network AIO)
+     * @param transport {@code nio}, {@code epoll}, {@code io_uring} or {@code kevent} (kevent-netty's transport)
      * @param threads   event-loop threads
      * @param pipeline  the handlers of a new connection, first to last (a new array per connection:
      *                  codecs keep state)
@@ -63,17 +62,13 @@ public final class NettyServers {
                 factory = org.kevent.netty.KeventIoHandler.newFactory();
                 channel = org.kevent.netty.KeventServerSocketChannel.class;
             }
-            case "kevent-aio" -> {
-                factory = org.kevent.netty.KeventIoHandler.newAioFactory();
-                channel = org.kevent.netty.KeventServerSocketChannel.class;
-            }
             case "io_uring" -> {
                 Transport.requireAvailable(IoUring.isAvailable(), IoUring.unavailabilityCause());
                 factory = IoUringIoHandler.newFactory();
                 channel = IoUringServerSocketChannel.class;
             }
-            default -> throw new IllegalArgumentException("transport must be nio, epoll, io_uring, kevent or kevent-aio,"
-                    + " got " + transport);
+            default -> throw new IllegalArgumentException("transport must be nio, epoll, io_uring or kevent, got "
+                    + transport);
         }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, factory);
         try {
@@ -83,7 +78,6 @@ public final class NettyServers {
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(org.kevent.netty.KeventChannelOption.AIO_RECEIVE, transport.equals("kevent-aio"))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {

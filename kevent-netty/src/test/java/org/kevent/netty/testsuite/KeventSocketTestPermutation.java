@@ -13,7 +13,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.util.List;
 
-import org.kevent.netty.KeventChannelOption;
 import org.kevent.netty.KeventIoHandler;
 import org.kevent.netty.KeventServerSocketChannel;
 import org.kevent.netty.KeventSocketChannel;
@@ -21,24 +20,13 @@ import org.kevent.netty.KeventSocketChannel;
 /**
  * The bootstraps Netty's transport test suite runs with, as Netty's epoll transport tests do:
  * kevent server with kevent and NIO clients, NIO server with kevent clients (NIO with NIO is
- * Netty's own business and left out). {@link #AIO} is the same with every kevent channel receiving
- * through network AIO ({@link KeventChannelOption#AIO_RECEIVE}) on loops of
- * {@link KeventIoHandler#newAioFactory()}.
+ * Netty's own business and left out).
  */
 final class KeventSocketTestPermutation extends SocketTestPermutation {
-    static final KeventSocketTestPermutation INSTANCE = new KeventSocketTestPermutation(false);
-    static final KeventSocketTestPermutation AIO = new KeventSocketTestPermutation(true);
+    static final KeventSocketTestPermutation INSTANCE = new KeventSocketTestPermutation();
 
     static final EventLoopGroup KEVENT_GROUP = new MultiThreadIoEventLoopGroup(NUM_THREADS,
             new DefaultThreadFactory("testsuite-kevent", true), KeventIoHandler.newFactory());
-    static final EventLoopGroup KEVENT_AIO_GROUP = new MultiThreadIoEventLoopGroup(NUM_THREADS,
-            new DefaultThreadFactory("testsuite-kevent-aio", true), KeventIoHandler.newAioFactory());
-
-    private final boolean aio;
-
-    private KeventSocketTestPermutation(boolean aio) {
-        this.aio = aio;
-    }
 
     @Override
     public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> socket() {
@@ -55,9 +43,7 @@ final class KeventSocketTestPermutation extends SocketTestPermutation {
     @Override
     public List<BootstrapFactory<ServerBootstrap>> serverSocket() {
         return new java.util.ArrayList<>(List.of(
-                aio ? () -> new ServerBootstrap().group(KEVENT_AIO_GROUP).channel(KeventServerSocketChannel.class)
-                        .childOption(KeventChannelOption.AIO_RECEIVE, true)
-                        : () -> new ServerBootstrap().group(KEVENT_GROUP).channel(KeventServerSocketChannel.class),
+                () -> new ServerBootstrap().group(KEVENT_GROUP).channel(KeventServerSocketChannel.class),
                 () -> new ServerBootstrap().group(NIO_GROUP).channel(NioServerSocketChannel.class)));
     }
 
@@ -69,9 +55,7 @@ final class KeventSocketTestPermutation extends SocketTestPermutation {
     @Override
     public List<BootstrapFactory<Bootstrap>> clientSocket() {
         return new java.util.ArrayList<>(List.of(
-                aio ? () -> new Bootstrap().group(KEVENT_AIO_GROUP).channel(KeventSocketChannel.class)
-                        .option(KeventChannelOption.AIO_RECEIVE, true)
-                        : () -> new Bootstrap().group(KEVENT_GROUP).channel(KeventSocketChannel.class),
+                () -> new Bootstrap().group(KEVENT_GROUP).channel(KeventSocketChannel.class),
                 () -> new Bootstrap().group(NIO_GROUP).channel(NioSocketChannel.class)));
     }
 
