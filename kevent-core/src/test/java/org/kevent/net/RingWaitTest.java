@@ -23,6 +23,7 @@ import org.kevent.Kevent;
 import org.kevent.KeventQueue;
 import org.kevent.NaioQueues;
 import org.kevent.QueueClosedException;
+import org.kevent.QueueStats;
 import org.kevent.Ukevent;
 
 /**
@@ -87,6 +88,36 @@ class RingWaitTest {
         }
         // Waiting in epoll, each turn made at least one epoll_wait (the look before waiting).
         assertThat(queue.stats().syscalls() - before).as("epoll-side system calls in 50 turns").isLessThanOrEqualTo(2);
+    }
+
+    /**
+     * QueueStats: the owner's waits in the ring are network AIO's system calls
+     * ({@code aioSyscalls}), not the poller's ({@code syscalls}); a readiness-engine queue makes
+     * none of its own.
+     */
+    @Test
+    void theOwnersWaitsInTheRingAreCountedAsNetworkAioSystemCalls() {
+        roundTrip();
+        roundTrip();
+        QueueStats before = queue.stats();
+        EventBuffer events = new EventBuffer(4);
+        for (int k = 0; k < 20; k++) {
+            assertThat(queue.getEvents(1, 4, 200, TimeUnit.MICROSECONDS, events)).isZero();
+        }
+        QueueStats after = queue.stats();
+        assertThat(after.aioSyscalls() - before.aioSyscalls()).as("io_uring_enter calls of 20 waits")
+                .isGreaterThanOrEqualTo(20);
+        assertThat(after.syscalls() - before.syscalls()).as("epoll-side system calls of 20 waits")
+                .isLessThanOrEqualTo(2);
+
+        try (KeventQueue readiness = NaioQueues.open("readiness", 0, true)) {
+            ByteBuffer one = ByteBuffer.allocateDirect(1);
+            readiness.aioRecv(pair.server, one);
+            Loopback.sendAll(pair.client, new byte[] {1});
+            assertThat(readiness.getEvents(1, 4, 10, TimeUnit.SECONDS, events)).isEqualTo(1);
+            assertThat(readiness.stats().aioStarted()).isEqualTo(1);
+            assertThat(readiness.stats().aioSyscalls()).isZero();
+        }
     }
 
     /**

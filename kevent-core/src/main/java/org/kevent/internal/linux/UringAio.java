@@ -711,6 +711,11 @@ public final class UringAio extends AioBackend implements FdWatchers.Watcher, Io
     }
 
     @Override
+    public long syscalls() {
+        return ring.enterCalls();
+    }
+
+    @Override
     public void close() {
         if (bufferRing != null) {
             bufferRing.unregister();

@@ -841,7 +841,8 @@ public final class Engine implements ExpiryHandler, SourceContext {
             SourceKind naio = kinds[EventType.NAIO.ordinal()];
             return new QueueStats(table.size(), ready.size(), delivered, poller.syscalls(), overflows, waits.wakeups(),
                     requests(naio, SourceKind.Requests.STARTED), requests(naio, SourceKind.Requests.ENDED),
-                    requests(naio, SourceKind.Requests.CANCELLED), requests(naio, SourceKind.Requests.BUFFERS_LENT));
+                    requests(naio, SourceKind.Requests.CANCELLED), requests(naio, SourceKind.Requests.BUFFERS_LENT),
+                    requests(naio, SourceKind.Requests.SYSCALLS));
         } finally {
             lock.unlock();
         }

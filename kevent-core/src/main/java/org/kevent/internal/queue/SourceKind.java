@@ -51,7 +51,9 @@ public abstract class SourceKind {
         /** Requests ended as cancelled. */
         CANCELLED,
         /** Receive buffers lent to the caller now. */
-        BUFFERS_LENT
+        BUFFERS_LENT,
+        /** System calls the kind's engine made beside the queue's poller ({@code io_uring_enter}). */
+        SYSCALLS
     }
 
     /**

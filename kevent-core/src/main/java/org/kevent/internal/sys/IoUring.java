@@ -160,6 +160,10 @@ public final class IoUring implements AutoCloseable {
     private int sqTail;
     /** SQ tail as published to the kernel. */
     private int sqPublished;
+    /** {@code io_uring_enter} calls of {@link #enter} (under its caller's lock). */
+    private long enters;
+    /** {@code io_uring_enter} calls of {@link #awaitCompletion} (the owner's thread only). */
+    private long awaits;
     private int cqHead;
     private boolean closed;
 
@@ -480,6 +484,7 @@ public final class IoUring implements AutoCloseable {
      * @return SQEs consumed, or {@code -errno} ({@code -EBUSY}/{@code -EAGAIN}: reap first)
      */
     public int enter(boolean getEvents, int minComplete) {
+        enters++;
         int toSubmit = sqTail - sqPublished;
         if (toSubmit > 0) {
             // Release pairs with the kernel's smp_load_acquire of sq.tail in io_sqring_entries()
@@ -497,15 +502,17 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * Sleeps in the ring until a completion is in the CQ ring, the timeout, or a signal; runs the
-     * completion work that waits for this thread on the way. Submits nothing and touches none of
-     * this object's fields, so it may run without the lock that guards the rings while other
-     * threads write SQEs (they are published by {@link #enter}, under that lock).
+     * completion work that waits for this thread on the way. Submits nothing and touches no field
+     * but its own counter (only the ring's owner waits here), so it may run without the lock that
+     * guards the rings while other threads write SQEs (they are published by {@link #enter}, under
+     * that lock).
      *
      * @param timeoutNanos negative: no limit; else at most this long (nanosecond resolution)
      * @return 0, or {@code -errno}: {@code -ETIME} (the timeout), {@code -EINTR} (a signal), and
      *         {@code -EBUSY}/{@code -EAGAIN} (reap first) are ordinary ends of the wait
      */
     public int awaitCompletion(long timeoutNanos) {
+        awaits++;
         Native.Scratch s = Native.scratch();
         // struct io_uring_getevents_arg, then the timespec it points to, in the thread's scratch.
         MemorySegment arg = s.struct;
@@ -537,6 +544,15 @@ public final class IoUring implements AutoCloseable {
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
+    }
+
+    /**
+     * @return {@code io_uring_enter} calls made so far by {@link #enter} and {@link #awaitCompletion}
+     *         (each counted once, an errno look after a failure included); a snapshot that may lag a
+     *         call under way on another thread
+     */
+    public long enterCalls() {
+        return enters + awaits;
     }
 
     /** @return the SQ ring's flags ({@link #SQ_CQ_OVERFLOW}, {@link #SQ_TASKRUN}) */

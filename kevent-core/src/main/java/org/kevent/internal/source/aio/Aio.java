@@ -723,6 +723,7 @@ public final class Aio extends SourceKind {
             case ENDED -> ended;
             case CANCELLED -> cancelled;
             case BUFFERS_LENT -> pool == null ? 0 : pool.lent();
+            case SYSCALLS -> backend == null ? 0 : backend.syscalls();
         };
     }
 }

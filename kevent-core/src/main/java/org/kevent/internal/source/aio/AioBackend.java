@@ -128,6 +128,14 @@ public abstract class AioBackend {
     public void releaseStage(ByteBuffer stage) {
     }
 
+    /**
+     * @return system calls this backend made of its own, beyond the queue's poller (an io_uring
+     *         backend's {@code io_uring_enter}s: its submissions, and its owner's waits in the ring)
+     */
+    public long syscalls() {
+        return 0;
+    }
+
     /** Releases kernel resources; after {@link #shutdown}. */
     public abstract void close();
 
