@@ -75,6 +75,12 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
     private volatile Thread writer;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
+    /**
+     * The selector's round ({@link PortableSelector#round}) in which each side was last found
+     * drained: a report of that round may have been made before the drain ({@link #staleOps}).
+     */
+    private volatile long recvDrainedRound = -1;
+    private volatile long sendDrainedRound = -1;
     /** Second descriptors on the same readiness (network AIO's watch, beside a SOCKET interest's). */
     private final CopyOnWriteArrayList<PortableDescriptor> aliases = new CopyOnWriteArrayList<>();
 
@@ -178,17 +184,50 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
     }
 
     /**
-     * A call found a side drained: clears its bit (unless a report came since {@code before}) and
-     * has the selector watch the side again.
+     * A call found a side drained: clears its bit and has the selector watch the side again. A
+     * report that came during the call (since {@code before}) is not believed either: it may
+     * announce what the call just took (a connection accepted, bytes read), and the selector,
+     * being level-triggered, reports the side again at once if it is still ready. Nor is a report
+     * of the selector's current round that lands after this ({@link #staleOps}). So a drained side
+     * is never left marked ready (a level interest would report it with nothing there), and the
+     * word says ready or the selector watches, as before.
      *
-     * @param before the word read before the call
+     * @param before the word read before the call (kept for the Linux engine's shared rule; a
+     *               level-triggered watcher needs no such guard)
      * @param side   {@link SocketState#RECV_SIDE} or {@link SocketState#SEND_SIDE}
      */
     final void wouldBlock(int before, int side) {
-        state.drained(before, side);
-        if ((state.readiness() & side) == 0) {
-            enable(side == SocketState.RECV_SIDE ? readOp() : SelectionKey.OP_WRITE);
+        long round = PortableSelector.get().round();
+        if (side == SocketState.RECV_SIDE) {
+            recvDrainedRound = round;
+        } else {
+            sendDrainedRound = round;
         }
+        state.clearSide(side);
+        enable(side == SocketState.RECV_SIDE ? readOp() : SelectionKey.OP_WRITE);
+    }
+
+    /** @return the selector round in which {@code side} was last found drained, -1 if never (tests) */
+    final long drainedRound(int side) {
+        return side == SocketState.RECV_SIDE ? recvDrainedRound : sendDrainedRound;
+    }
+
+    /**
+     * @param readyOps what the selector's round {@code round} found ready
+     * @param round    that round
+     * @return the operations of {@code readyOps} to look at again rather than report: those of a
+     *         side found drained in this same round, whose readiness the select may have seen
+     *         before the drain took it
+     */
+    final int staleOps(int readyOps, long round) {
+        int stale = 0;
+        if ((readyOps & readOp()) != 0 && recvDrainedRound == round) {
+            stale |= readOp();
+        }
+        if ((readyOps & SelectionKey.OP_WRITE) != 0 && sendDrainedRound == round) {
+            stale |= SelectionKey.OP_WRITE;
+        }
+        return stale;
     }
 
     /** Has the selector watch {@code op} again. */

@@ -22,7 +22,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * spin on a socket nobody reads; the socket puts it back ({@link #enable}) when its user finds the
  * side drained (a receive or send that came back short or empty), which is also when the next
  * edge matters. Between the two, the socket's readiness word holds the bit: either the word says
- * ready or the selector watches, never neither.
+ * ready or the selector watches, never neither. A report of the round in which the socket found
+ * that side drained is not believed but looked at again next round: the select may have seen
+ * readiness the drain then took, and a level interest would report a socket with nothing there.
  *
  * <h2>Close</h2>
  * The JDK defers the close of a channel registered with a selector until the selector drops its
@@ -42,6 +44,12 @@ final class PortableSelector implements Runnable {
     private static volatile PortableSelector shared;
 
     private final Selector selector;
+    /**
+     * Counts the selector's rounds: one more before each {@code select}. A socket notes the round
+     * it found a side drained in; a report of that same round may predate the drain and is
+     * checked again instead ({@link PortableChannel#staleOps}).
+     */
+    private volatile long round;
     /** Channels whose key was cancelled, to close once the selector dropped it. */
     private final ConcurrentLinkedQueue<Closing> closing = new ConcurrentLinkedQueue<>();
     private Thread thread;
@@ -125,7 +133,8 @@ final class PortableSelector implements Runnable {
     public void run() {
         for (;;) {
             try {
-                selector.select(PortableSelector::fired);
+                round = round + 1; // this thread alone writes it
+                selector.select(this::fired);
             } catch (IOException | RuntimeException e) {
                 // Not expected of a live selector: logged, and the loop goes on, since every
                 // portable socket's readiness and every close depend on this thread.
@@ -153,11 +162,24 @@ final class PortableSelector implements Runnable {
         }
     }
 
-    private static void fired(SelectionKey key) {
+    /** @return the current round (see {@link #round}) */
+    long round() {
+        return round;
+    }
+
+    private void fired(SelectionKey key) {
         try {
             int ready = key.readyOps();
             key.interestOpsAnd(~ready);
-            ((PortableChannel) key.attachment()).selected(ready);
+            PortableChannel channel = (PortableChannel) key.attachment();
+            int stale = channel.staleOps(ready, round);
+            if (stale != 0) {
+                // Looked at again next round (the select returns at once if still ready).
+                key.interestOpsOr(stale);
+            }
+            if ((ready & ~stale) != 0) {
+                channel.selected(ready & ~stale);
+            }
         } catch (CancelledKeyException closed) {
             // Closed while selected: its close told everyone already.
         }

@@ -290,6 +290,21 @@ public final class SocketState {
         }
     }
 
+    /**
+     * Clears one side's bit whatever was reported meanwhile: for a watcher that can be asked
+     * again (the portable engine's level-triggered selector), where a report that raced the
+     * call is checked anew rather than believed. Not for epoll's edges, which come once
+     * ({@link #drained}).
+     *
+     * @param side {@link #RECV_SIDE} or {@link #SEND_SIDE}
+     */
+    public void clearSide(int side) {
+        int s;
+        do {
+            s = readiness;
+        } while ((s & side) != 0 && !READINESS.compareAndSet(this, s, s & ~side));
+    }
+
     /** @return the last error the socket reported (sticky once set), 0 if none */
     public int error() {
         return error;
