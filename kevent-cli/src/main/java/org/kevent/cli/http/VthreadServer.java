@@ -324,10 +324,13 @@ public final class VthreadServer implements AutoCloseable {
                     s.awaitWritable(NO_LIMIT);   // returns once the client took some answers
                 }
                 int requests = c.requests;
+                // One clock read per turn, for the answers' Date and the next deadline alike (the
+                // serve's own microseconds do not matter against seconds of timeout).
+                long now = System.nanoTime();
                 HttpProcessor p = processors.take();
                 int r;
                 try {
-                    r = p.serve(c);
+                    r = p.serve(c, now);
                 } catch (RuntimeException e) {
                     r = HttpProcessor.CLOSE;   // reset, broken pipe: the peer is gone
                 } finally {
@@ -340,7 +343,7 @@ public final class VthreadServer implements AutoCloseable {
                 boolean nowOwes = r == HttpProcessor.WAIT_RECV && !c.hasPendingOutput() && c.readingRequest();
                 if (nowOwes != owesRequest || progressed) {
                     owesRequest = nowOwes;
-                    if (!conn.extend(System.nanoTime() + (nowOwes ? requestNanos : idleNanos))) {
+                    if (!conn.extend(now + (nowOwes ? requestNanos : idleNanos))) {
                         throw new InterruptedIOException("expired while served");
                     }
                 }
