@@ -18,6 +18,7 @@ import org.kevent.internal.portable.PortableSocket;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
+import org.kevent.internal.source.socket.Deadlines;
 import org.kevent.internal.source.socket.SocketState;
 
 /**
@@ -165,7 +166,7 @@ public final class TcpListener implements AutoCloseable {
         // One loop for both engines: a portable listener's waits have the Linux waits' shape.
         PortableListener p = portable;
         SocketWaits w = waits;
-        long deadline = p == null ? SocketWaits.deadline(timeout) : PortableSocket.deadline(timeout);
+        long deadline = Deadlines.of(timeout);
         int fd = p == null ? w.begin(SocketWaits.READ, deadline, "accept4") : p.begin(SocketWaits.READ, deadline, "accept4");
         try {
             for (;;) {

@@ -23,6 +23,7 @@ import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
 import org.kevent.internal.access.NetSecrets;
+import org.kevent.internal.source.socket.Deadlines;
 import org.kevent.internal.source.socket.SocketState;
 
 /**
@@ -663,8 +664,8 @@ public final class TcpSocket implements AutoCloseable {
     // The waits of the blocking calls, on the socket's engine: a final field's null check each,
     // the Linux engine's calls unchanged behind it.
 
-    private long deadline(Duration timeout) {
-        return portable != null ? PortableSocket.deadline(timeout) : SocketWaits.deadline(timeout);
+    private static long deadline(Duration timeout) {
+        return Deadlines.of(timeout);
     }
 
     private int begin(int side, long deadline, String call) throws IOException {

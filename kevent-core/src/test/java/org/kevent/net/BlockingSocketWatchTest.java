@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.kevent.internal.linux.SocketWaits;
+import org.kevent.internal.source.socket.Deadlines;
 import org.kevent.net.Blocked.Kind;
 import org.kevent.internal.access.NetSecrets;
 import org.kevent.internal.source.socket.SocketState;
@@ -79,7 +80,7 @@ class BlockingSocketWatchTest {
     void theKernelCloseWaitsForTheLastBlockingCallToLeave() throws Exception {
         try (Loopback p = Loopback.open()) {
             SocketWaits waits = (SocketWaits) NetSecrets.state(p.server).blocking();
-            int fd = waits.begin(SocketWaits.READ, SocketWaits.deadline(LONG), "recv");
+            int fd = waits.begin(SocketWaits.READ, Deadlines.of(LONG), "recv");
             Path entry = Path.of("/proc/self/fd/" + fd);
             try {
                 p.server.close();

@@ -5,7 +5,6 @@ import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,6 +14,7 @@ import org.kevent.internal.sys.Epoll;
 import org.kevent.internal.sys.Errno;
 import org.kevent.internal.sys.Fd;
 import org.kevent.internal.sys.Sockets;
+import org.kevent.internal.source.socket.Deadlines;
 import org.kevent.internal.source.socket.SocketState;
 
 /**
@@ -81,13 +81,11 @@ public final class SocketWaits implements SocketState.Blocking {
     /** The sending side: writes, sendfile. */
     public static final int WRITE = 1;
     /** {@link #deadline} of a call without a time limit. */
-    public static final long NO_DEADLINE = Long.MIN_VALUE;
+    public static final long NO_DEADLINE = Deadlines.NONE;
 
     private static final int UNWATCHED = -1;
     /** The kernel refused the registration: waits of this socket poll in the kernel. */
     private static final int REFUSED = -2;
-    /** Longer timeouts than this (about 146 years) wait without a limit: the deadline would overflow. */
-    private static final long LONGEST_TIMEOUT = Long.MAX_VALUE / 2;
     private static final long NANOS_PER_MILLI = 1_000_000L;
 
     private final SocketState state;
@@ -116,30 +114,6 @@ public final class SocketWaits implements SocketState.Blocking {
     public SocketWaits(SocketState state) {
         this.state = state;
         state.blocking(this);
-    }
-
-    /**
-     * Converts a call's timeout into a deadline of {@link System#nanoTime()}'s clock.
-     *
-     * @param timeout how long the call may wait; negative for no limit; zero to try once
-     * @return the deadline, or {@link #NO_DEADLINE}
-     * @throws NullPointerException if {@code timeout} is null
-     */
-    public static long deadline(Duration timeout) {
-        if (timeout.isNegative()) {
-            return NO_DEADLINE;
-        }
-        long nanos;
-        try {
-            nanos = timeout.toNanos();
-        } catch (ArithmeticException overflow) {
-            return NO_DEADLINE;
-        }
-        if (nanos > LONGEST_TIMEOUT) {
-            return NO_DEADLINE;
-        }
-        long d = System.nanoTime() + nanos;
-        return d == NO_DEADLINE ? d + 1 : d;
     }
 
     /**

@@ -10,13 +10,13 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
-import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.kevent.KeventException;
+import org.kevent.internal.source.socket.Deadlines;
 import org.kevent.internal.source.socket.SocketIo;
 import org.kevent.internal.source.socket.SocketState;
 
@@ -60,9 +60,7 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
     /** The sending side: writes, sendfile. */
     public static final int WRITE = 1;
     /** A deadline of a call without a time limit; the Linux engine's value. */
-    static final long NO_DEADLINE = Long.MIN_VALUE;
-    /** Longer timeouts than this (about 146 years) wait without a limit: the deadline would overflow. */
-    private static final Duration LONGEST_TIMEOUT = Duration.ofNanos(Long.MAX_VALUE / 2);
+    static final long NO_DEADLINE = Deadlines.NONE;
 
     final SelectableChannel channel;
     final SocketState state;
@@ -329,21 +327,6 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
     }
 
     // ------------------------------------------------------------------------------ blocking calls
-
-    /**
-     * Converts a call's timeout into a deadline of {@link System#nanoTime()}'s clock, as the
-     * Linux engine's waits do.
-     *
-     * @param timeout negative for no limit, zero to try once
-     * @return the deadline, or {@link #NO_DEADLINE}
-     */
-    public static long deadline(Duration timeout) {
-        if (timeout.isNegative() || timeout.compareTo(LONGEST_TIMEOUT) > 0) {
-            return NO_DEADLINE;
-        }
-        long at = System.nanoTime() + timeout.toNanos();
-        return at == NO_DEADLINE ? at + 1 : at;
-    }
 
     /**
      * Starts a blocking call on one side: its lock, then a use of the socket.
