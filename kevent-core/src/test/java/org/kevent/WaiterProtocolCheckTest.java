@@ -10,6 +10,7 @@ import org.jetbrains.lincheck.Lincheck;
 import org.jetbrains.lincheck.LincheckSettings;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.kevent.testing.CheckedThreads;
 import org.kevent.testing.FdKernel;
 import org.kevent.testing.ManualClock;
 
@@ -204,14 +205,7 @@ class WaiterProtocolCheckTest {
         }
 
         void run() {
-            threads.forEach(Thread::start);
-            for (Thread t : threads) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
-                }
-            }
+            CheckedThreads.runAll(threads);
             if (queue.isOpen()) {
                 queue.close();
             }

@@ -79,6 +79,8 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
      */
     private volatile long recvDrainedRound = -1;
     private volatile long sendDrainedRound = -1;
+    /** Makes a drain (note the round, clear the side) and a selector report (judge, fold) exclusive. */
+    private final Object drainLock = new Object();
     /** Second descriptors on the same readiness (network AIO's watch, beside a SOCKET interest's). */
     private final CopyOnWriteArrayList<PortableDescriptor> aliases = new CopyOnWriteArrayList<>();
 
@@ -138,6 +140,11 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
      * epoll's do: a call returns rather than waits.
      */
     final void report(int events) {
+        wake(fold(events));
+    }
+
+    /** Folds {@code events} into the word (see {@link #report}); returns the bits set. */
+    private int fold(int events) {
         int bits = events;
         if ((events & (EPOLLERR | EPOLLHUP)) != 0) {
             sticky |= events & (EPOLLERR | EPOLLHUP);
@@ -147,6 +154,14 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
             bits |= EPOLLIN;
         }
         state.onEpoll(bits);
+        return bits;
+    }
+
+    /** Wakes the waiters {@code bits} concern, then tells the queues (see {@link #report}). */
+    private void wake(int bits) {
+        if (bits == 0) {
+            return;
+        }
         if ((bits & EPOLLIN) != 0) {
             LockSupport.unpark(reader);
         }
@@ -195,14 +210,50 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
      * @param side   {@link SocketState#RECV_SIDE} or {@link SocketState#SEND_SIDE}
      */
     final void wouldBlock(int before, int side) {
-        long round = PortableSelector.get().round();
-        if (side == SocketState.RECV_SIDE) {
-            recvDrainedRound = round;
-        } else {
-            sendDrainedRound = round;
+        long round = selectorRound();
+        synchronized (drainLock) {
+            if (side == SocketState.RECV_SIDE) {
+                recvDrainedRound = round;
+            } else {
+                sendDrainedRound = round;
+            }
+            state.clearSide(side);
         }
-        state.clearSide(side);
-        enable(side == SocketState.RECV_SIDE ? readOp() : SelectionKey.OP_WRITE);
+        watchAgain(side == SocketState.RECV_SIDE ? readOp() : SelectionKey.OP_WRITE);
+    }
+
+    /** @return the selector's current round; a stand-in selector's in the hand-off's check */
+    long selectorRound() {
+        return PortableSelector.get().round();
+    }
+
+    /** Has the selector watch {@code op} again ({@link #enable}); a stand-in's in the hand-off's check. */
+    void watchAgain(int op) {
+        enable(op);
+    }
+
+    /**
+     * The selector's round {@code round} found {@code readyOps} ready (and took them out of the
+     * key's interest set): reports what is fresh, and returns what to put back into the interest
+     * set to be looked at next round ({@link #staleOps}). On the selector's thread.
+     *
+     * @return the operations to watch again
+     */
+    final int onSelected(int readyOps, long round) {
+        // A connect's outcome first, outside the lock (it takes this object's monitor); the rest
+        // of readyEvents is pure.
+        int events = (readyOps & SelectionKey.OP_CONNECT) != 0 ? readyEvents(SelectionKey.OP_CONNECT) : 0;
+        int stale;
+        int bits;
+        synchronized (drainLock) {
+            // Judged and applied in one step against wouldBlock's: a drain of this round that lands
+            // between a look at the rounds and the fold would otherwise be undone by the fold.
+            stale = staleOps(readyOps, round);
+            int fresh = readyOps & ~stale & ~SelectionKey.OP_CONNECT;
+            bits = fold(events | (fresh != 0 ? readyEvents(fresh) : 0));
+        }
+        wake(bits);
+        return stale;
     }
 
     /** @return the selector round in which {@code side} was last found drained, -1 if never (tests) */

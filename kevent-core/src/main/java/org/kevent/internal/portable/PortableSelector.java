@@ -171,14 +171,10 @@ final class PortableSelector implements Runnable {
         try {
             int ready = key.readyOps();
             key.interestOpsAnd(~ready);
-            PortableChannel channel = (PortableChannel) key.attachment();
-            int stale = channel.staleOps(ready, round);
-            if (stale != 0) {
+            int again = ((PortableChannel) key.attachment()).onSelected(ready, round);
+            if (again != 0) {
                 // Looked at again next round (the select returns at once if still ready).
-                key.interestOpsOr(stale);
-            }
-            if ((ready & ~stale) != 0) {
-                channel.selected(ready & ~stale);
+                key.interestOpsOr(again);
             }
         } catch (CancelledKeyException closed) {
             // Closed while selected: its close told everyone already.
