@@ -25,26 +25,35 @@ import org.kevent.testing.CheckedThreads;
  */
 class PortableHandOffCheckTest {
     private static final int INVOCATIONS = 3000;
-    private static final int OP = SelectionKey.OP_ACCEPT;
 
-    /** The selector's thread and the kernel's backlog of one listener, in miniature. */
+    /**
+     * The selector's thread and one side of one socket, in miniature: a listener's backlog
+     * ({@code OP_ACCEPT}, the receiving side) or a socket's room to send ({@code OP_WRITE}).
+     */
     private static final class Stage {
+        final int op;
+        final int side;
+        /** Connections waiting, or sends the socket's buffer has room for. */
         final AtomicInteger backlog;
-        /** The key's interest set: OP while the selector watches. */
-        final AtomicInteger interest = new AtomicInteger(OP);
+        /** The key's interest set: op while the selector watches. */
+        final AtomicInteger interest;
         final AtomicLong round = new AtomicLong();
-        final Listener listener = new Listener(this);
+        final Listener listener;
 
-        Stage(int pending) {
-            backlog = new AtomicInteger(pending);
+        Stage(int op, int pending) {
+            this.op = op;
+            this.side = op == SelectionKey.OP_WRITE ? SocketState.SEND_SIDE : SocketState.RECV_SIDE;
+            this.interest = new AtomicInteger(op);
+            this.backlog = new AtomicInteger(pending);
+            this.listener = new Listener(this);
         }
 
         /** One round, as PortableSelector's loop and fired(): count it, look, take the op out, hand over. */
         void selectRound() {
             long r = round.incrementAndGet();
-            if ((interest.get() & OP) != 0 && backlog.get() > 0) {
-                interest.getAndUpdate(i -> i & ~OP);
-                int again = listener.onSelected(OP, r);
+            if ((interest.get() & op) != 0 && backlog.get() > 0) {
+                interest.getAndUpdate(i -> i & ~op);
+                int again = listener.onSelected(op, r);
                 if (again != 0) {
                     interest.getAndUpdate(i -> i | again);
                 }
@@ -57,15 +66,15 @@ class PortableHandOffCheckTest {
         }
 
         void check() {
-            boolean marked = (listener.state.readiness() & SocketState.RECV_SIDE) != 0;
+            boolean marked = (listener.state.readiness() & side) != 0;
             boolean pending = backlog.get() > 0;
             // AssertJ's assertions confuse the checker's method tracking: plain checks.
             if (marked && !pending) {
-                throw new AssertionError("marked acceptable with an empty backlog");
+                throw new AssertionError("marked ready with nothing there (op " + op + ")");
             }
             if (pending && !marked) {
-                throw new AssertionError("a connection waits, and the listener is neither marked nor watched "
-                        + "(interest " + interest.get() + ")");
+                throw new AssertionError("ready, and neither marked nor watched (op " + op + ", interest "
+                        + interest.get() + ")");
             }
         }
     }
@@ -91,31 +100,35 @@ class PortableHandOffCheckTest {
 
         @Override
         int readyEvents(int readyOps) {
-            return (readyOps & OP) != 0 ? EPOLLIN : 0;
+            return ((readyOps & SelectionKey.OP_ACCEPT) != 0 ? EPOLLIN : 0)
+                    | ((readyOps & SelectionKey.OP_WRITE) != 0 ? EPOLLOUT : 0);
         }
 
         @Override
         int readOp() {
-            return OP;
+            return SelectionKey.OP_ACCEPT;
         }
 
-        /** As PortableListener.accept: the word first, then the kernel's accept, and every accept a drain. */
-        void accept() {
+        /**
+         * As PortableListener.accept (every accept a drain) or a send that filled the socket: the
+         * word first, then the kernel's call, then the drain.
+         */
+        void drain() {
             int before = state.readiness();
             stage.backlog.getAndUpdate(b -> b > 0 ? b - 1 : 0);
-            wouldBlock(before, SocketState.RECV_SIDE);
+            wouldBlock(before, stage.side);
         }
     }
 
-    private static void check(int pending, boolean connects) {
+    private static void check(int op, int pending, boolean connects) {
         Lincheck.runConcurrentTestInternal$lincheck(INVOCATIONS, new LincheckSettings(true, 10, 2000, 20), () -> {
-            Stage stage = new Stage(pending);
+            Stage stage = new Stage(op, pending);
             List<Thread> threads = new ArrayList<>();
             threads.add(new Thread(() -> {
                 stage.selectRound();
                 stage.selectRound();
             }));
-            threads.add(new Thread(stage.listener::accept));
+            threads.add(new Thread(stage.listener::drain));
             if (connects) {
                 threads.add(new Thread(stage::connect));
             }
@@ -130,18 +143,25 @@ class PortableHandOffCheckTest {
     /** The CI failure's race: the selector reports a connection the accept is taking meanwhile. */
     @Test
     void aConnectionAcceptedWhileTheSelectorReportsItLeavesNoReadinessBehind() {
-        check(1, false);
+        check(SelectionKey.OP_ACCEPT, 1, false);
     }
 
     /** A connection arriving at any point against the selector and the accept is never lost. */
     @Test
     void aConnectionArrivingAtAnyTimeIsReportedOrTaken() {
-        check(0, true);
+        check(SelectionKey.OP_ACCEPT, 0, true);
     }
 
     /** Both: one pending, one arriving, one accept. */
     @Test
     void withOneConnectionWaitingAndOneArrivingTheMarkFollowsTheBacklog() {
-        check(1, true);
+        check(SelectionKey.OP_ACCEPT, 1, true);
+    }
+
+    /** The sending side, the same rules: room taken by a send while reported, and room freed at any time. */
+    @Test
+    void theSendingSideFollowsTheRoomToSendAlike() {
+        check(SelectionKey.OP_WRITE, 1, false);
+        check(SelectionKey.OP_WRITE, 1, true);
     }
 }
