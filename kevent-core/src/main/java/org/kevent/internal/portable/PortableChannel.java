@@ -27,7 +27,7 @@ import org.kevent.internal.source.socket.SocketState;
  * (docs/SEMANTICS.md §9 and §10).
  *
  * <h2>Readiness</h2>
- * {@link PortableSelector} reports each side once ({@link #selected}) and stops watching it; the
+ * {@link PortableSelector} reports each side once ({@link #onSelected}) and stops watching it; the
  * report sets the side's bit in the socket's readiness word, and {@link #readyNow} is that word as
  * {@code EPOLL*} bits plus the error and hang-up learnt from calls. A call that finds a side
  * drained clears the bit ({@link SocketState#drained}, only if no report came meanwhile) and has
@@ -120,14 +120,6 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
         return state.readinessEpoll() | sticky;
     }
 
-    /**
-     * The selector reported {@code readyOps} (already out of the key's interest set): on its
-     * thread.
-     */
-    final void selected(int readyOps) {
-        report(readyEvents(readyOps));
-    }
-
     /** @return the {@code EPOLL*} bits {@code readyOps} stand for (a connect finishing: its outcome) */
     abstract int readyEvents(int readyOps);
 
@@ -198,18 +190,16 @@ abstract class PortableChannel extends PortableDescriptor implements SocketIo, S
 
     /**
      * A call found a side drained: clears its bit and has the selector watch the side again. A
-     * report that came during the call (since {@code before}) is not believed either: it may
+     * report that came during the call is not believed either: it may
      * announce what the call just took (a connection accepted, bytes read), and the selector,
      * being level-triggered, reports the side again at once if it is still ready. Nor is a report
      * of the selector's current round that lands after this ({@link #staleOps}). So a drained side
      * is never left marked ready (a level interest would report it with nothing there), and the
      * word says ready or the selector watches, as before.
      *
-     * @param before the word read before the call (kept for the Linux engine's shared rule; a
-     *               level-triggered watcher needs no such guard)
-     * @param side   {@link SocketState#RECV_SIDE} or {@link SocketState#SEND_SIDE}
+     * @param side {@link SocketState#RECV_SIDE} or {@link SocketState#SEND_SIDE}
      */
-    final void wouldBlock(int before, int side) {
+    final void wouldBlock(int side) {
         long round = selectorRound();
         synchronized (drainLock) {
             if (side == SocketState.RECV_SIDE) {

@@ -79,7 +79,6 @@ public final class PortableListener extends PortableChannel {
      */
     public SocketChannel accept() {
         checkNotClosed("accept4");
-        int before = state.readiness();
         SocketChannel c;
         try {
             c = server.accept();
@@ -89,7 +88,7 @@ public final class PortableListener extends PortableChannel {
         // Every accept counts as a drain, not only an empty one: the selector cannot tell how many
         // connections wait, so it is asked again (at once, if more do). A level ACCEPT interest is
         // then never reported for a queue the caller already emptied.
-        wouldBlock(before, SocketState.RECV_SIDE);
+        wouldBlock(SocketState.RECV_SIDE);
         if (c != null) {
             try {
                 c.configureBlocking(false);

@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * The one {@link Selector} of the portable sockets: a daemon thread, {@value #THREAD_NAME},
  * started by the first portable socket, learns their readiness and tells each socket
- * ({@link PortableChannel#selected}), which folds it into its readiness word, unparks its blocked
+ * ({@link PortableChannel#onSelected}), which folds it into its readiness word, unparks its blocked
  * callers and signals its {@link PortableDescriptor} to the queues that watch it
  * (docs/DESIGN.md, internal.portable).
  *

@@ -190,14 +190,13 @@ public final class PortableSocket extends PortableChannel {
         if (!connected("recv")) {
             return 0;
         }
-        int before = state.readiness();
         int n;
         try {
             n = socket.read(dst);
         } catch (IOException e) {
             throw callFailed("recv", e);
         }
-        return received(n, room, before);
+        return received(n, room);
     }
 
     /** One receive into {@code dst[off..off+len)}, {@code len} positive. */
@@ -205,15 +204,15 @@ public final class PortableSocket extends PortableChannel {
         return recv(ByteBuffer.wrap(dst, off, len), len);
     }
 
-    private int received(int n, int room, int before) {
+    private int received(int n, int room) {
         if (n > 0) {
             if (n < room) {
-                wouldBlock(before, SocketState.RECV_SIDE);
+                wouldBlock(SocketState.RECV_SIDE);
             }
             return n;
         }
         if (n == 0) {
-            wouldBlock(before, SocketState.RECV_SIDE);
+            wouldBlock(SocketState.RECV_SIDE);
             return 0;
         }
         int err = state.error();
@@ -273,7 +272,6 @@ public final class PortableSocket extends PortableChannel {
             return -connectError;
         }
         int side = receive ? SocketState.RECV_SIDE : SocketState.SEND_SIDE;
-        int before = state.readiness();
         int n;
         try {
             n = receive ? socket.read(view) : socket.write(view);
@@ -287,7 +285,7 @@ public final class PortableSocket extends PortableChannel {
             return 0;
         }
         if (view.hasRemaining()) {
-            wouldBlock(before, side);
+            wouldBlock(side);
         }
         return n == 0 ? -PortableErrors.EAGAIN : n;
     }
@@ -298,7 +296,6 @@ public final class PortableSocket extends PortableChannel {
         if (!connected("send")) {
             return 0;
         }
-        int before = state.readiness();
         int n;
         try {
             n = socket.write(src);
@@ -306,7 +303,7 @@ public final class PortableSocket extends PortableChannel {
             throw callFailed("send", e);
         }
         if (n < count) {
-            wouldBlock(before, SocketState.SEND_SIDE);
+            wouldBlock(SocketState.SEND_SIDE);
         }
         return n;
     }
@@ -326,7 +323,6 @@ public final class PortableSocket extends PortableChannel {
         if (count == 0 || !connected("sendmsg")) {
             return 0;
         }
-        int before = state.readiness();
         long n;
         try {
             n = socket.write(srcs, off, len);
@@ -334,7 +330,7 @@ public final class PortableSocket extends PortableChannel {
             throw callFailed("sendmsg", e);
         }
         if (n < count) {
-            wouldBlock(before, SocketState.SEND_SIDE);
+            wouldBlock(SocketState.SEND_SIDE);
         }
         return n;
     }
@@ -349,7 +345,6 @@ public final class PortableSocket extends PortableChannel {
         if (!connected("sendfile")) {
             return -1;
         }
-        int before = state.readiness();
         boolean interrupted = Thread.interrupted();
         long n;
         try {
@@ -365,7 +360,7 @@ public final class PortableSocket extends PortableChannel {
             }
         }
         if (n < count) {
-            wouldBlock(before, SocketState.SEND_SIDE);
+            wouldBlock(SocketState.SEND_SIDE);
         }
         return n == 0 ? -1 : n;
     }

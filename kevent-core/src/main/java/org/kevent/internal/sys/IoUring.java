@@ -547,9 +547,9 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
-     * @return {@code io_uring_enter} calls made so far by {@link #enter} and {@link #awaitCompletion}
-     *         (each counted once, an errno look after a failure included); a snapshot that may lag a
-     *         call under way on another thread
+     * @return calls of {@link #enter} and {@link #awaitCompletion} so far, one {@code io_uring_enter}
+     *         each (a retry after {@code EINTR} or the errno look after a failure is not counted
+     *         apart); a snapshot that may lag a call under way on another thread
      */
     public long enterCalls() {
         return enters + awaits;

@@ -111,12 +111,11 @@ class PortableHandOffCheckTest {
 
         /**
          * As PortableListener.accept (every accept a drain) or a send that filled the socket: the
-         * word first, then the kernel's call, then the drain.
+         * kernel's call, then the drain.
          */
         void drain() {
-            int before = state.readiness();
             stage.backlog.getAndUpdate(b -> b > 0 ? b - 1 : 0);
-            wouldBlock(before, stage.side);
+            wouldBlock(stage.side);
         }
     }
 
