@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.zip.ZipFile;
 
 import org.kevent.bench.support.Host;
+import org.kevent.bench.support.Jmh;
 import org.kevent.bench.support.ServerProcess;
 import org.kevent.bench.support.Spread;
 
@@ -70,9 +71,9 @@ final class EnginePaired {
         options.allowOnly("baseline", "rounds", "quick");
         Path baseline = baselineJar(options.values().get("baseline"));
         int rounds = options.intOption("rounds", DEFAULT_ROUNDS);
-        boolean quick = options.flag("quick");
-        int warmups = quick ? 1 : 3;
-        int measurements = quick ? 2 : 5;
+        Jmh.Iterations it = Jmh.Iterations.of(options.flag("quick"));
+        int warmups = it.warmups();
+        int measurements = it.measurements();
         String java = Host.java();
         String own = ownClassPath();
         Path dir = Files.createTempDirectory("kevent-engine-paired-");
@@ -80,8 +81,7 @@ final class EnginePaired {
         Instant start = Instant.now();
         String loadAtStart = Host.loadAverage();
         report.header("engine", "paired, baseline jar vs this build: " + rounds + " rounds, order alternating, each side"
-                + " JMH in its own JVM, 1 fork, " + warmups + " warm-up + " + measurements
-                + " measured iterations of 1 s, -prof gc");
+                + " JMH in its own JVM, " + it.describe());
         report.note("baseline: " + baseline);
         report.note("new:      " + own);
         report.note("JMH output and result files in " + dir);

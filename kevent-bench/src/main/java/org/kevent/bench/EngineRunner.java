@@ -71,12 +71,9 @@ final class EngineRunner {
             throw new BenchMain.UsageException("--rounds goes with --baseline JAR: a single run has no rounds");
         }
         options.allowOnly("quick");
-        boolean quick = options.flag("quick");
-        int warmups = quick ? 1 : 3;
-        int measurements = quick ? 2 : 5;
-        report.header("engine", "JMH, 1 fork, " + warmups + " warm-up + " + measurements
-                + " measured iterations of 1 s, -prof gc");
-        Collection<RunResult> results = Jmh.run(EngineBenchmark.class, warmups, measurements, 1,
+        Jmh.Iterations it = Jmh.Iterations.of(options.flag("quick"));
+        report.header("engine", "JMH, " + it.describe());
+        Collection<RunResult> results = Jmh.run(EngineBenchmark.class, it.warmups(), it.measurements(), 1,
                 "--enable-native-access=ALL-UNNAMED", "-Xmx1g");
         print(report, results);
     }

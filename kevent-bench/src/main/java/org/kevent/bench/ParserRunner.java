@@ -19,12 +19,9 @@ final class ParserRunner {
 
     static void run(Report report, BenchMain.Options options) throws Exception {
         options.allowOnly("quick");
-        boolean quick = options.flag("quick");
-        int warmups = quick ? 1 : 3;
-        int measurements = quick ? 2 : 5;
-        report.header("parser", "JMH, 1 fork, " + warmups + " warm-up + " + measurements
-                + " measured iterations of 1 s, -prof gc");
-        Collection<RunResult> results = Jmh.run(ParserBenchmark.class, warmups, measurements, 1, "-Xmx1g");
+        Jmh.Iterations it = Jmh.Iterations.of(options.flag("quick"));
+        report.header("parser", "JMH, " + it.describe());
+        Collection<RunResult> results = Jmh.run(ParserBenchmark.class, it.warmups(), it.measurements(), 1, "-Xmx1g");
         Report.Table t = report.table("parser — head", "bytes", "ns/head", "± error", "ns/byte", "alloc B/head");
         for (RunResult r : results) {
             String head = r.getParams().getParam("head");

@@ -20,6 +20,25 @@ public final class Jmh {
     }
 
     /**
+     * The iterations of a {@code kevent bench} JMH run: 3 warm-up and 5 measured, or 1 and 2 with
+     * {@code --quick}; each of 1 s.
+     *
+     * @param warmups      warm-up iterations
+     * @param measurements measured iterations
+     */
+    public record Iterations(int warmups, int measurements) {
+        /** @return the iterations for {@code --quick} or a full run */
+        public static Iterations of(boolean quick) {
+            return quick ? new Iterations(1, 2) : new Iterations(3, 5);
+        }
+
+        /** @return the settings as a report header says them */
+        public String describe() {
+            return "1 fork, " + warmups + " warm-up + " + measurements + " measured iterations of 1 s, -prof gc";
+        }
+    }
+
+    /**
      * @param benchmark    the {@code @Benchmark} class
      * @param warmups      warm-up iterations
      * @param measurements measured iterations
